@@ -1,0 +1,51 @@
+#pragma once
+/// The one error model used across module boundaries.
+///
+/// Functions that can fail on input (bytes, files, network, database) return
+/// `newsd::Result<T>`: a value, or an `Error` with a category and a message
+/// that names what failed and where. Exceptions are reserved for programmer
+/// errors and start-up failures.
+#include <expected>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace newsd {
+
+/// Broad category of a failure; callers branch on it, humans read the message.
+enum class Errc {
+  invalid_argument,  ///< the caller passed something malformed (bad query, bad flag)
+  io,                ///< a file could not be read or written
+  parse,             ///< input bytes are not what they claim to be (XML, HTML, JSON, TOML)
+  encoding,          ///< bytes cannot be decoded in the detected charset
+  network,           ///< connection, DNS, TLS or transfer failure
+  http_status,       ///< the server answered with an error status
+  too_large,         ///< a body or file exceeded a configured limit
+  timeout,           ///< an operation ran past its deadline
+  database,          ///< SQLite reported an error
+  config,            ///< the configuration is invalid (message is `file:line:col: ...`)
+  not_found,         ///< the requested item does not exist
+  unsupported,       ///< a scheme, format or feature newsd does not handle
+  internal,          ///< a broken invariant inside newsd
+};
+
+/// Stable lower-case name of a category, as used in logs and JSON (`"http_status"`).
+std::string_view to_string(Errc code) noexcept;
+
+struct Error {
+  Errc code = Errc::internal;
+  std::string message;
+
+  /// "category: message", for logs and stderr.
+  [[nodiscard]] std::string describe() const;
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+
+/// Shorthand for returning a failure: `return fail(Errc::io, "cannot open " + path);`
+inline std::unexpected<Error> fail(Errc code, std::string message) {
+  return std::unexpected<Error>(Error{code, std::move(message)});
+}
+
+}  // namespace newsd

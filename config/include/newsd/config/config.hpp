@@ -1,0 +1,106 @@
+#pragma once
+/// Typed newsd settings. Every value a user can tune lives here with its
+/// default; `load_config` fills it from one TOML file and validates it.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "newsd/base/error.hpp"
+
+namespace newsd::config {
+
+using Seconds = std::chrono::seconds;
+
+/// One subscribed feed (`[[feeds]]`).
+struct FeedConfig {
+  std::string url;                 ///< http(s):// or file:// (relative file: URLs resolved against the config dir)
+  std::string name;                ///< display name; empty = the feed's own title
+  Seconds interval{Seconds{1800}}; ///< how often to poll
+  std::vector<std::string> tags;   ///< extra tags added to every article of this feed
+  bool fetch_articles = true;      ///< fetch each entry's page (false = store the feed's own summary)
+};
+
+/// `[fetch]`: how newsd talks to servers.
+struct FetchConfig {
+  std::string user_agent = "newsd/0.1 (+https://github.com/newsd/newsd)";
+  Seconds connect_timeout{Seconds{10}};
+  Seconds total_timeout{Seconds{30}};  ///< whole transfer, headers to last byte
+  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  int max_connections = 16;            ///< concurrent transfers in all
+  int max_per_host = 2;                ///< concurrent transfers to one host
+  int max_redirects = 5;
+  Seconds min_host_interval{Seconds{1}};  ///< politeness delay between requests to one host
+  bool respect_robots_txt = true;
+  int max_retries = 2;                 ///< for 429/5xx/network errors
+  Seconds retry_backoff{Seconds{2}};   ///< first delay, doubled per retry
+  bool allow_private_addresses = true; ///< false = refuse to connect to RFC 1918/loopback addresses
+};
+
+/// `[[extract.sites]]`: selectors applied before the generic extractor for one host.
+struct SiteRule {
+  std::string host;                 ///< exact host or suffix match ("example.com" matches "www.example.com")
+  std::vector<std::string> keep;    ///< CSS-like selectors of the article body (first match wins)
+  std::vector<std::string> drop;    ///< selectors removed before extraction
+};
+
+/// `[extract]`: boilerplate removal.
+struct ExtractConfig {
+  std::size_t min_text_chars = 200;  ///< below this the page is considered to have no article
+  std::vector<SiteRule> sites;
+};
+
+/// `[classify]`: tagging.
+struct ClassifyConfig {
+  std::filesystem::path taxonomy;            ///< rule taxonomy TOML; empty = built-in default path
+  std::optional<std::filesystem::path> model;  ///< fastText model; absent = rules only
+  double model_threshold = 0.5;              ///< minimum probability for a model tag
+  int model_top_k = 2;                       ///< at most this many model labels per article
+};
+
+/// `[store]`: the SQLite archive.
+struct StoreConfig {
+  std::filesystem::path path = "var/newsd.db";
+  int keep_days = 0;              ///< 0 = keep forever
+  int batch_size = 64;            ///< articles per write transaction
+  Seconds busy_timeout{Seconds{5}};
+};
+
+/// `[daemon]`: process behaviour.
+struct DaemonConfig {
+  int workers = 2;                  ///< parse/extract/classify threads
+  std::size_t queue_capacity = 256; ///< finished articles waiting for the writer (backpressure)
+  Seconds shutdown_grace{Seconds{10}};  ///< how long in-flight work may finish after SIGTERM
+};
+
+/// `[log]`
+struct LogConfig {
+  std::string level = "info";  ///< trace, debug, info, warn, error, off
+  std::string format = "text"; ///< text | json (reserved)
+};
+
+struct Config {
+  std::filesystem::path source;  ///< the file this was loaded from (empty for defaults)
+  LogConfig log;
+  FetchConfig fetch;
+  ExtractConfig extract;
+  ClassifyConfig classify;
+  StoreConfig store;
+  DaemonConfig daemon;
+  std::vector<FeedConfig> feeds;
+};
+
+/// Loads and validates `path`. Relative paths inside the file (store path,
+/// taxonomy, model, `file:` feed URLs) are resolved against the file's
+/// directory. On failure the error is Errc::config (or Errc::io if the file
+/// cannot be read) and its message is `file:line:col: what is wrong` for
+/// every problem found, one per line.
+Result<Config> load_config(const std::filesystem::path& path);
+
+/// Same as load_config for TOML text already in memory; `origin` names it in messages.
+Result<Config> parse_config(std::string_view toml_text, const std::filesystem::path& origin);
+
+}  // namespace newsd::config

@@ -1,0 +1,42 @@
+#pragma once
+/// Main-content extraction: from an article page as fetched to its clean
+/// text and metadata, to the contract in shared/spec/extract.md.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "newsd/base/error.hpp"
+#include "newsd/config/config.hpp"
+
+namespace newsd::parse {
+
+struct ExtractedArticle {
+  std::string url;
+  std::optional<std::string> canonical_url;
+  std::optional<std::string> title;
+  std::optional<std::string> byline;
+  std::optional<std::string> site_name;
+  std::optional<std::chrono::sys_seconds> published;
+  std::optional<std::chrono::sys_seconds> updated;
+  std::optional<std::string> language;  ///< BCP-47 primary tag
+  std::optional<std::string> section;
+  std::optional<std::string> image;
+  std::vector<std::string> paragraphs;  ///< body blocks, NFC, whitespace collapsed
+  std::string text;                     ///< paragraphs joined by "\n\n"
+  std::string encoding;                 ///< charset used to decode the bytes
+};
+
+/// Extracts the article from `bytes` (raw page bytes, any charset).
+/// `url` is the page address (relative links, site rules); `http_charset`
+/// the Content-Type charset when known. A page without an article returns
+/// a value with empty `paragraphs`. Fails only if the bytes cannot be
+/// parsed as HTML at all (Errc::parse).
+Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_view url,
+                                         const config::ExtractConfig& cfg, std::string_view http_charset = {});
+
+/// The spec's `--json` object (no trailing newline).
+std::string to_json(const ExtractedArticle& article);
+
+}  // namespace newsd::parse

@@ -1,0 +1,92 @@
+#pragma once
+/// Feed parsing: RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed, from raw bytes,
+/// to the contract in shared/spec/feed-json.md. Never throws on input; a
+/// document that is not well-formed is recovered as far as possible and
+/// flagged `bozo`.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsd::parse {
+
+using TimePoint = std::chrono::sys_seconds;
+
+struct TextConstruct {
+  std::string value;
+  std::string type = "text";  ///< "text", "html", "xhtml" or a MIME type
+};
+
+struct Link {
+  std::string href;
+  std::string rel = "alternate";
+  std::optional<std::string> type;
+  std::optional<std::string> title;
+  std::optional<std::int64_t> length;
+};
+
+struct Person {
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  std::optional<std::string> uri;
+};
+
+struct Category {
+  std::string term;
+  std::optional<std::string> scheme;
+  std::optional<std::string> label;
+};
+
+struct Enclosure {
+  std::string url;
+  std::optional<std::string> type;
+  std::optional<std::int64_t> length;
+};
+
+struct FeedInfo {
+  std::optional<TextConstruct> title;
+  std::optional<TextConstruct> subtitle;
+  std::optional<std::string> link;
+  std::vector<Link> links;
+  std::optional<std::string> id;
+  std::optional<std::string> language;
+  std::optional<TimePoint> updated;
+  std::optional<TimePoint> published;
+  std::vector<Person> authors;
+  std::vector<Category> categories;
+};
+
+struct Entry {
+  std::optional<std::string> id;
+  std::optional<TextConstruct> title;
+  std::optional<std::string> link;
+  std::vector<Link> links;
+  std::optional<TimePoint> published;
+  std::optional<TimePoint> updated;
+  std::vector<Person> authors;
+  std::optional<TextConstruct> summary;
+  std::vector<TextConstruct> content;
+  std::vector<Category> categories;
+  std::vector<Enclosure> enclosures;
+};
+
+struct ParsedFeed {
+  bool bozo = false;
+  std::string bozo_message;  ///< why the document is bozo (first problem found)
+  std::string encoding;      ///< encoding actually used, e.g. "utf-8"
+  FeedInfo feed;
+  std::vector<Entry> entries;
+};
+
+/// Parses one feed document as fetched. `base_url` is the document's URL
+/// (base for relative links); `http_charset` is the Content-Type charset if
+/// the bytes came over HTTP (it outranks the XML declaration, not a BOM).
+ParsedFeed parse_feed(std::string_view bytes, std::string_view base_url = {},
+                      std::string_view http_charset = {});
+
+/// The spec's JSON rendering (one object, no trailing newline).
+std::string to_json(const ParsedFeed& feed);
+
+}  // namespace newsd::parse

@@ -1,0 +1,30 @@
+#include "newsd/base/error.hpp"
+
+#include <gtest/gtest.h>
+
+namespace newsd {
+namespace {
+
+Result<int> parse_positive(int v) {
+  if (v <= 0) return fail(Errc::invalid_argument, "expected a positive number, got " + std::to_string(v));
+  return v;
+}
+
+TEST(Error, ResultCarriesValueOrError) {
+  auto ok = parse_positive(3);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(*ok, 3);
+  auto bad = parse_positive(-1);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, Errc::invalid_argument);
+  EXPECT_EQ(bad.error().describe(), "invalid_argument: expected a positive number, got -1");
+}
+
+TEST(Error, EveryCategoryHasAStableName) {
+  EXPECT_EQ(to_string(Errc::http_status), "http_status");
+  EXPECT_EQ(to_string(Errc::too_large), "too_large");
+  EXPECT_EQ(to_string(Errc::config), "config");
+}
+
+}  // namespace
+}  // namespace newsd
