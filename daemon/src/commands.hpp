@@ -1,0 +1,21 @@
+#pragma once
+/// Subcommands of the `newsd` binary. Each `add_*_command` registers one
+/// git-style subcommand (its flags, `--help` text and callback) on the root
+/// app; the callback stores the process exit status in `ctx.exit_code`
+/// (0 ok, 1 runtime failure, 2 usage/bad input).
+#include <CLI/CLI.hpp>
+
+namespace newsd::cli {
+
+struct CommandContext {
+  int exit_code = 0;
+};
+
+void add_run_command(CLI::App& app, CommandContext& ctx);           // run, once
+void add_check_config_command(CLI::App& app, CommandContext& ctx);  // check-config
+void add_extract_command(CLI::App& app, CommandContext& ctx);       // extract
+void add_parse_feed_command(CLI::App& app, CommandContext& ctx);    // parse-feed
+void add_classify_commands(CLI::App& app, CommandContext& ctx);     // classify, train, eval
+void add_query_commands(CLI::App& app, CommandContext& ctx);        // search, show, feeds, stats
+
+}  // namespace newsd::cli
