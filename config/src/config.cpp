@@ -1,0 +1,346 @@
+#include "newsd/config/config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "newsd/config/duration.hpp"
+
+namespace newsd::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Collects every problem in the file rather than stopping at the first one:
+// a user fixing a config wants the whole list in one go.
+class Validator {
+ public:
+  explicit Validator(fs::path origin) : origin_(std::move(origin)) {}
+
+  void error(const toml::source_region& where, std::string_view message) {
+    std::ostringstream line;
+    line << origin_.string() << ':' << where.begin.line << ':' << where.begin.column << ": " << message;
+    errors_.push_back(line.str());
+  }
+
+  [[nodiscard]] bool ok() const { return errors_.empty(); }
+
+  [[nodiscard]] std::string joined() const {
+    std::string out;
+    for (const auto& e : errors_) {
+      if (!out.empty()) out += '\n';
+      out += e;
+    }
+    return out;
+  }
+
+  [[nodiscard]] const fs::path& origin() const { return origin_; }
+
+ private:
+  fs::path origin_;
+  std::vector<std::string> errors_;
+};
+
+// One table's keys, read in a declared order; keys nobody asked for are
+// reported as unknown, which is how typos ("intervall") get caught.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string prefix, Validator& v)
+      : table_(table), prefix_(std::move(prefix)), v_(v) {}
+
+  ~TableReader() {
+    for (const auto& [key, node] : table_) {
+      if (!seen_.contains(std::string(key.str()))) {
+        v_.error(key.source(), "unknown key '" + prefix_ + std::string(key.str()) + "'");
+      }
+    }
+  }
+  TableReader(const TableReader&) = delete;
+  TableReader& operator=(const TableReader&) = delete;
+
+  const toml::node* find(std::string_view key) {
+    seen_.insert(std::string(key));
+    return table_.get(key);
+  }
+
+  void string(std::string_view key, std::string& out) {
+    if (const auto* n = find(key)) {
+      if (auto s = n->value<std::string>()) out = *s;
+      else type_error(*n, key, "a string");
+    }
+  }
+
+  void boolean(std::string_view key, bool& out) {
+    if (const auto* n = find(key)) {
+      if (auto b = n->value<bool>()) out = *b;
+      else type_error(*n, key, "true or false");
+    }
+  }
+
+  template <class Int>
+  void integer(std::string_view key, Int& out, std::int64_t min, std::int64_t max) {
+    if (const auto* n = find(key)) {
+      auto i = n->is_integer() ? n->value<std::int64_t>() : std::nullopt;
+      if (!i) return type_error(*n, key, "an integer");
+      if (*i < min || *i > max) {
+        v_.error(n->source(), fmt_range(key, min, max));
+        return;
+      }
+      out = static_cast<Int>(*i);
+    }
+  }
+
+  void number(std::string_view key, double& out, double min, double max) {
+    if (const auto* n = find(key)) {
+      auto d = n->value<double>();  // integers convert too
+      if (!d) return type_error(*n, key, "a number");
+      if (*d < min || *d > max) {
+        v_.error(n->source(), "'" + prefix_ + std::string(key) + "' must be between " + std::to_string(min) +
+                                  " and " + std::to_string(max));
+        return;
+      }
+      out = *d;
+    }
+  }
+
+  // Durations are written "90s", "30m", "2h", "1d" or as plain seconds.
+  void duration(std::string_view key, Seconds& out, Seconds min, Seconds max) {
+    const auto* n = find(key);
+    if (!n) return;
+    std::optional<Seconds> parsed;
+    if (n->is_integer()) parsed = Seconds{*n->value<std::int64_t>()};
+    else if (auto s = n->value<std::string>()) parsed = parse_duration(*s);
+    if (!parsed) return type_error(*n, key, "a duration such as \"90s\", \"30m\", \"2h\" or a number of seconds");
+    if (*parsed < min || *parsed > max) {
+      v_.error(n->source(), "'" + prefix_ + std::string(key) + "' must be between " + format_duration(min) +
+                                " and " + format_duration(max));
+      return;
+    }
+    out = *parsed;
+  }
+
+  void path(std::string_view key, fs::path& out) {
+    std::string s;
+    string(key, s);
+    if (!s.empty()) out = resolve(s);
+  }
+
+  void string_list(std::string_view key, std::vector<std::string>& out) {
+    const auto* n = find(key);
+    if (!n) return;
+    const auto* arr = n->as_array();
+    if (!arr) return type_error(*n, key, "an array of strings");
+    out.clear();
+    for (const auto& item : *arr) {
+      if (auto s = item.value<std::string>()) out.push_back(*s);
+      else v_.error(item.source(), "'" + prefix_ + std::string(key) + "' must contain only strings");
+    }
+  }
+
+  // A sub-table (`[fetch]`); absent is fine, anything else is a type error.
+  const toml::table* table(std::string_view key) {
+    const auto* n = find(key);
+    if (!n) return nullptr;
+    if (const auto* t = n->as_table()) return t;
+    type_error(*n, key, "a table");
+    return nullptr;
+  }
+
+  // An array of tables (`[[feeds]]`).
+  const toml::array* table_array(std::string_view key) {
+    const auto* n = find(key);
+    if (!n) return nullptr;
+    const auto* arr = n->as_array();
+    if (!arr || !arr->is_array_of_tables()) {
+      type_error(*n, key, "an array of tables ([[" + prefix_ + std::string(key) + "]])");
+      return nullptr;
+    }
+    return arr;
+  }
+
+  [[nodiscard]] fs::path resolve(const fs::path& p) const {
+    if (p.is_absolute() || v_.origin().empty()) return p;
+    return (v_.origin().parent_path() / p).lexically_normal();
+  }
+
+  void error_at(std::string_view key, std::string_view message) {
+    if (const auto* n = table_.get(key)) v_.error(n->source(), message);
+    else v_.error(table_.source(), message);
+  }
+
+  [[nodiscard]] const std::string& prefix() const { return prefix_; }
+
+ private:
+  void type_error(const toml::node& n, std::string_view key, std::string_view expected) {
+    v_.error(n.source(), "'" + prefix_ + std::string(key) + "' must be " + std::string(expected));
+  }
+
+  std::string fmt_range(std::string_view key, std::int64_t min, std::int64_t max) const {
+    return "'" + prefix_ + std::string(key) + "' must be between " + std::to_string(min) + " and " +
+           std::to_string(max);
+  }
+
+  const toml::table& table_;
+  std::string prefix_;
+  Validator& v_;
+  std::set<std::string> seen_;
+};
+
+constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
+
+// Relative `file:` references ("file:../samples/feeds/a.rss") are resolved
+// against the config file's directory so a checkout works from any cwd.
+std::string resolve_feed_url(const std::string& url, const TableReader& reader) {
+  if (url.starts_with("file:") && !url.starts_with("file:/")) {
+    return "file://" + reader.resolve(url.substr(5)).string();
+  }
+  return url;
+}
+
+bool has_supported_scheme(std::string_view url) {
+  return url.starts_with("http://") || url.starts_with("https://") || url.starts_with("file://");
+}
+
+void read_feeds(TableReader& root, Config& cfg, Validator& v) {
+  const auto* feeds = root.table_array("feeds");
+  if (!feeds) return;
+  std::set<std::string> urls;
+  for (const auto& node : *feeds) {
+    const auto& t = *node.as_table();
+    TableReader r(t, "feeds.", v);
+    FeedConfig feed;
+    r.string("url", feed.url);
+    r.string("name", feed.name);
+    r.duration("interval", feed.interval, Seconds{60}, Seconds{7 * 24 * 3600});
+    r.string_list("tags", feed.tags);
+    r.boolean("fetch_articles", feed.fetch_articles);
+    if (feed.url.empty()) {
+      v.error(t.source(), "a [[feeds]] entry needs a 'url'");
+      continue;
+    }
+    feed.url = resolve_feed_url(feed.url, r);
+    if (!has_supported_scheme(feed.url)) {
+      r.error_at("url", "feed url must start with http://, https:// or file: (got '" + feed.url + "')");
+      continue;
+    }
+    if (!urls.insert(feed.url).second) {
+      r.error_at("url", "feed '" + feed.url + "' is listed twice");
+      continue;
+    }
+    cfg.feeds.push_back(std::move(feed));
+  }
+}
+
+void read_sites(TableReader& extract, ExtractConfig& cfg, Validator& v) {
+  const auto* sites = extract.table_array("sites");
+  if (!sites) return;
+  for (const auto& node : *sites) {
+    const auto& t = *node.as_table();
+    TableReader r(t, "extract.sites.", v);
+    SiteRule rule;
+    r.string("host", rule.host);
+    r.string_list("keep", rule.keep);
+    r.string_list("drop", rule.drop);
+    if (rule.host.empty()) v.error(t.source(), "an [[extract.sites]] entry needs a 'host'");
+    else cfg.sites.push_back(std::move(rule));
+  }
+}
+
+Config read_config(const toml::table& doc, Validator& v) {
+  Config cfg;
+  cfg.source = v.origin();
+  // Defaults for paths are relative to the config file too.
+  TableReader root(doc, "", v);
+  cfg.store.path = root.resolve(cfg.store.path);
+  cfg.classify.taxonomy = root.resolve("taxonomy/default.toml");
+
+  if (const auto* t = root.table("log")) {
+    TableReader r(*t, "log.", v);
+    r.string("level", cfg.log.level);
+    r.string("format", cfg.log.format);
+    static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "off"};
+    if (!kLevels.contains(cfg.log.level)) r.error_at("level", "'log.level' must be one of trace, debug, info, warn, error, off");
+    if (cfg.log.format != "text" && cfg.log.format != "json") r.error_at("format", "'log.format' must be \"text\" or \"json\"");
+  }
+  if (const auto* t = root.table("fetch")) {
+    TableReader r(*t, "fetch.", v);
+    FetchConfig& f = cfg.fetch;
+    r.string("user_agent", f.user_agent);
+    r.duration("connect_timeout", f.connect_timeout, Seconds{1}, Seconds{300});
+    r.duration("total_timeout", f.total_timeout, Seconds{1}, Seconds{3600});
+    r.integer("max_body_bytes", f.max_body_bytes, 1024, std::int64_t{1} << 34);
+    r.integer("max_connections", f.max_connections, 1, 1024);
+    r.integer("max_per_host", f.max_per_host, 1, 64);
+    r.integer("max_redirects", f.max_redirects, 0, 30);
+    r.duration("min_host_interval", f.min_host_interval, Seconds{0}, Seconds{3600});
+    r.boolean("respect_robots_txt", f.respect_robots_txt);
+    r.integer("max_retries", f.max_retries, 0, 10);
+    r.duration("retry_backoff", f.retry_backoff, Seconds{0}, Seconds{3600});
+    r.boolean("allow_private_addresses", f.allow_private_addresses);
+    if (f.user_agent.empty()) r.error_at("user_agent", "'fetch.user_agent' must not be empty");
+    if (f.max_per_host > f.max_connections) {
+      r.error_at("max_per_host", "'fetch.max_per_host' cannot exceed 'fetch.max_connections'");
+    }
+  }
+  if (const auto* t = root.table("extract")) {
+    TableReader r(*t, "extract.", v);
+    r.integer("min_text_chars", cfg.extract.min_text_chars, 0, 1'000'000);
+    read_sites(r, cfg.extract, v);
+  }
+  if (const auto* t = root.table("classify")) {
+    TableReader r(*t, "classify.", v);
+    r.path("taxonomy", cfg.classify.taxonomy);
+    fs::path model;
+    r.path("model", model);
+    if (!model.empty()) cfg.classify.model = model;
+    r.number("model_threshold", cfg.classify.model_threshold, 0.0, 1.0);
+    r.integer("model_top_k", cfg.classify.model_top_k, 1, 20);
+  }
+  if (const auto* t = root.table("store")) {
+    TableReader r(*t, "store.", v);
+    r.path("path", cfg.store.path);
+    r.integer("keep_days", cfg.store.keep_days, 0, 100 * 365);
+    r.integer("batch_size", cfg.store.batch_size, 1, 10'000);
+    r.duration("busy_timeout", cfg.store.busy_timeout, Seconds{0}, Seconds{600});
+  }
+  if (const auto* t = root.table("daemon")) {
+    TableReader r(*t, "daemon.", v);
+    r.integer("workers", cfg.daemon.workers, 1, 256);
+    r.integer("queue_capacity", cfg.daemon.queue_capacity, 1, 1'000'000);
+    r.duration("shutdown_grace", cfg.daemon.shutdown_grace, Seconds{0}, Seconds{600});
+  }
+  read_feeds(root, cfg, v);
+  return cfg;
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view toml_text, const fs::path& origin) {
+  toml::table doc;
+  try {
+    doc = toml::parse(toml_text, origin.string());
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return fail(Errc::config, origin.string() + ':' + std::to_string(where.line) + ':' +
+                                  std::to_string(where.column) + ": " + std::string(e.description()));
+  }
+  Validator v(origin);
+  Config cfg = read_config(doc, v);
+  if (!v.ok()) return fail(Errc::config, v.joined());
+  return cfg;
+}
+
+Result<Config> load_config(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(Errc::io, path.string() + ": cannot read config file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  const fs::path absolute = fs::absolute(path).lexically_normal();
+  return parse_config(text.str(), absolute);
+}
+
+}  // namespace newsd::config

@@ -1,0 +1,102 @@
+#include "newsd/config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace newsd::config {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kData = fs::path(NEWSD_TEST_DATA) / "config";
+
+TEST(Config, MinimalFileGetsDefaults) {
+  auto cfg = load_config(kData / "minimal.toml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  ASSERT_EQ(cfg->feeds.size(), 1u);
+  EXPECT_EQ(cfg->feeds[0].interval, std::chrono::seconds{1800});
+  EXPECT_EQ(cfg->fetch.max_per_host, 2);
+  EXPECT_EQ(cfg->log.level, "info");
+  // Default paths are relative to the config file's directory.
+  EXPECT_EQ(cfg->store.path, fs::absolute(kData / "var/newsd.db").lexically_normal());
+  EXPECT_EQ(cfg->classify.taxonomy, fs::absolute(kData / "taxonomy/default.toml").lexically_normal());
+}
+
+TEST(Config, FullFileFillsEveryTypedField) {
+  auto cfg = load_config(kData / "full.toml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  EXPECT_EQ(cfg->log.level, "debug");
+  EXPECT_EQ(cfg->fetch.user_agent, "newsd-test/1.0");
+  EXPECT_EQ(cfg->fetch.connect_timeout, std::chrono::seconds{5});
+  EXPECT_EQ(cfg->fetch.total_timeout, std::chrono::seconds{20});
+  EXPECT_EQ(cfg->fetch.max_body_bytes, 1048576u);
+  EXPECT_EQ(cfg->fetch.max_per_host, 1);
+  EXPECT_EQ(cfg->fetch.min_host_interval, std::chrono::seconds{2});
+  EXPECT_FALSE(cfg->fetch.respect_robots_txt);
+  ASSERT_EQ(cfg->extract.sites.size(), 1u);
+  EXPECT_EQ(cfg->extract.sites[0].host, "example.com");
+  EXPECT_EQ(cfg->extract.sites[0].drop, (std::vector<std::string>{".related", "#comments"}));
+  ASSERT_TRUE(cfg->classify.model);
+  EXPECT_EQ(*cfg->classify.model, fs::absolute(kData / "models/topics.ftz").lexically_normal());
+  EXPECT_DOUBLE_EQ(cfg->classify.model_threshold, 0.4);
+  EXPECT_EQ(cfg->store.path, fs::absolute(kData / "../var/test.db").lexically_normal());
+  EXPECT_EQ(cfg->store.keep_days, 30);
+  EXPECT_EQ(cfg->daemon.workers, 3);
+  ASSERT_EQ(cfg->feeds.size(), 2u);
+  EXPECT_EQ(cfg->feeds[0].name, "Example A");
+  EXPECT_EQ(cfg->feeds[0].interval, std::chrono::minutes{15});
+  EXPECT_EQ(cfg->feeds[0].tags, std::vector<std::string>{"maghreb"});
+  // A relative file: URL is resolved against the config file's directory.
+  EXPECT_EQ(cfg->feeds[1].url, "file://" + fs::absolute(kData / "feeds/local.xml").lexically_normal().string());
+}
+
+TEST(Config, SyntaxErrorReportsFileLineAndColumn) {
+  auto cfg = load_config(kData / "syntax_error.toml");
+  ASSERT_FALSE(cfg);
+  EXPECT_EQ(cfg.error().code, Errc::config);
+  const std::string prefix = fs::absolute(kData / "syntax_error.toml").lexically_normal().string() + ":3:";
+  EXPECT_EQ(cfg.error().message.rfind(prefix, 0), 0u) << cfg.error().message;
+}
+
+TEST(Config, EveryInvalidValueIsReportedWithItsPosition) {
+  auto cfg = load_config(kData / "invalid_values.toml");
+  ASSERT_FALSE(cfg);
+  const std::string& m = cfg.error().message;
+  const std::string file = fs::absolute(kData / "invalid_values.toml").lexically_normal().string();
+  for (const std::string& expected : std::vector<std::string>{
+           file + ":2:19: 'fetch.max_connections' must be between 1 and 1024",
+           file + ":3:17: 'fetch.total_timeout' must be a duration",
+           file + ":4:16: 'fetch.max_per_host' must be an integer",
+           file + ":7:9: 'log.level' must be one of",
+           file + ":10:1: unknown key 'store.pth'",
+           file + ":13:7: feed url must start with http://, https:// or file:",
+           "a [[feeds]] entry needs a 'url'",
+           "feed 'https://example.com/dup.xml' is listed twice",
+       }) {
+    EXPECT_NE(m.find(expected), std::string::npos) << "missing: " << expected << "\nin:\n" << m;
+  }
+}
+
+TEST(Config, MissingFileIsAnIoError) {
+  auto cfg = load_config(kData / "does-not-exist.toml");
+  ASSERT_FALSE(cfg);
+  EXPECT_EQ(cfg.error().code, Errc::io);
+}
+
+TEST(Config, PerHostLimitCannotExceedTotal) {
+  auto cfg = parse_config("[fetch]\nmax_connections = 2\nmax_per_host = 4\n", "inline.toml");
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(cfg.error().message.find("inline.toml:3:16: 'fetch.max_per_host' cannot exceed"), std::string::npos)
+      << cfg.error().message;
+}
+
+TEST(Config, BundledDefaultConfigIsValid) {
+  auto cfg = load_config(fs::path(NEWSD_SOURCE_DIR) / "config/newsd.toml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  EXPECT_GE(cfg->feeds.size(), 3u);
+  for (const auto& feed : cfg->feeds) EXPECT_TRUE(feed.url.starts_with("file:///")) << feed.url;
+  EXPECT_EQ(cfg->store.path, fs::path(NEWSD_SOURCE_DIR) / "var/newsd.db");
+}
+
+}  // namespace
+}  // namespace newsd::config
