@@ -1,6 +1,6 @@
 #include "newsd/config/config.hpp"
 
-#include <charconv>
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -24,16 +24,20 @@ class Validator {
   void error(const toml::source_region& where, std::string_view message) {
     std::ostringstream line;
     line << origin_.string() << ':' << where.begin.line << ':' << where.begin.column << ": " << message;
-    errors_.push_back(line.str());
+    errors_.push_back({where.begin.line, where.begin.column, line.str()});
   }
 
   [[nodiscard]] bool ok() const { return errors_.empty(); }
 
+  /// All problems, one per line, in file order (tables are read in a fixed
+  /// order, not the order the user wrote them).
   [[nodiscard]] std::string joined() const {
+    auto sorted = errors_;
+    std::ranges::stable_sort(sorted, {}, [](const Problem& p) { return std::pair(p.line, p.column); });
     std::string out;
-    for (const auto& e : errors_) {
+    for (const auto& p : sorted) {
       if (!out.empty()) out += '\n';
-      out += e;
+      out += p.text;
     }
     return out;
   }
@@ -41,8 +45,13 @@ class Validator {
   [[nodiscard]] const fs::path& origin() const { return origin_; }
 
  private:
+  struct Problem {
+    toml::source_index line;
+    toml::source_index column;
+    std::string text;
+  };
   fs::path origin_;
-  std::vector<std::string> errors_;
+  std::vector<Problem> errors_;
 };
 
 // One table's keys, read in a declared order; keys nobody asked for are
