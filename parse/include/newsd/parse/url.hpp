@@ -8,14 +8,22 @@
 namespace newsd::parse {
 
 /// Resolves `ref` against `base` (RFC 3986). Returns nullopt if the result
-/// is not a valid absolute URL. An absolute `ref` is returned normalised.
+/// is not a valid absolute URL. An absolute `ref` is returned normalised
+/// (scheme lower-cased, dot segments removed, empty path becomes "/");
+/// an absolute `ref` with a scheme curl cannot parse as hierarchical
+/// (`mailto:`, `tag:`, `urn:`) is returned unchanged.
 std::optional<std::string> resolve_url(std::string_view base, std::string_view ref);
+
+/// True if `ref` starts with an RFC 3986 scheme (`[A-Za-z][A-Za-z0-9+.-]*:`),
+/// i.e. it is not a relative reference.
+bool has_scheme(std::string_view ref);
 
 /// Canonical form used for dedup: lower-case scheme and host, no default
 /// port, no fragment, tracking parameters removed (utm_*, fbclid, gclid,
-/// mc_cid, mc_eid, …), remaining query parameters kept in order, trailing
+/// dclid, msclkid, mc_cid, mc_eid, yclid, _ga, _gl, ref_src, igshid, …),
+/// remaining query parameters kept in order, empty query dropped, trailing
 /// slash of a non-root path removed. Returns the input unchanged if it is
-/// not a parseable URL.
+/// not a parseable absolute URL.
 std::string canonicalize_url(std::string_view url);
 
 /// Host part, lower-case, or empty.

@@ -1,0 +1,77 @@
+#include "newsd/parse/dates.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using newsd::parse::format_iso8601;
+using newsd::parse::parse_date;
+
+std::string iso(std::string_view text) {
+  auto t = parse_date(text);
+  return t ? format_iso8601(*t) : "none";
+}
+
+struct DateCase {
+  const char* input;
+  const char* expected;
+};
+
+class LenientDates : public ::testing::TestWithParam<DateCase> {};
+
+TEST_P(LenientDates, ParsesToUtc) { EXPECT_EQ(iso(GetParam().input), GetParam().expected) << GetParam().input; }
+
+INSTANTIATE_TEST_SUITE_P(Rfc822, LenientDates,
+                         ::testing::Values(DateCase{"Thu, 01 Jan 2004 19:48:21 GMT", "2004-01-01T19:48:21Z"},
+                                           DateCase{"Thu, 01 Jan 04 19:48:21 GMT", "2004-01-01T19:48:21Z"},
+                                           DateCase{"Fri, 31 Dec 99 23:59:59 +0000", "1999-12-31T23:59:59Z"},
+                                           DateCase{"Sat, 01 Jan 2005 10:00 EST", "2005-01-01T15:00:00Z"},
+                                           DateCase{"Sun, 03 Jul 2005 10:00:00 PDT", "2005-07-03T17:00:00Z"},
+                                           DateCase{"Mon, 26 Jan 2004 16:31:00 GMT+3", "2004-01-26T13:31:00Z"},
+                                           DateCase{"Mon, 26 Jan 2004 16:31:00 UTC-05:30", "2004-01-26T22:01:00Z"},
+                                           DateCase{"Tue, 10 Jun 2003 04:00:00 +0300", "2003-06-10T01:00:00Z"},
+                                           DateCase{"Tue, 10 Jun 2003 04:00:00 +03:00", "2003-06-10T01:00:00Z"},
+                                           DateCase{"10 Jun 2003", "2003-06-10T00:00:00Z"},
+                                           DateCase{"Jun 10 2003 04:00:00 GMT", "2003-06-10T04:00:00Z"},
+                                           DateCase{"June 10, 2003 4:05 pm", "2003-06-10T16:05:00Z"},
+                                           DateCase{"Sunday, 06-Nov-94 08:49:37 GMT", "1994-11-06T08:49:37Z"},
+                                           DateCase{"Sun Jan  4 16:29:06 2004", "2004-01-04T16:29:06Z"},
+                                           DateCase{"Wed, 02 Oct 2002 08:00:00 XYZ", "2002-10-02T08:00:00Z"},
+                                           DateCase{"Wed, 02 Oct 2002 08:00:00 Etc/GMT", "2002-10-02T08:00:00Z"},
+                                           DateCase{"Wed, 02 Oct 2002 08:00:00 +0200 (CEST)", "2002-10-02T06:00:00Z"},
+                                           DateCase{"12 mars 2024 10:15 +0100", "2024-03-12T09:15:00Z"},
+                                           DateCase{"mardi 12 mars 2024", "2024-03-12T00:00:00Z"},
+                                           DateCase{"١٢ مارس ٢٠٢٤ ١٠:١٥ +0300", "2024-03-12T07:15:00Z"},
+                                           DateCase{"الخميس، 5 سبتمبر 2024", "2024-09-05T00:00:00Z"}));
+
+INSTANTIATE_TEST_SUITE_P(Iso8601, LenientDates,
+                         ::testing::Values(DateCase{"2004-01-01T19:48:21Z", "2004-01-01T19:48:21Z"},
+                                           DateCase{"2003-12-31T10:14:55.123-08:00", "2003-12-31T18:14:55Z"},
+                                           DateCase{"2003-12-31T10:14:55+0300", "2003-12-31T07:14:55Z"},
+                                           DateCase{"2003-12-31T10:14-05", "2003-12-31T15:14:00Z"},
+                                           DateCase{"2003-12-31T10:14:55", "2003-12-31T10:14:55Z"},
+                                           DateCase{"2003-12-31 10:14:55", "2003-12-31T10:14:55Z"},
+                                           DateCase{"2003-12-31", "2003-12-31T00:00:00Z"},
+                                           DateCase{"2003-12", "2003-12-01T00:00:00Z"},
+                                           DateCase{"2003", "2003-01-01T00:00:00Z"},
+                                           DateCase{"20031231T101455Z", "2003-12-31T10:14:55Z"},
+                                           DateCase{"20031231", "2003-12-31T00:00:00Z"},
+                                           DateCase{"  2003-12-31T10:14:55Z\n", "2003-12-31T10:14:55Z"},
+                                           DateCase{"2004-02-29T00:00:00Z", "2004-02-29T00:00:00Z"},
+                                           DateCase{"2003-12-31T23:30:00-01:00", "2004-01-01T00:30:00Z"}));
+
+INSTANTIATE_TEST_SUITE_P(Rejected, LenientDates,
+                         ::testing::Values(DateCase{"", "none"}, DateCase{"   ", "none"},
+                                           DateCase{"not a date", "none"}, DateCase{"2003-02-29", "none"},
+                                           DateCase{"2003-13-01", "none"}, DateCase{"31 Feb 2004", "none"},
+                                           DateCase{"Thu, 01 Jan 2004 25:00:00 GMT", "none"},
+                                           DateCase{"2004-01-01T10:00:00+99:00", "none"},
+                                           DateCase{"yesterday at noon", "none"}, DateCase{"Jan 2004", "none"}));
+
+TEST(FormatIso8601, PadsEveryField) {
+  using namespace std::chrono;
+  EXPECT_EQ(format_iso8601(sys_days{year{987} / 3 / 4} + hours{5} + minutes{6} + seconds{7}), "0987-03-04T05:06:07Z");
+  EXPECT_EQ(format_iso8601(sys_seconds{seconds{0}}), "1970-01-01T00:00:00Z");
+}
+
+}  // namespace

@@ -1,0 +1,6 @@
+# Feed parser, date and URL tests (owner: feeds).
+newsd_test(parse_feed_tests
+  SOURCES
+    ${CMAKE_CURRENT_SOURCE_DIR}/dates_test.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/url_test.cpp
+  DEPS newsd::parse)
