@@ -1,0 +1,87 @@
+#include "article_builder.hpp"
+
+#include "newsd/classify/text.hpp"
+#include "newsd/parse/url.hpp"
+
+namespace newsd::daemon {
+namespace {
+
+bool is_web_url(std::string_view s) { return s.starts_with("http://") || s.starts_with("https://") || s.starts_with("file://"); }
+
+// Feed titles are sometimes escaped HTML ("Tom &amp; Jerry", "<b>Breaking</b>");
+// the extractor's text pass gives the same plain text the page title would.
+std::string plain_text(const parse::TextConstruct& t, const config::ExtractConfig& cfg) {
+  if (t.type == "text" || t.value.find('<') == std::string::npos) return t.value;
+  config::ExtractConfig loose = cfg;
+  loose.min_text_chars = 0;
+  auto r = parse::extract_article("<html><body><p>" + t.value + "</p></body></html>", "", loose, "utf-8");
+  return r && !r->text.empty() ? r->text : t.value;
+}
+
+}  // namespace
+
+std::optional<std::string> article_url(const parse::Entry& entry) {
+  if (entry.link && is_web_url(*entry.link)) return entry.link;
+  for (const auto& link : entry.links) {
+    if (link.rel == "alternate" && is_web_url(link.href)) return link.href;
+  }
+  if (entry.id && is_web_url(*entry.id)) return entry.id;
+  return std::nullopt;
+}
+
+std::string entry_text(const parse::Entry& entry, const config::ExtractConfig& cfg) {
+  const parse::TextConstruct* source = nullptr;
+  for (const auto& c : entry.content) {
+    if (!c.value.empty()) {
+      source = &c;
+      break;
+    }
+  }
+  if (!source && entry.summary && !entry.summary->value.empty()) source = &*entry.summary;
+  if (!source) return {};
+  if (source->type == "text") return source->value;
+  config::ExtractConfig loose = cfg;
+  loose.min_text_chars = 0;  // a summary is short by nature
+  auto r = parse::extract_article("<html><body><article>" + source->value + "</article></body></html>", "", loose,
+                                  "utf-8");
+  return r ? r->text : std::string{};
+}
+
+store::ArticleRecord build_record(std::int64_t feed_id, const parse::Entry& entry,
+                                  const std::optional<parse::ExtractedArticle>& page, const std::string& page_url,
+                                  const config::ExtractConfig& cfg, std::chrono::sys_seconds now) {
+  store::ArticleRecord r;
+  r.feed_id = feed_id;
+  r.url = page_url.empty() ? article_url(entry).value_or("") : page_url;
+  // rel=canonical names the page the publisher considers the original.
+  const std::string& canonical_source = page && page->canonical_url ? *page->canonical_url : r.url;
+  r.canonical_url = parse::canonicalize_url(canonical_source.empty() ? r.url : canonical_source);
+  r.guid = entry.id.value_or(r.url);
+  r.fetched_at = now;
+
+  if (page && page->title && !page->title->empty()) r.title = *page->title;
+  else if (entry.title) r.title = plain_text(*entry.title, cfg);
+
+  if (page && page->byline) r.byline = *page->byline;
+  else if (!entry.authors.empty() && entry.authors.front().name) r.byline = *entry.authors.front().name;
+
+  if (page && page->published) r.published_at = page->published;
+  else if (entry.published) r.published_at = entry.published;
+  else if (entry.updated) r.published_at = entry.updated;
+
+  if (page) {
+    r.text = page->text;
+    r.section = page->section.value_or("");
+    r.image = page->image.value_or("");
+  }
+  if (r.text.empty()) r.text = entry_text(entry, cfg);
+
+  // Language from the text itself; the page's declared language is only a
+  // fallback (CMS templates often declare the site default, not the article's).
+  std::string lang = classify::detect_language(r.title + "\n" + r.text.substr(0, 4096));
+  if (lang == "und" && page && page->language) lang = *page->language;
+  r.lang = lang == "und" ? "" : lang;
+  return r;
+}
+
+}  // namespace newsd::daemon
