@@ -2,10 +2,13 @@
 /// Asynchronous HTTP(S)/file fetching over libcurl's multi interface.
 ///
 /// One Fetcher owns one curl multi handle and runs transfers on the calling
-/// thread inside `run`; it enforces the total and per-host concurrency
+/// thread inside `fetch`; it enforces the total and per-host concurrency
 /// limits, the per-host politeness interval, size and time limits, redirects
 /// (with loop detection), conditional GET, compression, robots.txt and
 /// retries with backoff for 429/5xx/network errors.
+///
+/// A Fetcher is not thread-safe: use it from one thread (the daemon's I/O
+/// thread). It keeps a robots.txt cache and a connection cache across calls.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -33,20 +36,29 @@ struct Response {
   long status = 0;            ///< HTTP status; 200 for a readable file:// URL
   bool not_modified = false;  ///< 304: body is empty, keep the stored copy
   std::string content_type;   ///< media type without parameters, lower-case ("text/html")
-  std::string charset;        ///< charset parameter of Content-Type, empty if none
+  std::string charset;        ///< charset parameter of Content-Type, lower-case, empty if none
   std::string etag;
   std::string last_modified;
-  std::string body;           ///< raw bytes, decompressed but NOT charset-decoded
-  std::chrono::milliseconds elapsed{0};
+  std::string body;                      ///< raw bytes, decompressed but NOT charset-decoded
+  std::chrono::milliseconds elapsed{0};  ///< first attempt start to completion, retries included
+  int attempts = 1;                      ///< transfers made for the final URL (1 = no retry)
 };
 
 /// Called once per request, from the thread running `fetch`, as each finishes.
-/// Failures: Errc::network (DNS, connect, TLS, reset), Errc::timeout,
-/// Errc::too_large (body over max_body_bytes), Errc::http_status (4xx/5xx
-/// after retries; message has the status), Errc::unsupported (scheme),
-/// Errc::not_found (file:// path missing), Errc::invalid_argument (bad URL,
-/// redirect loop, disallowed by robots.txt).
+/// Failures: Errc::network (DNS, connect, TLS, reset; robots.txt unreachable),
+/// Errc::timeout (connect/total/low-speed timeout, or "cancelled"),
+/// Errc::too_large (body over max_body_bytes, declared or not),
+/// Errc::http_status (4xx/5xx after retries; the message starts with the
+/// decimal status, see `http_status_of`), Errc::unsupported (scheme, also a
+/// redirect to a non-HTTP scheme), Errc::not_found (file:// path missing),
+/// Errc::io (file:// path unreadable), Errc::invalid_argument (bad URL,
+/// redirect loop or too many redirects — message contains "redirect" —,
+/// disallowed by robots.txt, private address refused by the address guard).
 using Completion = std::function<void(std::size_t index, Result<Response>)>;
+
+/// The HTTP status of an Errc::http_status error (its message starts with
+/// the status code), or nullopt for any other error.
+std::optional<long> http_status_of(const Error& error);
 
 class Fetcher {
  public:
@@ -57,15 +69,18 @@ class Fetcher {
 
   /// Fetches every request, honouring the configured limits, and calls
   /// `done` for each as it completes (in completion order). Returns when all
-  /// have completed or `cancelled()` turns true (remaining requests then
-  /// complete with Errc::timeout "cancelled").
-  void fetch(std::span<const Request> requests, const Completion& done,
-             const std::function<bool()>& cancelled = {});
+  /// have completed or `cancelled()` turns true (polled at least every
+  /// 100 ms; remaining requests then complete with Errc::timeout
+  /// "cancelled"). Retries (429/5xx/network/timeout) wait
+  /// retry_backoff * 2^(n-1), or Retry-After for a 429 when it is at most
+  /// 60 s (a longer Retry-After fails at once with the 429).
+  void fetch(std::span<const Request> requests, const Completion& done, const std::function<bool()>& cancelled = {});
 
   /// Convenience: fetch and return results in request order.
   std::vector<Result<Response>> fetch_all(std::span<const Request> requests);
 
   /// Replaces the limits (used on SIGHUP); takes effect for the next `fetch`.
+  /// A changed user agent drops the robots.txt cache.
   void reconfigure(const config::FetchConfig& cfg);
 
  private:
