@@ -150,27 +150,26 @@ std::string encode(std::u32string_view s) {
 
 constexpr char32_t kWaw = U'\u0648', kFeh = U'\u0641', kBeh = U'\u0628', kKaf = U'\u0643', kLam = U'\u0644';
 
-/// Strips Arabic proclitics from a normalized word: the conjunctions و/ف,
-/// then the article ال alone or fused with ب/ك/ل (بال كال لل), or else a
-/// bare preposition ب/ك/ل. Snowball leaves و+ال and ف+ال words unstemmed and
-/// (after the alef fold) every و+ا word, so this runs before it. The minimum
-/// remaining lengths keep short words whole (وطن، الله، بيت…); both the text
-/// and the taxonomy terms go through the same rules, so an occasional
-/// over-strip of a longer word (بريطانيا → ريطانيا) still matches itself.
-std::u32string_view strip_proclitics(std::u32string_view w) {
-  auto starts = [&](std::u32string_view prefix) { return w.size() >= prefix.size() && w.starts_with(prefix); };
+/// Strips the Arabic proclitics that attach to any word: the conjunctions
+/// و/ف, then one preposition ب/ك/ل, keeping the article (بال → ال, لل → ال).
+/// Snowball leaves و+ال and ف+ال words unstemmed and, after the alef fold,
+/// every و+ا word, so this runs before it. Minimum remaining lengths keep
+/// short words whole (وطن، بيت، لبن…). The result is what proper names
+/// match exactly (`=` terms): unlike stems it never merges two names.
+std::u32string strip_proclitics(std::u32string_view w) {
+  static constexpr std::u32string_view kAl = U"\u0627\u0644";
   if (!w.empty() && (w[0] == kWaw || w[0] == kFeh) && w.size() - 1 >= 4) w.remove_prefix(1);
-  static constexpr std::u32string_view kAl = U"\u0627\u0644", kLil = U"\u0644\u0644", kBil = U"\u0628\u0627\u0644",
-                                       kKal = U"\u0643\u0627\u0644";
-  if ((starts(kBil) || starts(kKal)) && w.size() - 3 >= 3) return w.substr(3);
-  if (starts(kLil) && w.size() - 2 >= 3) return w.substr(2);
-  if (starts(kAl) && w.size() - 2 >= 3) return w.substr(2);
-  if (!w.empty() && (w[0] == kBeh || w[0] == kKaf || w[0] == kLam) && w.size() - 1 >= 4) {
-    auto rest = w.substr(1);
-    if (rest.starts_with(kAl) && rest.size() - 2 >= 3) return rest.substr(2);
-    return rest;
-  }
-  return w;
+  if (w.size() >= 4 && (w[0] == kBeh || w[0] == kKaf) && w.substr(1).starts_with(kAl))
+    return std::u32string(w.substr(1));
+  if (w.size() >= 5 && w[0] == kLam && w[1] == kLam) return std::u32string(kAl) + std::u32string(w.substr(2));
+  if (!w.empty() && (w[0] == kBeh || w[0] == kKaf || w[0] == kLam) && w.size() - 1 >= 4) w.remove_prefix(1);
+  return std::u32string(w);
+}
+
+/// The article ال, stripped before stemming when at least 3 letters remain.
+std::u32string_view strip_article(std::u32string_view w) {
+  static constexpr std::u32string_view kAl = U"\u0627\u0644";
+  return w.starts_with(kAl) && w.size() - 2 >= 3 ? w.substr(2) : w;
 }
 
 // ---------------------------------------------------------------------------
@@ -186,6 +185,7 @@ struct StemmerDeleter {
 struct CachedWord {
   struct Piece {
     std::string norm;
+    std::string bare;
     std::string stem;
   };
   std::vector<Piece> pieces;  // usually one; more when a ligature expands to words
@@ -254,7 +254,7 @@ class ThreadWorkers {
 
  private:
   CachedWord::Piece analyse_piece(std::string_view norm, StemmerKind latin) {
-    CachedWord::Piece piece{std::string(norm), {}};
+    CachedWord::Piece piece{std::string(norm), {}, {}};
     std::u32string chars = decode(norm);
     bool arabic = false;
     for (char32_t c : chars)
@@ -263,9 +263,14 @@ class ThreadWorkers {
         break;
       }
     if (arabic) {
-      const std::string bare = encode(strip_proclitics(chars));
-      piece.stem = stem(StemmerKind::arabic, bare);
-    } else if (chars.size() > 1 && chars.size() < 64) {
+      const std::u32string bare = strip_proclitics(chars);
+      piece.bare = encode(bare);
+      piece.stem = stem(StemmerKind::arabic, encode(strip_article(bare)));
+      if (piece.stem.empty()) piece.stem = piece.bare;
+      return piece;
+    }
+    piece.bare = piece.norm;
+    if (chars.size() > 1 && chars.size() < 64) {
       piece.stem = stem(latin, norm);
     } else {
       piece.stem = piece.norm;
@@ -320,7 +325,7 @@ std::vector<Token> tokenize(std::string_view utf8, std::string_view language) {
   std::vector<Token> tokens;
   tokens.reserve(utf8.size() / 6);
   for_each_word(utf8, language, [&](const CachedWord::Piece& piece, std::size_t b, std::size_t e) {
-    tokens.push_back(Token{piece.norm, piece.stem, b, e});
+    tokens.push_back(Token{piece.norm, piece.bare, piece.stem, b, e});
   });
   return tokens;
 }

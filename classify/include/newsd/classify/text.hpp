@@ -21,8 +21,9 @@ std::string normalize(std::string_view utf8);
 
 /// One token: its normalized surface form and its stem.
 struct Token {
-  std::string norm;       ///< normalized form (clitics still attached)
-  std::string stem;       ///< clitics stripped (Arabic) and Snowball-stemmed
+  std::string norm;  ///< normalized form (clitics still attached)
+  std::string bare;  ///< norm without Arabic conjunctions/prepositions (و ف ب ك ل; بال→ال, لل→ال), article kept
+  std::string stem;       ///< clitics and article stripped (Arabic) and Snowball-stemmed
   std::size_t begin = 0;  ///< byte offset in the ORIGINAL text
   std::size_t end = 0;    ///< one past the last byte in the ORIGINAL text
 };
