@@ -46,13 +46,13 @@ void print_summary(const CycleReport& report, const std::vector<daemon::FeedPlan
                              {"title", w.title},
                              {"url", w.url},
                              {"tags", w.tags},
-                             {"outcome", w.outcome == store::UpsertOutcome::duplicate ? "duplicate" : "stored"}};
+                             {"outcome", w.outcome == store::UpsertOutcome::inserted ? "stored" : "duplicate"}};
       std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     }
     return;
   }
   for (const auto& w : report.written) {
-    if (w.outcome == store::UpsertOutcome::duplicate) continue;
+    if (w.outcome != store::UpsertOutcome::inserted) continue;
     std::cout << feed_names[w.feed_id] << " | " << w.title << " | " << join(w.tags, ", ") << '\n';
   }
   std::cout << "stored " << report.articles_inserted << " new articles (" << report.articles_duplicate
@@ -77,6 +77,7 @@ int run_once(const config::Config& cfg, bool json) {
   auto report = (*engine)->run_cycle(*plans, [&] {
     return signals.stop_requested() && SteadyClock::now() >= signals.stop_time() + grace;
   });
+  (*engine)->prune_expired();
   print_summary(report, *plans, json);
   const bool all_failed = report.feeds_failed > 0 && report.feeds_failed == static_cast<int>(plans->size());
   return all_failed ? 1 : 0;

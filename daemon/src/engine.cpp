@@ -26,14 +26,11 @@ std::chrono::seconds backoff_interval(std::chrono::seconds interval, int consecu
 // A page that answered 404/410 will not appear later; anything else
 // (timeouts, 5xx, resets, shutdown) may, so the entry is retried.
 bool is_permanent_failure(const Error& e) {
-  return e.code == Errc::http_status &&
-         (e.message.starts_with("404") || e.message.starts_with("410") || e.message.find(" 404") != std::string::npos ||
-          e.message.find(" 410") != std::string::npos);
+  const auto status = fetch::http_status_of(e);
+  return status == 404 || status == 410;
 }
 
-bool is_gone(const Error& e) {
-  return e.code == Errc::http_status && (e.message.starts_with("410") || e.message.find(" 410") != std::string::npos);
-}
+bool is_gone(const Error& e) { return fetch::http_status_of(e) == 410; }
 
 }  // namespace
 
@@ -286,8 +283,10 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
 
   report.written = writer_->take_written();
   for (const auto& w : report.written) {
-    if (w.outcome == store::UpsertOutcome::duplicate) ++report.articles_duplicate;
-    else ++report.articles_inserted;
+    // "updated" means the story was already stored and this copy only added a
+    // source or tags: for the user it is a duplicate, not a new article.
+    if (w.outcome == store::UpsertOutcome::inserted) ++report.articles_inserted;
+    else ++report.articles_duplicate;
   }
   log::info("cycle.done", {{"feeds", feeds.size()},
                            {"fetched", report.feeds_fetched},
@@ -337,7 +336,27 @@ Result<void> Engine::reload(const config::Config& cfg) {
 
 void Engine::prune_expired() {
   if (cfg_.store.keep_days <= 0) return;
-  (void)cfg_;  // pruning is wired once the store exposes it
+  const auto cutoff = now_seconds() - std::chrono::days{cfg_.store.keep_days};
+  // Small batches, each its own trip through the writer queue, so articles
+  // waiting to be written are never stuck behind one long delete.
+  constexpr int kBatch = 500;
+  int total = 0;
+  for (;;) {
+    int removed = 0;
+    auto r = writer_->run_exclusive([&](store::Store& s) -> Result<void> {
+      auto n = s.prune(cutoff, kBatch);
+      if (!n) return std::unexpected(n.error());
+      removed = *n;
+      return {};
+    });
+    if (!r) {
+      log::error("store.prune_failed", {{"error", r.error().describe()}});
+      return;
+    }
+    total += removed;
+    if (removed < kBatch) break;
+  }
+  if (total > 0) log::info("store.pruned", {{"articles", total}, {"keep_days", cfg_.store.keep_days}});
 }
 
 }  // namespace newsd::daemon
