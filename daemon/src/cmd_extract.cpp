@@ -1,11 +1,10 @@
 // `newsd extract`: the article extractor on files, for people and for tools
 // (contract: shared/spec/extract.md).
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "commands.hpp"

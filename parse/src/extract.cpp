@@ -1,0 +1,130 @@
+// extract_article(): decode, parse, read metadata, select the body, and the
+// spec's JSON rendering.
+#include "newsd/parse/extract.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "extract_internal.hpp"
+#include "extract_text.hpp"
+#include "html_dom.hpp"
+#include "newsd/parse/dates.hpp"
+#include "newsd/parse/html.hpp"
+#include "newsd/parse/url.hpp"
+
+namespace newsd::parse {
+namespace {
+
+bool host_matches(std::string_view host, std::string_view rule_host) {
+  if (rule_host.empty() || host.size() < rule_host.size()) return false;
+  if (!host.ends_with(rule_host)) return false;
+  return host.size() == rule_host.size() || host[host.size() - rule_host.size() - 1] == '.';
+}
+
+const config::SiteRule* rule_for(const config::ExtractConfig& cfg, std::string_view url) {
+  if (cfg.sites.empty() || url.empty()) return nullptr;
+  const std::string host = url_host(url);
+  if (host.empty()) return nullptr;
+  const config::SiteRule* best = nullptr;
+  for (const auto& rule : cfg.sites) {
+    // The most specific host wins ("news.example.com" over "example.com").
+    if (host_matches(host, text::ascii_lower(rule.host)) && (best == nullptr || rule.host.size() > best->host.size()))
+      best = &rule;
+  }
+  return best;
+}
+
+std::optional<std::string> detect_language(const std::vector<std::string>& paragraphs,
+                                           const std::optional<std::string>& declared) {
+  // Real language identification lives in classify/; here the script decides
+  // for Arabic (pages often declare lang="en" in a template) and the declared
+  // language is kept otherwise.
+  std::string sample;
+  for (const auto& p : paragraphs) {
+    sample += p;
+    sample += ' ';
+    if (sample.size() > 4000) break;
+  }
+  if (!sample.empty()) {
+    const double arabic = text::arabic_letter_share(sample);
+    if (arabic >= 0.5) return "ar";
+    if (declared && *declared == "ar" && arabic < 0.1) return std::nullopt;
+  }
+  return declared;
+}
+
+}  // namespace
+
+Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_view url, const config::ExtractConfig& cfg,
+                                         std::string_view http_charset) {
+  ExtractedArticle article;
+  article.url = std::string(url);
+  charset::Decoded decoded = decode_html(bytes, http_charset);
+  article.encoding = decoded.encoding;
+  if (decoded.text.find_first_not_of(" \t\r\n\f") == std::string::npos) return article;
+
+  auto doc = html::parse_utf8(decoded.text);
+  if (!doc) return std::unexpected(doc.error());
+  decoded.text.clear();
+  decoded.text.shrink_to_fit();
+
+  detail::PageMeta meta = detail::read_metadata(doc->get(), url);
+  article.canonical_url = meta.canonical_url;
+  article.title = meta.title;
+  article.byline = meta.byline;
+  article.site_name = meta.site_name;
+  article.published = meta.published;
+  article.updated = meta.updated;
+  article.section = meta.section;
+  article.image = meta.image;
+
+  detail::ContentHints hints;
+  hints.min_text_chars = cfg.min_text_chars;
+  hints.site_rule = rule_for(cfg, url);
+  hints.jsonld_body = meta.jsonld_body;
+  for (const auto* t : {&meta.title, &meta.headline_h1, &meta.byline}) {
+    if (*t) hints.drop_texts.push_back(**t);
+  }
+  if (meta.byline) {
+    hints.drop_texts.push_back("By " + *meta.byline);
+    hints.drop_texts.push_back("بقلم " + *meta.byline);
+  }
+
+  for (auto& block : detail::extract_body_blocks(doc->get(), hints)) {
+    article.paragraphs.push_back(text::nfc(std::move(block)));
+  }
+  for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
+    if (i != 0) article.text += "\n\n";
+    article.text += article.paragraphs[i];
+  }
+  for (auto* field : {&article.title, &article.byline, &article.site_name, &article.section}) {
+    if (*field) **field = text::nfc(std::move(**field));
+  }
+  article.language = detect_language(article.paragraphs, meta.declared_language);
+  return article;
+}
+
+std::string to_json(const ExtractedArticle& a) {
+  using nlohmann::json;
+  auto opt = [](const std::optional<std::string>& v) -> json { return v ? json(*v) : json(nullptr); };
+  auto date = [](const std::optional<std::chrono::sys_seconds>& v) -> json {
+    return v ? json(format_iso8601(*v)) : json(nullptr);
+  };
+  json j = json::object();
+  j["url"] = a.url.empty() ? json(nullptr) : json(a.url);
+  j["canonical_url"] = opt(a.canonical_url);
+  j["title"] = opt(a.title);
+  j["byline"] = opt(a.byline);
+  j["site_name"] = opt(a.site_name);
+  j["published"] = date(a.published);
+  j["updated"] = date(a.updated);
+  j["language"] = opt(a.language);
+  j["section"] = opt(a.section);
+  j["image"] = opt(a.image);
+  j["text"] = a.text;
+  j["paragraphs"] = a.paragraphs;
+  j["encoding"] = a.encoding;
+  // Invalid UTF-8 cannot survive decoding, but a replacement beats an exception.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace newsd::parse

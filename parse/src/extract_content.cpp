@@ -1,0 +1,445 @@
+// Main-content selection.
+//
+// One walk over <body> cuts the text into blocks (a run of inline content
+// between two block-level boundaries) and records every container element.
+// Each block gets a weight: long prose with few links is positive; link
+// lists, short fragments and anything inside a boilerplate-marked container
+// (class/id/role/tag: comments, related, share, nav, footer, …) is negative.
+// A container's score is the sum of the weights of the blocks beneath it,
+// where a block counts as boilerplate only for containers at or above the
+// boilerplate marker. The article is the container with the highest score:
+// it grows to take in every part of the body as long as what lies between
+// them costs less than they bring, and stops at comment sections and link
+// farms. A mis-marked wrapper around the whole page (`<div class="page
+// with-sidebar">`) does not hide the article: containers inside it still
+// see their own text as positive.
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <unordered_map>
+
+#include "extract_internal.hpp"
+#include "extract_text.hpp"
+
+namespace newsd::parse::detail {
+namespace {
+
+using html::Tag;
+
+constexpr int kMaxDepth = 400;
+// Containers nested in a boilerplate container compete at this discount, so
+// that one long comment does not beat a shorter article.
+constexpr double kInsideBoilerplateFactor = 0.25;
+
+struct Elem {
+  xmlNode* node = nullptr;
+  int parent = -1;
+  int depth = 0;
+  int first_block = 0;
+  int end_block = 0;
+  int boiler_depth = -1;  ///< depth of the innermost boilerplate container at or above this one
+  double score = 0;
+  Tag tag = Tag::other;
+};
+
+struct Block {
+  std::string text;
+  int owner = -1;
+  int boiler_depth = -1;
+  std::size_t chars = 0;
+  double link_density = 0;
+  Tag kind = Tag::other;
+  bool in_heading = false;
+};
+
+// ---- class/id vocabulary ---------------------------------------------------
+
+// Substrings of a class/id token that mark boilerplate. Tokens are lower-cased.
+constexpr std::array<std::string_view, 62> kBoilerWords = {
+    "comment",   "respond",         "reply",      "related",    "share",        "sharing",      "social",
+    "follow",    "newsletter",      "subscri",    "breadcrumb", "sidebar",      "widget",       "promo",
+    "advert",    "cookie",          "consent",    "gdpr",       "popup",        "modal",        "banner",
+    "masthead",  "navbar",          "navigation", "menu",       "footer",       "pagination",   "pager",
+    "disqus",    "outbrain",        "taboola",    "recommend",  "trending",     "popular",      "most-read",
+    "mostread",  "more-stories",    "also-read",  "author-bio", "authorbio",    "about-author", "author-box",
+    "authorbox", "byline",          "post-meta",  "entry-meta", "article-meta", "tag-list",     "taglist",
+    "post-tags", "entry-tags",      "signup",     "sign-up",    "login",        "toolbar",      "sponsor",
+    "donate",    "jp-relatedposts", "yarpp",      "skip-link",  "read-next",    "readnext",
+};
+// Whole tokens that mark boilerplate (too short to match as substrings).
+constexpr std::array<std::string_view, 22> kBoilerTokens = {
+    "ad",          "ads",         "adsbygoogle",  "advertisement",  "nav",         "tags",   "tagcloud", "header",
+    "site-header", "page-header", "entry-header", "article-header", "post-header", "meta",   "print",    "rating",
+    "share",       "dfp",         "gpt-ad",       "crumbs",         "top-bar",     "topbar",
+};
+// Tokens marking the article body itself; they overrule the words above.
+constexpr std::array<std::string_view, 27> kContentWords = {
+    "article-body",  "articlebody",   "article__body",   "article-content", "article__content", "articlecontent",
+    "entry-content", "post-content",  "postcontent",     "post-body",       "postbody",         "story-body",
+    "storybody",     "story-content", "content-body",    "body-text",       "bodytext",         "article-text",
+    "articletext",   "main-content",  "td-post-content", "single-content",  "blog-content",     "rich-text",
+    "richtext",      "article_body",  "entry_content",
+};
+// Tokens that hide an element from readers.
+constexpr std::array<std::string_view, 9> kHiddenTokens = {
+    "hidden",    "d-none",   "sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden",
+    "is-hidden", "u-hidden", "hide",
+};
+
+enum class Verdict : std::uint8_t { neutral, boilerplate, content, hidden };
+
+bool is_state_modifier(std::string_view token) {
+  // WordPress and BEM state classes ("has-sidebar", "comments-open") describe
+  // the page, not the element.
+  return token.starts_with("has-") || token.starts_with("is-") || token.starts_with("no-") ||
+         token.starts_with("with-") || token.starts_with("show-") || token.ends_with("-open") ||
+         token.ends_with("-closed") || token.starts_with("tag-") || token.starts_with("category-") ||
+         token.starts_with("page-template") || token.starts_with("single-") || token.starts_with("post-type");
+}
+
+Verdict classify_token(std::string_view token) {
+  if (token.empty()) return Verdict::neutral;
+  for (auto w : kContentWords) {
+    if (token == w) return Verdict::content;
+  }
+  for (auto w : kHiddenTokens) {
+    if (token == w) return Verdict::hidden;
+  }
+  if (is_state_modifier(token)) return Verdict::neutral;
+  for (auto w : kBoilerTokens) {
+    if (token == w) return Verdict::boilerplate;
+  }
+  // "ad-slot", "ads-wrapper", "top-ad": an ad token at either end.
+  if (token.starts_with("ad-") || token.starts_with("ads-") || token.ends_with("-ad") || token.ends_with("-ads") ||
+      token.starts_with("ad_") || token.ends_with("_ad"))
+    return Verdict::boilerplate;
+  for (auto w : kBoilerWords) {
+    if (token.find(w) != std::string_view::npos) return Verdict::boilerplate;
+  }
+  return Verdict::neutral;
+}
+
+// Verdict for a whole class/id string; memoised per page because templates
+// repeat the same few hundred class strings thousands of times.
+class VerdictCache {
+ public:
+  Verdict of(std::string_view classes, std::string_view id) {
+    if (classes.empty() && id.empty()) return Verdict::neutral;
+    key_.assign(classes);
+    key_ += '#';
+    key_ += id;
+    if (auto it = cache_.find(key_); it != cache_.end()) return it->second;
+    Verdict v = compute(classes, id);
+    cache_.emplace(key_, v);
+    return v;
+  }
+
+ private:
+  static Verdict compute(std::string_view classes, std::string_view id) {
+    bool boiler = false;
+    bool content = false;
+    bool hidden = false;
+    auto consider = [&](std::string_view list, bool split) {
+      std::string lowered = text::ascii_lower(list);
+      std::string_view rest = lowered;
+      while (!rest.empty()) {
+        std::size_t start = rest.find_first_not_of(" \t\n\r\f");
+        if (start == std::string_view::npos) break;
+        rest.remove_prefix(start);
+        std::size_t end = split ? rest.find_first_of(" \t\n\r\f") : std::string_view::npos;
+        std::string_view token = rest.substr(0, end);
+        rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+        switch (classify_token(token)) {
+          case Verdict::content: content = true; break;
+          case Verdict::boilerplate: boiler = true; break;
+          case Verdict::hidden: hidden = true; break;
+          case Verdict::neutral: break;
+        }
+      }
+    };
+    consider(classes, true);
+    consider(id, false);
+    if (hidden) return Verdict::hidden;
+    if (content) return Verdict::content;
+    return boiler ? Verdict::boilerplate : Verdict::neutral;
+  }
+
+  std::string key_;
+  std::unordered_map<std::string, Verdict> cache_;
+};
+
+bool hidden_by_attributes(const xmlNode* el) {
+  for (const xmlAttr* a = el->properties; a != nullptr; a = a->next) {
+    const auto name = html::to_view(a->name);
+    if (name == "hidden") return true;
+    if (name != "style" && name != "aria-hidden") continue;
+    const std::string_view value =
+        a->children != nullptr && a->children->type == XML_TEXT_NODE ? html::to_view(a->children->content) : "";
+    if (name == "aria-hidden") {
+      if (value == "true") return true;
+      continue;
+    }
+    std::string style;
+    style.reserve(value.size());
+    for (char c : value) {
+      if (c != ' ' && c != '\t' && c != '\n') style += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (style.find("display:none") != std::string::npos || style.find("visibility:hidden") != std::string::npos)
+      return true;
+  }
+  return false;
+}
+
+bool is_boilerplate_tag(Tag t) {
+  switch (t) {
+    case Tag::nav:
+    case Tag::aside:
+    case Tag::footer:
+    case Tag::header:
+    case Tag::form:
+    case Tag::menu: return true;
+    default: return false;
+  }
+}
+
+bool is_boilerplate_role(std::string_view role) {
+  return role == "navigation" || role == "banner" || role == "contentinfo" || role == "complementary" ||
+         role == "search" || role == "menu" || role == "menubar" || role == "dialog" || role == "alert";
+}
+
+// ---- segmentation ----------------------------------------------------------
+
+class Segmenter {
+ public:
+  Segmenter(const std::vector<xmlNode*>& dropped) : dropped_(dropped) {}
+
+  void run(xmlNode* body) {
+    open_container(body, Tag::body, false);
+    visit(body, 0);
+    close_container();
+  }
+
+  std::vector<Elem> elems;
+  std::vector<Block> blocks;
+
+ private:
+  void visit(xmlNode* node, int depth) {
+    if (depth > kMaxDepth) return;
+    for (xmlNode* c = node->children; c != nullptr; c = c->next) {
+      if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+        add_text(html::to_view(c->content));
+        continue;
+      }
+      if (c->type != XML_ELEMENT_NODE) continue;
+      const Tag tag = html::tag_of(c);
+      if (tag == Tag::br) {
+        if (last_was_br_) {
+          flush();
+        } else {
+          pending_space_ = true;
+        }
+        last_was_br_ = true;
+        continue;
+      }
+      if (html::is_never_text(tag)) continue;
+      if (!dropped_.empty() && std::ranges::find(dropped_, c) != dropped_.end()) continue;
+      if (hidden_by_attributes(c)) continue;
+      const Verdict verdict = verdicts_.of(html::attr(c, "class"), html::attr(c, "id"));
+      if (verdict == Verdict::hidden) continue;
+      if (tag == Tag::hr) {
+        flush();
+        continue;
+      }
+      if (tag == Tag::td || tag == Tag::th) {
+        pending_space_ = true;
+        visit(c, depth + 1);
+        pending_space_ = true;
+        continue;
+      }
+      if (html::is_inline(tag)) {
+        // An inline element marked as boilerplate ("share" links, screen
+        // reader labels) takes no part in the text.
+        if (verdict == Verdict::boilerplate) continue;
+        last_was_br_ = false;
+        if (tag == Tag::a) ++link_depth_;
+        visit(c, depth + 1);
+        if (tag == Tag::a) --link_depth_;
+        continue;
+      }
+      bool boiler =
+          verdict == Verdict::boilerplate || is_boilerplate_tag(tag) || is_boilerplate_role(html::attr(c, "role"));
+      if (verdict == Verdict::content || html::attr(c, "itemprop") == "articleBody") boiler = false;
+      flush();
+      open_container(c, tag, boiler);
+      visit(c, depth + 1);
+      flush();
+      close_container();
+    }
+  }
+
+  void open_container(xmlNode* node, Tag tag, bool boiler) {
+    Elem e;
+    e.node = node;
+    e.tag = tag;
+    e.parent = stack_.empty() ? -1 : stack_.back();
+    e.depth = stack_.empty() ? 0 : elems[static_cast<std::size_t>(e.parent)].depth + 1;
+    e.boiler_depth = boiler ? e.depth : (stack_.empty() ? -1 : elems[static_cast<std::size_t>(e.parent)].boiler_depth);
+    e.first_block = static_cast<int>(blocks.size());
+    if (html::is_heading(tag)) ++heading_depth_;
+    stack_.push_back(static_cast<int>(elems.size()));
+    elems.push_back(e);
+  }
+
+  void close_container() {
+    Elem& e = elems[static_cast<std::size_t>(stack_.back())];
+    e.end_block = static_cast<int>(blocks.size());
+    if (html::is_heading(e.tag)) --heading_depth_;
+    stack_.pop_back();
+  }
+
+  void add_text(std::string_view t) {
+    if (t.empty()) return;
+    const std::size_t before = cur_.size();
+    text::append_collapsed(cur_, t, pending_space_);
+    if (cur_.size() != before) last_was_br_ = false;
+    if (link_depth_ > 0) link_bytes_ += cur_.size() - before;
+  }
+
+  void flush() {
+    last_was_br_ = false;
+    pending_space_ = false;
+    if (cur_.empty()) return;
+    Block b;
+    b.owner = stack_.back();
+    const Elem& owner = elems[static_cast<std::size_t>(b.owner)];
+    b.boiler_depth = owner.boiler_depth;
+    b.kind = owner.tag;
+    b.in_heading = heading_depth_ > 0;
+    b.chars = text::count_chars(cur_);
+    b.link_density = static_cast<double>(std::min(link_bytes_, cur_.size())) / static_cast<double>(cur_.size());
+    b.text = std::move(cur_);
+    blocks.push_back(std::move(b));
+    cur_.clear();
+    link_bytes_ = 0;
+  }
+
+  const std::vector<xmlNode*>& dropped_;
+  VerdictCache verdicts_;
+  std::vector<int> stack_;
+  std::string cur_;
+  std::size_t link_bytes_ = 0;
+  bool pending_space_ = false;
+  bool last_was_br_ = false;
+  int link_depth_ = 0;
+  int heading_depth_ = 0;
+};
+
+// ---- scoring ---------------------------------------------------------------
+
+double content_weight(const Block& b) {
+  const auto len = static_cast<double>(b.chars);
+  double w = len * (1.0 - 2.0 * b.link_density);
+  if (b.chars < 20) w -= 8.0;
+  return w;
+}
+
+double boilerplate_weight(const Block& b) { return -static_cast<double>(b.chars); }
+
+void score(std::vector<Elem>& elems, const std::vector<Block>& blocks) {
+  for (const Block& b : blocks) {
+    const double pos = content_weight(b);
+    const double neg = boilerplate_weight(b);
+    for (int e = b.owner; e >= 0; e = elems[static_cast<std::size_t>(e)].parent) {
+      Elem& el = elems[static_cast<std::size_t>(e)];
+      el.score += b.boiler_depth >= el.depth ? neg : pos;
+    }
+  }
+}
+
+int best_container(const std::vector<Elem>& elems) {
+  int best = -1;
+  double best_score = 0;
+  for (std::size_t i = 0; i < elems.size(); ++i) {
+    const Elem& e = elems[i];
+    const double s = e.boiler_depth >= 0 ? e.score * kInsideBoilerplateFactor : e.score;
+    if (s > best_score) {
+      best_score = s;
+      best = static_cast<int>(i);
+    }
+  }
+  return best;
+}
+
+bool is_dropped_text(const Block& b, const std::vector<std::string>& drop_keys) {
+  if (b.chars > 300) return false;
+  const std::string key = text::loose_key(b.text);
+  return std::ranges::find(drop_keys, key) != drop_keys.end();
+}
+
+std::vector<xmlNode*> site_nodes(xmlNode* root, const std::vector<std::string>& selectors, bool first_hit_only) {
+  std::vector<xmlNode*> out;
+  for (const auto& text : selectors) {
+    auto sel = parse_selector(text);
+    if (!sel) continue;  // rejected at config load; a bad one here only disables itself
+    auto nodes = html::select_all(root, *sel, true);
+    out.insert(out.end(), nodes.begin(), nodes.end());
+    if (first_hit_only && !out.empty()) break;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hints) {
+  std::vector<std::string> out;
+  xmlNode* root = xmlDocGetRootElement(doc);
+  if (root == nullptr) return out;
+  xmlNode* body = html::find_element(root, Tag::body, false);
+  if (body == nullptr) body = root;
+
+  std::vector<xmlNode*> dropped;
+  std::vector<xmlNode*> kept;
+  if (hints.site_rule != nullptr) {
+    dropped = site_nodes(body, hints.site_rule->drop, false);
+    kept = site_nodes(body, hints.site_rule->keep, true);
+  }
+
+  Segmenter seg(dropped);
+  seg.run(body);
+  auto& elems = seg.elems;
+  auto& blocks = seg.blocks;
+  score(elems, blocks);
+
+  std::vector<int> chosen;
+  if (!kept.empty()) {
+    for (std::size_t i = 0; i < elems.size(); ++i) {
+      if (std::ranges::find(kept, elems[i].node) != kept.end()) chosen.push_back(static_cast<int>(i));
+    }
+  }
+  if (chosen.empty()) {
+    const int best = best_container(elems);
+    if (best >= 0) chosen.push_back(best);
+  }
+
+  std::vector<std::string> drop_keys;
+  for (const auto& t : hints.drop_texts) {
+    if (auto k = text::loose_key(t); !k.empty()) drop_keys.push_back(std::move(k));
+  }
+  std::size_t total_chars = 0;
+  for (int c : chosen) {
+    const Elem& e = elems[static_cast<std::size_t>(c)];
+    for (int i = e.first_block; i < e.end_block; ++i) {
+      Block& b = blocks[static_cast<std::size_t>(i)];
+      if (b.boiler_depth > e.depth) continue;
+      if (is_dropped_text(b, drop_keys)) continue;
+      total_chars += b.chars;
+      out.push_back(std::move(b.text));
+    }
+  }
+  if (hints.site_rule == nullptr || kept.empty()) {
+    if (total_chars < hints.min_text_chars) out.clear();
+  }
+  return out;
+}
+
+}  // namespace newsd::parse::detail

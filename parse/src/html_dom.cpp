@@ -1,0 +1,238 @@
+#include "html_dom.hpp"
+
+#include <libxml/parser.h>
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+#include <unordered_map>
+
+namespace newsd::parse::html {
+namespace {
+
+const std::unordered_map<std::string_view, Tag>& tag_table() {
+  static const std::unordered_map<std::string_view, Tag> table = {
+      {"html", Tag::html},
+      {"head", Tag::head},
+      {"body", Tag::body},
+      {"a", Tag::a},
+      {"p", Tag::p},
+      {"div", Tag::div},
+      {"span", Tag::span},
+      {"br", Tag::br},
+      {"hr", Tag::hr},
+      {"img", Tag::img},
+      {"h1", Tag::h1},
+      {"h2", Tag::h2},
+      {"h3", Tag::h3},
+      {"h4", Tag::h4},
+      {"h5", Tag::h5},
+      {"h6", Tag::h6},
+      {"ul", Tag::ul},
+      {"ol", Tag::ol},
+      {"li", Tag::li},
+      {"dl", Tag::dl},
+      {"dt", Tag::dt},
+      {"dd", Tag::dd},
+      {"table", Tag::table},
+      {"tr", Tag::tr},
+      {"td", Tag::td},
+      {"th", Tag::th},
+      {"caption", Tag::caption},
+      {"blockquote", Tag::blockquote},
+      {"pre", Tag::pre},
+      {"figure", Tag::figure},
+      {"figcaption", Tag::figcaption},
+      {"article", Tag::article},
+      {"section", Tag::section},
+      {"main", Tag::main},
+      {"header", Tag::header},
+      {"footer", Tag::footer},
+      {"nav", Tag::nav},
+      {"aside", Tag::aside},
+      {"form", Tag::form},
+      {"script", Tag::script},
+      {"style", Tag::style},
+      {"noscript", Tag::noscript},
+      {"template", Tag::template_},
+      {"svg", Tag::svg},
+      {"iframe", Tag::iframe},
+      {"button", Tag::button},
+      {"input", Tag::input},
+      {"select", Tag::select},
+      {"textarea", Tag::textarea},
+      {"title", Tag::title},
+      {"meta", Tag::meta},
+      {"link", Tag::link},
+      {"time", Tag::time},
+      {"address", Tag::address},
+      {"center", Tag::center},
+      {"details", Tag::details},
+      {"summary", Tag::summary},
+      {"menu", Tag::menu},
+      {"dialog", Tag::dialog},
+      {"label", Tag::label},
+      {"option", Tag::option},
+      {"object", Tag::object},
+      {"embed", Tag::embed},
+      {"canvas", Tag::canvas},
+      {"math", Tag::math},
+      {"audio", Tag::audio},
+      {"video", Tag::video},
+      {"picture", Tag::picture},
+      {"source", Tag::source},
+      {"map", Tag::map},
+      {"em", Tag::inline_other},
+      {"strong", Tag::inline_other},
+      {"b", Tag::inline_other},
+      {"i", Tag::inline_other},
+      {"u", Tag::inline_other},
+      {"s", Tag::inline_other},
+      {"small", Tag::inline_other},
+      {"big", Tag::inline_other},
+      {"font", Tag::inline_other},
+      {"sub", Tag::inline_other},
+      {"sup", Tag::inline_other},
+      {"mark", Tag::inline_other},
+      {"abbr", Tag::inline_other},
+      {"acronym", Tag::inline_other},
+      {"cite", Tag::inline_other},
+      {"code", Tag::inline_other},
+      {"q", Tag::inline_other},
+      {"bdi", Tag::inline_other},
+      {"bdo", Tag::inline_other},
+      {"wbr", Tag::inline_other},
+      {"dfn", Tag::inline_other},
+      {"kbd", Tag::inline_other},
+      {"samp", Tag::inline_other},
+      {"var", Tag::inline_other},
+      {"del", Tag::inline_other},
+      {"ins", Tag::inline_other},
+      {"tt", Tag::inline_other},
+      {"strike", Tag::inline_other},
+      {"nobr", Tag::inline_other},
+      {"data", Tag::inline_other},
+      {"ruby", Tag::inline_other},
+      {"rt", Tag::inline_other},
+      {"rp", Tag::inline_other},
+  };
+  return table;
+}
+
+}  // namespace
+
+Result<DocPtr> parse_utf8(std::string_view utf8) {
+  static std::once_flag init;
+  std::call_once(init, [] { xmlInitParser(); });
+  if (utf8.size() > static_cast<std::size_t>(INT32_MAX)) return fail(Errc::too_large, "HTML page over 2 GB");
+  // IGNORE_ENC: the bytes are already UTF-8; a stale <meta charset> must not
+  // make libxml2 decode them a second time.
+  const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                      HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC;
+  htmlDocPtr doc = htmlReadMemory(utf8.data(), static_cast<int>(utf8.size()), nullptr, "UTF-8", options);
+  if (doc == nullptr) return fail(Errc::parse, "libxml2 could not build a document from the page");
+  return DocPtr(doc);
+}
+
+Tag tag_of(const xmlNode* element) {
+  if (element == nullptr || element->type != XML_ELEMENT_NODE || element->name == nullptr) return Tag::other;
+  const auto& table = tag_table();
+  const auto it = table.find(to_view(element->name));
+  return it == table.end() ? Tag::other : it->second;
+}
+
+bool is_never_text(Tag t) {
+  switch (t) {
+    case Tag::head:
+    case Tag::script:
+    case Tag::style:
+    case Tag::noscript:
+    case Tag::template_:
+    case Tag::svg:
+    case Tag::iframe:
+    case Tag::button:
+    case Tag::input:
+    case Tag::select:
+    case Tag::textarea:
+    case Tag::title:
+    case Tag::meta:
+    case Tag::link:
+    case Tag::dialog:
+    case Tag::option:
+    case Tag::object:
+    case Tag::embed:
+    case Tag::canvas:
+    case Tag::math:
+    case Tag::audio:
+    case Tag::video:
+    case Tag::source:
+    case Tag::map:
+    case Tag::img: return true;
+    default: return false;
+  }
+}
+
+bool is_inline(Tag t) {
+  switch (t) {
+    case Tag::a:
+    case Tag::span:
+    case Tag::inline_other:
+    case Tag::time:
+    case Tag::label:
+    case Tag::picture: return true;
+    default: return false;
+  }
+}
+
+std::string_view attr(const xmlNode* element, std::string_view name) {
+  for (const xmlAttr* a = element->properties; a != nullptr; a = a->next) {
+    if (to_view(a->name) != name) continue;
+    // The HTML parser stores an attribute value as one text child.
+    if (a->children != nullptr && a->children->type == XML_TEXT_NODE && a->children->next == nullptr) {
+      return to_view(a->children->content);
+    }
+    return {};
+  }
+  return {};
+}
+
+bool has_attr(const xmlNode* element, std::string_view name) {
+  for (const xmlAttr* a = element->properties; a != nullptr; a = a->next) {
+    if (to_view(a->name) == name) return true;
+  }
+  return false;
+}
+
+namespace {
+void append_text(const xmlNode* node, std::string& out) {
+  for (const xmlNode* c = node->children; c != nullptr; c = c->next) {
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      out += to_view(c->content);
+    } else if (c->type == XML_ELEMENT_NODE) {
+      append_text(c, out);
+    }
+  }
+}
+}  // namespace
+
+std::string inner_text(const xmlNode* node) {
+  std::string out;
+  if (node == nullptr) return out;
+  if (node->type == XML_TEXT_NODE) return std::string(to_view(node->content));
+  append_text(node, out);
+  return out;
+}
+
+xmlNode* find_element(xmlNode* parent, Tag t, bool deep) {
+  if (parent == nullptr) return nullptr;
+  for (xmlNode* c = parent->children; c != nullptr; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE) continue;
+    if (tag_of(c) == t) return c;
+    if (deep) {
+      if (xmlNode* found = find_element(c, t, true)) return found;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace newsd::parse::html

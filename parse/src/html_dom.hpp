@@ -1,0 +1,133 @@
+#pragma once
+// Internal view of libxml2's HTML tree used by the extractor: ownership of the
+// parsed document, tag classification and cheap attribute access.
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "newsd/base/error.hpp"
+#include "newsd/parse/html_select.hpp"
+
+namespace newsd::parse::html {
+
+struct DocFree {
+  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+using DocPtr = std::unique_ptr<xmlDoc, DocFree>;
+
+/// Parses UTF-8 HTML with libxml2's error-recovering parser (no network, no
+/// re-detection of the encoding). Fails with Errc::parse only if libxml2
+/// returns no document at all (e.g. empty input).
+Result<DocPtr> parse_utf8(std::string_view utf8);
+
+/// Element kinds the extractor distinguishes; everything else is `other`.
+enum class Tag : std::uint8_t {
+  other,
+  html,
+  head,
+  body,
+  a,
+  p,
+  div,
+  span,
+  br,
+  hr,
+  img,
+  h1,
+  h2,
+  h3,
+  h4,
+  h5,
+  h6,
+  ul,
+  ol,
+  li,
+  dl,
+  dt,
+  dd,
+  table,
+  tr,
+  td,
+  th,
+  caption,
+  blockquote,
+  pre,
+  figure,
+  figcaption,
+  article,
+  section,
+  main,
+  header,
+  footer,
+  nav,
+  aside,
+  form,
+  script,
+  style,
+  noscript,
+  template_,
+  svg,
+  iframe,
+  button,
+  input,
+  select,
+  textarea,
+  title,
+  meta,
+  link,
+  time,
+  address,
+  center,
+  details,
+  summary,
+  menu,
+  dialog,
+  label,
+  option,
+  object,
+  embed,
+  canvas,
+  math,
+  audio,
+  video,
+  picture,
+  source,
+  map,
+  inline_other,  // known phrasing elements: em, strong, b, i, sup, …
+};
+
+Tag tag_of(const xmlNode* element);
+inline bool is_heading(Tag t) { return t >= Tag::h1 && t <= Tag::h6; }
+
+/// Elements whose content is never article text (scripts, controls, embeds).
+bool is_never_text(Tag t);
+/// Phrasing (inline) elements: they do not break a text block.
+bool is_inline(Tag t);
+
+/// Value of attribute `name` (lower-case) as a view into the tree, or empty.
+std::string_view attr(const xmlNode* element, std::string_view name);
+/// True if the element carries attribute `name` at all.
+bool has_attr(const xmlNode* element, std::string_view name);
+
+/// Text of all descendants, raw (not collapsed).
+std::string inner_text(const xmlNode* node);
+
+/// True if `element` matches the selector (tests ancestors for combinators).
+bool matches(const xmlNode* element, const Selector& selector);
+/// Every element under `root` (inclusive) matching `selector`, document order;
+/// with `outermost_only`, matches nested in another match are left out.
+std::vector<xmlNode*> select_all(xmlNode* root, const Selector& selector, bool outermost_only);
+
+/// First element child of `parent` with tag `t` (depth-first when `deep`).
+xmlNode* find_element(xmlNode* parent, Tag t, bool deep);
+
+inline std::string_view to_view(const xmlChar* s) {
+  return s ? std::string_view(reinterpret_cast<const char*>(s)) : std::string_view();
+}
+
+}  // namespace newsd::parse::html

@@ -1,0 +1,259 @@
+// Parser and matcher for the selector subset documented in html_select.hpp.
+#include "newsd/parse/html_select.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "html_dom.hpp"
+
+namespace newsd::parse {
+namespace {
+
+bool is_ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+class SelectorParser {
+ public:
+  explicit SelectorParser(std::string_view text) : text_(text) {}
+
+  Result<Selector> run() {
+    Selector sel;
+    sel.source = std::string(text_);
+    while (true) {
+      skip_space();
+      ComplexSelector complex;
+      bool child_next = false;
+      while (pos_ < text_.size() && text_[pos_] != ',') {
+        if (text_[pos_] == '>') {
+          if (complex.parts.empty() || child_next) return error("'>' without a selector before it");
+          child_next = true;
+          ++pos_;
+          skip_space();
+          continue;
+        }
+        auto compound = parse_compound();
+        if (!compound) return std::unexpected(compound.error());
+        compound->child_of_previous = child_next;
+        child_next = false;
+        complex.parts.push_back(std::move(*compound));
+        skip_space();
+      }
+      if (complex.parts.empty() || child_next) return error("empty selector");
+      sel.alternatives.push_back(std::move(complex));
+      if (pos_ >= text_.size()) break;
+      ++pos_;  // ','
+    }
+    return sel;
+  }
+
+ private:
+  std::unexpected<Error> error(std::string_view what) const {
+    return fail(Errc::invalid_argument,
+                "selector \"" + std::string(text_) + "\" at " + std::to_string(pos_ + 1) + ": " + std::string(what));
+  }
+
+  void skip_space() {
+    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+  }
+
+  std::string ident() {
+    const std::size_t start = pos_;
+    while (pos_ < text_.size() && is_ident_char(text_[pos_])) ++pos_;
+    return std::string(text_.substr(start, pos_ - start));
+  }
+
+  Result<CompoundSelector> parse_compound() {
+    CompoundSelector c;
+    bool any = false;
+    while (pos_ < text_.size()) {
+      const char ch = text_[pos_];
+      if (ch == '*') {
+        ++pos_;
+        any = true;
+      } else if (is_ident_char(ch)) {
+        if (any) return error("tag name must come first");
+        c.tag = lower(ident());
+        any = true;
+      } else if (ch == '#') {
+        ++pos_;
+        c.id = ident();
+        if (c.id.empty()) return error("'#' without an id");
+        any = true;
+      } else if (ch == '.') {
+        ++pos_;
+        auto cls = ident();
+        if (cls.empty()) return error("'.' without a class name");
+        c.classes.push_back(std::move(cls));
+        any = true;
+      } else if (ch == '[') {
+        ++pos_;
+        auto test = parse_attr();
+        if (!test) return std::unexpected(test.error());
+        c.attrs.push_back(std::move(*test));
+        any = true;
+      } else if (std::isspace(static_cast<unsigned char>(ch)) || ch == ',' || ch == '>') {
+        break;
+      } else {
+        return error(std::string("unsupported character '") + ch + "'");
+      }
+    }
+    if (!any) return error("expected a tag, #id, .class or [attr]");
+    return c;
+  }
+
+  Result<AttrTest> parse_attr() {
+    skip_space();
+    AttrTest t;
+    t.name = lower(ident());
+    if (t.name.empty()) return error("'[' without an attribute name");
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == ']') {
+      ++pos_;
+      return t;
+    }
+    if (pos_ >= text_.size()) return error("unterminated '['");
+    switch (text_[pos_]) {
+      case '=': t.op = AttrTest::Op::equals; break;
+      case '~':
+        t.op = AttrTest::Op::word;
+        ++pos_;
+        break;
+      case '^':
+        t.op = AttrTest::Op::prefix;
+        ++pos_;
+        break;
+      case '*':
+        t.op = AttrTest::Op::contains;
+        ++pos_;
+        break;
+      default: return error("unsupported attribute operator");
+    }
+    if (pos_ >= text_.size() || text_[pos_] != '=') return error("expected '='");
+    ++pos_;
+    skip_space();
+    if (pos_ < text_.size() && (text_[pos_] == '"' || text_[pos_] == '\'')) {
+      const char quote = text_[pos_++];
+      const std::size_t end = text_.find(quote, pos_);
+      if (end == std::string_view::npos) return error("unterminated quoted value");
+      t.value = std::string(text_.substr(pos_, end - pos_));
+      pos_ = end + 1;
+    } else {
+      t.value = ident();
+    }
+    skip_space();
+    if (pos_ >= text_.size() || text_[pos_] != ']') return error("expected ']'");
+    ++pos_;
+    return t;
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+bool has_word(std::string_view list, std::string_view word) {
+  std::size_t i = 0;
+  while (i < list.size()) {
+    while (i < list.size() && std::isspace(static_cast<unsigned char>(list[i]))) ++i;
+    std::size_t j = i;
+    while (j < list.size() && !std::isspace(static_cast<unsigned char>(list[j]))) ++j;
+    if (j > i && list.substr(i, j - i) == word) return true;
+    i = j;
+  }
+  return false;
+}
+
+bool matches_compound(const xmlNode* el, const CompoundSelector& c) {
+  if (el == nullptr || el->type != XML_ELEMENT_NODE) return false;
+  if (!c.tag.empty()) {
+    const auto name = html::to_view(el->name);
+    if (name.size() != c.tag.size()) return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(name[i])) != c.tag[i]) return false;
+    }
+  }
+  if (!c.id.empty() && html::attr(el, "id") != c.id) return false;
+  if (!c.classes.empty()) {
+    const auto cls = html::attr(el, "class");
+    for (const auto& want : c.classes) {
+      if (!has_word(cls, want)) return false;
+    }
+  }
+  for (const auto& t : c.attrs) {
+    if (!html::has_attr(el, t.name)) return false;
+    const auto v = html::attr(el, t.name);
+    switch (t.op) {
+      case AttrTest::Op::exists: break;
+      case AttrTest::Op::equals:
+        if (v != t.value) return false;
+        break;
+      case AttrTest::Op::word:
+        if (!has_word(v, t.value)) return false;
+        break;
+      case AttrTest::Op::prefix:
+        if (!v.starts_with(t.value)) return false;
+        break;
+      case AttrTest::Op::contains:
+        if (v.find(t.value) == std::string_view::npos) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+// Matches parts[0..=index] with parts[index] on `el`, walking ancestors for
+// the combinators (backtracking over descendant combinators).
+bool matches_from(const xmlNode* el, const ComplexSelector& sel, std::size_t index) {
+  if (!matches_compound(el, sel.parts[index])) return false;
+  if (index == 0) return true;
+  const bool child = sel.parts[index].child_of_previous;
+  for (const xmlNode* up = el->parent; up != nullptr && up->type == XML_ELEMENT_NODE; up = up->parent) {
+    if (matches_from(up, sel, index - 1)) return true;
+    if (child) return false;
+  }
+  return false;
+}
+
+void collect(xmlNode* node, const Selector& sel, bool outermost_only, std::vector<xmlNode*>& out, int depth) {
+  if (depth > 512) return;
+  for (xmlNode* c = node->children; c != nullptr; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE) continue;
+    if (html::matches(c, sel)) {
+      out.push_back(c);
+      if (outermost_only) continue;
+    }
+    collect(c, sel, outermost_only, out, depth + 1);
+  }
+}
+
+}  // namespace
+
+Result<Selector> parse_selector(std::string_view text) { return SelectorParser(text).run(); }
+
+namespace html {
+
+bool matches(const xmlNode* element, const Selector& selector) {
+  return std::ranges::any_of(selector.alternatives, [&](const ComplexSelector& alt) {
+    return !alt.parts.empty() && matches_from(element, alt, alt.parts.size() - 1);
+  });
+}
+
+std::vector<xmlNode*> select_all(xmlNode* root, const Selector& selector, bool outermost_only) {
+  std::vector<xmlNode*> out;
+  if (root == nullptr) return out;
+  if (root->type == XML_ELEMENT_NODE && matches(root, selector)) {
+    out.push_back(root);
+    if (outermost_only) return out;
+  }
+  collect(root, selector, outermost_only, out, 0);
+  return out;
+}
+
+}  // namespace html
+}  // namespace newsd::parse
