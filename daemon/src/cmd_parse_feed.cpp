@@ -95,8 +95,7 @@ void add_parse_feed_command(CLI::App& app, CommandContext& ctx) {
       "parse-feed", "Parse an RSS/Atom/JSON feed file and print what newsd reads from it (spec: feed-json.md)");
   cmd->add_option("FILE", opt->path, "Feed document as fetched (raw bytes; '-' = stdin)");
   cmd->add_flag("--json", opt->json, "Print the spec's JSON object instead of a summary");
-  cmd->add_flag("--batch", opt->batch,
-                "Read one file path per stdin line, print one JSON object per line (flushed)");
+  cmd->add_flag("--batch", opt->batch, "Read one file path per stdin line, print one JSON object per line (flushed)");
   cmd->add_option("--url", opt->base_url, "Document URL, the base for relative links");
   cmd->add_option("--charset", opt->charset, "HTTP Content-Type charset, if the bytes came with one");
   cmd->callback([opt, &ctx] { ctx.exit_code = run_parse_feed(*opt); });
