@@ -1,7 +1,11 @@
 #pragma once
 /// The SQLite archive: schema and migrations, feed state, article upsert
-/// with dedup, tags, FTS5 search. One Store object per connection; the
-/// daemon has one writer connection and opens read connections for queries.
+/// with dedup and story clusters, tags, Arabic-aware FTS5 search, retention
+/// and online backup. One Store object per connection; the daemon has one
+/// writer connection (Store::open) and query commands open read-only
+/// connections (Store::open_readonly) that never block the writer (WAL).
+/// A Store is not thread-safe: use it from one thread at a time.
+/// Tables, columns and views are documented in docs/schema.md.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -9,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "newsd/base/error.hpp"
@@ -19,36 +24,47 @@ namespace newsd::store {
 
 using TimePoint = std::chrono::sys_seconds;
 
+/// Schema version written to `PRAGMA user_version` by this build.
+inline constexpr int kSchemaVersion = 3;
+
+/// Two simhashes at most this many bits apart are the same story (one cluster).
+inline constexpr int kNearDuplicateBits = 3;
+
 struct FeedState {
   std::int64_t id = 0;
   std::string url;
   std::string name;
   std::string title;
+  std::string site_url;
   std::string etag;
   std::string last_modified;
   std::optional<TimePoint> next_fetch_at;
   std::optional<TimePoint> last_fetched_at;
+  int interval_s = 0;
   int consecutive_errors = 0;
   std::string last_error;
-  std::string state = "active";  ///< active | gone (410) | error
+  std::string state = "active";  ///< active | gone (410) | error (last fetch failed)
+  std::int64_t articles = 0;     ///< articles first stored from this feed (feeds() only)
 };
 
 /// Outcome of one feed fetch, written back by the writer.
 struct FeedFetchResult {
   std::int64_t feed_id = 0;
   std::optional<std::string> title;
+  std::optional<std::string> site_url;
   std::optional<std::string> etag;
   std::optional<std::string> last_modified;
+  std::optional<int> interval_s;
   TimePoint fetched_at{};
   TimePoint next_fetch_at{};
-  std::optional<std::string> error;  ///< set = failure (consecutive_errors + 1)
-  bool gone = false;                 ///< 410: stop polling
+  std::optional<std::string> error;  ///< set = failure (consecutive_errors + 1, state error)
+  bool gone = false;                 ///< 410: stop polling (state gone)
 };
 
 struct ArticleRecord {
   std::int64_t feed_id = 0;
   std::string url;            ///< as linked from the feed
-  std::string canonical_url;  ///< dedup key
+  std::string canonical_url;  ///< dedup key; empty = canonicalize_url(url). Always re-canonicalized.
   std::string guid;
   std::string title;
   std::string byline;
@@ -61,36 +77,77 @@ struct ArticleRecord {
   std::vector<classify::Tag> tags;
 };
 
-enum class UpsertOutcome { inserted, updated, duplicate };
+/// What write_articles did with one record.
+enum class UpsertOutcome {
+  inserted,   ///< a new article row (possibly joining an existing story cluster)
+  updated,    ///< already stored (same canonical URL, or same text under another URL): the stored
+              ///< text is kept, and this record added a source (feed/URL) or tags it did not have
+  duplicate,  ///< already stored and this record brought nothing new
+};
 
 struct StoredTag {
   std::string name;
-  std::string kind;
+  std::string kind;  ///< topic | country | org | feed | model
   double score = 1.0;
-  std::string source;
+  std::string source;  ///< rule | model | feed
+};
+
+/// A feed/URL through which an article was seen (the first one included).
+struct ArticleSource {
+  std::int64_t feed_id = 0;
+  std::string feed_url;
+  std::string url;
+  TimePoint seen_at{};
+};
+
+/// Another article of the same story cluster.
+struct ClusterMember {
+  std::int64_t id = 0;
+  std::string title;
+  std::string url;
+  std::string feed_url;
+  std::optional<TimePoint> published_at;
+  int distance = 0;  ///< Hamming distance between the two simhashes
 };
 
 struct ArticleView {
   std::int64_t id = 0;
   std::int64_t feed_id = 0;
   std::string feed_url;
+  std::string feed_name;  ///< feeds.name, else feeds.title
   std::string url;
   std::string canonical_url;
+  std::string guid;
   std::string title;
   std::string byline;
   std::string lang;
+  std::string section;
+  std::string image;
   std::string text;
   std::optional<TimePoint> published_at;
   TimePoint fetched_at{};
-  std::vector<StoredTag> tags;
+  std::uint64_t simhash = 0;
+  std::int64_t cluster_id = 0;
+  std::vector<StoredTag> tags;  ///< highest score first
+  std::vector<ArticleSource> sources;
+  std::vector<ClusterMember> cluster;  ///< other members, newest first (at most 50)
 };
 
+enum class SortOrder { relevance, date };
+
 struct SearchQuery {
-  std::string text;               ///< FTS5 query syntax; empty = all
-  std::vector<std::string> tags;  ///< all must match
-  std::string feed_url;           ///< empty = any
+  std::string text;                ///< FTS5 query syntax; empty = all articles
+  std::vector<std::string> tags;   ///< tag names (any kind), all must match
+  std::string country;             ///< ISO 3166-1 alpha-2 country tag; empty = any
+  std::string lang;                ///< article language; empty = any
+  std::string feed_url;            ///< empty = any
+  std::optional<TimePoint> since;  ///< article date >= since (date = published_at, else fetched_at)
+  std::optional<TimePoint> until;  ///< article date < until
   int limit = 20;
   int offset = 0;
+  SortOrder sort = SortOrder::relevance;  ///< relevance without text = date
+  std::string highlight_open = "[";       ///< inserted before each match in the snippet
+  std::string highlight_close = "]";      ///< inserted after each match
 };
 
 struct SearchHit {
@@ -98,45 +155,88 @@ struct SearchHit {
   std::string title;
   std::string url;
   std::string feed_url;
+  std::string feed_name;
+  std::string lang;
   std::optional<TimePoint> published_at;
-  std::string snippet;  ///< match highlighted with [ and ]
-  double rank = 0;
+  TimePoint fetched_at{};
+  std::string snippet;  ///< matches wrapped in highlight_open/close (start of the text if no query text)
+  double rank = 0;      ///< bm25 (lower is better); 0 without query text
   std::vector<std::string> tags;
+};
+
+/// Row counts and size, for `newsd stats`.
+struct Stats {
+  std::int64_t feeds = 0, articles = 0, article_tags = 0, tags = 0, sources = 0, clusters = 0;
+  std::int64_t db_bytes = 0;  ///< page_count * page_size of the main file (WAL excluded)
+  std::optional<TimePoint> oldest_fetch, newest_fetch;
+  std::vector<std::pair<std::string, std::int64_t>> by_lang;  ///< articles per language, most first
+  int schema_version = 0;
 };
 
 class Store {
  public:
-  /// Opens (creating if needed) the database at `path`, in WAL mode, and
-  /// migrates it forward to the current schema. Errc::database on failure.
+  /// Opens (creating if needed) the database at `path` in WAL mode with
+  /// synchronous=NORMAL and the configured busy timeout, and migrates it
+  /// forward to kSchemaVersion. Errc::database on failure, including a
+  /// database written by a newer newsd.
   static Result<Store> open(const std::filesystem::path& path, const config::StoreConfig& cfg);
   /// Opens an existing database read-only (queries while the daemon writes).
-  static Result<Store> open_readonly(const std::filesystem::path& path);
+  /// Errc::not_found if the file does not exist, Errc::database if its
+  /// schema is not kSchemaVersion (older ones are migrated by Store::open).
+  static Result<Store> open_readonly(const std::filesystem::path& path,
+                                     std::chrono::milliseconds busy_timeout = std::chrono::seconds{5});
 
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
   ~Store();
 
-  /// Inserts the feed if unknown (by url) and returns its state.
+  /// Inserts the feed if unknown (by url) and returns its state. A non-empty
+  /// `name` replaces the stored one (the config is the source of truth).
   Result<FeedState> ensure_feed(std::string_view url, std::string_view name);
+  /// All feeds, by id, with their article counts.
   Result<std::vector<FeedState>> feeds();
+  /// Errc::not_found if `result.feed_id` is unknown.
   Result<void> record_fetch(const FeedFetchResult& result);
 
-  /// True if an article with this canonical URL is already stored.
+  /// True if an article with this canonical URL (canonicalized again here)
+  /// is already stored, or was seen as a source of a stored article.
   Result<bool> has_article(std::string_view canonical_url);
 
-  /// Writes a batch of articles with their tags in one transaction. An
-  /// article whose canonical URL is already stored is a `duplicate` and the
-  /// stored row is left as is. All-or-nothing: on error nothing is written.
+  /// Writes a batch of articles with their tags in one transaction, with
+  /// dedup: same canonical URL or same normalized text = the stored article
+  /// (its row is left as is; the new feed/URL is recorded in
+  /// article_sources and new tags are added); a simhash within
+  /// kNearDuplicateBits of a stored article = a new article in that
+  /// article's story cluster. All-or-nothing: on error nothing is written.
   Result<std::vector<UpsertOutcome>> write_articles(std::span<const ArticleRecord> batch);
 
-  /// FTS5 search. A syntax error in `q.text` is Errc::invalid_argument.
+  /// FTS5 search with filters. A syntax error in `q.text` (or a reference to
+  /// an unknown column) is Errc::invalid_argument with SQLite's message.
   Result<std::vector<SearchHit>> search(const SearchQuery& q);
 
+  /// The article with its tags, sources and cluster, or nullopt.
   Result<std::optional<ArticleView>> article(std::int64_t id);
 
   /// Row counts: feeds, articles, tags.
-  struct Counts { std::int64_t feeds = 0, articles = 0, article_tags = 0; };
+  struct Counts {
+    std::int64_t feeds = 0, articles = 0, article_tags = 0;
+  };
   Result<Counts> counts();
+  Result<Stats> stats();
+
+  /// Deletes at most `max_rows` articles fetched before `older_than`, with
+  /// their tags, sources and FTS rows, in one short transaction; returns how
+  /// many were deleted. Call it repeatedly (between write batches) until it
+  /// returns 0, so retention never holds the write lock for long. The fetch
+  /// date, not the publication date, decides: an old story fetched today is
+  /// kept, otherwise it would be pruned and fetched again at every poll.
+  Result<int> prune(TimePoint older_than, int max_rows = 500);
+
+  /// Online, consistent copy of the whole database to `destination` (SQLite
+  /// backup API; the writer is blocked only for short steps). The copy is
+  /// written next to `destination` and renamed into place, so a failure
+  /// never leaves a half-written file there.
+  Result<void> backup(const std::filesystem::path& destination);
 
  private:
   struct Impl;

@@ -1,0 +1,24 @@
+#include "dedup.hpp"
+
+#include "fingerprint.hpp"
+#include "newsd/store/store.hpp"
+
+namespace newsd::store {
+
+Result<ClusterMatch> find_cluster(sql::Stmt& lookup, std::uint64_t simhash, std::int64_t self_id) {
+  lookup.reset();
+  for (int band = 0; band < 4; ++band) lookup.bind(band + 1, simhash_band(simhash, band));
+  lookup.bind(5, self_id);
+  ClusterMatch best;
+  while (true) {
+    auto row = lookup.step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    const int distance = hamming_distance(simhash, static_cast<std::uint64_t>(lookup.int64(1)));
+    if (distance <= kNearDuplicateBits && distance < best.distance) best = {lookup.int64(2), distance};
+  }
+  lookup.reset();
+  return best;
+}
+
+}  // namespace newsd::store

@@ -1,0 +1,313 @@
+// Read side of the Store: feeds, search, article views and statistics.
+// Everything here works on read-only connections.
+#include <algorithm>
+
+#include "fingerprint.hpp"
+#include "store_impl.hpp"
+
+namespace newsd::store {
+
+Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, bool with_counts) {
+  std::string query =
+      "SELECT id, url, name, title, site_url, etag, last_modified, next_fetch_at, last_fetched_at, interval_s, "
+      "consecutive_errors, last_error, state, ";
+  query += with_counts ? "(SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id)" : "0";
+  query += " FROM feeds WHERE ?1 = '' OR url = ?1 ORDER BY id";
+  auto stmt = sql::Stmt::prepare(db, query);
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, url);
+  std::vector<FeedState> feeds;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    FeedState f;
+    f.id = stmt->int64(0);
+    f.url = stmt->text(1);
+    f.name = stmt->text(2);
+    f.title = stmt->text(3);
+    f.site_url = stmt->text(4);
+    f.etag = stmt->text(5);
+    f.last_modified = stmt->text(6);
+    f.next_fetch_at = opt_time(stmt->opt_int64(7));
+    f.last_fetched_at = opt_time(stmt->opt_int64(8));
+    f.interval_s = static_cast<int>(stmt->int64(9));
+    f.consecutive_errors = static_cast<int>(stmt->int64(10));
+    f.last_error = stmt->text(11);
+    f.state = stmt->text(12);
+    f.articles = stmt->int64(13);
+    feeds.push_back(std::move(f));
+  }
+  return feeds;
+}
+
+Result<std::vector<FeedState>> Store::feeds() { return load_feeds(impl_->db.get(), {}, true); }
+
+namespace {
+
+constexpr const char* kFeedName = "coalesce(nullif(f.name, ''), nullif(f.title, ''), f.url)";
+constexpr const char* kArticleDate = "coalesce(a.published_at, a.fetched_at)";
+
+// Builds the search statement; the parameters are bound in the same order
+// as their placeholders are appended.
+struct SearchSql {
+  std::string text;
+  // Placeholders are numbered: ?1 highlight open, ?2 close, then filters.
+  std::vector<std::pair<int, std::string>> binds_text;
+  std::vector<std::pair<int, std::int64_t>> binds_int;
+  int next = 3;
+
+  std::string param(std::string v) {
+    binds_text.emplace_back(next, std::move(v));
+    return "?" + std::to_string(next++);
+  }
+  std::string param(std::int64_t v) {
+    binds_int.emplace_back(next, v);
+    return "?" + std::to_string(next++);
+  }
+};
+
+SearchSql build_search(const SearchQuery& q) {
+  SearchSql s;
+  const bool has_text = !q.text.empty();
+  std::string& sql = s.text;
+  sql = "SELECT a.id, a.title, a.url, f.url, ";
+  sql += kFeedName;
+  sql += ", a.lang, a.published_at, a.fetched_at, ";
+  sql += has_text ? "snippet(articles_fts, -1, ?1, ?2, '…', 16), articles_fts.rank "
+                  : "substr(a.text, 1, 160) || CASE WHEN length(a.text) > 160 THEN '…' ELSE '' END, 0.0 ";
+  sql += has_text ? "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid " : "FROM articles a ";
+  sql += "JOIN feeds f ON f.id = a.feed_id WHERE 1 ";
+  if (has_text) sql += "AND articles_fts MATCH " + s.param(q.text) + " ";
+  for (const auto& tag : q.tags) {
+    sql +=
+        "AND EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+        "WHERE at.article_id = a.id AND t.name = " +
+        s.param(tag) + " COLLATE NOCASE) ";
+  }
+  if (!q.country.empty()) {
+    sql +=
+        "AND EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+        "WHERE at.article_id = a.id AND t.kind = 'country' AND t.name = " +
+        s.param(q.country) + " COLLATE NOCASE) ";
+  }
+  if (!q.lang.empty()) sql += "AND a.lang = " + s.param(q.lang) + " COLLATE NOCASE ";
+  if (!q.feed_url.empty()) sql += "AND f.url = " + s.param(q.feed_url) + " ";
+  if (q.since) sql += std::string("AND ") + kArticleDate + " >= " + s.param(to_unix(*q.since)) + " ";
+  if (q.until) sql += std::string("AND ") + kArticleDate + " < " + s.param(to_unix(*q.until)) + " ";
+  if (has_text && q.sort == SortOrder::relevance) {
+    sql += "ORDER BY articles_fts.rank ";
+  } else {
+    sql += std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC ";
+  }
+  sql += "LIMIT " + s.param(std::int64_t{std::max(q.limit, 0)}) + " OFFSET " +
+         s.param(std::int64_t{std::max(q.offset, 0)});
+  return s;
+}
+
+Result<std::vector<std::string>> tag_names(sqlite3* db, std::int64_t article_id) {
+  auto stmt = sql::Stmt::prepare(db,
+                                 "SELECT DISTINCT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+                                 "WHERE at.article_id = ?1 ORDER BY at.score DESC, t.name");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, article_id);
+  std::vector<std::string> names;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    names.push_back(stmt->text(0));
+  }
+  return names;
+}
+
+}  // namespace
+
+Result<std::vector<SearchHit>> Store::search(const SearchQuery& q) {
+  sqlite3* db = impl_->db.get();
+  const SearchSql built = build_search(q);
+  auto stmt = sql::Stmt::prepare(db, built.text);
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, q.highlight_open).bind(2, q.highlight_close);
+  for (const auto& [index, value] : built.binds_text) stmt->bind(index, value);
+  for (const auto& [index, value] : built.binds_int) stmt->bind(index, value);
+  std::vector<SearchHit> hits;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) {
+      // The statement itself is fixed and tested, so a plain SQL error here
+      // comes from the user's FTS5 query (syntax, unknown column, bad `*`).
+      if ((sqlite3_errcode(db) & 0xff) == SQLITE_ERROR) {
+        return fail(Errc::invalid_argument, "invalid search query '" + q.text + "': " + sqlite3_errmsg(db));
+      }
+      return std::unexpected(row.error());
+    }
+    if (!*row) break;
+    SearchHit hit;
+    hit.id = stmt->int64(0);
+    hit.title = stmt->text(1);
+    hit.url = stmt->text(2);
+    hit.feed_url = stmt->text(3);
+    hit.feed_name = stmt->text(4);
+    hit.lang = stmt->text(5);
+    hit.published_at = opt_time(stmt->opt_int64(6));
+    hit.fetched_at = from_unix(stmt->int64(7));
+    hit.snippet = stmt->text(8);
+    hit.rank = stmt->real(9);
+    hits.push_back(std::move(hit));
+  }
+  for (auto& hit : hits) {
+    auto names = tag_names(db, hit.id);
+    if (!names) return std::unexpected(names.error());
+    hit.tags = std::move(*names);
+  }
+  return hits;
+}
+
+Result<std::optional<ArticleView>> Store::article(std::int64_t id) {
+  sqlite3* db = impl_->db.get();
+  auto stmt = sql::Stmt::prepare(
+      db, std::string("SELECT a.id, a.feed_id, f.url, ") + kFeedName +
+              ", a.url, a.canonical_url, a.guid, a.title, a.byline, a.lang, a.section, a.image, a.text, "
+              "a.published_at, a.fetched_at, coalesce(a.simhash, 0), coalesce(a.cluster_id, a.id) "
+              "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->bind(1, id).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<ArticleView>{};
+  ArticleView v;
+  v.id = stmt->int64(0);
+  v.feed_id = stmt->int64(1);
+  v.feed_url = stmt->text(2);
+  v.feed_name = stmt->text(3);
+  v.url = stmt->text(4);
+  v.canonical_url = stmt->text(5);
+  v.guid = stmt->text(6);
+  v.title = stmt->text(7);
+  v.byline = stmt->text(8);
+  v.lang = stmt->text(9);
+  v.section = stmt->text(10);
+  v.image = stmt->text(11);
+  v.text = stmt->text(12);
+  v.published_at = opt_time(stmt->opt_int64(13));
+  v.fetched_at = from_unix(stmt->int64(14));
+  v.simhash = static_cast<std::uint64_t>(stmt->int64(15));
+  v.cluster_id = stmt->int64(16);
+
+  auto tags = sql::Stmt::prepare(db,
+                                 "SELECT t.name, t.kind, at.score, at.source FROM article_tags at "
+                                 "JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ?1 "
+                                 "ORDER BY at.score DESC, t.name");
+  if (!tags) return std::unexpected(tags.error());
+  tags->bind(1, id);
+  while (true) {
+    auto r = tags->step();
+    if (!r) return std::unexpected(r.error());
+    if (!*r) break;
+    v.tags.push_back({tags->text(0), tags->text(1), tags->real(2), tags->text(3)});
+  }
+
+  auto sources = sql::Stmt::prepare(db,
+                                    "SELECT s.feed_id, f.url, s.url, s.seen_at FROM article_sources s "
+                                    "JOIN feeds f ON f.id = s.feed_id WHERE s.article_id = ?1 ORDER BY s.seen_at, "
+                                    "s.feed_id");
+  if (!sources) return std::unexpected(sources.error());
+  sources->bind(1, id);
+  while (true) {
+    auto r = sources->step();
+    if (!r) return std::unexpected(r.error());
+    if (!*r) break;
+    v.sources.push_back({sources->int64(0), sources->text(1), sources->text(2), from_unix(sources->int64(3))});
+  }
+
+  auto cluster = sql::Stmt::prepare(db,
+                                    "SELECT a.id, a.title, a.url, f.url, a.published_at, coalesce(a.simhash, 0) "
+                                    "FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                                    "WHERE a.cluster_id = ?1 AND a.id <> ?2 "
+                                    "ORDER BY coalesce(a.published_at, a.fetched_at) DESC LIMIT 50");
+  if (!cluster) return std::unexpected(cluster.error());
+  cluster->bind(1, v.cluster_id).bind(2, id);
+  while (true) {
+    auto r = cluster->step();
+    if (!r) return std::unexpected(r.error());
+    if (!*r) break;
+    ClusterMember m{
+        cluster->int64(0), cluster->text(1), cluster->text(2), cluster->text(3), opt_time(cluster->opt_int64(4)), 0};
+    m.distance = hamming_distance(v.simhash, static_cast<std::uint64_t>(cluster->int64(5)));
+    v.cluster.push_back(std::move(m));
+  }
+  return std::optional<ArticleView>(std::move(v));
+}
+
+namespace {
+
+Result<std::int64_t> scalar(sqlite3* db, const char* query) {
+  auto stmt = sql::Stmt::prepare(db, query);
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->step();
+  if (!row) return std::unexpected(row.error());
+  return *row ? stmt->int64(0) : 0;
+}
+
+}  // namespace
+
+Result<Store::Counts> Store::counts() {
+  sqlite3* db = impl_->db.get();
+  Counts c;
+  const std::pair<std::int64_t*, const char*> queries[] = {
+      {&c.feeds, "SELECT count(*) FROM feeds"},
+      {&c.articles, "SELECT count(*) FROM articles"},
+      {&c.article_tags, "SELECT count(*) FROM article_tags"},
+  };
+  for (auto& [out, query] : queries) {
+    auto n = scalar(db, query);
+    if (!n) return std::unexpected(n.error());
+    *out = *n;
+  }
+  return c;
+}
+
+Result<Stats> Store::stats() {
+  sqlite3* db = impl_->db.get();
+  // One read transaction, so the figures describe one snapshot.
+  if (auto ok = sql::exec(db, "BEGIN"); !ok) return std::unexpected(ok.error());
+  struct EndRead {
+    sqlite3* db;
+    ~EndRead() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
+  } end_read{db};
+  Stats s;
+  std::optional<std::int64_t> oldest, newest;
+  const std::pair<std::int64_t*, const char*> queries[] = {
+      {&s.feeds, "SELECT count(*) FROM feeds"},
+      {&s.articles, "SELECT count(*) FROM articles"},
+      {&s.article_tags, "SELECT count(*) FROM article_tags"},
+      {&s.tags, "SELECT count(*) FROM tags"},
+      {&s.sources, "SELECT count(*) FROM article_sources"},
+      {&s.clusters, "SELECT count(DISTINCT cluster_id) FROM articles"},
+      {&s.db_bytes, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"},
+  };
+  for (auto& [out, query] : queries) {
+    auto n = scalar(db, query);
+    if (!n) return std::unexpected(n.error());
+    *out = *n;
+  }
+  auto range = sql::Stmt::prepare(db, "SELECT min(fetched_at), max(fetched_at) FROM articles");
+  if (!range) return std::unexpected(range.error());
+  if (auto row = range->step(); !row) return std::unexpected(row.error());
+  s.oldest_fetch = opt_time(range->opt_int64(0));
+  s.newest_fetch = opt_time(range->opt_int64(1));
+  auto langs = sql::Stmt::prepare(db, "SELECT lang, count(*) AS n FROM articles GROUP BY lang ORDER BY n DESC, lang");
+  if (!langs) return std::unexpected(langs.error());
+  while (true) {
+    auto row = langs->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    s.by_lang.emplace_back(langs->text(0), langs->int64(1));
+  }
+  auto version = scalar(db, "PRAGMA user_version");
+  if (!version) return std::unexpected(version.error());
+  s.schema_version = static_cast<int>(*version);
+  return s;
+}
+
+}  // namespace newsd::store

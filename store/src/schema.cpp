@@ -1,0 +1,269 @@
+#include "schema.hpp"
+
+#include <string>
+
+#include "dedup.hpp"
+#include "fingerprint.hpp"
+#include "newsd/base/log.hpp"
+#include "newsd/store/store.hpp"
+#include "sqlite.hpp"
+#include "tokenizer.hpp"
+
+namespace newsd::store {
+namespace {
+
+// Each step is frozen once released: a database at version N was built by
+// exactly steps 1..N, so later changes are new steps, never edits.
+
+// v1: feeds, articles with exact dedup keys, tags, FTS5 over title and text.
+// articles_fts is an external-content table: the text lives once, in
+// `articles`, and snippet() reads it from there. Triggers keep the index in
+// step with every insert, update and delete, including the ones a user makes
+// by hand in the sqlite3 shell.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE feeds (
+  id                 INTEGER PRIMARY KEY,
+  url                TEXT NOT NULL UNIQUE,
+  name               TEXT NOT NULL DEFAULT '',
+  title              TEXT NOT NULL DEFAULT '',
+  site_url           TEXT NOT NULL DEFAULT '',
+  etag               TEXT NOT NULL DEFAULT '',
+  last_modified      TEXT NOT NULL DEFAULT '',
+  interval_s         INTEGER NOT NULL DEFAULT 0,
+  next_fetch_at      INTEGER,
+  last_fetched_at    INTEGER,
+  consecutive_errors INTEGER NOT NULL DEFAULT 0,
+  last_error         TEXT NOT NULL DEFAULT '',
+  state              TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'gone', 'error')),
+  created_at         INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER))
+);
+
+CREATE TABLE articles (
+  id            INTEGER PRIMARY KEY,
+  feed_id       INTEGER NOT NULL REFERENCES feeds(id),
+  canonical_url TEXT NOT NULL UNIQUE,
+  url           TEXT NOT NULL,
+  guid          TEXT NOT NULL DEFAULT '',
+  title         TEXT NOT NULL DEFAULT '',
+  byline        TEXT NOT NULL DEFAULT '',
+  lang          TEXT NOT NULL DEFAULT '',
+  section       TEXT NOT NULL DEFAULT '',
+  image         TEXT NOT NULL DEFAULT '',
+  text          TEXT NOT NULL DEFAULT '',
+  published_at  INTEGER,
+  fetched_at    INTEGER NOT NULL,
+  content_hash  INTEGER
+);
+CREATE INDEX articles_by_content_hash ON articles(content_hash) WHERE content_hash IS NOT NULL;
+CREATE INDEX articles_by_date ON articles(coalesce(published_at, fetched_at));
+CREATE INDEX articles_by_fetched_at ON articles(fetched_at);
+CREATE INDEX articles_by_feed ON articles(feed_id);
+
+CREATE TABLE tags (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('topic', 'country', 'org', 'feed', 'model')),
+  UNIQUE (name, kind)
+);
+
+CREATE TABLE article_tags (
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  tag_id     INTEGER NOT NULL REFERENCES tags(id),
+  score      REAL NOT NULL DEFAULT 1.0,
+  source     TEXT NOT NULL CHECK (source IN ('rule', 'model', 'feed')),
+  PRIMARY KEY (article_id, tag_id, source)
+) WITHOUT ROWID;
+CREATE INDEX article_tags_by_tag ON article_tags(tag_id, article_id);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+  title, text, content='articles', content_rowid='id', tokenize='newsd');
+-- Titles weigh four times the body in relevance ranking (ORDER BY rank).
+INSERT INTO articles_fts(articles_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0)');
+
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+  INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+  INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+  INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+  INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+)sql";
+
+// v2: story clusters (simhash + band indexes) and the feeds/URLs through
+// which each article was seen. Existing articles become their own source
+// and get their simhash and cluster computed in migrate_v2_backfill.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE articles ADD COLUMN simhash INTEGER;
+ALTER TABLE articles ADD COLUMN cluster_id INTEGER;
+CREATE INDEX articles_by_simhash_band0 ON articles((simhash & 65535));
+CREATE INDEX articles_by_simhash_band1 ON articles(((simhash >> 16) & 65535));
+CREATE INDEX articles_by_simhash_band2 ON articles(((simhash >> 32) & 65535));
+CREATE INDEX articles_by_simhash_band3 ON articles(((simhash >> 48) & 65535));
+CREATE INDEX articles_by_cluster ON articles(cluster_id);
+
+CREATE TABLE article_sources (
+  article_id    INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  feed_id       INTEGER NOT NULL REFERENCES feeds(id),
+  canonical_url TEXT NOT NULL,
+  url           TEXT NOT NULL,
+  guid          TEXT NOT NULL DEFAULT '',
+  seen_at       INTEGER NOT NULL,
+  PRIMARY KEY (article_id, feed_id, canonical_url)
+) WITHOUT ROWID;
+CREATE INDEX article_sources_by_canonical_url ON article_sources(canonical_url);
+
+INSERT INTO article_sources (article_id, feed_id, canonical_url, url, guid, seen_at)
+  SELECT id, feed_id, canonical_url, url, guid, fetched_at FROM articles;
+)sql";
+
+// v3: views for people working in the sqlite3 shell (docs/schema.md).
+constexpr const char* kSchemaV3 = R"sql(
+CREATE VIEW article_tags_v AS
+  SELECT a.id AS article_id,
+         date(coalesce(a.published_at, a.fetched_at), 'unixepoch') AS day,
+         a.lang, a.title, a.url, t.name AS tag, t.kind, at.score, at.source
+  FROM articles a
+  JOIN article_tags at ON at.article_id = a.id
+  JOIN tags t ON t.id = at.tag_id;
+
+CREATE VIEW tag_daily_counts AS
+  SELECT t.name AS tag, t.kind,
+         date(coalesce(a.published_at, a.fetched_at), 'unixepoch') AS day,
+         count(DISTINCT a.id) AS articles
+  FROM article_tags at
+  JOIN tags t ON t.id = at.tag_id
+  JOIN articles a ON a.id = at.article_id
+  GROUP BY t.id, day;
+
+CREATE VIEW feed_health AS
+  SELECT f.id, f.url, coalesce(nullif(f.name, ''), nullif(f.title, ''), f.url) AS name,
+         f.state, f.consecutive_errors, nullif(f.last_error, '') AS last_error,
+         datetime(f.last_fetched_at, 'unixepoch') AS last_fetched,
+         datetime(f.next_fetch_at, 'unixepoch') AS next_fetch,
+         (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS articles,
+         (SELECT datetime(max(a.fetched_at), 'unixepoch') FROM articles a WHERE a.feed_id = f.id) AS last_article
+  FROM feeds f;
+
+CREATE VIEW story_clusters AS
+  SELECT cluster_id, count(*) AS articles,
+         datetime(min(coalesce(published_at, fetched_at)), 'unixepoch') AS first_seen,
+         datetime(max(coalesce(published_at, fetched_at)), 'unixepoch') AS last_seen,
+         (SELECT title FROM articles h WHERE h.id = c.cluster_id) AS title
+  FROM articles c
+  WHERE cluster_id IS NOT NULL
+  GROUP BY cluster_id;
+)sql";
+
+Result<void> set_tokenizer_version(sqlite3* db) {
+  auto stmt = sql::Stmt::prepare(db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_tokenizer', ?1)");
+  if (!stmt) return std::unexpected(stmt.error());
+  return stmt->bind(1, tokenizer_version()).run();
+}
+
+Result<void> migrate_v1(sqlite3* db) {
+  if (auto ok = sql::exec(db, kSchemaV1); !ok) return ok;
+  return set_tokenizer_version(db);
+}
+
+// Simhashes need the classify pipeline, so this part of v2 is C++. Articles
+// are visited in id order, so each one is clustered against the older ones,
+// exactly as if they had arrived with this version.
+Result<void> migrate_v2(sqlite3* db) {
+  if (auto ok = sql::exec(db, kSchemaV2); !ok) return ok;
+  auto select = sql::Stmt::prepare(db, "SELECT id, text FROM articles ORDER BY id");
+  auto update = sql::Stmt::prepare(
+      db, "UPDATE articles SET simhash = ?2, cluster_id = ?3, content_hash = coalesce(content_hash, ?4) WHERE id = ?1");
+  auto candidates = sql::Stmt::prepare(db, kClusterCandidatesSql);
+  if (!select || !update || !candidates) {
+    return std::unexpected(!select ? select.error() : !update ? update.error() : candidates.error());
+  }
+  while (true) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    const std::int64_t id = select->int64(0);
+    const auto print = fingerprint(select->text(1));
+    std::int64_t cluster = id;
+    if (print.simhash) {
+      auto match = find_cluster(*candidates, *print.simhash, id);
+      if (!match) return std::unexpected(match.error());
+      if (match->cluster_id != 0) cluster = match->cluster_id;
+      update->bind(2, static_cast<std::int64_t>(*print.simhash));
+    } else {
+      update->bind_null(2);
+    }
+    update->bind(4, print.content_hash);
+    if (auto ok = update->bind(1, id).bind(3, cluster).run(); !ok) return ok;
+  }
+  return {};
+}
+
+Result<void> migrate_v3(sqlite3* db) { return sql::exec(db, kSchemaV3); }
+
+using Step = Result<void> (*)(sqlite3*);
+constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3};
+static_assert(std::size(kSteps) == kSchemaVersion);
+
+}  // namespace
+
+Result<int> schema_version(sqlite3* db) {
+  auto stmt = sql::Stmt::prepare(db, "PRAGMA user_version");
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->step();
+  if (!row) return std::unexpected(row.error());
+  return static_cast<int>(stmt->int64(0));
+}
+
+Result<void> migrate_to(sqlite3* db, int target) {
+  while (true) {
+    auto tx = sql::Transaction::begin(db);
+    if (!tx) return std::unexpected(tx.error());
+    // Read the version inside the write transaction: two processes opening
+    // the same new file must not both run step 1.
+    auto version = schema_version(db);
+    if (!version) return std::unexpected(version.error());
+    if (*version > kSchemaVersion) {
+      return fail(Errc::database, "database schema version " + std::to_string(*version) +
+                                      " is newer than this newsd supports (" + std::to_string(kSchemaVersion) + ")");
+    }
+    if (*version >= target) return {};
+    const int next = *version + 1;
+    if (auto ok = kSteps[next - 1](db); !ok) {
+      return fail(Errc::database, "migration to schema v" + std::to_string(next) + " failed: " + ok.error().message);
+    }
+    if (auto ok = sql::exec(db, "PRAGMA user_version = " + std::to_string(next)); !ok) return ok;
+    if (auto ok = tx->commit(); !ok) return ok;
+    log::info("store.migrated", {{"version", next}});
+  }
+}
+
+Result<void> migrate(sqlite3* db) { return migrate_to(db, kSchemaVersion); }
+
+Result<bool> ensure_fts_current(sqlite3* db) {
+  auto stmt = sql::Stmt::prepare(db, "SELECT value FROM meta WHERE key = 'fts_tokenizer'");
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->step();
+  if (!row) return std::unexpected(row.error());
+  if (*row && stmt->text(0) == tokenizer_version()) return false;
+  stmt->reset();
+
+  auto tx = sql::Transaction::begin(db);
+  if (!tx) return std::unexpected(tx.error());
+  log::info("store.fts_rebuild", {{"tokenizer", std::string(tokenizer_version())}});
+  if (auto ok = sql::exec(db, "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = set_tokenizer_version(db); !ok) return std::unexpected(ok.error());
+  if (auto ok = tx->commit(); !ok) return std::unexpected(ok.error());
+  return true;
+}
+
+}  // namespace newsd::store

@@ -1,0 +1,363 @@
+// Store: connections, feed state, the batched article writer with dedup and
+// clusters, retention and backup. Queries are in queries.cpp.
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <system_error>
+
+#include "dedup.hpp"
+#include "fingerprint.hpp"
+#include "newsd/base/log.hpp"
+#include "newsd/parse/url.hpp"
+#include "schema.hpp"
+#include "store_impl.hpp"
+#include "tokenizer.hpp"
+
+namespace newsd::store {
+
+struct ArticleWriter {
+  /// (name, kind) -> tags.id; cleared whenever a write transaction fails,
+  /// since ids inserted by a rolled-back transaction no longer exist.
+  std::map<std::pair<std::string, std::string>, std::int64_t> tag_ids;
+
+  sql::Stmt article_by_canonical{};
+  sql::Stmt source_by_canonical{};
+  sql::Stmt article_by_hash{};
+  sql::Stmt cluster_candidates{};
+  sql::Stmt insert_article{};
+  sql::Stmt set_own_cluster{};
+  sql::Stmt insert_source{};
+  sql::Stmt upsert_tag{};
+  sql::Stmt insert_article_tag{};
+
+  static Result<std::unique_ptr<ArticleWriter>> prepare(sqlite3* db) {
+    auto w = std::make_unique<ArticleWriter>();
+    const std::pair<sql::Stmt*, const char*> statements[] = {
+        {&w->article_by_canonical, "SELECT id FROM articles WHERE canonical_url = ?1"},
+        {&w->source_by_canonical, "SELECT article_id FROM article_sources WHERE canonical_url = ?1 LIMIT 1"},
+        {&w->article_by_hash, "SELECT id FROM articles WHERE content_hash = ?1 ORDER BY id LIMIT 1"},
+        {&w->cluster_candidates, kClusterCandidatesSql},
+        {&w->insert_article,
+         "INSERT INTO articles (feed_id, canonical_url, url, guid, title, byline, lang, section, image, text, "
+         "published_at, fetched_at, content_hash, simhash, cluster_id) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"},
+        {&w->set_own_cluster, "UPDATE articles SET cluster_id = id WHERE id = ?1"},
+        {&w->insert_source,
+         "INSERT OR IGNORE INTO article_sources (article_id, feed_id, canonical_url, url, guid, seen_at) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+        {&w->upsert_tag,
+         "INSERT INTO tags (name, kind) VALUES (?1, ?2) "
+         "ON CONFLICT (name, kind) DO UPDATE SET name = excluded.name RETURNING id"},
+        {&w->insert_article_tag,
+         "INSERT OR IGNORE INTO article_tags (article_id, tag_id, score, source) VALUES (?1, ?2, ?3, ?4)"},
+    };
+    for (auto& [stmt, text] : statements) {
+      auto prepared = sql::Stmt::prepare(db, text);
+      if (!prepared) return std::unexpected(prepared.error());
+      *stmt = std::move(*prepared);
+    }
+    return w;
+  }
+};
+
+Store::Impl::Impl() = default;
+Store::Impl::~Impl() = default;
+
+namespace {
+
+Result<sql::DbPtr> open_connection(const std::filesystem::path& path, int flags, std::chrono::milliseconds busy) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  sql::DbPtr db(raw);
+  if (rc != SQLITE_OK) return sql::db_error(raw, "cannot open " + path.string());
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, static_cast<int>(busy.count()));
+  if (auto ok = register_tokenizer(raw); !ok) return std::unexpected(ok.error());
+  return db;
+}
+
+std::optional<std::int64_t> first_id(sql::Stmt& stmt, Result<bool>& status) {
+  status = stmt.step();
+  std::optional<std::int64_t> id;
+  if (status && *status) id = stmt.int64(0);
+  stmt.reset();
+  return id;
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Result<Store> Store::open(const std::filesystem::path& path, const config::StoreConfig& cfg) {
+  if (path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) return fail(Errc::io, "cannot create " + path.parent_path().string() + ": " + ec.message());
+  }
+  auto db = open_connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                            std::chrono::duration_cast<std::chrono::milliseconds>(cfg.busy_timeout));
+  if (!db) return std::unexpected(db.error());
+  // WAL lets readers run while the writer commits; synchronous=NORMAL in WAL
+  // can lose the last commits on power loss but never corrupts the file, and
+  // a killed process loses nothing that was committed.
+  if (auto ok =
+          sql::exec(db->get(), "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = migrate(db->get()); !ok) return std::unexpected(ok.error());
+  if (auto rebuilt = ensure_fts_current(db->get()); !rebuilt) return std::unexpected(rebuilt.error());
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(*db);
+  impl->path = path;
+  log::info("store.open", {{"path", path.string()}, {"schema", kSchemaVersion}});
+  return Store(std::move(impl));
+}
+
+Result<Store> Store::open_readonly(const std::filesystem::path& path, std::chrono::milliseconds busy_timeout) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return fail(Errc::not_found, "no database at " + path.string());
+  auto db = open_connection(path, SQLITE_OPEN_READONLY, busy_timeout);
+  if (!db) return std::unexpected(db.error());
+  auto version = schema_version(db->get());
+  if (!version) return std::unexpected(version.error());
+  if (*version != kSchemaVersion) {
+    return fail(Errc::database, path.string() + " has schema version " + std::to_string(*version) + ", expected " +
+                                    std::to_string(kSchemaVersion) +
+                                    (*version < kSchemaVersion ? " (start the daemon once to migrate it)" : ""));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(*db);
+  impl->readonly = true;
+  impl->path = path;
+  return Store(std::move(impl));
+}
+
+Result<FeedState> Store::ensure_feed(std::string_view url, std::string_view name) {
+  sqlite3* db = impl_->db.get();
+  auto upsert = sql::Stmt::prepare(db,
+                                   "INSERT INTO feeds (url, name) VALUES (?1, ?2) ON CONFLICT (url) DO UPDATE SET "
+                                   "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE feeds.name END");
+  if (!upsert) return std::unexpected(upsert.error());
+  if (auto ok = upsert->bind(1, url).bind(2, name).run(); !ok) return std::unexpected(ok.error());
+  auto found = load_feeds(db, url, false);
+  if (!found) return std::unexpected(found.error());
+  if (found->empty()) return fail(Errc::internal, "feed vanished after insert: " + std::string(url));
+  return std::move(found->front());
+}
+
+Result<void> Store::record_fetch(const FeedFetchResult& r) {
+  auto stmt = sql::Stmt::prepare(
+      impl_->db.get(),
+      "UPDATE feeds SET title = coalesce(?2, title), site_url = coalesce(?3, site_url), etag = coalesce(?4, etag), "
+      "last_modified = coalesce(?5, last_modified), interval_s = coalesce(?6, interval_s), last_fetched_at = ?7, "
+      "next_fetch_at = ?8, consecutive_errors = CASE WHEN ?9 IS NULL THEN 0 ELSE consecutive_errors + 1 END, "
+      "last_error = coalesce(?9, ''), state = CASE WHEN ?10 THEN 'gone' WHEN ?9 IS NOT NULL THEN 'error' "
+      "ELSE 'active' END WHERE id = ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  auto bind_opt = [&](int i, const std::optional<std::string>& v) {
+    if (v)
+      stmt->bind(i, *v);
+    else
+      stmt->bind_null(i);
+  };
+  stmt->bind(1, r.feed_id);
+  bind_opt(2, r.title);
+  bind_opt(3, r.site_url);
+  bind_opt(4, r.etag);
+  bind_opt(5, r.last_modified);
+  stmt->bind(6, r.interval_s ? std::optional<std::int64_t>(*r.interval_s) : std::nullopt);
+  stmt->bind(7, to_unix(r.fetched_at)).bind(8, to_unix(r.next_fetch_at));
+  bind_opt(9, r.error);
+  stmt->bind(10, r.gone ? 1 : 0);
+  if (auto ok = stmt->run(); !ok) return ok;
+  if (sqlite3_changes(impl_->db.get()) == 0) {
+    return fail(Errc::not_found, "no feed with id " + std::to_string(r.feed_id));
+  }
+  return {};
+}
+
+Result<bool> Store::has_article(std::string_view canonical_url) {
+  auto stmt = sql::Stmt::prepare(impl_->db.get(),
+                                 "SELECT EXISTS (SELECT 1 FROM articles WHERE canonical_url = ?1) OR "
+                                 "EXISTS (SELECT 1 FROM article_sources WHERE canonical_url = ?1)");
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->bind(1, parse::canonicalize_url(canonical_url)).step();
+  if (!row) return std::unexpected(row.error());
+  return stmt->int64(0) != 0;
+}
+
+namespace {
+
+struct WriteContext {
+  sqlite3* db;
+  ArticleWriter& w;
+};
+
+Result<std::int64_t> tag_id(WriteContext& ctx, const classify::Tag& tag) {
+  auto key = std::make_pair(tag.name, std::string(classify::to_string(tag.kind)));
+  if (auto it = ctx.w.tag_ids.find(key); it != ctx.w.tag_ids.end()) return it->second;
+  auto& stmt = ctx.w.upsert_tag;
+  stmt.bind(1, key.first).bind(2, key.second);
+  auto row = stmt.step();
+  if (!row) return std::unexpected(row.error());
+  const std::int64_t id = stmt.int64(0);
+  stmt.reset();
+  ctx.w.tag_ids.emplace(std::move(key), id);
+  return id;
+}
+
+// Returns how many rows (source + tags) were new.
+Result<int> attach(WriteContext& ctx, std::int64_t article_id, const ArticleRecord& rec, const std::string& canonical) {
+  int added = 0;
+  auto& source = ctx.w.insert_source;
+  source.bind(1, article_id).bind(2, rec.feed_id).bind(3, canonical).bind(4, rec.url).bind(5, rec.guid);
+  source.bind(6, to_unix(rec.fetched_at));
+  if (auto ok = source.run(); !ok) return std::unexpected(ok.error());
+  added += sqlite3_changes(ctx.db);
+  for (const auto& tag : rec.tags) {
+    if (tag.name.empty()) continue;
+    auto id = tag_id(ctx, tag);
+    if (!id) return std::unexpected(id.error());
+    auto& link = ctx.w.insert_article_tag;
+    link.bind(1, article_id).bind(2, *id).bind(3, tag.score).bind(4, classify::to_string(tag.source));
+    if (auto ok = link.run(); !ok) return std::unexpected(ok.error());
+    added += sqlite3_changes(ctx.db);
+  }
+  return added;
+}
+
+Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
+  auto& w = ctx.w;
+  const std::string canonical = parse::canonicalize_url(rec.canonical_url.empty() ? rec.url : rec.canonical_url);
+  Result<bool> status = true;
+  auto existing = first_id(w.article_by_canonical.bind(1, canonical), status);
+  if (!existing && status) existing = first_id(w.source_by_canonical.bind(1, canonical), status);
+  if (!status) return std::unexpected(status.error());
+
+  const Fingerprint print = existing ? Fingerprint{} : fingerprint(rec.text);
+  if (!existing && print.content_hash) {
+    existing = first_id(w.article_by_hash.bind(1, *print.content_hash), status);
+    if (!status) return std::unexpected(status.error());
+  }
+  if (existing) {
+    auto added = attach(ctx, *existing, rec, canonical);
+    if (!added) return std::unexpected(added.error());
+    return *added > 0 ? UpsertOutcome::updated : UpsertOutcome::duplicate;
+  }
+
+  ClusterMatch cluster;
+  if (print.simhash) {
+    auto match = find_cluster(w.cluster_candidates, *print.simhash, 0);
+    if (!match) return std::unexpected(match.error());
+    cluster = *match;
+  }
+  auto& ins = w.insert_article;
+  ins.bind(1, rec.feed_id).bind(2, canonical).bind(3, rec.url).bind(4, rec.guid).bind(5, rec.title);
+  ins.bind(6, rec.byline).bind(7, rec.lang).bind(8, rec.section).bind(9, rec.image).bind(10, rec.text);
+  ins.bind(11, opt_unix(rec.published_at)).bind(12, to_unix(rec.fetched_at)).bind(13, print.content_hash);
+  ins.bind(14, print.simhash ? std::optional<std::int64_t>(static_cast<std::int64_t>(*print.simhash)) : std::nullopt);
+  if (cluster.cluster_id != 0)
+    ins.bind(15, cluster.cluster_id);
+  else
+    ins.bind_null(15);
+  if (auto ok = ins.run(); !ok) return std::unexpected(ok.error());
+  const std::int64_t id = sqlite3_last_insert_rowid(ctx.db);
+  if (cluster.cluster_id == 0) {
+    if (auto ok = w.set_own_cluster.bind(1, id).run(); !ok) return std::unexpected(ok.error());
+  }
+  if (auto added = attach(ctx, id, rec, canonical); !added) return std::unexpected(added.error());
+  return UpsertOutcome::inserted;
+}
+
+}  // namespace
+
+Result<std::vector<UpsertOutcome>> Store::write_articles(std::span<const ArticleRecord> batch) {
+  if (impl_->readonly) return fail(Errc::invalid_argument, "write_articles on a read-only store");
+  sqlite3* db = impl_->db.get();
+  if (!impl_->writer) {
+    auto writer = ArticleWriter::prepare(db);
+    if (!writer) return std::unexpected(writer.error());
+    impl_->writer = std::move(*writer);
+  }
+  auto tx = sql::Transaction::begin(db);
+  if (!tx) return std::unexpected(tx.error());
+  WriteContext ctx{db, *impl_->writer};
+  std::vector<UpsertOutcome> outcomes;
+  outcomes.reserve(batch.size());
+  for (const auto& rec : batch) {
+    auto outcome = write_one(ctx, rec);
+    if (!outcome) {
+      impl_->writer->tag_ids.clear();
+      return fail(outcome.error().code, "article " + rec.url + ": " + outcome.error().message);
+    }
+    outcomes.push_back(*outcome);
+  }
+  if (auto ok = tx->commit(); !ok) {
+    impl_->writer->tag_ids.clear();
+    return std::unexpected(ok.error());
+  }
+  return outcomes;
+}
+
+Result<int> Store::prune(TimePoint older_than, int max_rows) {
+  sqlite3* db = impl_->db.get();
+  auto tx = sql::Transaction::begin(db);
+  if (!tx) return std::unexpected(tx.error());
+  // Tags and sources go by ON DELETE CASCADE, FTS rows by trigger.
+  auto stmt = sql::Stmt::prepare(db,
+                                 "DELETE FROM articles WHERE id IN (SELECT id FROM articles WHERE fetched_at < ?1 "
+                                 "ORDER BY fetched_at LIMIT ?2)");
+  if (!stmt) return std::unexpected(stmt.error());
+  if (auto ok = stmt->bind(1, to_unix(older_than)).bind(2, max_rows).run(); !ok) return std::unexpected(ok.error());
+  const int deleted = sqlite3_changes(db);
+  if (auto ok = tx->commit(); !ok) return std::unexpected(ok.error());
+  if (deleted > 0) log::info("store.pruned", {{"articles", deleted}, {"older_than", to_unix(older_than)}});
+  return deleted;
+}
+
+Result<void> Store::backup(const std::filesystem::path& destination) {
+  const auto partial = std::filesystem::path(destination.string() + ".partial-" + std::to_string(::getpid()));
+  std::error_code ec;
+  std::filesystem::remove(partial, ec);
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(partial.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  sql::DbPtr target(raw);
+  if (rc != SQLITE_OK) return sql::db_error(raw, "cannot create " + partial.string(), Errc::io);
+  sqlite3_backup* job = sqlite3_backup_init(raw, "main", impl_->db.get(), "main");
+  if (job == nullptr) return sql::db_error(raw, "backup of " + impl_->path.string() + " failed");
+  // One step copies every page inside a single read transaction: with WAL
+  // that never blocks the writer, and the copy is one consistent snapshot.
+  // Incremental steps would restart whenever the writer commits, which
+  // under steady ingest could mean never finishing.
+  int step_rc = SQLITE_OK;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    step_rc = sqlite3_backup_step(job, -1);
+    if (step_rc != SQLITE_BUSY && step_rc != SQLITE_LOCKED) break;
+    sqlite3_sleep(100);
+  }
+  sqlite3_backup_finish(job);
+  if (step_rc != SQLITE_DONE) {
+    std::string message = sqlite3_errstr(step_rc);
+    target.reset();
+    std::filesystem::remove(partial, ec);
+    return fail(Errc::database, "backup of " + impl_->path.string() + " failed: " + message);
+  }
+  // The copy inherits WAL mode from the header; fold it back into one
+  // self-contained file before it is moved into place.
+  sqlite3_exec(raw, "PRAGMA journal_mode = DELETE", nullptr, nullptr, nullptr);
+  target.reset();
+  std::filesystem::rename(partial, destination, ec);
+  if (ec) {
+    std::filesystem::remove(partial, ec);
+    return fail(Errc::io, "cannot move backup to " + destination.string() + ": " + ec.message());
+  }
+  log::info("store.backup", {{"path", destination.string()}});
+  return {};
+}
+
+}  // namespace newsd::store

@@ -1,0 +1,38 @@
+#pragma once
+// Private state of a Store, shared by the writer (store.cpp) and the query
+// side (queries.cpp).
+#include <string>
+#include <utility>
+
+#include "newsd/store/store.hpp"
+#include "sqlite.hpp"
+
+namespace newsd::store {
+
+/// Writer statements (store.cpp), prepared on first use and reused for every batch.
+struct ArticleWriter;
+
+struct Store::Impl {
+  sql::DbPtr db;
+  bool readonly = false;
+  std::filesystem::path path;
+  std::unique_ptr<ArticleWriter> writer;
+
+  Impl();
+  ~Impl();
+};
+
+/// Feeds by id; only the one with `url` when it is not empty. Article
+/// counts cost an index scan per feed, so they are optional.
+Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, bool with_counts);
+
+inline std::int64_t to_unix(TimePoint t) { return t.time_since_epoch().count(); }
+inline TimePoint from_unix(std::int64_t s) { return TimePoint{std::chrono::seconds{s}}; }
+inline std::optional<TimePoint> opt_time(const std::optional<std::int64_t>& s) {
+  return s ? std::optional<TimePoint>(from_unix(*s)) : std::nullopt;
+}
+inline std::optional<std::int64_t> opt_unix(const std::optional<TimePoint>& t) {
+  return t ? std::optional<std::int64_t>(to_unix(*t)) : std::nullopt;
+}
+
+}  // namespace newsd::store

@@ -1,0 +1,86 @@
+#include "tokenizer.hpp"
+
+#include <string>
+
+#include "newsd/classify/text.hpp"
+
+namespace newsd::store {
+namespace {
+
+// FTS5 wants an instance handle; the pipeline has no per-table state, so
+// every table shares this one.
+int create_tokenizer(void* /*ctx*/, const char** /*args*/, int /*nargs*/, Fts5Tokenizer** out) {
+  static char instance;
+  *out = reinterpret_cast<Fts5Tokenizer*>(&instance);
+  return SQLITE_OK;
+}
+
+void delete_tokenizer(Fts5Tokenizer* /*tokenizer*/) {}
+
+int emit(void* ctx, int flags, const std::string& token, const classify::Token& t,
+         int (*x_token)(void*, int, const char*, int, int, int)) {
+  return x_token(ctx, flags, token.data(), static_cast<int>(token.size()), static_cast<int>(t.begin),
+                 static_cast<int>(t.end));
+}
+
+// Documents and plain query terms are indexed by stem, which carries the
+// Arabic fold and clitic stripping. For the last term of a prefix query
+// (`مغر*`, `negotiat*`) the stem can be shorter or differently spelt than
+// what the user typed, so the normalized form and the stem are both offered
+// as synonyms: `مغر*` then matches the stem "مغرب", `المغ*` the stem via the
+// stripped form, and `negotiation*` the stem "negoti".
+int tokenize_text(Fts5Tokenizer* /*tokenizer*/, void* ctx, int flags, const char* text, int length,
+                  int (*x_token)(void*, int, const char*, int, int, int)) {
+  if (text == nullptr || length <= 0) return SQLITE_OK;
+  const bool is_prefix_query = (flags & FTS5_TOKENIZE_PREFIX) != 0;
+  std::vector<classify::Token> tokens;
+  try {
+    tokens = classify::tokenize(std::string_view(text, static_cast<std::size_t>(length)));
+  } catch (...) {
+    // Exceptions must not cross SQLite's C frames.
+    return SQLITE_ERROR;
+  }
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const auto& t = tokens[i];
+    const std::string& primary = t.stem.empty() ? t.norm : t.stem;
+    if (primary.empty()) continue;
+    if (int rc = emit(ctx, 0, primary, t, x_token); rc != SQLITE_OK) return rc;
+    const bool last = i + 1 == tokens.size();
+    if (is_prefix_query && last && !t.norm.empty() && t.norm != primary) {
+      if (int rc = emit(ctx, FTS5_TOKEN_COLOCATED, t.norm, t, x_token); rc != SQLITE_OK) return rc;
+    }
+  }
+  return SQLITE_OK;
+}
+
+Result<fts5_api*> find_fts5_api(sqlite3* db) {
+  fts5_api* api = nullptr;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, nullptr) != SQLITE_OK) {
+    return fail(Errc::database, std::string("FTS5 is not available: ") + sqlite3_errmsg(db));
+  }
+  sqlite3_bind_pointer(stmt, 1, reinterpret_cast<void*>(&api), "fts5_api_ptr", nullptr);
+  sqlite3_step(stmt);
+  sqlite3_finalize(stmt);
+  if (api == nullptr) return fail(Errc::database, "FTS5 is not available in this SQLite build");
+  return api;
+}
+
+}  // namespace
+
+std::string_view tokenizer_version() noexcept {
+  // Bump when the classify pipeline changes what it emits for the same text.
+  return "classify-1";
+}
+
+Result<void> register_tokenizer(sqlite3* db) {
+  auto api = find_fts5_api(db);
+  if (!api) return std::unexpected(api.error());
+  fts5_tokenizer tokenizer{create_tokenizer, delete_tokenizer, tokenize_text};
+  if ((*api)->xCreateTokenizer(*api, std::string(kTokenizerName).c_str(), nullptr, &tokenizer, nullptr) != SQLITE_OK) {
+    return fail(Errc::database, "cannot register the newsd FTS5 tokenizer");
+  }
+  return {};
+}
+
+}  // namespace newsd::store

@@ -1,0 +1,27 @@
+#pragma once
+// The "newsd" FTS5 tokenizer: the classify text pipeline (ICU normalization,
+// Arabic fold, clitic stripping, Snowball stems) inside SQLite, so that
+// "المغرب" finds "والمغرب", "élections" finds "élection", and hamza/alef,
+// taa marbuta, tashkeel and tatweel variants match each other.
+#include <sqlite3.h>
+
+#include <string_view>
+
+#include "newsd/base/error.hpp"
+
+namespace newsd::store {
+
+/// Name used in `CREATE VIRTUAL TABLE … USING fts5(…, tokenize='newsd')`.
+inline constexpr std::string_view kTokenizerName = "newsd";
+
+/// Identifies what the tokenizer emits. Stored in the database (table
+/// `meta`); when it differs from the stored value the FTS index is rebuilt
+/// on open, since tokens indexed by another pipeline would no longer match
+/// (nor could be deleted).
+std::string_view tokenizer_version() noexcept;
+
+/// Registers the tokenizer on `db`. Must be called on every connection
+/// before it touches articles_fts. Errc::database if FTS5 is unavailable.
+Result<void> register_tokenizer(sqlite3* db);
+
+}  // namespace newsd::store

@@ -1,0 +1,123 @@
+// Forward-only migrations: a database left at each earlier schema version,
+// with data in it, opens and migrates to the current version without losing
+// anything, and gains what the later versions add.
+#include <sqlite3.h>
+
+#include "schema.hpp"
+#include "sqlite.hpp"
+#include "store_fixture.hpp"
+#include "tokenizer.hpp"
+
+namespace newsd::store::testing {
+namespace {
+
+using ::testing::ElementsAre;
+
+class MigrationTest : public StoreTest {
+ protected:
+  // Builds the database as an older newsd left it: schema up to `version`,
+  // then the rows of tests/data/store/rows_v<version>.sql.
+  void make_database_at(int version) {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
+    sql::DbPtr db(raw);
+    ASSERT_TRUE(register_tokenizer(raw).has_value());
+    auto migrated = migrate_to(raw, version);
+    ASSERT_TRUE(migrated.has_value()) << migrated.error().describe();
+    if (version == 0) return;
+    auto rows = sql::exec(raw, read_fixture("rows_v" + std::to_string(version) + ".sql"));
+    ASSERT_TRUE(rows.has_value()) << rows.error().describe();
+    EXPECT_EQ(*schema_version(raw), version);
+  }
+
+  void expect_current_with_data(Store& store) {
+    auto stats = store.stats();
+    ASSERT_TRUE(stats.has_value()) << stats.error().describe();
+    EXPECT_EQ(stats->schema_version, kSchemaVersion);
+    EXPECT_EQ(stats->articles, 3);
+    EXPECT_EQ(stats->feeds, 2);
+    // Text written before the migration is still searchable with clitics
+    // (1 and 3 say المغربية, 3's title المغرب).
+    EXPECT_THAT(ids(store, "مغرب"), ::testing::UnorderedElementsAre(1, 3));
+    EXPECT_THAT(ids(store, "الخليج"), ElementsAre(2));
+    auto first = store.article(1)->value();
+    EXPECT_EQ(first.tags.size(), 2u);
+    ASSERT_FALSE(first.sources.empty());
+    EXPECT_EQ(first.sources[0].url, "https://a.example/1");
+    // v2 clustering reached the old rows: 1 and 3 are the same wire story.
+    EXPECT_EQ(store.article(3)->value().cluster_id, first.cluster_id);
+    EXPECT_NE(store.article(2)->value().cluster_id, first.cluster_id);
+    // v3 views exist and answer.
+    auto ro = Store::open_readonly(db_path_);
+    ASSERT_TRUE(ro.has_value()) << ro.error().describe();
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(db_path_.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sql::DbPtr db(raw);
+    for (const char* view : {"article_tags_v", "tag_daily_counts", "feed_health", "story_clusters"}) {
+      auto stmt = sql::Stmt::prepare(raw, std::string("SELECT count(*) FROM ") + view);
+      ASSERT_TRUE(stmt.has_value()) << view << ": " << stmt.error().describe();
+      ASSERT_TRUE(*stmt->step());
+      EXPECT_GT(stmt->int64(0), 0) << view;
+    }
+  }
+};
+
+TEST_F(MigrationTest, NewFileIsCreatedAtTheCurrentVersion) {
+  auto store = open_store();
+  EXPECT_EQ(store.stats()->schema_version, kSchemaVersion);
+}
+
+TEST_F(MigrationTest, FromVersion1) {
+  make_database_at(1);
+  auto store = open_store();
+  expect_current_with_data(store);
+  // Sources were backfilled from the articles themselves.
+  EXPECT_EQ(store.stats()->sources, 3);
+}
+
+TEST_F(MigrationTest, FromVersion2) {
+  make_database_at(2);
+  auto store = open_store();
+  expect_current_with_data(store);
+}
+
+TEST_F(MigrationTest, ReadOnlyOpenRefusesAnOldSchemaInsteadOfMigrating) {
+  make_database_at(1);
+  auto ro = Store::open_readonly(db_path_);
+  ASSERT_FALSE(ro.has_value());
+  EXPECT_NE(ro.error().message.find("schema version 1"), std::string::npos);
+}
+
+TEST_F(MigrationTest, NewerSchemaIsRefused) {
+  { auto store = open_store(); }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
+  sqlite3_exec(raw, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+  sqlite3_close(raw);
+  auto store = Store::open(db_path_, config::StoreConfig{});
+  ASSERT_FALSE(store.has_value());
+  EXPECT_NE(store.error().message.find("newer"), std::string::npos);
+}
+
+TEST_F(MigrationTest, IndexBuiltByAnotherTokenizerIsRebuilt) {
+  make_database_at(kSchemaVersion - 1);
+  {
+    auto store = open_store();
+    EXPECT_THAT(ids(store, "الخليج"), ElementsAre(2));
+  }
+  // Pretend the index came from an older pipeline and was left inconsistent.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
+  sql::DbPtr db(raw);
+  ASSERT_TRUE(register_tokenizer(raw).has_value());
+  ASSERT_TRUE(sql::exec(raw,
+                        "UPDATE meta SET value = 'old' WHERE key = 'fts_tokenizer';"
+                        "INSERT INTO articles_fts(articles_fts) VALUES ('delete-all');")
+                  .has_value());
+  db.reset();
+  auto store = open_store();
+  EXPECT_THAT(ids(store, "الخليج"), ElementsAre(2));
+}
+
+}  // namespace
+}  // namespace newsd::store::testing

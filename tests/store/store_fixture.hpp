@@ -1,0 +1,102 @@
+#pragma once
+// Shared fixture for the store tests: a fresh database file in its own
+// temp directory, removed afterwards, plus a builder for article records.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "newsd/store/store.hpp"
+
+namespace newsd::store::testing {
+
+inline TimePoint day(int y, unsigned m, unsigned d, int hour = 12) {
+  return std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}} +
+         std::chrono::hours{hour};
+}
+
+inline std::string read_fixture(const std::string& name) {
+  std::ifstream in(std::string(NEWSD_TEST_DATA) + "/store/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline classify::Tag tag(std::string name, classify::TagKind kind = classify::TagKind::topic, double score = 1.0,
+                         classify::TagSource source = classify::TagSource::rule) {
+  return classify::Tag{std::move(name), kind, score, source};
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("newsd-store-" + std::to_string(::getpid()) + "-" + info->test_suite_name() + "-" + info->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_path_ = dir_ / "newsd.db";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  Store open_store() {
+    auto store = Store::open(db_path_, config::StoreConfig{});
+    if (!store) ADD_FAILURE() << store.error().describe();
+    return std::move(*store);
+  }
+
+  std::int64_t add_feed(Store& store, const std::string& url, const std::string& name = {}) {
+    auto feed = store.ensure_feed(url, name);
+    EXPECT_TRUE(feed.has_value());
+    return feed ? feed->id : 0;
+  }
+
+  ArticleRecord article(std::int64_t feed_id, std::string url, std::string title, std::string text,
+                        std::string lang = "ar") {
+    ArticleRecord r;
+    r.feed_id = feed_id;
+    r.url = std::move(url);
+    r.title = std::move(title);
+    r.text = std::move(text);
+    r.lang = std::move(lang);
+    r.fetched_at = day(2026, 11, 20);
+    r.published_at = day(2026, 11, 20, 8);
+    return r;
+  }
+
+  std::vector<UpsertOutcome> write(Store& store, std::vector<ArticleRecord> batch) {
+    auto outcomes = store.write_articles(batch);
+    if (!outcomes) {
+      ADD_FAILURE() << outcomes.error().describe();
+      return {};
+    }
+    return *outcomes;
+  }
+
+  std::vector<std::int64_t> query_ids(Store& store, SearchQuery q) {
+    auto hits = store.search(q);
+    if (!hits) {
+      ADD_FAILURE() << q.text << ": " << hits.error().describe();
+      return {};
+    }
+    std::vector<std::int64_t> out;
+    for (const auto& h : *hits) out.push_back(h.id);
+    return out;
+  }
+
+  std::vector<std::int64_t> ids(Store& store, std::string text) {
+    SearchQuery q;
+    q.text = std::move(text);
+    return query_ids(store, q);
+  }
+
+  std::filesystem::path dir_;
+  std::filesystem::path db_path_;
+};
+
+}  // namespace newsd::store::testing
