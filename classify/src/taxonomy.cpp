@@ -295,7 +295,7 @@ void TermIndex::add(CompiledTerm term) {
 
 Result<std::shared_ptr<const Taxonomy>> load_taxonomy(const std::filesystem::path& path) {
   Loader loader;
-  loader.load_file(path, 0);
+  loader.load_file(path.empty() ? default_taxonomy_path() : path, 0);
   return loader.finish();
 }
 

@@ -172,6 +172,20 @@ std::u32string_view strip_article(std::u32string_view w) {
   return w.starts_with(kAl) && w.size() - 2 >= 3 ? w.substr(2) : w;
 }
 
+/// French elision: ICU keeps "l'otan" as one word; the name is what follows
+/// the apostrophe (l' d' j' m' n' s' t' c' qu' jusqu' lorsqu' puisqu').
+std::string strip_french_elision(const std::string& word) {
+  for (std::string_view apostrophe : {std::string_view("'"), std::string_view("\u2019")}) {
+    const auto at = word.find(apostrophe);
+    if (at == std::string::npos) continue;
+    const std::string_view head = std::string_view(word).substr(0, at);
+    if (head.size() == 1 ? std::string_view("ldjmnstc").find(head[0]) != std::string_view::npos
+                         : (head == "qu" || head == "jusqu" || head == "lorsqu" || head == "puisqu"))
+      return word.substr(at + apostrophe.size());
+  }
+  return word;
+}
+
 // ---------------------------------------------------------------------------
 // Per-thread workers
 
@@ -270,8 +284,9 @@ class ThreadWorkers {
       return piece;
     }
     piece.bare = piece.norm;
+    if (latin == StemmerKind::french) piece.bare = strip_french_elision(piece.norm);
     if (chars.size() > 1 && chars.size() < 64) {
-      piece.stem = stem(latin, norm);
+      piece.stem = stem(latin, piece.bare);
     } else {
       piece.stem = piece.norm;
     }

@@ -1,8 +1,256 @@
-// Placeholder while the subcommand(s) "classify, train, eval" are being built; replaced by the real implementation.
+// `newsd classify`, `newsd train`, `newsd eval`: the classifier from the
+// command line — tag one file, train a fastText model, score it.
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+
 #include "commands.hpp"
+#include "newsd/classify/model.hpp"
+#include "newsd/classify/taxonomy.hpp"
+#include "newsd/classify/text.hpp"
+#include "newsd/config/config.hpp"
+#include "newsd/parse/extract.hpp"
 
 namespace newsd::cli {
+namespace {
 
-void add_classify_commands(CLI::App& /*app*/, CommandContext& /*ctx*/) {}
+namespace fs = std::filesystem;
+using classify::Tag;
+
+struct ClassifyOptions {
+  std::string file;
+  std::string model;
+  std::string taxonomy;
+  std::string config;
+  std::string language;
+  bool json = false;
+  bool lines = false;
+  bool explain = false;
+  int top_k = 0;          // 0 = config / default
+  double threshold = -1;  // < 0 = config / default
+};
+
+struct TrainFlags {
+  classify::TrainOptions options;
+  std::string data, model, valid;
+};
+
+std::optional<std::string> read_input(const std::string& file) {
+  std::ostringstream text;
+  if (file == "-") {
+    text << std::cin.rdbuf();
+    return text.str();
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool looks_like_html(std::string_view text) {
+  const auto start = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  if (start == std::string_view::npos || text[start] != '<') return false;
+  const std::string head(text.substr(start, 512));
+  return head.find("<html") != std::string::npos || head.find("<!DOCTYPE") != std::string::npos ||
+         head.find("<!doctype") != std::string::npos || head.find("<body") != std::string::npos ||
+         head.find("<HTML") != std::string::npos;
+}
+
+nlohmann::json tag_json(const Tag& tag) {
+  return {{"name", tag.name},
+          {"kind", classify::to_string(tag.kind)},
+          {"score", tag.score},
+          {"source", classify::to_string(tag.source)}};
+}
+
+int run_lines(const classify::Model& model, const std::string& text, int k, double threshold) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    // `label<TAB>text` lines (a training or test file) are classified on their text.
+    const auto tab = line.find('\t');
+    const std::string_view content =
+        tab == std::string::npos ? std::string_view(line) : std::string_view(line).substr(tab + 1);
+    std::string labels;
+    for (const auto& tag : model.predict_text(content, k, threshold)) labels += (labels.empty() ? "" : ",") + tag.name;
+    std::cout << labels << '\n';
+  }
+  return 0;
+}
+
+int run_classify(const ClassifyOptions& o) {
+  config::ClassifyConfig settings;
+  if (!o.config.empty()) {
+    auto cfg = config::load_config(o.config);
+    if (!cfg) {
+      std::cerr << "newsd classify: " << cfg.error().message << '\n';
+      return 2;
+    }
+    settings = cfg->classify;
+  }
+  if (!o.model.empty()) settings.model = o.model;
+  if (o.top_k > 0) settings.model_top_k = o.top_k;
+  if (o.threshold >= 0) settings.model_threshold = o.threshold;
+
+  std::optional<classify::Model> model;
+  if (settings.model) {
+    auto loaded = classify::Model::load(*settings.model);
+    if (!loaded) {
+      std::cerr << "newsd classify: " << loaded.error().describe() << '\n';
+      return 1;
+    }
+    model = std::move(*loaded);
+  }
+  const auto input = read_input(o.file);
+  if (!input) {
+    std::cerr << "newsd classify: cannot read " << o.file << '\n';
+    return 2;
+  }
+  if (o.lines) {
+    if (!model) {
+      std::cerr << "newsd classify: --lines needs --model (or a model in the config)\n";
+      return 2;
+    }
+    return run_lines(*model, *input, o.top_k > 0 ? o.top_k : 1, o.threshold >= 0 ? o.threshold : 0.0);
+  }
+
+  auto taxonomy = classify::load_taxonomy(o.taxonomy.empty() ? settings.taxonomy : fs::path(o.taxonomy));
+  if (!taxonomy) {
+    std::cerr << "newsd classify: " << taxonomy.error().message << '\n';
+    return 2;
+  }
+  classify::Document doc;
+  doc.language = o.language;
+  if (looks_like_html(*input)) {
+    auto article = parse::extract_article(*input, "file://" + o.file, config::ExtractConfig{});
+    if (!article) {
+      std::cerr << "newsd classify: " << article.error().describe() << '\n';
+      return 2;
+    }
+    doc.title = article->title.value_or("");
+    doc.body = article->text;
+    if (doc.language.empty() && article->language) doc.language = *article->language;
+  } else {
+    // Plain text: the first line is the title when a blank line follows it.
+    const auto split = input->find("\n\n");
+    const auto first_newline = input->find('\n');
+    if (split != std::string::npos && split == first_newline) {
+      doc.title = input->substr(0, split);
+      doc.body = input->substr(split + 2);
+    } else {
+      doc.body = *input;
+    }
+  }
+  if (doc.language.empty()) doc.language = classify::detect_language(doc.title + "\n" + doc.body);
+
+  classify::RuleTagger tagger(*taxonomy);
+  std::vector<classify::Evidence> evidence;
+  std::vector<Tag> tags = tagger.tag(doc, o.explain ? &evidence : nullptr);
+  if (model) {
+    for (auto& tag : model->predict(doc, settings.model_top_k, settings.model_threshold))
+      tags.push_back(std::move(tag));
+  }
+
+  if (o.json) {
+    nlohmann::json out{{"language", doc.language}, {"title", doc.title}, {"tags", nlohmann::json::array()}};
+    for (const auto& tag : tags) out["tags"].push_back(tag_json(tag));
+    if (o.explain) {
+      out["evidence"] = nlohmann::json::array();
+      for (const auto& e : evidence)
+        out["evidence"].push_back({{"tag", e.tag},
+                                   {"term", e.term},
+                                   {"title", e.in_title},
+                                   {"exclusion", e.exclusion},
+                                   {"weight", e.weight}});
+    }
+    std::cout << out.dump(2) << '\n';
+  } else {
+    std::cout << "language\t" << doc.language << '\n';
+    for (const auto& tag : tags)
+      std::cout << classify::to_string(tag.kind) << '\t' << tag.name << '\t' << tag.score << '\t'
+                << classify::to_string(tag.source) << '\n';
+    for (const auto& e : evidence)
+      std::cout << "# " << e.tag << " <- " << e.term << (e.in_title ? " (title)" : "")
+                << (e.exclusion ? " (exclusion)" : "") << " +" << e.weight << '\n';
+  }
+  return 0;
+}
+
+int run_train(TrainFlags& f) {
+  f.options.data = f.data;
+  f.options.output = f.model;
+  if (!f.valid.empty()) f.options.valid = f.valid;
+  auto report = classify::train_model(f.options);
+  if (!report) {
+    std::cerr << "newsd train: " << report.error().message << '\n';
+    return report.error().code == Errc::io ? 1 : 2;
+  }
+  std::cout << "examples\t" << report->examples << "\nlabels\t" << report->labels << "\nmodel\t" << f.model << '\n';
+  return 0;
+}
+
+int run_eval(const std::string& model_path, const std::string& data_path) {
+  auto model = classify::Model::load(model_path);
+  if (!model) {
+    std::cerr << "newsd eval: " << model.error().describe() << '\n';
+    return 1;
+  }
+  auto data = classify::read_labeled_file(data_path);
+  if (!data) {
+    std::cerr << "newsd eval: " << data.error().message << '\n';
+    return 2;
+  }
+  std::cout << classify::format_evaluation(classify::evaluate(*model, *data));
+  return 0;
+}
+
+}  // namespace
+
+void add_classify_commands(CLI::App& app, CommandContext& ctx) {
+  auto classify_opts = std::make_shared<ClassifyOptions>();
+  CLI::App* classify = app.add_subcommand("classify", "Tag a text or HTML file with the rule taxonomy (and a model)");
+  classify->footer(
+      "Plain text: a first line followed by a blank line is the title. HTML goes through the article extractor.\n"
+      "Output: one `kind<TAB>name<TAB>score<TAB>source` line per tag, or JSON with --json.\n"
+      "--lines: one output line (predicted labels, comma-separated) per input line; needs a model.");
+  classify->add_option("file", classify_opts->file, "Text or HTML file ('-' = stdin)")->required();
+  classify->add_option("--model", classify_opts->model, "fastText model (overrides [classify] model)");
+  classify->add_option("--taxonomy", classify_opts->taxonomy, "Taxonomy TOML (default: config, else built-in)");
+  classify->add_option("--config", classify_opts->config, "newsd config file for [classify] settings");
+  classify->add_option("--lang", classify_opts->language, "Language of the text (default: detected)");
+  classify->add_option("--top-k", classify_opts->top_k, "Model labels per text (default: config, 1 with --lines)");
+  classify->add_option("--threshold", classify_opts->threshold, "Minimum model probability");
+  classify->add_flag("--json", classify_opts->json, "JSON output");
+  classify->add_flag("--lines", classify_opts->lines, "Classify each input line with the model");
+  classify->add_flag("--explain", classify_opts->explain, "Also print every matched taxonomy term");
+  classify->callback([classify_opts, &ctx] { ctx.exit_code = run_classify(*classify_opts); });
+
+  auto train_flags = std::make_shared<TrainFlags>();
+  CLI::App* train = app.add_subcommand("train", "Train a fastText model on label[,label…]<TAB>text lines");
+  auto& t = train_flags->options;
+  train->add_option("--data", train_flags->data, "Training TSV")->required();
+  train->add_option("--model", train_flags->model, "Output model file")->required();
+  train->add_option("--valid", train_flags->valid, "Validation TSV (needed by --autotune)");
+  train->add_option("--autotune", t.autotune_seconds, "Search hyper-parameters on --valid for this many seconds");
+  train->add_flag("--quantize", t.quantize, "Write a quantized, much smaller model");
+  train->add_option("--epoch", t.epoch, "Epochs")->capture_default_str();
+  train->add_option("--lr", t.lr, "Learning rate")->capture_default_str();
+  train->add_option("--dim", t.dim, "Vector size")->capture_default_str();
+  train->add_option("--word-ngrams", t.word_ngrams, "Word n-gram length")->capture_default_str();
+  train->add_option("--bucket", t.bucket, "Hash buckets for n-grams")->capture_default_str();
+  train->add_option("--threads", t.threads, "Training threads")->capture_default_str();
+  train->callback([train_flags, &ctx] { ctx.exit_code = run_train(*train_flags); });
+
+  auto eval_model = std::make_shared<std::string>();
+  auto eval_data = std::make_shared<std::string>();
+  CLI::App* eval = app.add_subcommand("eval", "Score a model on label<TAB>text lines: accuracy, macro-F1, per class");
+  eval->add_option("--model", *eval_model, "Model file")->required();
+  eval->add_option("--data", *eval_data, "Labelled TSV")->required();
+  eval->callback([eval_model, eval_data, &ctx] { ctx.exit_code = run_eval(*eval_model, *eval_data); });
+}
 
 }  // namespace newsd::cli

@@ -16,7 +16,8 @@ namespace newsd::classify {
 /// A compiled taxonomy: immutable once loaded, shared by every tagger.
 class Taxonomy;
 
-/// Loads a taxonomy TOML file (and the files it includes). Errors are
+/// Loads a taxonomy TOML file (and the files it includes); an empty path
+/// loads default_taxonomy_path(). Errors are
 /// Errc::config with `file:line:col: message`, one problem per line, or
 /// Errc::io when a file cannot be read.
 Result<std::shared_ptr<const Taxonomy>> load_taxonomy(const std::filesystem::path& path);

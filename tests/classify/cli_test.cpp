@@ -1,0 +1,123 @@
+// The classify, train and eval subcommands, run as a user would.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+
+namespace {
+
+const std::string kData = NEWSD_TEST_DATA "/classify/";
+
+struct CommandResult {
+  int status = -1;
+  std::string out;
+};
+
+CommandResult run(const std::string& args) {
+  CommandResult result;
+  const std::string command = std::string(NEWSD_BINARY) + " " + args + " 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::size_t count_lines(const std::string& text) {
+  std::size_t n = 0;
+  for (char c : text) n += c == '\n';
+  return n;
+}
+
+class CliTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = std::filesystem::temp_directory_path() / ("newsd-cli-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    const CommandResult train =
+        run("train --threads 1 --data " + kData + "model/asnd-slice-train.tsv --model " + (dir_ / "m.bin").string());
+    ASSERT_EQ(train.status, 0) << train.out;
+    EXPECT_NE(train.out.find("examples\t600"), std::string::npos) << train.out;
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
+  static std::filesystem::path dir_;
+};
+std::filesystem::path CliTest::dir_;
+
+TEST_F(CliTest, ClassifyTextFileAsJson) {
+  const auto path = dir_ / "article.txt";
+  std::ofstream(path) << "تعاون عسكري مغربي–إسرائيلي\n\nأعلن الجيش الإسرائيلي عن خطة عمل عسكرية مشتركة مع المغرب.\n";
+  const CommandResult r = run("classify --json " + path.string());
+  ASSERT_EQ(r.status, 0);
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["language"], "ar");
+  EXPECT_EQ(json["title"], "تعاون عسكري مغربي–إسرائيلي");
+  std::set<std::string> names;
+  for (const auto& tag : json["tags"]) names.insert(tag["name"].get<std::string>());
+  EXPECT_TRUE(names.contains("MA"));
+  EXPECT_TRUE(names.contains("IL"));
+  EXPECT_TRUE(names.contains("defense"));
+}
+
+TEST_F(CliTest, ClassifyWithModelAddsModelTags) {
+  const auto path = dir_ / "sport.txt";
+  std::ofstream(path) << "فاز المنتخب المغربي في المباراة النهائية لكأس العالم لكرة القدم\n";
+  const CommandResult r =
+      run("classify --json --model " + (dir_ / "m.bin").string() + " --threshold 0 --top-k 1 " + path.string());
+  ASSERT_EQ(r.status, 0);
+  const auto json = nlohmann::json::parse(r.out);
+  bool model_tag = false;
+  for (const auto& tag : json["tags"]) model_tag |= tag["source"] == "model" && tag["name"] == "sports";
+  EXPECT_TRUE(model_tag) << r.out;
+}
+
+TEST_F(CliTest, LinesGivesOneOutputLinePerInputLine) {
+  const std::string input = kData + "model/asnd-slice-heldout.tsv";
+  std::ifstream in(input);
+  std::stringstream all;
+  all << in.rdbuf();
+  const CommandResult r = run("classify --model " + (dir_ / "m.bin").string() + " --lines " + input);
+  ASSERT_EQ(r.status, 0);
+  EXPECT_EQ(count_lines(r.out), count_lines(all.str()));
+  EXPECT_EQ(r.out.find("\n\n"), std::string::npos);  // every line got a label
+}
+
+TEST_F(CliTest, LinesWithoutModelIsUsageError) {
+  EXPECT_EQ(run("classify --lines " + kData + "model/asnd-slice-heldout.tsv").status, 2);
+}
+
+TEST_F(CliTest, EvalPrintsAccuracyMacroF1AndPerClass) {
+  const CommandResult r =
+      run("eval --model " + (dir_ / "m.bin").string() + " --data " + kData + "model/asnd-slice-heldout.tsv");
+  ASSERT_EQ(r.status, 0);
+  std::istringstream lines(r.out);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_TRUE(line.starts_with("examples\t")) << line;
+  std::getline(lines, line);
+  EXPECT_TRUE(line.starts_with("accuracy\t0.")) << line;
+  std::getline(lines, line);
+  EXPECT_TRUE(line.starts_with("macro_f1\t0.")) << line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "label\tprecision\trecall\tf1\tsupport");
+  std::size_t classes = 0;
+  while (std::getline(lines, line)) ++classes;
+  EXPECT_EQ(classes, 4u);
+}
+
+TEST_F(CliTest, BadTaxonomyIsUsageErrorWithPosition) {
+  const CommandResult r =
+      run("classify --taxonomy " + kData + "taxonomy/syntax-error.toml " + kData + "model/README.md");
+  EXPECT_EQ(r.status, 2);
+}
+
+}  // namespace
