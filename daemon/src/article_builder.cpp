@@ -11,7 +11,7 @@ bool is_web_url(std::string_view s) { return s.starts_with("http://") || s.start
 // Feed titles are sometimes escaped HTML ("Tom &amp; Jerry", "<b>Breaking</b>");
 // the extractor's text pass gives the same plain text the page title would.
 std::string plain_text(const parse::TextConstruct& t, const config::ExtractConfig& cfg) {
-  if (t.type == "text" || t.value.find('<') == std::string::npos) return t.value;
+  if (t.type == "text") return t.value;
   config::ExtractConfig loose = cfg;
   loose.min_text_chars = 0;
   auto r = parse::extract_article("<html><body><p>" + t.value + "</p></body></html>", "", loose, "utf-8");

@@ -22,14 +22,13 @@ const std::string kBinary = NEWSD_BINARY;
 
 // Writes a config for `feeds` (paths under samples/) served by `server`.
 fs::path write_config(const fs::path& dir, const StaticServer& server, const std::vector<std::string>& feeds,
-                      const std::string& extra = "") {
+                      int max_per_host = 4) {
   std::ofstream out(dir / "newsd.toml");
   out << "[log]\nlevel = \"info\"\n"
-      << "[fetch]\nmin_host_interval = \"0s\"\nmax_per_host = 4\nmax_retries = 0\n"
+      << "[fetch]\nmin_host_interval = \"0s\"\nmax_retries = 0\nmax_per_host = " << max_per_host << "\n"
       << "[classify]\ntaxonomy = \"" << (fs::path(NEWSD_SOURCE_DIR) / "config/taxonomy/default.toml").string() << "\"\n"
       << "[store]\npath = \"newsd.db\"\nbatch_size = 2\n"
-      << "[daemon]\nshutdown_grace = \"0s\"\n"
-      << extra;
+      << "[daemon]\nshutdown_grace = \"0s\"\n";
   for (const auto& f : feeds) out << "[[feeds]]\nurl = \"" << server.url("/feeds/" + f) << "\"\ninterval = \"1h\"\n";
   return dir / "newsd.toml";
 }
@@ -93,23 +92,28 @@ TEST(Service, SighupReloadsFeedsAndSurvivesABrokenConfig) {
   EXPECT_EQ(exit_code(daemon.wait(30s)), 0) << daemon.stderr_text();
 }
 
-// SIGKILL at random moments of an ingest made slow by the server: after
-// every kill the database is intact and keeps everything committed before;
-// a final uninterrupted run completes the ingest without duplicates.
+// SIGKILL at random moments of an ingest made slow by the server (one
+// request at a time, 250 ms each: a full run takes ~4 s, longer than any
+// kill delay): after every kill the database is intact and keeps everything
+// committed before; a final uninterrupted run completes the ingest without
+// duplicates.
 TEST(Service, SurvivesSigkillDuringIngest) {
   TempDir dir("newsd-kill");
-  StaticServer server(kSamples, 120ms);
-  const auto cfg = write_config(dir.path(), server, {"maghreb-defense.rss", "cyber-fr.atom", "world-en.rss"});
+  StaticServer server(kSamples, 250ms);
+  const auto cfg =
+      write_config(dir.path(), server, {"maghreb-defense.rss", "cyber-fr.atom", "world-en.rss"}, /*max_per_host=*/1);
   const fs::path db = dir.path() / "newsd.db";
   std::mt19937 rng(42);
   std::uniform_int_distribution<int> delay_ms(150, 1500);
   std::set<std::string> committed;
+  int killed_mid_run = 0;
   for (int round = 0; round < 10; ++round) {
     SCOPED_TRACE("kill round " + std::to_string(round));
     Process once({kBinary, "once", "--config", cfg.string()}, dir.path() / ("once" + std::to_string(round)));
     std::this_thread::sleep_for(std::chrono::milliseconds{delay_ms(rng)});
     once.signal(SIGKILL);
-    once.wait(10s);
+    const auto status = once.wait(10s);
+    if (status && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL) ++killed_mid_run;
     if (!fs::exists(db)) continue;
     Db check(db);
     ASSERT_EQ(check.rows("PRAGMA integrity_check")[0][0], "ok");
@@ -118,6 +122,7 @@ TEST(Service, SurvivesSigkillDuringIngest) {
     for (const auto& url : committed) EXPECT_TRUE(now.contains(url)) << "lost after kill: " << url;
     committed = now;
   }
+  EXPECT_EQ(killed_mid_run, 10) << "some runs finished before the kill: the test did not interrupt ingest";
   Process last({kBinary, "once", "--config", cfg.string()}, dir.path() / "final");
   EXPECT_EQ(exit_code(last.wait(120s)), 0) << last.stderr_text();
   Db check(db);

@@ -70,8 +70,11 @@ class Db {
   sqlite3* db_ = nullptr;
 };
 
-/// Folds every run of whitespace (including newlines) to one space and trims.
-inline std::string collapse_spaces(const std::string& s) {
+/// Folds every run of whitespace (including newlines and U+00A0 no-break
+/// spaces, which editors scatter in Arabic text) to one space and trims.
+inline std::string collapse_spaces(const std::string& input) {
+  std::string s = input;
+  for (std::size_t pos = 0; (pos = s.find("\xC2\xA0", pos)) != std::string::npos;) s.replace(pos, 2, " ");
   std::string out;
   bool space = false;
   for (char c : s) {
