@@ -63,8 +63,8 @@ Result<UrlParts> split_url(const std::string& url) {
 Result<Response> read_file_url(const std::string& url, std::size_t max_body_bytes) {
   auto u = parse(url);
   if (!u) return std::unexpected(u.error());
-  const std::string host = lower(get_part(u->get(), CURLUPART_HOST));
-  if (!host.empty() && host != "localhost") return fail(Errc::unsupported, "file URL on a remote host: " + url);
+  // libcurl's parser already rejects file URLs naming a host other than
+  // localhost (CURLUE_BAD_FILE_URL), so only a local path is left here.
   const std::filesystem::path path = get_part(u->get(), CURLUPART_PATH, CURLU_URLDECODE);
 
   std::error_code ec;

@@ -21,8 +21,8 @@ Result<UrlParts> split_url(const std::string& url);
 
 /// Reads a file:// URL: status 200 and the bytes. Fails with
 /// Errc::not_found (no such file), Errc::too_large (over `max_body_bytes`,
-/// checked before reading), Errc::unsupported (a remote host in the URL),
-/// Errc::io (unreadable, a directory).
+/// checked before reading), Errc::invalid_argument (malformed, or naming a
+/// host other than localhost), Errc::io (unreadable, a directory).
 Result<Response> read_file_url(const std::string& url, std::size_t max_body_bytes);
 
 }  // namespace newsd::fetch::detail

@@ -1,0 +1,327 @@
+// HTTP semantics of the Fetcher against a real loopback server: bodies and
+// headers, conditional GET, error statuses, retries, redirects, compression.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "fetch/test_server.hpp"
+#include "newsd/fetch/fetcher.hpp"
+
+namespace newsd::fetch {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::quick_config;
+using testing::TestServer;
+
+std::string read_fixture(const std::string& name) {
+  std::ifstream in(std::string(NEWSD_TEST_DATA) + "/fetch/" + name, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+Result<Response> fetch_one(Fetcher& fetcher, const Request& request) {
+  return std::move(fetcher.fetch_all(std::span(&request, 1)).front());
+}
+
+TEST(FetcherHttp, OkResponseCarriesBodyHeadersAndSplitCharset) {
+  TestServer srv;
+  srv.server.Get("/article", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("ETag", "\"abc\"");
+    res.set_header("Last-Modified", "Wed, 21 Oct 2026 07:28:00 GMT");
+    res.set_content("<p>مرحبا</p>", "Text/HTML; Charset=\"UTF-8\"");
+  });
+  srv.start();
+  Fetcher fetcher(quick_config());
+
+  auto r = fetch_one(fetcher, {srv.url("/article")});
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_FALSE(r->not_modified);
+  EXPECT_EQ(r->body, "<p>مرحبا</p>");
+  EXPECT_EQ(r->content_type, "text/html");
+  EXPECT_EQ(r->charset, "utf-8");
+  EXPECT_EQ(r->etag, "\"abc\"");
+  EXPECT_EQ(r->last_modified, "Wed, 21 Oct 2026 07:28:00 GMT");
+  EXPECT_EQ(r->url, srv.url("/article"));
+  EXPECT_EQ(r->final_url, srv.url("/article"));
+  EXPECT_EQ(r->attempts, 1);
+}
+
+TEST(FetcherHttp, ContentTypeWithoutCharsetLeavesCharsetEmpty) {
+  TestServer srv;
+  srv.server.Get("/feed", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("<rss/>", "application/rss+xml");
+  });
+  srv.start();
+  Fetcher fetcher(quick_config());
+
+  auto r = fetch_one(fetcher, {srv.url("/feed")});
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->content_type, "application/rss+xml");
+  EXPECT_EQ(r->charset, "");
+}
+
+TEST(FetcherHttp, SendsUserAgentAndConditionalHeadersAndReportsNotModified) {
+  TestServer srv;
+  std::string seen_agent;
+  srv.server.Get("/feed", [&](const httplib::Request& req, httplib::Response& res) {
+    seen_agent = req.get_header_value("User-Agent");
+    const bool etag_matches = req.get_header_value("If-None-Match") == "\"v1\"";
+    const bool date_matches = req.get_header_value("If-Modified-Since") == "Tue, 01 Sep 2026 00:00:00 GMT";
+    if (etag_matches || date_matches) {
+      res.status = 304;
+      return;
+    }
+    res.set_header("ETag", "\"v1\"");
+    res.set_header("Last-Modified", "Tue, 01 Sep 2026 00:00:00 GMT");
+    res.set_content("<rss>full</rss>", "application/rss+xml");
+  });
+  srv.start();
+  Fetcher fetcher(quick_config());
+
+  auto first = fetch_one(fetcher, {srv.url("/feed")});
+  ASSERT_TRUE(first) << first.error().describe();
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(seen_agent, quick_config().user_agent);
+
+  auto by_etag = fetch_one(fetcher, {srv.url("/feed"), first->etag, ""});
+  ASSERT_TRUE(by_etag) << by_etag.error().describe();
+  EXPECT_EQ(by_etag->status, 304);
+  EXPECT_TRUE(by_etag->not_modified);
+  EXPECT_TRUE(by_etag->body.empty());
+
+  auto by_date = fetch_one(fetcher, {srv.url("/feed"), "", first->last_modified});
+  ASSERT_TRUE(by_date) << by_date.error().describe();
+  EXPECT_TRUE(by_date->not_modified);
+}
+
+TEST(FetcherHttp, NotFoundAndGoneFailAtOnceWithTheirStatus) {
+  TestServer srv;
+  std::atomic<int> hits{0};
+  srv.server.Get("/missing", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.status = 404;
+    res.set_content("no such page", "text/plain");
+  });
+  srv.server.Get("/gone", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.status = 410;
+  });
+  srv.start();
+  auto cfg = quick_config();
+  cfg.max_retries = 3;  // must not be used for 404/410
+  Fetcher fetcher(cfg);
+
+  const std::vector<Request> requests{{srv.url("/missing")}, {srv.url("/gone")}};
+  auto results = fetcher.fetch_all(requests);
+  ASSERT_FALSE(results[0]);
+  EXPECT_EQ(results[0].error().code, Errc::http_status);
+  EXPECT_EQ(http_status_of(results[0].error()), 404);
+  ASSERT_FALSE(results[1]);
+  EXPECT_EQ(http_status_of(results[1].error()), 410);
+  EXPECT_EQ(hits, 2);
+}
+
+TEST(FetcherHttp, TooManyRequestsHonoursRetryAfterThenSucceeds) {
+  TestServer srv;
+  std::vector<std::chrono::steady_clock::time_point> arrivals;
+  srv.server.Get("/busy", [&](const httplib::Request&, httplib::Response& res) {
+    arrivals.push_back(std::chrono::steady_clock::now());
+    if (arrivals.size() == 1) {
+      res.status = 429;
+      res.set_header("Retry-After", "1");
+      return;
+    }
+    res.set_content("finally", "text/plain");
+  });
+  srv.start();
+  auto cfg = quick_config();
+  cfg.max_retries = 2;
+  cfg.retry_backoff = 0s;  // so the wait observed can only come from Retry-After
+  Fetcher fetcher(cfg);
+
+  auto r = fetch_one(fetcher, {srv.url("/busy")});
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->body, "finally");
+  EXPECT_EQ(r->attempts, 2);
+  ASSERT_EQ(arrivals.size(), 2u);
+  EXPECT_GE(arrivals[1] - arrivals[0], 900ms);
+}
+
+TEST(FetcherHttp, RetryAfterBeyondTheCapFailsWithoutWaiting) {
+  TestServer srv;
+  std::atomic<int> hits{0};
+  srv.server.Get("/later", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.status = 429;
+    res.set_header("Retry-After", "3600");
+  });
+  srv.start();
+  auto cfg = quick_config();
+  cfg.max_retries = 2;
+  Fetcher fetcher(cfg);
+
+  auto r = fetch_one(fetcher, {srv.url("/later")});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(http_status_of(r.error()), 429);
+  EXPECT_EQ(hits, 1);
+}
+
+TEST(FetcherHttp, ServerErrorIsRetriedThenFails) {
+  TestServer srv;
+  std::atomic<int> hits{0};
+  srv.server.Get("/broken", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.status = 500;
+  });
+  srv.start();
+  auto cfg = quick_config();
+  cfg.max_retries = 2;
+  Fetcher fetcher(cfg);
+
+  auto r = fetch_one(fetcher, {srv.url("/broken")});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::http_status);
+  EXPECT_EQ(http_status_of(r.error()), 500);
+  EXPECT_EQ(hits, 3);  // first try + max_retries
+}
+
+TEST(FetcherHttp, ServerErrorRetryWaitsTheBackoff) {
+  TestServer srv;
+  std::vector<std::chrono::steady_clock::time_point> arrivals;
+  srv.server.Get("/flaky", [&](const httplib::Request&, httplib::Response& res) {
+    arrivals.push_back(std::chrono::steady_clock::now());
+    if (arrivals.size() == 1) {
+      res.status = 503;
+      return;
+    }
+    res.set_content("ok", "text/plain");
+  });
+  srv.start();
+  auto cfg = quick_config();
+  cfg.max_retries = 1;
+  cfg.retry_backoff = 1s;
+  Fetcher fetcher(cfg);
+
+  auto r = fetch_one(fetcher, {srv.url("/flaky")});
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->body, "ok");
+  ASSERT_EQ(arrivals.size(), 2u);
+  EXPECT_GE(arrivals[1] - arrivals[0], 900ms);
+}
+
+TEST(FetcherHttp, RedirectChainIsFollowedToTheFinalUrl) {
+  TestServer srv;
+  srv.server.Get("/a", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/b", 301); });
+  srv.server.Get("/b", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/c?x=1", 302); });
+  srv.server.Get("/c",
+                 [](const httplib::Request&, httplib::Response& res) { res.set_content("landed", "text/plain"); });
+  srv.start();
+  Fetcher fetcher(quick_config());
+
+  auto r = fetch_one(fetcher, {srv.url("/a")});
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->body, "landed");
+  EXPECT_EQ(r->url, srv.url("/a"));
+  EXPECT_EQ(r->final_url, srv.url("/c?x=1"));
+}
+
+TEST(FetcherHttp, RedirectLoopIsRejected) {
+  TestServer srv;
+  std::atomic<int> hits{0};
+  srv.server.Get("/ping", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.set_redirect("/pong", 302);
+  });
+  srv.server.Get("/pong", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.set_redirect("/ping", 302);
+  });
+  srv.start();
+  auto cfg = quick_config();
+  cfg.max_redirects = 10;
+  Fetcher fetcher(cfg);
+
+  auto r = fetch_one(fetcher, {srv.url("/ping")});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::invalid_argument);
+  EXPECT_NE(r.error().message.find("redirect"), std::string::npos) << r.error().message;
+  EXPECT_EQ(hits, 2);  // detected on the first repeat, not after max_redirects hops
+}
+
+TEST(FetcherHttp, TooManyRedirectsAreRejected) {
+  TestServer srv;
+  srv.server.Get(R"(/hop/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_redirect("/hop/" + std::to_string(std::stoi(req.matches[1]) + 1), 302);
+  });
+  srv.start();
+  auto cfg = quick_config();
+  cfg.max_redirects = 3;
+  Fetcher fetcher(cfg);
+
+  auto r = fetch_one(fetcher, {srv.url("/hop/0")});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::invalid_argument);
+  EXPECT_NE(r.error().message.find("redirect"), std::string::npos) << r.error().message;
+}
+
+TEST(FetcherHttp, RedirectToFileSchemeIsRefused) {
+  TestServer srv;
+  srv.server.Get("/sneaky",
+                 [](const httplib::Request&, httplib::Response& res) { res.set_redirect("file:///etc/passwd", 302); });
+  srv.start();
+  Fetcher fetcher(quick_config());
+
+  auto r = fetch_one(fetcher, {srv.url("/sneaky")});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::unsupported);
+  EXPECT_NE(r.error().message.find("redirect"), std::string::npos) << r.error().message;
+}
+
+TEST(FetcherHttp, GzipBodyIsDecompressed) {
+  const std::string plain = read_fixture("article.html");
+  const std::string gz = read_fixture("article.html.gz");
+  ASSERT_FALSE(plain.empty());
+  ASSERT_FALSE(gz.empty());
+  TestServer srv;
+  std::string accept_encoding;
+  srv.server.Get("/article", [&](const httplib::Request& req, httplib::Response& res) {
+    accept_encoding = req.get_header_value("Accept-Encoding");
+    res.set_header("Content-Encoding", "gzip");
+    res.set_content(gz, "text/html; charset=utf-8");
+  });
+  srv.start();
+  Fetcher fetcher(quick_config());
+
+  auto r = fetch_one(fetcher, {srv.url("/article")});
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_NE(accept_encoding.find("gzip"), std::string::npos) << accept_encoding;
+  EXPECT_EQ(r->body, plain);
+}
+
+TEST(FetcherHttp, UnsupportedSchemeAndMalformedUrl) {
+  Fetcher fetcher(quick_config());
+  const std::vector<Request> requests{{"ftp://example.com/feed.xml"}, {"http://exa mple.com/"}, {"not a url"}};
+  auto results = fetcher.fetch_all(requests);
+  ASSERT_FALSE(results[0]);
+  EXPECT_EQ(results[0].error().code, Errc::unsupported);
+  ASSERT_FALSE(results[1]);
+  EXPECT_EQ(results[1].error().code, Errc::invalid_argument);
+  ASSERT_FALSE(results[2]);
+  EXPECT_EQ(results[2].error().code, Errc::invalid_argument);
+}
+
+TEST(FetcherHttp, HttpStatusOfOnlyReadsHttpStatusErrors) {
+  EXPECT_EQ(http_status_of(Error{Errc::http_status, "503 response from http://x/"}), 503);
+  EXPECT_EQ(http_status_of(Error{Errc::network, "503 response from http://x/"}), std::nullopt);
+  EXPECT_EQ(http_status_of(Error{Errc::http_status, "garbled"}), std::nullopt);
+}
+
+}  // namespace
+}  // namespace newsd::fetch
