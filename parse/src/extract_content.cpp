@@ -16,7 +16,10 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <cstdlib>
+#include <cstdio>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "extract_internal.hpp"
 #include "extract_text.hpp"
@@ -40,6 +43,8 @@ struct Elem {
   int boiler_depth = -1;  ///< depth of the innermost boilerplate container at or above this one
   double score = 0;
   Tag tag = Tag::other;
+  bool boilerplate = false;  ///< this element itself is marked as boilerplate
+  bool content = false;      ///< this element itself is marked as the article body
 };
 
 struct Block {
@@ -50,14 +55,16 @@ struct Block {
   double link_density = 0;
   Tag kind = Tag::other;
   bool in_heading = false;
+  bool in_figure = false;
+  bool in_list_item = false;
 };
 
 // ---- class/id vocabulary ---------------------------------------------------
 
 // Substrings of a class/id token that mark boilerplate. Tokens are lower-cased.
-constexpr std::array<std::string_view, 62> kBoilerWords = {
-    "comment",   "respond",         "reply",      "related",    "share",        "sharing",      "social",
-    "follow",    "newsletter",      "subscri",    "breadcrumb", "sidebar",      "widget",       "promo",
+constexpr std::string_view kBoilerWords[] = {
+    "comment",   "respond",         "reply",      "related",    "share-", "share_", "sharing", "sharedaddy", "sharethis", "shareaholic", "sharebar",      "social",
+    "follow",    "newsletter",      "subscri",    "breadcrumb", "sidebar",      "promo",
     "advert",    "cookie",          "consent",    "gdpr",       "popup",        "modal",        "banner",
     "masthead",  "navbar",          "navigation", "menu",       "footer",       "pagination",   "pager",
     "disqus",    "outbrain",        "taboola",    "recommend",  "trending",     "popular",      "most-read",
@@ -67,13 +74,13 @@ constexpr std::array<std::string_view, 62> kBoilerWords = {
     "donate",    "jp-relatedposts", "yarpp",      "skip-link",  "read-next",    "readnext",
 };
 // Whole tokens that mark boilerplate (too short to match as substrings).
-constexpr std::array<std::string_view, 22> kBoilerTokens = {
+constexpr std::string_view kBoilerTokens[] = {
     "ad",          "ads",         "adsbygoogle",  "advertisement",  "nav",         "tags",   "tagcloud", "header",
     "site-header", "page-header", "entry-header", "article-header", "post-header", "meta",   "print",    "rating",
     "share",       "dfp",         "gpt-ad",       "crumbs",         "top-bar",     "topbar",
 };
 // Tokens marking the article body itself; they overrule the words above.
-constexpr std::array<std::string_view, 27> kContentWords = {
+constexpr std::string_view kContentWords[] = {
     "article-body",  "articlebody",   "article__body",   "article-content", "article__content", "articlecontent",
     "entry-content", "post-content",  "postcontent",     "post-body",       "postbody",         "story-body",
     "storybody",     "story-content", "content-body",    "body-text",       "bodytext",         "article-text",
@@ -81,7 +88,7 @@ constexpr std::array<std::string_view, 27> kContentWords = {
     "richtext",      "article_body",  "entry_content",
 };
 // Tokens that hide an element from readers.
-constexpr std::array<std::string_view, 9> kHiddenTokens = {
+constexpr std::string_view kHiddenTokens[] = {
     "hidden",    "d-none",   "sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden",
     "is-hidden", "u-hidden", "hide",
 };
@@ -94,7 +101,8 @@ bool is_state_modifier(std::string_view token) {
   return token.starts_with("has-") || token.starts_with("is-") || token.starts_with("no-") ||
          token.starts_with("with-") || token.starts_with("show-") || token.ends_with("-open") ||
          token.ends_with("-closed") || token.starts_with("tag-") || token.starts_with("category-") ||
-         token.starts_with("page-template") || token.starts_with("single-") || token.starts_with("post-type");
+         token.starts_with("page-template") || token.starts_with("single-") || token.starts_with("post-type") ||
+         token.find("layout") != std::string_view::npos;
 }
 
 Verdict classify_token(std::string_view token) {
@@ -113,6 +121,7 @@ Verdict classify_token(std::string_view token) {
   if (token.starts_with("ad-") || token.starts_with("ads-") || token.ends_with("-ad") || token.ends_with("-ads") ||
       token.starts_with("ad_") || token.ends_with("_ad"))
     return Verdict::boilerplate;
+  if (token.ends_with("share")) return Verdict::boilerplate;
   for (auto w : kBoilerWords) {
     if (token.find(w) != std::string_view::npos) return Verdict::boilerplate;
   }
@@ -159,9 +168,17 @@ class VerdictCache {
     };
     consider(classes, true);
     consider(id, false);
-    if (hidden) return Verdict::hidden;
+    if (hidden && !shown_at_some_width(classes)) return Verdict::hidden;
     if (content) return Verdict::content;
     return boiler ? Verdict::boilerplate : Verdict::neutral;
+  }
+
+  // Utility-class frameworks hide on small screens only: "hidden md:block".
+  static bool shown_at_some_width(std::string_view classes) {
+    for (std::string_view display : {":block", ":flex", ":grid", ":inline", ":table", ":contents"}) {
+      if (classes.find(display) != std::string_view::npos) return true;
+    }
+    return false;
   }
 
   std::string key_;
@@ -197,6 +214,8 @@ bool is_boilerplate_tag(Tag t) {
     case Tag::footer:
     case Tag::header:
     case Tag::form:
+    case Tag::button:
+    case Tag::dialog:
     case Tag::menu: return true;
     default: return false;
   }
@@ -217,6 +236,7 @@ class Segmenter {
     open_container(body, Tag::body, false);
     visit(body, 0);
     close_container();
+    if (saw_content_marker_) unmark_ancestors_of_content();
   }
 
   std::vector<Elem> elems;
@@ -277,8 +297,24 @@ class Segmenter {
     }
   }
 
+  // A container holding the marked article body is not boilerplate, whatever
+  // its class says ("content-with-sidebar", "toc-content-sidebar").
+  void unmark_ancestors_of_content() {
+    for (const Elem& e : elems) {
+      if (!e.content) continue;
+      for (int p = e.parent; p >= 0; p = elems[static_cast<std::size_t>(p)].parent)
+        elems[static_cast<std::size_t>(p)].boilerplate = false;
+    }
+    for (Elem& e : elems) {
+      const int inherited = e.parent < 0 ? -1 : elems[static_cast<std::size_t>(e.parent)].boiler_depth;
+      e.boiler_depth = e.boilerplate ? e.depth : inherited;
+    }
+    for (Block& b : blocks) b.boiler_depth = elems[static_cast<std::size_t>(b.owner)].boiler_depth;
+  }
+
   void open_container(xmlNode* node, Tag tag, bool boiler) {
     Elem e;
+    e.boilerplate = boiler;
     e.node = node;
     e.tag = tag;
     e.parent = stack_.empty() ? -1 : stack_.back();
@@ -286,6 +322,8 @@ class Segmenter {
     e.boiler_depth = boiler ? e.depth : (stack_.empty() ? -1 : elems[static_cast<std::size_t>(e.parent)].boiler_depth);
     e.first_block = static_cast<int>(blocks.size());
     if (html::is_heading(tag)) ++heading_depth_;
+    if (tag == Tag::figure || tag == Tag::figcaption) ++figure_depth_;
+    if (tag == Tag::li) ++list_item_depth_;
     stack_.push_back(static_cast<int>(elems.size()));
     elems.push_back(e);
   }
@@ -294,6 +332,8 @@ class Segmenter {
     Elem& e = elems[static_cast<std::size_t>(stack_.back())];
     e.end_block = static_cast<int>(blocks.size());
     if (html::is_heading(e.tag)) --heading_depth_;
+    if (e.tag == Tag::figure || e.tag == Tag::figcaption) --figure_depth_;
+    if (e.tag == Tag::li) --list_item_depth_;
     stack_.pop_back();
   }
 
@@ -315,6 +355,8 @@ class Segmenter {
     b.boiler_depth = owner.boiler_depth;
     b.kind = owner.tag;
     b.in_heading = heading_depth_ > 0;
+    b.in_figure = figure_depth_ > 0;
+    b.in_list_item = list_item_depth_ > 0;
     b.chars = text::count_chars(cur_);
     b.link_density = static_cast<double>(std::min(link_bytes_, cur_.size())) / static_cast<double>(cur_.size());
     b.text = std::move(cur_);
@@ -332,6 +374,9 @@ class Segmenter {
   bool last_was_br_ = false;
   int link_depth_ = 0;
   int heading_depth_ = 0;
+  int figure_depth_ = 0;
+  int list_item_depth_ = 0;
+  bool saw_content_marker_ = false;
 };
 
 // ---- scoring ---------------------------------------------------------------
@@ -368,6 +413,51 @@ int best_container(const std::vector<Elem>& elems) {
     }
   }
   return best;
+}
+
+double tune(const char* name, double def) {  // DEBUG-TEMP
+  const char* v = std::getenv((std::string("EXTRACT_") + name).c_str());
+  return v ? std::atof(v) : def;
+}
+
+bool ends_sentence(std::string_view t) {
+  while (!t.empty() && (t.back() == ' ' || t.back() == '"' || t.back() == ')' || t.back() == '\'')) t.remove_suffix(1);
+  if (t.empty()) return false;
+  const char c = t.back();
+  if (c == '.' || c == '!' || c == '?' || c == ':') return true;
+  // Arabic question mark, full stop variants and closing quotes, in UTF-8.
+  return t.ends_with("\xD8\x9F") || t.ends_with("\xE2\x80\x9D") || t.ends_with("\xC2\xBB") || t.ends_with("\xE2\x80\xA6");
+}
+
+// A block that does not read as article text when it sits at the edge of the
+// container: bylines, dates, "Share", category links, "Back to top".
+bool is_weak_edge(const Block& b) {
+  if (b.link_density > 0.5) return true;
+  return b.chars < static_cast<std::size_t>(tune("EDGE", 50)) && !ends_sentence(b.text);
+}
+
+// Lines that open a non-article section: related/latest lists, comments,
+// newsletter and share boxes, in English, French and Arabic.
+bool is_section_stop(const Block& b) {
+  if (b.chars > 60) return false;
+  static constexpr std::string_view kStops[] = {
+      "related", "you may also like", "you might also like", "more from", "more stories", "read more",
+      "read next", "recommended", "popular posts", "most popular", "latest", "trending", "comments",
+      "leave a reply", "leave a comment", "post a comment", "share this", "share on", "subscribe",
+      "sign up for", "newsletter", "about the author", "tags:", "filed under", "further reading",
+      "see also", "also read", "previous post", "next post", "à lire aussi", "a lire aussi", "lire aussi",
+      "sur le même sujet", "partager", "commentaires", "articles similaires", "dans la même rubrique",
+      "ذات صلة", "اقرأ أيضا", "اقرأ أيضاً", "إقرأ أيضا", "إقرأ أيضاً", "أحدث المقالات", "أخبار ذات صلة",
+      "مقالات ذات صلة", "اترك تعليقاً", "اترك تعليقا", "التعليقات", "شارك", "تابعنا", "الأكثر قراءة",
+      "مواضيع ذات صلة", "المزيد من",
+  };
+  std::string lowered = text::ascii_lower(b.text);
+  std::string_view t = lowered;
+  while (!t.empty() && (t.front() == ' ' || t.front() == '#')) t.remove_prefix(1);
+  for (auto stop : kStops) {
+    if (t.starts_with(stop)) return true;
+  }
+  return false;
 }
 
 bool is_dropped_text(const Block& b, const std::vector<std::string>& drop_keys) {
@@ -421,20 +511,80 @@ std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hi
     if (best >= 0) chosen.push_back(best);
   }
 
+  if (std::getenv("EXTRACT_DEBUG")) {  // DEBUG-TEMP
+    std::vector<int> order(elems.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::ranges::sort(order, [&](int a, int b) { return elems[a].score > elems[b].score; });
+    for (std::size_t k = 0; k < std::min<std::size_t>(12, order.size()); ++k) {
+      const Elem& e = elems[order[k]];
+      std::string path;
+      for (int p = order[k]; p >= 0; p = elems[p].parent) {
+        std::string seg = std::string(html::to_view(elems[p].node->name));
+        auto c = html::attr(elems[p].node, "class");
+        auto id = html::attr(elems[p].node, "id");
+        if (!id.empty()) seg += "#" + std::string(id);
+        if (!c.empty()) seg += "." + std::string(c.substr(0, 40));
+        path = seg + " > " + path;
+      }
+      if (k == 0 && e.boiler_depth >= 0) {
+        int p = order[k];
+        while (elems[p].depth > e.boiler_depth) p = elems[p].parent;
+        std::fprintf(stderr, "FLAG: %s class=%s id=%s\n", html::to_view(elems[p].node->name).data(), std::string(html::attr(elems[p].node, "class")).c_str(), std::string(html::attr(elems[p].node, "id")).c_str());
+      }
+      std::fprintf(stderr, "%8.0f bd=%d d=%d blocks=%d %s\n", e.score, e.boiler_depth, e.depth, e.end_block - e.first_block, path.c_str());
+    }
+  }
   std::vector<std::string> drop_keys;
   for (const auto& t : hints.drop_texts) {
     if (auto k = text::loose_key(t); !k.empty()) drop_keys.push_back(std::move(k));
   }
-  std::size_t total_chars = 0;
+  // Candidate blocks in document order, then trimmed at both ends.
+  std::vector<Block*> picked;
   for (int c : chosen) {
     const Elem& e = elems[static_cast<std::size_t>(c)];
     for (int i = e.first_block; i < e.end_block; ++i) {
       Block& b = blocks[static_cast<std::size_t>(i)];
       if (b.boiler_depth > e.depth) continue;
       if (is_dropped_text(b, drop_keys)) continue;
-      total_chars += b.chars;
-      out.push_back(std::move(b.text));
+      if (b.link_density > tune("LD", 2.0)) continue;
+      if (b.in_list_item && b.link_density > tune("LILD", 2.0)) continue;
+      if (b.in_figure && tune("FIG", 0) > 0) continue;
+      picked.push_back(&b);
     }
+  }
+  std::size_t begin = 0, end = picked.size();
+  if (tune("TRIM", 0) > 0) {
+    while (begin < end && is_weak_edge(*picked[begin])) ++begin;
+    while (end > begin && is_weak_edge(*picked[end - 1])) --end;
+  }
+  if (tune("STOP", 0) > 0) {
+    // Cut at the first "related / comments / newsletter" heading in the last
+    // part of the article; drop such lines elsewhere.
+    std::size_t all = 0;
+    for (std::size_t i = begin; i < end; ++i) all += picked[i]->chars;
+    std::size_t before = 0;
+    std::vector<Block*> kept_blocks;
+    for (std::size_t i = begin; i < end; ++i) {
+      Block* b = picked[i];
+      if (is_section_stop(*b)) {
+        if (before * 2 >= all) break;
+        before += b->chars;
+        continue;
+      }
+      before += b->chars;
+      kept_blocks.push_back(b);
+    }
+    picked = std::move(kept_blocks);
+    begin = 0;
+    end = picked.size();
+  }
+  std::size_t total_chars = 0;
+  std::unordered_set<std::string_view> seen;
+  for (std::size_t i = begin; i < end; ++i) {
+    Block& b = *picked[i];
+    if (tune("DEDUP", 0) > 0 && !seen.insert(b.text).second) continue;
+    total_chars += b.chars;
+    out.push_back(b.text);
   }
   if (hints.site_rule == nullptr || kept.empty()) {
     if (total_chars < hints.min_text_chars) out.clear();

@@ -16,6 +16,13 @@ using nlohmann::json;
 // rather than thrown, since publishers hand-write these files.
 std::optional<std::string> string_field(const json& object, const char* key) {
   const auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+// Item ids are strings by the spec, but numbers are common in the wild.
+std::optional<std::string> id_field(const json& object, const char* key) {
+  const auto it = object.find(key);
   if (it == object.end()) return std::nullopt;
   if (it->is_string()) return it->get<std::string>();
   if (it->is_number_integer()) return std::to_string(it->get<std::int64_t>());
@@ -61,7 +68,7 @@ std::optional<TimePoint> date_field(const json& object, const char* key) {
 
 Entry read_item(const json& item, std::string_view base) {
   Entry e;
-  e.id = string_field(item, "id");
+  e.id = id_field(item, "id");
   if (auto title = string_field(item, "title")) e.title = TextConstruct{*title, "text"};
   if (auto url = string_field(item, "url")) {
     e.link = absolute(base, *url);
@@ -171,8 +178,8 @@ void put_categories(ordered& o, const std::vector<Category>& categories) {
   if (categories.empty()) return;
   ordered arr = ordered::array();
   for (const auto& c : categories) {
-    ordered j;
-    j["term"] = c.term;
+    ordered j = ordered::object();
+    if (!c.term.empty()) j["term"] = c.term;  // Atom categories may carry only a label
     put_optional(j, "scheme", c.scheme);
     put_optional(j, "label", c.label);
     arr.push_back(std::move(j));

@@ -49,7 +49,7 @@ void append_char_ref(std::string& out, char32_t c) {
 
 struct Doctype {
   std::map<std::string, std::string, std::less<>> entities;  // internal-subset general entities
-  bool declares_html_entities = false;                       // Netscape RSS 0.91 DTD
+  bool declares_html_entities = false;                       // Netscape RSS 0.91 DTD (Latin-1 set)
 };
 
 // Reads `<!ENTITY name "value">` declarations of an internal subset.
@@ -154,6 +154,7 @@ RepairedXml repair_xml(std::string_view s) {
     if (j < s.size() && s[j] == '#') {
       ++j;
       const bool hex = j < s.size() && (s[j] == 'x' || s[j] == 'X');
+      const bool upper_x = hex && s[j] == 'X';  // "&#X..." is HTML, not XML
       if (hex) ++j;
       char32_t value = 0;
       const std::size_t digits_start = j;
@@ -184,6 +185,9 @@ RepairedXml repair_xml(std::string_view s) {
           }
         } else if (value >= 0x80 && value <= 0x9F) {
           append_char_ref(out.xml, kWindows1252C1[value - 0x80] ? kWindows1252C1[value - 0x80] : value);
+        } else if (upper_x) {
+          note("malformed character reference (&#X)");
+          append_char_ref(out.xml, value);
         } else {
           out.xml.append(s.substr(i, j + 1 - i));
         }
@@ -214,7 +218,9 @@ RepairedXml repair_xml(std::string_view s) {
           }
         } else if (const htmlEntityDesc* html =
                        htmlEntityLookup(reinterpret_cast<const xmlChar*>(std::string(name).c_str()))) {
-          if (!doctype.declares_html_entities) note("undefined entity &" + std::string(name) + ";");
+          // The RSS 0.91 DTD declares HTML's Latin-1 entities (U+00A0..U+00FF) only.
+          const bool declared_latin1 = doctype.declares_html_entities && html->value >= 0xA0 && html->value <= 0xFF;
+          if (!declared_latin1) note("undefined entity &" + std::string(name) + ";");
           append_char_ref(out.xml, html->value);
         } else {
           note("undefined entity &" + std::string(name) + ";");

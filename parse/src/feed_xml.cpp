@@ -68,6 +68,7 @@ class Scope {
  public:
   Scope(const Scope* parent, pugi::xml_node node, Ns document_default) : parent_(parent), default_(document_default) {
     base_ = parent ? parent->base_ : nullptr;
+    undeclared_prefix_ = parent ? parent->undeclared_prefix_ : nullptr;
     for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
       const std::string_view name = a.name();
       if (name.starts_with("xmlns")) {
@@ -85,12 +86,22 @@ class Scope {
     }
   }
 
+  // base_ may point into this object: never copied or moved.
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+
   Ns lookup(std::string_view prefix) const {
     for (const Scope* s = this; s != nullptr; s = s->parent_)
       for (const auto& [bound, ns] : s->bindings_)
         if (bound == prefix) return ns;
-    return prefix.empty() ? Ns::none : ns_from_undeclared_prefix(prefix);
+    if (prefix.empty()) return Ns::none;
+    if (prefix != "xml" && prefix != "xmlns" && undeclared_prefix_ != nullptr) *undeclared_prefix_ = true;
+    return ns_from_undeclared_prefix(prefix);
   }
+
+  /// Where to record that a prefix was used without declaration (the
+  /// document is then not namespace-well-formed: bozo). Inherited.
+  void report_undeclared_prefixes_to(bool* flag) { undeclared_prefix_ = flag; }
 
   // Namespace and local name of `node`; unqualified names in the
   // document's own vocabulary (RSS 2.0 has none, Atom sometimes omits it).
@@ -123,6 +134,7 @@ class Scope {
   std::vector<std::pair<std::string_view, Ns>> bindings_;
   const std::string* base_ = nullptr;
   std::string own_base_;
+  bool* undeclared_prefix_ = nullptr;
 };
 
 void append_text(pugi::xml_node node, std::string& out) {
@@ -261,11 +273,13 @@ TextConstruct read_atom_text(pugi::xml_node node, const Scope& scope, bool atom0
         wrapper = c;
       }
     }
-    const auto [ns, local] = wrapper ? scope.qualify(wrapper) : std::pair<Ns, std::string_view>{Ns::other, ""};
-    if (elements == 1 && local == "div") {
-      Scope inner(&scope, wrapper, scope.document_default());
-      tc.value = inner_markup(wrapper, inner);
-      return finish(std::move(tc), inner);
+    if (elements == 1) {
+      // The wrapper may declare its own prefix: qualify it in its own scope.
+      const Scope inner(&scope, wrapper, scope.document_default());
+      if (inner.qualify(wrapper).second == "div") {
+        tc.value = inner_markup(wrapper, inner);
+        return finish(std::move(tc), inner);
+      }
     }
     tc.value = inner_markup(node, scope);
   } else if (tc.type == "text" || tc.type == "html" || tc.type.starts_with("text/")) {
@@ -284,8 +298,8 @@ TextConstruct read_atom_text(pugi::xml_node node, const Scope& scope, bool atom0
 TextConstruct read_rss_text(pugi::xml_node node, const Scope& scope, bool html) {
   TextConstruct tc;
   if (has_element_child(node)) {
-    tc.value = inner_markup(node, scope);
-    tc.type = "html";
+    tc.value = inner_markup(node, scope);  // unescaped markup: inline XHTML in effect
+    tc.type = "xhtml";
   } else {
     tc.value = text_of(node);
     tc.type = html || looks_like_html(tc.value) ? "html" : "text";
@@ -510,23 +524,42 @@ Target entry_target(Entry& e) {
   return t;
 }
 
+bool is_entry(Ns ns, std::string_view local) {
+  return (local == "item" && (ns == Ns::rss || ns == Ns::none)) ||
+         (local == "entry" && (ns == Ns::atom || ns == Ns::atom03));
+}
+
+bool is_empty(const Entry& e) {
+  return !e.id && !e.title && !e.link && e.links.empty() && !e.published && !e.updated && e.authors.empty() &&
+         !e.summary && e.content.empty() && e.categories.empty() && e.enclosures.empty();
+}
+
 void read_entry(pugi::xml_node node, const Scope& scope, ParsedFeed& out) {
-  Entry& entry = out.entries.emplace_back();
+  Entry entry;
   Target t = entry_target(entry);
+  // libxml2's recovery nests the entries that follow an unclosed one inside
+  // it; they are still entries of the feed, in document order after this one.
+  std::vector<pugi::xml_node> nested;
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
     Scope child(&scope, c, scope.document_default());
+    const auto [ns, local] = child.qualify(c);
+    if (is_entry(ns, local)) {
+      nested.push_back(c);
+      continue;
+    }
     read_child(c, child, t);
   }
   if (!entry.id) {
     if (auto about = node.attribute("rdf:about")) entry.id = std::string(trim(about.value()));
   }
   finish_links(t);
-}
-
-bool is_entry(Ns ns, std::string_view local) {
-  return (local == "item" && (ns == Ns::rss || ns == Ns::none)) ||
-         (local == "entry" && (ns == Ns::atom || ns == Ns::atom03));
+  // A truncated document can end inside an entry's start tag: nothing to keep.
+  if (!is_empty(entry)) out.entries.push_back(std::move(entry));
+  for (pugi::xml_node child : nested) {
+    const Scope child_scope(&scope, child, scope.document_default());
+    read_entry(child, child_scope, out);
+  }
 }
 
 // Reads the children of a channel/feed element (and, for RSS 1.0, of the
@@ -582,6 +615,12 @@ bool read_xml_feed(std::string_view decoded, std::string_view base_url, ParsedFe
 
   pugi::xml_node root = doc.document_element();
   if (!root) return false;
+  for (pugi::xml_node n = root.next_sibling(); n; n = n.next_sibling()) {
+    if (n.type() == pugi::node_element || (n.type() == pugi::node_pcdata && !trim(n.value()).empty())) {
+      if (problem.empty()) problem = "content after the root element";
+      break;
+    }
+  }
 
   // Which vocabulary unqualified names belong to is decided by the root.
   Ns document_default = Ns::rss;
@@ -603,7 +642,9 @@ bool read_xml_feed(std::string_view decoded, std::string_view base_url, ParsedFe
   pugi::xml_document base_holder;
   pugi::xml_node base_node = base_holder.append_child("base");
   if (!base_url.empty()) base_node.append_attribute("xml:base") = std::string(base_url).c_str();
-  const Scope document_scope(nullptr, base_node, document_default);
+  Scope document_scope(nullptr, base_node, document_default);
+  bool undeclared_prefix = false;
+  document_scope.report_undeclared_prefixes_to(&undeclared_prefix);
   const Scope root_scope(&document_scope, root, document_default);
 
   Target feed = feed_target(out.feed);
@@ -612,6 +653,7 @@ bool read_xml_feed(std::string_view decoded, std::string_view base_url, ParsedFe
   // xml:lang only stands in for an explicit <language>/dc:language.
   if (!out.feed.language && feed.xml_lang) out.feed.language = feed.xml_lang;
   finish_links(feed);
+  if (undeclared_prefix && problem.empty()) problem = "undeclared namespace prefix";
   return true;
 }
 

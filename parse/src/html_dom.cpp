@@ -150,14 +150,12 @@ bool is_never_text(Tag t) {
     case Tag::template_:
     case Tag::svg:
     case Tag::iframe:
-    case Tag::button:
     case Tag::input:
     case Tag::select:
     case Tag::textarea:
     case Tag::title:
     case Tag::meta:
     case Tag::link:
-    case Tag::dialog:
     case Tag::option:
     case Tag::object:
     case Tag::embed:
