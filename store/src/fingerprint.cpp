@@ -41,8 +41,9 @@ constexpr std::size_t kShingleWords = 2;
 
 }  // namespace
 
-Fingerprint fingerprint(std::string_view text) {
-  const auto tokens = classify::tokenize(text);
+Fingerprint fingerprint(std::string_view text) { return fingerprint(classify::tokenize(text)); }
+
+Fingerprint fingerprint(std::span<const classify::Token> tokens) {
   if (tokens.size() < kMinFingerprintTokens) return {};
 
   std::uint64_t content = kFnvOffset;
@@ -53,19 +54,22 @@ Fingerprint fingerprint(std::string_view text) {
 
   // Stems rather than surface forms: a re-edited wire copy that changes "the
   // minister said" to "the ministers said" should stay near its original.
-  std::array<int, 64> votes{};
-  for (std::size_t i = 0; i + kShingleWords <= tokens.size(); ++i) {
+  // Counting set bits (rather than +1/-1 votes) keeps the inner loop a plain
+  // add that the compiler vectorizes; a bit is set when most shingles set it.
+  std::array<std::uint32_t, 64> ones{};
+  std::uint32_t shingles = 0;
+  for (std::size_t i = 0; i + kShingleWords <= tokens.size(); ++i, ++shingles) {
     std::uint64_t h = kFnvOffset;
     for (std::size_t k = 0; k < kShingleWords; ++k) {
       h = fnv1a(h, tokens[i + k].stem);
       h = fnv1a(h, "\x1f");
     }
     h = avalanche(h);
-    for (int bit = 0; bit < 64; ++bit) votes[bit] += ((h >> bit) & 1u) != 0 ? 1 : -1;
+    for (int bit = 0; bit < 64; ++bit) ones[bit] += static_cast<std::uint32_t>((h >> bit) & 1u);
   }
   std::uint64_t simhash = 0;
   for (int bit = 0; bit < 64; ++bit) {
-    if (votes[bit] > 0) simhash |= std::uint64_t{1} << bit;
+    if (2 * ones[bit] > shingles) simhash |= std::uint64_t{1} << bit;
   }
   return {static_cast<std::int64_t>(content), simhash};
 }

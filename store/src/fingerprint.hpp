@@ -5,7 +5,10 @@
 // variants do not make two copies of one text look different.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
+
+#include "newsd/classify/text.hpp"
 
 namespace newsd::store {
 
@@ -21,6 +24,8 @@ struct Fingerprint {
 inline constexpr std::size_t kMinFingerprintTokens = 8;
 
 Fingerprint fingerprint(std::string_view text);
+/// The same from tokens already produced by classify::tokenize(text).
+Fingerprint fingerprint(std::span<const classify::Token> tokens);
 
 /// Number of differing bits.
 int hamming_distance(std::uint64_t a, std::uint64_t b) noexcept;

@@ -26,7 +26,11 @@ struct ArticleWriter {
   sql::Stmt article_by_hash{};
   sql::Stmt cluster_candidates{};
   sql::Stmt insert_article{};
-  sql::Stmt set_own_cluster{};
+  sql::Stmt next_article_id{};
+  /// The id the next inserted article gets, read when each batch starts:
+  /// knowing it before the INSERT lets a new story be its own cluster
+  /// without a second write to the row.
+  std::int64_t next_id = 0;
   sql::Stmt insert_source{};
   sql::Stmt upsert_tag{};
   sql::Stmt insert_article_tag{};
@@ -40,9 +44,9 @@ struct ArticleWriter {
         {&w->cluster_candidates, kClusterCandidatesSql},
         {&w->insert_article,
          "INSERT INTO articles (feed_id, canonical_url, url, guid, title, byline, lang, section, image, text, "
-         "published_at, fetched_at, content_hash, simhash, cluster_id) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"},
-        {&w->set_own_cluster, "UPDATE articles SET cluster_id = id WHERE id = ?1"},
+         "published_at, fetched_at, content_hash, simhash, cluster_id, id) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"},
+        {&w->next_article_id, "SELECT coalesce(max(id), 0) + 1 FROM articles"},
         {&w->insert_source,
          "INSERT OR IGNORE INTO article_sources (article_id, feed_id, canonical_url, url, guid, seen_at) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
@@ -104,8 +108,9 @@ Result<Store> Store::open(const std::filesystem::path& path, const config::Store
   // WAL lets readers run while the writer commits; synchronous=NORMAL in WAL
   // can lose the last commits on power loss but never corrupts the file, and
   // a killed process loses nothing that was committed.
-  if (auto ok =
-          sql::exec(db->get(), "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+  if (auto ok = sql::exec(db->get(),
+                          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
+                          "PRAGMA cache_size = -32768;");
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -239,7 +244,12 @@ Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
   if (!existing && status) existing = first_id(w.source_by_canonical.bind(1, canonical), status);
   if (!status) return std::unexpected(status.error());
 
-  const Fingerprint print = existing ? Fingerprint{} : fingerprint(rec.text);
+  Fingerprint print;
+  if (!existing) {
+    auto tokens = classify::tokenize(rec.text);
+    print = fingerprint(tokens);
+    share_document_tokens(rec.text, std::move(tokens));
+  }
   if (!existing && print.content_hash) {
     existing = first_id(w.article_by_hash.bind(1, *print.content_hash), status);
     if (!status) return std::unexpected(status.error());
@@ -261,15 +271,10 @@ Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
   ins.bind(6, rec.byline).bind(7, rec.lang).bind(8, rec.section).bind(9, rec.image).bind(10, rec.text);
   ins.bind(11, opt_unix(rec.published_at)).bind(12, to_unix(rec.fetched_at)).bind(13, print.content_hash);
   ins.bind(14, print.simhash ? std::optional<std::int64_t>(static_cast<std::int64_t>(*print.simhash)) : std::nullopt);
-  if (cluster.cluster_id != 0)
-    ins.bind(15, cluster.cluster_id);
-  else
-    ins.bind_null(15);
+  const std::int64_t id = w.next_id;
+  ins.bind(15, cluster.cluster_id != 0 ? cluster.cluster_id : id).bind(16, id);
   if (auto ok = ins.run(); !ok) return std::unexpected(ok.error());
-  const std::int64_t id = sqlite3_last_insert_rowid(ctx.db);
-  if (cluster.cluster_id == 0) {
-    if (auto ok = w.set_own_cluster.bind(1, id).run(); !ok) return std::unexpected(ok.error());
-  }
+  ++w.next_id;
   if (auto added = attach(ctx, id, rec, canonical); !added) return std::unexpected(added.error());
   return UpsertOutcome::inserted;
 }
@@ -287,10 +292,20 @@ Result<std::vector<UpsertOutcome>> Store::write_articles(std::span<const Article
   auto tx = sql::Transaction::begin(db);
   if (!tx) return std::unexpected(tx.error());
   WriteContext ctx{db, *impl_->writer};
+  Result<bool> status = true;
+  const auto next_id = first_id(ctx.w.next_article_id, status);
+  if (!status) return std::unexpected(status.error());
+  ctx.w.next_id = next_id.value_or(1);
   std::vector<UpsertOutcome> outcomes;
   outcomes.reserve(batch.size());
   for (const auto& rec : batch) {
-    auto outcome = write_one(ctx, rec);
+    Result<UpsertOutcome> outcome = fail(Errc::internal, "not written");
+    try {
+      outcome = write_one(ctx, rec);
+    } catch (const std::exception& e) {
+      // The text pipeline throws only when ICU or Snowball cannot start.
+      outcome = fail(Errc::internal, e.what());
+    }
     if (!outcome) {
       impl_->writer->tag_ids.clear();
       return fail(outcome.error().code, "article " + rec.url + ": " + outcome.error().message);

@@ -7,6 +7,17 @@
 namespace newsd::store {
 namespace {
 
+struct SharedTokens {
+  std::string text;
+  std::vector<classify::Token> tokens;
+  bool valid = false;
+};
+
+SharedTokens& shared_tokens() {
+  thread_local SharedTokens shared;
+  return shared;
+}
+
 // FTS5 wants an instance handle; the pipeline has no per-table state, so
 // every table shares this one.
 int create_tokenizer(void* /*ctx*/, const char** /*args*/, int /*nargs*/, Fts5Tokenizer** out) {
@@ -33,9 +44,16 @@ int tokenize_text(Fts5Tokenizer* /*tokenizer*/, void* ctx, int flags, const char
                   int (*x_token)(void*, int, const char*, int, int, int)) {
   if (text == nullptr || length <= 0) return SQLITE_OK;
   const bool is_prefix_query = (flags & FTS5_TOKENIZE_PREFIX) != 0;
+  const std::string_view input(text, static_cast<std::size_t>(length));
   std::vector<classify::Token> tokens;
   try {
-    tokens = classify::tokenize(std::string_view(text, static_cast<std::size_t>(length)));
+    SharedTokens& shared = shared_tokens();
+    if ((flags & FTS5_TOKENIZE_DOCUMENT) != 0 && shared.valid && shared.text == input) {
+      tokens = std::move(shared.tokens);
+      shared.valid = false;
+    } else {
+      tokens = classify::tokenize(input);
+    }
   } catch (...) {
     // Exceptions must not cross SQLite's C frames.
     return SQLITE_ERROR;
@@ -67,6 +85,13 @@ Result<fts5_api*> find_fts5_api(sqlite3* db) {
 }
 
 }  // namespace
+
+void share_document_tokens(std::string_view text, std::vector<classify::Token> tokens) {
+  SharedTokens& shared = shared_tokens();
+  shared.text.assign(text);
+  shared.tokens = std::move(tokens);
+  shared.valid = true;
+}
 
 std::string_view tokenizer_version() noexcept {
   // Bump when the classify pipeline changes what it emits for the same text.

@@ -6,8 +6,10 @@
 #include <sqlite3.h>
 
 #include <string_view>
+#include <vector>
 
 #include "newsd/base/error.hpp"
+#include "newsd/classify/text.hpp"
 
 namespace newsd::store {
 
@@ -23,5 +25,12 @@ std::string_view tokenizer_version() noexcept;
 /// Registers the tokenizer on `db`. Must be called on every connection
 /// before it touches articles_fts. Errc::database if FTS5 is unavailable.
 Result<void> register_tokenizer(sqlite3* db);
+
+/// Offers the tokens of a document text the writer has already tokenized
+/// (for its fingerprint) to the FTS5 tokenizer on this thread, which would
+/// otherwise tokenize the same text again when the insert trigger indexes
+/// it. Tokens are a pure function of the text, so the tokenizer uses them
+/// only for a byte-identical text and a stale entry is never wrong.
+void share_document_tokens(std::string_view text, std::vector<classify::Token> tokens);
 
 }  // namespace newsd::store

@@ -1,0 +1,237 @@
+// Store benchmarks (docs/performance-store.md):
+//   BM_InsertBatch  — articles/s written through Store::write_articles in
+//                     batched transactions, with tags, FTS and dedup.
+//   BM_SearchTwoWordsWithTag — latency of a two-word query plus a tag filter
+//                     over NEWSD_BENCH_ARTICLES synthetic articles (default
+//                     100000), reporting p50/p95/p99 in ms and the DB size.
+// The archive is built once at NEWSD_BENCH_DB (default
+// /tmp/newsd-store-bench-<N>.db) and reused by later runs.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "newsd/store/store.hpp"
+
+namespace {
+
+using newsd::store::ArticleRecord;
+using newsd::store::Store;
+
+// Synthetic vocabularies: words built from syllables of each script, drawn
+// with a Zipf law as in real text, so posting lists have realistic lengths.
+struct Language {
+  const char* code;
+  std::vector<std::string> words;
+};
+
+std::vector<std::string> make_words(const std::vector<std::string>& syllables, const std::string& article,
+                                    std::size_t count, std::mt19937_64& rng) {
+  std::vector<std::string> words;
+  std::uniform_int_distribution<std::size_t> pick(0, syllables.size() - 1), len(2, 4);
+  while (words.size() < count) {
+    std::string w;
+    for (std::size_t i = 0, n = len(rng); i < n; ++i) w += syllables[pick(rng)];
+    words.push_back(words.size() % 3 == 0 ? article + w : w);  // some words carry a clitic/article
+  }
+  return words;
+}
+
+struct Corpus {
+  std::vector<Language> languages;
+  std::vector<double> zipf_cdf;
+  std::vector<std::string> topics{"defense", "cyber", "diplomacy", "economy", "energy", "health", "sport", "culture"};
+  std::vector<std::string> countries{"MA", "DZ", "TN", "EG", "SA", "AE", "QA", "FR", "US", "IL",
+                                     "IR", "TR", "RU", "CN", "UA", "LB", "SY", "IQ", "JO", "LY"};
+
+  Corpus() {
+    std::mt19937_64 rng(42);
+    languages.push_back({"ar", make_words({"مغ", "رب", "دف", "اع", "حك", "وم", "سل", "ام", "شر", "كة",
+                                           "قا", "هر", "ند", "سي", "تف", "اق", "ري", "اض", "بي", "ان"},
+                                          "ال", 6000, rng)});
+    languages.push_back({"fr", make_words({"la", "ré", "pu", "bli", "que",  "dé",  "fen", "se",  "mi",   "nis",
+                                           "tè", "re", "é",  "lec", "tion", "par", "ti",  "con", "seil", "ments"},
+                                          "l'", 5000, rng)});
+    languages.push_back({"en", make_words({"de", "fen", "ce", "mi", "nis", "try", "go", "vern", "ment", "sta",
+                                           "te", "tre", "a",  "ty", "cy",  "ber", "at", "tack", "ers",  "ing"},
+                                          "", 5000, rng)});
+    const std::size_t n = 6000;
+    double sum = 0;
+    for (std::size_t r = 1; r <= n; ++r) sum += 1.0 / static_cast<double>(r);
+    double acc = 0;
+    for (std::size_t r = 1; r <= n; ++r) {
+      acc += 1.0 / static_cast<double>(r) / sum;
+      zipf_cdf.push_back(acc);
+    }
+  }
+
+  const std::string& word(const Language& lang, std::mt19937_64& rng) const {
+    const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+    const auto rank =
+        static_cast<std::size_t>(std::lower_bound(zipf_cdf.begin(), zipf_cdf.end(), u) - zipf_cdf.begin());
+    return lang.words[rank % lang.words.size()];
+  }
+
+  std::string words(const Language& lang, int count, std::mt19937_64& rng) const {
+    std::string out;
+    for (int i = 0; i < count; ++i) {
+      if (i > 0) out += (i % 17 == 0) ? ". " : " ";
+      out += word(lang, rng);
+    }
+    return out;
+  }
+
+  // 60% Arabic, 25% French, 15% English, ~180 words each.
+  ArticleRecord article(std::int64_t serial, std::int64_t feed_id, std::mt19937_64& rng) const {
+    const int roll = static_cast<int>(rng() % 100);
+    const Language& lang = languages[roll < 60 ? 0 : roll < 85 ? 1 : 2];
+    ArticleRecord r;
+    r.feed_id = feed_id;
+    r.url = "https://bench.example/" + std::to_string(feed_id) + "/" + std::to_string(serial);
+    r.title = words(lang, 9, rng);
+    r.text = words(lang, 180, rng);
+    r.lang = lang.code;
+    r.fetched_at = newsd::store::TimePoint{std::chrono::seconds{1'700'000'000 + serial * 30}};
+    r.published_at = r.fetched_at - std::chrono::minutes{10};
+    r.tags.push_back({topics[rng() % topics.size()], newsd::classify::TagKind::topic, 0.8});
+    if (rng() % 2 == 0) r.tags.push_back({topics[rng() % topics.size()], newsd::classify::TagKind::topic, 0.5});
+    r.tags.push_back({countries[rng() % countries.size()], newsd::classify::TagKind::country, 1.0});
+    return r;
+  }
+};
+
+const Corpus& corpus() {
+  static const Corpus c;
+  return c;
+}
+
+std::int64_t archive_size() {
+  const char* env = std::getenv("NEWSD_BENCH_ARTICLES");
+  return env != nullptr ? std::max<std::int64_t>(1000, std::atoll(env)) : 100'000;
+}
+
+std::filesystem::path archive_path(std::int64_t n) {
+  const char* env = std::getenv("NEWSD_BENCH_DB");
+  return env != nullptr ? std::filesystem::path(env)
+                        : std::filesystem::temp_directory_path() / ("newsd-store-bench-" + std::to_string(n) + ".db");
+}
+
+Store open_or_die(const std::filesystem::path& path) {
+  auto store = Store::open(path, newsd::config::StoreConfig{});
+  if (!store) {
+    std::fprintf(stderr, "%s\n", store.error().describe().c_str());
+    std::exit(1);
+  }
+  return std::move(*store);
+}
+
+void BM_InsertBatch(benchmark::State& state) {
+  const auto batch_size = static_cast<std::size_t>(state.range(0));
+  const auto path = std::filesystem::temp_directory_path() / "newsd-store-bench-insert.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  Store store = open_or_die(path);
+  std::vector<std::int64_t> feeds;
+  for (int f = 0; f < 20; ++f)
+    feeds.push_back(store.ensure_feed("https://bench.example/feed/" + std::to_string(f), "")->id);
+  std::mt19937_64 rng(7);
+  std::int64_t serial = 0;
+  std::vector<ArticleRecord> batch;
+  for (auto _ : state) {
+    state.PauseTiming();
+    batch.clear();
+    for (std::size_t i = 0; i < batch_size; ++i, ++serial) {
+      batch.push_back(corpus().article(serial, feeds[serial % feeds.size()], rng));
+    }
+    state.ResumeTiming();
+    auto ok = store.write_articles(batch);
+    if (!ok) state.SkipWithError(ok.error().describe().c_str());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_InsertBatch)->Arg(64)->Arg(500)->Unit(benchmark::kMillisecond);
+
+// Builds the archive if it is missing or smaller than asked, reporting the
+// bulk insert rate on stderr.
+void ensure_archive(const std::filesystem::path& path, std::int64_t n) {
+  Store store = open_or_die(path);
+  const std::int64_t have = store.counts()->articles;
+  if (have >= n) return;
+  std::vector<std::int64_t> feeds;
+  for (int f = 0; f < 20; ++f)
+    feeds.push_back(store.ensure_feed("https://bench.example/feed/" + std::to_string(f), "")->id);
+  std::mt19937_64 rng(static_cast<std::uint64_t>(have) + 1);
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<ArticleRecord> batch;
+  for (std::int64_t serial = have; serial < n;) {
+    batch.clear();
+    for (int i = 0; i < 500 && serial < n; ++i, ++serial)
+      batch.push_back(corpus().article(serial, feeds[serial % 20], rng));
+    if (auto ok = store.write_articles(batch); !ok) {
+      std::fprintf(stderr, "%s\n", ok.error().describe().c_str());
+      std::exit(1);
+    }
+    if (serial % 100'000 == 0) std::fprintf(stderr, "built %lld articles\n", static_cast<long long>(serial));
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "archive: %lld articles in %.1f s = %.0f articles/s (incl. generation)\n",
+               static_cast<long long>(n - have), secs, static_cast<double>(n - have) / secs);
+}
+
+void BM_SearchTwoWordsWithTag(benchmark::State& state) {
+  const std::int64_t n = archive_size();
+  const auto path = archive_path(n);
+  ensure_archive(path, n);
+  auto reader = Store::open_readonly(path);
+  if (!reader) {
+    state.SkipWithError(reader.error().describe().c_str());
+    return;
+  }
+  // Query words of mid frequency (Zipf ranks 20-400), as analysts search for
+  // names and topics rather than for the commonest function words.
+  std::mt19937_64 rng(99);
+  const Corpus& c = corpus();
+  std::vector<newsd::store::SearchQuery> queries;
+  for (int i = 0; i < 300; ++i) {
+    const auto& lang = c.languages[i % 5 < 3 ? 0 : i % 5 == 3 ? 1 : 2];
+    newsd::store::SearchQuery q;
+    // Quoted: French words carry an apostrophe, which FTS5 barewords cannot.
+    q.text = "\"" + lang.words[20 + rng() % 380] + "\" \"" + lang.words[20 + rng() % 380] + "\"";
+    q.tags = {c.topics[rng() % c.topics.size()]};
+    q.limit = 20;
+    queries.push_back(std::move(q));
+  }
+  std::vector<double> ms;
+  std::size_t hits = 0, next = 0;
+  for (auto _ : state) {
+    const auto& q = queries[next++ % queries.size()];
+    const auto t0 = std::chrono::steady_clock::now();
+    auto result = reader->search(q);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    if (!result) {
+      state.SkipWithError(result.error().describe().c_str());
+      return;
+    }
+    hits += result->size();
+  }
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double p) {
+    return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * ms.size()))];
+  };
+  state.counters["p50_ms"] = pct(0.50);
+  state.counters["p95_ms"] = pct(0.95);
+  state.counters["p99_ms"] = pct(0.99);
+  state.counters["hits_per_query"] =
+      static_cast<double>(hits) / static_cast<double>(std::max<std::size_t>(ms.size(), 1));
+  state.counters["articles"] = static_cast<double>(n);
+  state.counters["db_MB"] = static_cast<double>(reader->stats()->db_bytes) / 1e6;
+}
+BENCHMARK(BM_SearchTwoWordsWithTag)->Iterations(600)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
