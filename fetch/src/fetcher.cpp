@@ -76,20 +76,30 @@ struct HostSlot {
   std::optional<Clock::time_point> last_start;
 };
 
-}  // namespace
-
-struct Fetcher::Impl {
+/// What a Fetcher keeps between `fetch` calls.
+struct FetcherState {
   config::FetchConfig cfg;
   std::string robots_token;
   CURLM* multi = nullptr;
   std::map<std::string, RobotsEntry> robots;  // by origin
+  // Politeness spans calls: the daemon sends a feed batch, then that feed's
+  // articles in the next batch, to the same host.
+  std::map<std::string, Clock::time_point> last_start_by_host;
+};
 
-  explicit Impl(const config::FetchConfig& c) : cfg(c), robots_token(robots_product_token(c.user_agent)) {
+}  // namespace
+
+struct Fetcher::Impl : FetcherState {
+  explicit Impl(const config::FetchConfig& c) {
+    cfg = c;
+    robots_token = robots_product_token(c.user_agent);
     std::call_once(curl_global_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     multi = curl_multi_init();
     if (multi == nullptr) throw std::runtime_error("curl_multi_init failed");
   }
   ~Impl() { curl_multi_cleanup(multi); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 };
 
 namespace {
@@ -97,9 +107,13 @@ namespace {
 /// The state of one `fetch` call: jobs, host queues, transfers in flight.
 class Run {
  public:
-  Run(config::FetchConfig cfg, const std::string& robots_token, CURLM* multi,
-      std::map<std::string, RobotsEntry>& robots, const Completion& done)
-      : cfg_(std::move(cfg)), robots_token_(robots_token), multi_(multi), robots_(robots), done_(done) {
+  Run(FetcherState& state, const Completion& done)
+      : cfg_(state.cfg),
+        robots_token_(state.robots_token),
+        multi_(state.multi),
+        robots_(state.robots),
+        last_start_by_host_(state.last_start_by_host),
+        done_(done) {
     curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(std::max(1, cfg_.max_connections)));
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(1, cfg_.max_connections)));
     settings_.user_agent = cfg_.user_agent;
@@ -120,6 +134,7 @@ class Run {
   void execute(std::span<const Request> requests, const std::function<bool()>& cancelled) {
     const auto now = Clock::now();
     std::erase_if(robots_, [&](const auto& item) { return item.second.expires <= now; });
+    std::erase_if(last_start_by_host_, [&](const auto& item) { return now - item.second >= cfg_.min_host_interval; });
     for (std::size_t i = 0; i < requests.size(); ++i) {
       Job job;
       job.index = i;
@@ -243,7 +258,12 @@ class Run {
   }
 
   void enqueue(std::size_t id, bool front) {
-    HostSlot& slot = hosts_[jobs_[id].parts.host];
+    const std::string& host = jobs_[id].parts.host;
+    auto [it, inserted] = hosts_.try_emplace(host);
+    HostSlot& slot = it->second;
+    if (inserted) {
+      if (auto last = last_start_by_host_.find(host); last != last_start_by_host_.end()) slot.last_start = last->second;
+    }
     if (front) {
       slot.waiting.push_front(id);
     } else {
@@ -293,6 +313,7 @@ class Run {
     ++slot.in_flight;
     ++total_in_flight_;
     slot.last_start = now;
+    last_start_by_host_[host] = now;
     ++job.attempt;
     if (!job.started) job.started = now;
   }
@@ -434,9 +455,10 @@ class Run {
   };
 
   config::FetchConfig cfg_;
-  const std::string& robots_token_;
+  std::string robots_token_;
   CURLM* multi_;
   std::map<std::string, RobotsEntry>& robots_;
+  std::map<std::string, Clock::time_point>& last_start_by_host_;
   const Completion& done_;
   detail::TransferSettings settings_;
   // Requests first (id == index), then robots.txt jobs. A deque, because
@@ -456,7 +478,7 @@ Fetcher::Fetcher(const config::FetchConfig& cfg) : impl_(std::make_unique<Impl>(
 Fetcher::~Fetcher() = default;
 
 void Fetcher::fetch(std::span<const Request> requests, const Completion& done, const std::function<bool()>& cancelled) {
-  Run run(impl_->cfg, impl_->robots_token, impl_->multi, impl_->robots, done);
+  Run run(*impl_, done);
   run.execute(requests, cancelled);
 }
 

@@ -251,6 +251,29 @@ TEST(FetcherLimits, MinHostIntervalSpacesRequestStarts) {
   EXPECT_GE(arrivals[2] - arrivals[1], 900ms);
 }
 
+TEST(FetcherLimits, MinHostIntervalHoldsAcrossFetchCalls) {
+  TestServer srv;
+  std::mutex mutex;
+  std::vector<std::chrono::steady_clock::time_point> arrivals;
+  srv.server.Get(R"(/n/\d+)", [&](const httplib::Request&, httplib::Response& res) {
+    {
+      std::lock_guard lock(mutex);
+      arrivals.push_back(std::chrono::steady_clock::now());
+    }
+    res.set_content("n", "text/plain");
+  });
+  srv.start();
+  auto cfg = quick_config();
+  cfg.min_host_interval = 1s;
+  Fetcher fetcher(cfg);
+
+  // The daemon sends a feed, then its articles as a new batch, to one host.
+  EXPECT_TRUE(fetch_one(fetcher, srv.url("/n/1")));
+  EXPECT_TRUE(fetch_one(fetcher, srv.url("/n/2")));
+  ASSERT_EQ(arrivals.size(), 2u);
+  EXPECT_GE(arrivals[1] - arrivals[0], 900ms);
+}
+
 TEST(FetcherLimits, CancellationCompletesEveryRequestAsCancelled) {
   TestServer srv;
   srv.server.Get(R"(/stall/\d+)", [&](const httplib::Request&, httplib::Response& res) {

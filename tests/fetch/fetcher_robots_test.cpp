@@ -33,6 +33,7 @@ struct PageServer {
   std::atomic<int> robots_hits{0};
   std::mutex mutex;
   std::vector<std::string> pages_served;
+  std::string moved_to;  ///< where "/moved" redirects, when set (under `mutex`)
 
   PageServer(int robots_status, const std::string& robots_body) {
     srv.server.Get("/robots.txt", [this, robots_status, robots_body](const httplib::Request&, httplib::Response& res) {
@@ -42,6 +43,7 @@ struct PageServer {
     });
     srv.server.Get(R"(/(?!robots\.txt).*)", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mutex);
+      if (req.path == "/moved" && !moved_to.empty()) return res.set_redirect(moved_to, 301);
       pages_served.push_back(req.path);
       res.set_content("page " + req.path, "text/plain");
     });
@@ -112,6 +114,41 @@ TEST(FetcherRobots, DisabledRobotsNeverAsksForRobotsTxt) {
   auto results = fetcher.fetch_all(requests);
   EXPECT_TRUE(results[0]);
   EXPECT_EQ(pages.robots_hits, 0);
+}
+
+TEST(FetcherRobots, RedirectTargetOnAnotherOriginIsCheckedAgainstItsOwnRobotsTxt) {
+  PageServer pages(200, read_fixture("robots/groups.txt"));
+  const std::string other_origin = "http://localhost:" + std::to_string(pages.srv.port());
+  {
+    std::lock_guard lock(pages.mutex);
+    pages.moved_to = other_origin + "/secret/moved-here";
+  }
+  Fetcher fetcher(polite_config());
+
+  const std::vector<Request> redirecting{{other_origin + "/news/fine"}, {pages.srv.url("/moved")}};
+  auto results = fetcher.fetch_all(redirecting);
+  EXPECT_TRUE(results[0]) << results[0].error().describe();
+  ASSERT_FALSE(results[1]);
+  EXPECT_NE(results[1].error().message.find("robots.txt"), std::string::npos) << results[1].error().message;
+  EXPECT_EQ(pages.robots_hits, 2);  // one per origin: 127.0.0.1:port and localhost:port
+  std::lock_guard lock(pages.mutex);
+  EXPECT_EQ(std::ranges::count(pages.pages_served, std::string("/secret/moved-here")), 0);
+}
+
+TEST(FetcherRobots, ReconfiguredUserAgentDropsTheCacheAndUsesTheNewToken) {
+  PageServer pages(200, read_fixture("robots/groups.txt"));
+  Fetcher fetcher(polite_config());
+  const std::vector<Request> requests{{pages.srv.url("/private/report")}};
+
+  EXPECT_TRUE(fetcher.fetch_all(requests)[0]);  // "newsd-test" has its own group without /private
+
+  auto cfg = polite_config();
+  cfg.user_agent = "otherbot/2.0";  // falls under the '*' group
+  fetcher.reconfigure(cfg);
+  auto results = fetcher.fetch_all(requests);
+  ASSERT_FALSE(results[0]);
+  EXPECT_EQ(results[0].error().code, Errc::invalid_argument);
+  EXPECT_EQ(pages.robots_hits, 2);
 }
 
 TEST(FetcherFile, ReadsAFileUrlWithoutRobots) {
