@@ -42,7 +42,7 @@ struct TrainOptions {
   int epoch = 40;
   double lr = 0.5;
   int dim = 64;
-  int word_ngrams = 1;  ///< 2 scored lower macro-F1 on ASND dev (stems already carry the signal)
+  int word_ngrams = 1;   ///< 2 scored lower macro-F1 on ASND dev (stems already carry the signal)
   int bucket = 200'000;  ///< n-gram hash buckets, only used when word_ngrams > 1
   int min_count = 1;
   int threads = 2;
