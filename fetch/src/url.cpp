@@ -52,10 +52,10 @@ Result<UrlParts> split_url(const std::string& url) {
   parts.host = lower(get_part(u->get(), CURLUPART_HOST));
   const std::string port = get_part(u->get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   parts.origin = parts.scheme + "://" + parts.host + (port.empty() ? "" : ":" + port);
+  // libcurl normalizes an empty path to "/", so the path is never empty.
   parts.path_and_query = get_part(u->get(), CURLUPART_PATH);
-  if (parts.path_and_query.empty()) parts.path_and_query = "/";
   if (const std::string query = get_part(u->get(), CURLUPART_QUERY); !query.empty()) {
-    parts.path_and_query += "?" + query;
+    parts.path_and_query.append(1, '?').append(query);
   }
   return parts;
 }
