@@ -30,6 +30,11 @@ constexpr auto kMaxRetryAfter = 60s;  // a longer Retry-After fails now; the sch
 constexpr auto kRobotsTtl = 24h;
 constexpr std::size_t kRobotsMaxBytes = 512 * 1024;  // RFC 9309 asks for at least 500 KiB
 constexpr int kRobotsMaxRedirects = 5;               // RFC 9309 §2.3.1.2
+// After this many requests in a row to one host end in network errors or
+// timeouts (retries spent), the rest of that host's queue fails at once: a
+// dead host would otherwise hold a whole batch for (retries+1) * total_timeout
+// per queued URL.
+constexpr int kHostFailureLimit = 3;
 
 std::once_flag curl_global_once;
 
@@ -74,6 +79,8 @@ struct HostSlot {
   std::deque<std::size_t> waiting;
   int in_flight = 0;
   std::optional<Clock::time_point> last_start;
+  int consecutive_failures = 0;  // requests that ended in network/timeout errors, retries spent
+  std::optional<Error> last_failure;
 };
 
 /// What a Fetcher keeps between `fetch` calls.
@@ -264,6 +271,7 @@ class Run {
     if (inserted) {
       if (auto last = last_start_by_host_.find(host); last != last_start_by_host_.end()) slot.last_start = last->second;
     }
+    if (slot.consecutive_failures >= kHostFailureLimit) return finish(id, host_given_up(host, slot, id));
     if (front) {
       slot.waiting.push_front(id);
     } else {
@@ -391,16 +399,49 @@ class Run {
     admit(id);
   }
 
+  std::unexpected<Error> host_given_up(const std::string& host, const HostSlot& slot, std::size_t id) const {
+    return std::unexpected(
+        Error{slot.last_failure ? slot.last_failure->code : Errc::network,
+              fmt::format("not tried: {} failed {} times in a row (last: {}): {}", host, slot.consecutive_failures,
+                          slot.last_failure ? slot.last_failure->message : "", jobs_[id].url)});
+  }
+
+  // Feeds the per-host failure count, and gives up on the host's queue once
+  // it reaches kHostFailureLimit.
+  void record_host_outcome(const Job& job, const std::optional<Error>& failure) {
+    if (job.attempt == 0 || cancelling_) return;  // never went on the wire, or we stopped it
+    auto it = hosts_.find(job.parts.host);
+    if (it == hosts_.end()) return;
+    HostSlot& slot = it->second;
+    if (!failure || (failure->code != Errc::network && failure->code != Errc::timeout)) {
+      slot.consecutive_failures = 0;
+      return;
+    }
+    slot.last_failure = failure;
+    if (++slot.consecutive_failures < kHostFailureLimit) return;
+    log::warn("fetch.host_down", {{"host", job.parts.host},
+                                  {"failures", slot.consecutive_failures},
+                                  {"skipped", slot.waiting.size()},
+                                  {"message", failure->message}});
+    std::deque<std::size_t> waiting = std::move(slot.waiting);
+    slot.waiting.clear();
+    for (std::size_t id : waiting) finish(id, host_given_up(it->first, slot, id));
+  }
+
   void finish(std::size_t id, Result<Response> result) {
     Job& job = jobs_[id];
     if (job.finished) return;
     job.finished = true;
+    const std::optional<Error> failure = result ? std::nullopt : std::optional<Error>(result.error());
     const auto elapsed = duration_cast<milliseconds>(Clock::now() - job.started.value_or(Clock::now()));
     if (result) {
       result->elapsed = elapsed;
       result->attempts = std::max(1, job.attempt);
     }
-    if (job.is_robots) return on_robots_done(job, result);
+    if (job.is_robots) {
+      on_robots_done(job, result);
+      return record_host_outcome(job, failure);
+    }
 
     if (result) {
       log::info("fetch.done", {{"url", job.request.url},
@@ -419,9 +460,11 @@ class Run {
     }
     --remaining_;
     done_(job.index, std::move(result));
+    record_host_outcome(job, failure);
   }
 
   void cancel_all() {
+    cancelling_ = true;
     for (auto& [easy, transfer] : in_flight_) curl_multi_remove_handle(multi_, easy);
     in_flight_.clear();
     for (std::size_t id = 0; id < jobs_.size(); ++id) {
@@ -469,6 +512,7 @@ class Run {
   std::unordered_map<CURL*, InFlight> in_flight_;
   int total_in_flight_ = 0;
   std::size_t remaining_ = 0;
+  bool cancelling_ = false;
 };
 
 }  // namespace

@@ -134,6 +134,33 @@ TEST(FetcherLimits, TricklingBodyTimesOut) {
   EXPECT_EQ(r.error().code, Errc::timeout);
 }
 
+TEST(FetcherLimits, HostThatKeepsTimingOutIsGivenUpForTheRestOfTheBatch) {
+  TestServer srv;
+  std::atomic<int> hits{0};
+  srv.server.Get(R"(/dead/\d+)", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    interruptible_sleep(srv.stopping, 5s);
+    res.set_content("too late", "text/plain");
+  });
+  srv.start();
+  auto cfg = quick_config();
+  cfg.total_timeout = 1s;
+  cfg.max_per_host = 1;
+  Fetcher fetcher(cfg);
+
+  std::vector<Request> requests;
+  for (int i = 0; i < 8; ++i) requests.push_back({srv.url("/dead/" + std::to_string(i))});
+  auto results = fetcher.fetch_all(requests);
+  int skipped = 0;
+  for (const auto& r : results) {
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::timeout);
+    if (r.error().message.starts_with("not tried")) ++skipped;
+  }
+  EXPECT_EQ(hits, 3);
+  EXPECT_EQ(skipped, 5);
+}
+
 TEST(FetcherLimits, ConnectionRefusedIsANetworkError) {
   // Bind an ephemeral port and close it again: nothing listens there now.
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

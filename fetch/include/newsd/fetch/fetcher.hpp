@@ -46,7 +46,9 @@ struct Response {
 
 /// Called once per request, from the thread running `fetch`, as each finishes.
 /// Failures: Errc::network (DNS, connect, TLS, reset; robots.txt unreachable),
-/// Errc::timeout (connect/total/low-speed timeout, or "cancelled"),
+/// Errc::timeout (connect/total/low-speed timeout, or "cancelled"; a
+/// transfer slower than 256 bytes/s over total_timeout/3, clamped to
+/// 1–15 s, counts as timed out),
 /// Errc::too_large (body over max_body_bytes, declared or not),
 /// Errc::http_status (4xx/5xx after retries; the message starts with the
 /// decimal status, see `http_status_of`), Errc::unsupported (scheme, also a
@@ -73,7 +75,11 @@ class Fetcher {
   /// 100 ms; remaining requests then complete with Errc::timeout
   /// "cancelled"). Retries (429/5xx/network/timeout) wait
   /// retry_backoff * 2^(n-1), or Retry-After for a 429 when it is at most
-  /// 60 s (a longer Retry-After fails at once with the 429).
+  /// 60 s (a longer Retry-After fails at once with the 429). Once three
+  /// requests in a row to one host end in network errors or timeouts, that
+  /// host's remaining requests in this call fail at once with the same Errc
+  /// and a message starting "not tried:". `done` must not call `fetch` or
+  /// `reconfigure` on this Fetcher.
   void fetch(std::span<const Request> requests, const Completion& done, const std::function<bool()>& cancelled = {});
 
   /// Convenience: fetch and return results in request order.
