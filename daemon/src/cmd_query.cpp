@@ -1,8 +1,267 @@
-// Placeholder while the subcommand(s) "search, show, feeds, stats" are being built; replaced by the real implementation.
-#include "commands.hpp"
+// `newsd search`, `show`, `feeds`, `stats`, `backup`: read the archive
+// through a read-only connection, so they never block the daemon's writer.
+// This file: registration, database selection and `search`; the other
+// commands are in cmd_query_views.cpp.
+#include <unicode/utf8.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli_common.hpp"
+#include "cmd_query_common.hpp"
+#include "newsd/parse/dates.hpp"
 
 namespace newsd::cli {
 
-void add_query_commands(CLI::App& /*app*/, CommandContext& /*ctx*/) {}
+void add_query_commands(CLI::App& app, CommandContext& ctx) {
+  query::add_search_command(app, ctx);
+  query::add_show_command(app, ctx);
+  query::add_feeds_command(app, ctx);
+  query::add_stats_command(app, ctx);
+  query::add_backup_command(app, ctx);
+}
 
+namespace query {
+
+void add_db_options(CLI::App& cmd, DbOptions& opts) {
+  auto* config = cmd.add_option("--config,-c", opts.config, "Config file whose store.path is the database");
+  auto* db = cmd.add_option("--db", opts.db, "Database file (overrides --config)");
+  config->excludes(db);
+}
+
+std::optional<store::Store> open_for_reading(const DbOptions& opts, CommandContext& ctx) {
+  std::filesystem::path path = opts.db;
+  std::chrono::milliseconds busy{std::chrono::seconds{5}};
+  if (path.empty()) {
+    std::filesystem::path config_path = opts.config;
+    if (config_path.empty() && std::filesystem::exists(default_config_path())) config_path = default_config_path();
+    if (!config_path.empty()) {
+      auto cfg = load_config_or_report(config_path);
+      if (!cfg) {
+        ctx.exit_code = 2;
+        return std::nullopt;
+      }
+      path = cfg->store.path;
+      busy = cfg->store.busy_timeout;
+    } else {
+      path = config::StoreConfig{}.path;
+    }
+  }
+  auto store = store::Store::open_readonly(path, busy);
+  if (!store) {
+    std::cerr << "newsd: " << store.error().message
+              << (store.error().code == Errc::not_found ? " (pass --db FILE or --config FILE)" : "") << '\n';
+    ctx.exit_code = 1;
+    return std::nullopt;
+  }
+  return std::move(*store);
+}
+
+int exit_code_for(const Error& error) { return error.code == Errc::invalid_argument ? 2 : 1; }
+
+std::string short_time(const std::optional<store::TimePoint>& t) {
+  if (!t) return {};
+  std::string iso = parse::format_iso8601(*t);  // YYYY-MM-DDTHH:MM:SSZ
+  iso[10] = ' ';
+  return iso.substr(0, 16);
+}
+
+std::string iso_time(const std::optional<store::TimePoint>& t) { return t ? parse::format_iso8601(*t) : std::string{}; }
+
+std::string clip(std::string_view text, std::size_t max_chars) {
+  std::string out;
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  const auto length = static_cast<std::int32_t>(text.size());
+  std::int32_t i = 0;
+  std::size_t chars = 0;
+  bool last_space = false;
+  while (i < length) {
+    if (chars == max_chars) {
+      out += "…";
+      break;
+    }
+    const std::int32_t start = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    const bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+    if (space) {
+      if (!last_space && !out.empty()) {
+        out += ' ';
+        ++chars;
+      }
+    } else {
+      out.append(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+      ++chars;
+    }
+    last_space = space;
+  }
+  return out;
+}
+
+bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
+
+namespace {
+
+enum class Format { table, json, csv };
+
+struct SearchOptions {
+  DbOptions db;
+  std::vector<std::string> words;  ///< joined by spaces: `newsd search a b` = `newsd search "a b"`
+  std::vector<std::string> tags;
+  std::string country, lang, feed, since, until, sort = "relevance";
+  int limit = 20, offset = 0;
+  bool json = false, csv = false;
+};
+
+// `7d`, `24h`, `30m`, `2w` before now, or an ISO 8601 date/time (UTC unless
+// it carries an offset). A bare date as --until means the end of that day.
+std::optional<store::TimePoint> parse_when(const std::string& text, bool end_of_day) {
+  if (text.size() >= 2 && std::isdigit(static_cast<unsigned char>(text[0]))) {
+    const char unit = text.back();
+    const std::string digits = text.substr(0, text.size() - 1);
+    if (digits.find_first_not_of("0123456789") == std::string::npos &&
+        std::string("mhdw").find(unit) != std::string::npos) {
+      const long n = std::stol(digits);
+      const long seconds = unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 7 * 86400;
+      const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+      return now - std::chrono::seconds{n * seconds};
+    }
+  }
+  auto when = parse::parse_iso8601_date(text);
+  if (when && end_of_day && text.size() == 10) *when += std::chrono::days{1};
+  return when;
+}
+
+std::string csv_field(std::string_view v) {
+  if (v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string joined(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+std::optional<store::TimePoint> hit_date(const store::SearchHit& h) {
+  return h.published_at ? h.published_at : std::optional<store::TimePoint>(h.fetched_at);
+}
+
+void print_table(const std::vector<store::SearchHit>& hits, bool terminal) {
+  const char* bold = terminal ? "\x1b[1m" : "";
+  const char* dim = terminal ? "\x1b[2m" : "";
+  const char* reset = terminal ? "\x1b[0m" : "";
+  for (const auto& h : hits) {
+    std::cout << bold << '#' << h.id << reset << "  " << short_time(hit_date(h)) << "  " << clip(h.feed_name, 30)
+              << "  " << bold << clip(h.title, 90) << reset << '\n';
+    if (!h.tags.empty()) std::cout << "    " << dim << "tags: " << joined(h.tags, ", ") << reset << '\n';
+    // The snippet already carries the highlight markers chosen below.
+    std::cout << "    " << clip(h.snippet, 300) << "\n\n";
+  }
+  if (hits.empty()) std::cerr << "no matches\n";
+}
+
+int run_search(const SearchOptions& o, CommandContext& ctx) {
+  store::SearchQuery q;
+  q.text = joined(o.words, " ");
+  q.tags = o.tags;
+  q.country = o.country;
+  q.lang = o.lang;
+  q.feed_url = o.feed;
+  q.limit = o.limit;
+  q.offset = o.offset;
+  q.sort = o.sort == "date" ? store::SortOrder::date : store::SortOrder::relevance;
+  if (!o.since.empty() && !(q.since = parse_when(o.since, false))) {
+    std::cerr << "newsd search: --since: not a date or age (2026-11-01, 2026-11-01T08:00:00Z, 7d, 24h): " << o.since
+              << '\n';
+    return 2;
+  }
+  if (!o.until.empty() && !(q.until = parse_when(o.until, true))) {
+    std::cerr << "newsd search: --until: not a date or age (2026-11-01, 2026-11-01T08:00:00Z, 7d, 24h): " << o.until
+              << '\n';
+    return 2;
+  }
+  const Format format = o.json ? Format::json : o.csv ? Format::csv : Format::table;
+  const bool terminal = format == Format::table && stdout_is_terminal();
+  if (terminal) {
+    q.highlight_open = "\x1b[1;33m";
+    q.highlight_close = "\x1b[0m";
+  }
+  auto store = open_for_reading(o.db, ctx);
+  if (!store) return ctx.exit_code;
+  auto hits = store->search(q);
+  if (!hits) {
+    std::cerr << "newsd search: " << hits.error().message << '\n';
+    return exit_code_for(hits.error());
+  }
+  switch (format) {
+    case Format::table: print_table(*hits, terminal); break;
+    case Format::json:
+      for (const auto& h : *hits) {
+        nlohmann::json j{{"id", h.id},
+                         {"date", iso_time(hit_date(h))},
+                         {"published_at", h.published_at ? nlohmann::json(iso_time(h.published_at)) : nullptr},
+                         {"fetched_at", iso_time(h.fetched_at)},
+                         {"feed", h.feed_name},
+                         {"feed_url", h.feed_url},
+                         {"title", h.title},
+                         {"url", h.url},
+                         {"lang", h.lang},
+                         {"tags", h.tags},
+                         {"snippet", h.snippet},
+                         {"rank", h.rank}};
+        std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      }
+      break;
+    case Format::csv:
+      std::cout << "id,date,feed,title,url,lang,tags,snippet\r\n";
+      for (const auto& h : *hits) {
+        std::cout << h.id << ',' << iso_time(hit_date(h)) << ',' << csv_field(h.feed_name) << ',' << csv_field(h.title)
+                  << ',' << csv_field(h.url) << ',' << csv_field(h.lang) << ',' << csv_field(joined(h.tags, ";")) << ','
+                  << csv_field(h.snippet) << "\r\n";
+      }
+      break;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_search_command(CLI::App& app, CommandContext& ctx) {
+  auto o = std::make_shared<SearchOptions>();
+  auto* cmd = app.add_subcommand("search",
+                                 "Full-text search of the archive (Arabic-aware: clitics, plurals, diacritics and "
+                                 "hamza/alef/taa-marbuta variants match). Matches are highlighted: bold on a "
+                                 "terminal, [like this] otherwise and in --json/--csv.");
+  cmd->add_option("text", o->words,
+                  "FTS5 query: words (all must match), \"a phrase\", OR, NOT, prefix*, title:word; empty = everything");
+  cmd->add_option("--tag,-t", o->tags, "Only articles with this tag (repeatable: all must match)");
+  cmd->add_option("--country", o->country, "Only articles tagged with this ISO 3166 country code");
+  cmd->add_option("--lang", o->lang, "Only articles in this language (ar, fr, en, …)");
+  cmd->add_option("--feed", o->feed, "Only articles from this feed URL");
+  cmd->add_option("--since", o->since, "Dated at or after: ISO date/time or an age such as 7d, 24h, 30m, 2w");
+  cmd->add_option("--until", o->until, "Dated before (a bare date includes that whole day)");
+  cmd->add_option("--limit,-n", o->limit, "Maximum number of results")->check(CLI::Range(1, 10000));
+  cmd->add_option("--offset", o->offset, "Skip this many results (paging)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--sort", o->sort, "relevance (default; date without text) or date")
+      ->check(CLI::IsMember({"relevance", "date"}));
+  auto* json = cmd->add_flag("--json", o->json, "One JSON object per line");
+  cmd->add_flag("--csv", o->csv, "CSV with a header row")->excludes(json);
+  add_db_options(*cmd, o->db);
+  cmd->callback([o, &ctx] {
+    setup_logging("warn");
+    ctx.exit_code = run_search(*o, ctx);
+  });
+}
+
+}  // namespace query
 }  // namespace newsd::cli

@@ -1,0 +1,256 @@
+// `newsd show`, `feeds`, `stats`, `backup` (see cmd_query.cpp for search).
+#include <fmt/format.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli_common.hpp"
+#include "cmd_query_common.hpp"
+
+namespace newsd::cli::query {
+namespace {
+
+using nlohmann::json;
+
+json nullable_time(const std::optional<store::TimePoint>& t) { return t ? json(iso_time(t)) : json(nullptr); }
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+void print_article(const store::ArticleView& a, bool as_json) {
+  if (as_json) {
+    json tags = json::array(), sources = json::array(), cluster = json::array();
+    for (const auto& t : a.tags)
+      tags.push_back({{"name", t.name}, {"kind", t.kind}, {"score", t.score}, {"source", t.source}});
+    for (const auto& s : a.sources) {
+      sources.push_back(
+          {{"feed_id", s.feed_id}, {"feed_url", s.feed_url}, {"url", s.url}, {"seen_at", iso_time(s.seen_at)}});
+    }
+    for (const auto& m : a.cluster) {
+      cluster.push_back({{"id", m.id},
+                         {"title", m.title},
+                         {"url", m.url},
+                         {"feed_url", m.feed_url},
+                         {"published_at", nullable_time(m.published_at)},
+                         {"distance", m.distance}});
+    }
+    std::cout << dump({{"id", a.id},
+                       {"title", a.title},
+                       {"url", a.url},
+                       {"canonical_url", a.canonical_url},
+                       {"guid", a.guid},
+                       {"feed", a.feed_name},
+                       {"feed_url", a.feed_url},
+                       {"published_at", nullable_time(a.published_at)},
+                       {"fetched_at", iso_time(a.fetched_at)},
+                       {"byline", a.byline},
+                       {"section", a.section},
+                       {"lang", a.lang},
+                       {"image", a.image},
+                       {"tags", tags},
+                       {"cluster_id", a.cluster_id},
+                       {"cluster", cluster},
+                       {"sources", sources},
+                       {"text", a.text}})
+              << '\n';
+    return;
+  }
+  const bool terminal = stdout_is_terminal();
+  const char* bold = terminal ? "\x1b[1m" : "";
+  const char* reset = terminal ? "\x1b[0m" : "";
+  std::cout << bold << a.title << reset << '\n' << "id:        " << a.id << '\n' << "url:       " << a.url << '\n';
+  if (a.canonical_url != a.url) std::cout << "canonical: " << a.canonical_url << '\n';
+  std::cout << "feed:      " << a.feed_name << " <" << a.feed_url << ">\n"
+            << "published: " << (a.published_at ? short_time(a.published_at) : "unknown") << '\n'
+            << "fetched:   " << short_time(a.fetched_at) << '\n';
+  if (!a.byline.empty()) std::cout << "byline:    " << a.byline << '\n';
+  if (!a.section.empty()) std::cout << "section:   " << a.section << '\n';
+  if (!a.lang.empty()) std::cout << "language:  " << a.lang << '\n';
+  if (!a.tags.empty()) {
+    std::cout << "tags:\n";
+    for (const auto& t : a.tags) {
+      std::cout << "  " << t.name << " (" << t.kind << ", " << t.source << ", " << fmt::format("{:.2f}", t.score)
+                << ")\n";
+    }
+  }
+  std::cout << "sources:\n";
+  for (const auto& s : a.sources)
+    std::cout << "  " << short_time(s.seen_at) << "  " << s.feed_url << "  " << s.url << '\n';
+  std::cout << "cluster " << a.cluster_id << ": ";
+  if (a.cluster.empty())
+    std::cout << "no other article\n";
+  else
+    std::cout << a.cluster.size() << " other article(s)\n";
+  for (const auto& m : a.cluster) {
+    std::cout << "  #" << m.id << "  " << short_time(m.published_at) << "  " << clip(m.title, 80) << "  <" << m.feed_url
+              << ">  (distance " << m.distance << ")\n";
+  }
+  std::cout << '\n' << a.text << '\n';
+}
+
+void print_feeds(const std::vector<store::FeedState>& feeds, bool as_json) {
+  if (as_json) {
+    for (const auto& f : feeds) {
+      std::cout << dump({{"id", f.id},
+                         {"url", f.url},
+                         {"name", f.name},
+                         {"title", f.title},
+                         {"site_url", f.site_url},
+                         {"state", f.state},
+                         {"consecutive_errors", f.consecutive_errors},
+                         {"last_error", f.last_error.empty() ? json(nullptr) : json(f.last_error)},
+                         {"last_fetched_at", nullable_time(f.last_fetched_at)},
+                         {"next_fetch_at", nullable_time(f.next_fetch_at)},
+                         {"interval_s", f.interval_s},
+                         {"articles", f.articles}})
+                << '\n';
+    }
+    return;
+  }
+  std::cout << fmt::format("{:>4}  {:<6}  {:>6}  {:<16}  {:<16}  {:>8}  {}\n", "ID", "STATE", "ERRORS", "LAST FETCH",
+                           "NEXT FETCH", "ARTICLES", "FEED");
+  for (const auto& f : feeds) {
+    const std::string name = !f.name.empty() ? f.name : !f.title.empty() ? f.title : "";
+    std::cout << fmt::format("{:>4}  {:<6}  {:>6}  {:<16}  {:<16}  {:>8}  {}{}\n", f.id, f.state, f.consecutive_errors,
+                             f.last_fetched_at ? short_time(f.last_fetched_at) : "never", short_time(f.next_fetch_at),
+                             f.articles, name.empty() ? "" : clip(name, 40) + "  ", f.url);
+    if (!f.last_error.empty()) std::cout << "      last error: " << clip(f.last_error, 200) << '\n';
+  }
+}
+
+void print_stats(const store::Stats& s, const std::filesystem::path& /*path*/, bool as_json) {
+  if (as_json) {
+    json langs = json::object();
+    for (const auto& [lang, n] : s.by_lang) langs[lang.empty() ? "und" : lang] = n;
+    std::cout << dump({{"schema_version", s.schema_version},
+                       {"feeds", s.feeds},
+                       {"articles", s.articles},
+                       {"clusters", s.clusters},
+                       {"sources", s.sources},
+                       {"tags", s.tags},
+                       {"article_tags", s.article_tags},
+                       {"db_bytes", s.db_bytes},
+                       {"oldest_fetch", nullable_time(s.oldest_fetch)},
+                       {"newest_fetch", nullable_time(s.newest_fetch)},
+                       {"articles_by_lang", langs}})
+              << '\n';
+    return;
+  }
+  std::cout << "schema version:  " << s.schema_version << '\n'
+            << "feeds:           " << s.feeds << '\n'
+            << "articles:        " << s.articles << " in " << s.clusters << " story clusters, seen via " << s.sources
+            << " sources\n"
+            << "tags:            " << s.tags << " distinct, " << s.article_tags << " on articles\n"
+            << "database size:   " << fmt::format("{:.1f} MB", static_cast<double>(s.db_bytes) / 1e6) << '\n'
+            << "fetched between: " << (s.oldest_fetch ? short_time(s.oldest_fetch) : "-") << " and "
+            << (s.newest_fetch ? short_time(s.newest_fetch) : "-") << '\n';
+  if (!s.by_lang.empty()) {
+    std::cout << "by language:    ";
+    for (const auto& [lang, n] : s.by_lang) std::cout << ' ' << (lang.empty() ? "und" : lang) << '=' << n;
+    std::cout << '\n';
+  }
+}
+
+}  // namespace
+
+void add_show_command(CLI::App& app, CommandContext& ctx) {
+  struct Options {
+    DbOptions db;
+    std::int64_t id = 0;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("show", "Print one article with its tags, sources and story cluster");
+  cmd->add_option("id", o->id, "Article id (as printed by search)")->required();
+  cmd->add_flag("--json", o->json, "One JSON object");
+  add_db_options(*cmd, o->db);
+  cmd->callback([o, &ctx] {
+    setup_logging("warn");
+    auto store = open_for_reading(o->db, ctx);
+    if (!store) return;
+    auto article = store->article(o->id);
+    if (!article) {
+      std::cerr << "newsd show: " << article.error().message << '\n';
+      ctx.exit_code = exit_code_for(article.error());
+      return;
+    }
+    if (!*article) {
+      std::cerr << "newsd show: no article with id " << o->id << '\n';
+      ctx.exit_code = 1;
+      return;
+    }
+    print_article(**article, o->json);
+  });
+}
+
+void add_feeds_command(CLI::App& app, CommandContext& ctx) {
+  struct Options {
+    DbOptions db;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("feeds", "List feeds with their health: state, errors, last and next fetch, articles");
+  cmd->add_flag("--json", o->json, "One JSON object per feed per line");
+  add_db_options(*cmd, o->db);
+  cmd->callback([o, &ctx] {
+    setup_logging("warn");
+    auto store = open_for_reading(o->db, ctx);
+    if (!store) return;
+    auto feeds = store->feeds();
+    if (!feeds) {
+      std::cerr << "newsd feeds: " << feeds.error().message << '\n';
+      ctx.exit_code = 1;
+      return;
+    }
+    print_feeds(*feeds, o->json);
+  });
+}
+
+void add_stats_command(CLI::App& app, CommandContext& ctx) {
+  struct Options {
+    DbOptions db;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("stats", "Archive statistics: counts, clusters, languages, size");
+  cmd->add_flag("--json", o->json, "One JSON object");
+  add_db_options(*cmd, o->db);
+  cmd->callback([o, &ctx] {
+    setup_logging("warn");
+    auto store = open_for_reading(o->db, ctx);
+    if (!store) return;
+    auto stats = store->stats();
+    if (!stats) {
+      std::cerr << "newsd stats: " << stats.error().message << '\n';
+      ctx.exit_code = 1;
+      return;
+    }
+    print_stats(*stats, o->db.db, o->json);
+  });
+}
+
+void add_backup_command(CLI::App& app, CommandContext& ctx) {
+  struct Options {
+    DbOptions db;
+    std::filesystem::path destination;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd =
+      app.add_subcommand("backup", "Online, consistent copy of the database to FILE (safe while the daemon runs)");
+  cmd->add_option("file", o->destination, "Destination file (replaced atomically)")->required();
+  add_db_options(*cmd, o->db);
+  cmd->callback([o, &ctx] {
+    setup_logging("warn");
+    auto store = open_for_reading(o->db, ctx);
+    if (!store) return;
+    if (auto ok = store->backup(o->destination); !ok) {
+      std::cerr << "newsd backup: " << ok.error().message << '\n';
+      ctx.exit_code = 1;
+      return;
+    }
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(o->destination, ec);
+    std::cout << "backed up to " << o->destination.string() << " (" << (ec ? 0 : bytes) << " bytes)\n";
+  });
+}
+
+}  // namespace newsd::cli::query
