@@ -15,9 +15,9 @@
 // see their own text as positive.
 #include <algorithm>
 #include <array>
-#include <cstring>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -40,8 +40,9 @@ struct Elem {
   int depth = 0;
   int first_block = 0;
   int end_block = 0;
-  int boiler_depth = -1;  ///< depth of the innermost boilerplate container at or above this one
-  double score = 0;
+  int boiler_depth = -1;     ///< depth of the innermost boilerplate container at or above this one
+  double score = 0;          ///< blocks under a boilerplate marker at or below here count against
+  double score_as_self = 0;  ///< the same, except that this element's own marker is ignored
   Tag tag = Tag::other;
   bool boilerplate = false;  ///< this element itself is marked as boilerplate
   bool content = false;      ///< this element itself is marked as the article body
@@ -63,15 +64,16 @@ struct Block {
 
 // Substrings of a class/id token that mark boilerplate. Tokens are lower-cased.
 constexpr std::string_view kBoilerWords[] = {
-    "comment",   "respond",         "reply",      "related",    "share-", "share_", "sharing", "sharedaddy", "sharethis", "shareaholic", "sharebar",      "social",
-    "follow",    "newsletter",      "subscri",    "breadcrumb", "sidebar",      "promo",
-    "advert",    "cookie",          "consent",    "gdpr",       "popup",        "modal",        "banner",
-    "masthead",  "navbar",          "navigation", "menu",       "footer",       "pagination",   "pager",
-    "disqus",    "outbrain",        "taboola",    "recommend",  "trending",     "popular",      "most-read",
-    "mostread",  "more-stories",    "also-read",  "author-bio", "authorbio",    "about-author", "author-box",
-    "authorbox", "byline",          "post-meta",  "entry-meta", "article-meta", "tag-list",     "taglist",
-    "post-tags", "entry-tags",      "signup",     "sign-up",    "login",        "toolbar",      "sponsor",
-    "donate",    "jp-relatedposts", "yarpp",      "skip-link",  "read-next",    "readnext",
+    "comment",    "respond",      "reply",        "related",    "share-",    "share_",          "sharing",
+    "sharedaddy", "sharethis",    "shareaholic",  "sharebar",   "social",    "follow",          "newsletter",
+    "subscri",    "breadcrumb",   "sidebar",      "promo",      "advert",    "cookie",          "consent",
+    "gdpr",       "popup",        "modal",        "banner",     "masthead",  "navbar",          "navigation",
+    "menu",       "footer",       "pagination",   "pager",      "disqus",    "outbrain",        "taboola",
+    "recommend",  "trending",     "popular",      "most-read",  "mostread",  "more-stories",    "also-read",
+    "author-bio", "authorbio",    "about-author", "author-box", "authorbox", "byline",          "post-meta",
+    "entry-meta", "article-meta", "tag-list",     "taglist",    "post-tags", "entry-tags",      "signup",
+    "sign-up",    "login",        "toolbar",      "sponsor",    "donate",    "jp-relatedposts", "yarpp",
+    "skip-link",  "read-next",    "readnext",
 };
 // Whole tokens that mark boilerplate (too short to match as substrings).
 constexpr std::string_view kBoilerTokens[] = {
@@ -397,6 +399,7 @@ void score(std::vector<Elem>& elems, const std::vector<Block>& blocks) {
     for (int e = b.owner; e >= 0; e = elems[static_cast<std::size_t>(e)].parent) {
       Elem& el = elems[static_cast<std::size_t>(e)];
       el.score += b.boiler_depth >= el.depth ? neg : pos;
+      el.score_as_self += b.boiler_depth > el.depth ? neg : pos;
     }
   }
 }
@@ -406,7 +409,10 @@ int best_container(const std::vector<Elem>& elems) {
   double best_score = 0;
   for (std::size_t i = 0; i < elems.size(); ++i) {
     const Elem& e = elems[i];
-    const double s = e.boiler_depth >= 0 ? e.score * kInsideBoilerplateFactor : e.score;
+    // A marked container competes with its own text counted as content, at a
+    // discount: a page wrapped in one (`<div class="sidebar-content">`) still
+    // yields its article, while a comment section loses to a real article.
+    const double s = e.boiler_depth >= 0 ? e.score_as_self * kInsideBoilerplateFactor : e.score;
     if (s > best_score) {
       best_score = s;
       best = static_cast<int>(i);
@@ -426,7 +432,8 @@ bool ends_sentence(std::string_view t) {
   const char c = t.back();
   if (c == '.' || c == '!' || c == '?' || c == ':') return true;
   // Arabic question mark, full stop variants and closing quotes, in UTF-8.
-  return t.ends_with("\xD8\x9F") || t.ends_with("\xE2\x80\x9D") || t.ends_with("\xC2\xBB") || t.ends_with("\xE2\x80\xA6");
+  return t.ends_with("\xD8\x9F") || t.ends_with("\xE2\x80\x9D") || t.ends_with("\xC2\xBB") ||
+         t.ends_with("\xE2\x80\xA6");
 }
 
 // A block that does not read as article text when it sits at the edge of the
@@ -441,26 +448,128 @@ bool is_weak_edge(const Block& b) {
 bool is_section_stop(const Block& b) {
   if (b.chars > 60) return false;
   static constexpr std::string_view kStops[] = {
-      "related", "you may also like", "you might also like", "more from", "more stories", "read more",
-      "read next", "recommended", "popular posts", "most popular", "latest", "trending", "comments",
-      "leave a reply", "leave a comment", "post a comment", "share this", "share on", "subscribe",
-      "sign up for", "newsletter", "about the author", "tags:", "filed under", "further reading",
-      "see also", "also read", "previous post", "next post", "à lire aussi", "a lire aussi", "lire aussi",
-      "sur le même sujet", "partager", "commentaires", "articles similaires", "dans la même rubrique",
-      "ذات صلة", "اقرأ أيضا", "اقرأ أيضاً", "إقرأ أيضا", "إقرأ أيضاً", "أحدث المقالات", "أخبار ذات صلة",
-      "مقالات ذات صلة", "اترك تعليقاً", "اترك تعليقا", "التعليقات", "شارك", "تابعنا", "الأكثر قراءة",
-      "مواضيع ذات صلة", "المزيد من",
+      "related",
+      "you may also like",
+      "you might also like",
+      "more from",
+      "more stories",
+      "read more",
+      "read next",
+      "recommended",
+      "popular posts",
+      "most popular",
+      "latest",
+      "trending",
+      "comments",
+      "leave a reply",
+      "leave a comment",
+      "post a comment",
+      "share this",
+      "share on",
+      "subscribe",
+      "sign up for",
+      "newsletter",
+      "about the author",
+      "tags:",
+      "filed under",
+      "further reading",
+      "see also",
+      "also read",
+      "previous post",
+      "next post",
+      "à lire aussi",
+      "a lire aussi",
+      "lire aussi",
+      "sur le même sujet",
+      "À lire aussi",
+      "À lire également",
+      "à lire également",
+      "À voir aussi",
+      "partager",
+      "commentaires",
+      "articles similaires",
+      "dans la même rubrique",
+      "ذات صلة",
+      "اقرأ أيضا",
+      "اقرأ أيضاً",
+      "إقرأ أيضا",
+      "إقرأ أيضاً",
+      "أحدث المقالات",
+      "أخبار ذات صلة",
+      "مقالات ذات صلة",
+      "اترك تعليقاً",
+      "اترك تعليقا",
+      "التعليقات",
+      "شارك",
+      "تابعنا",
+      "الأكثر قراءة",
+      "مواضيع ذات صلة",
+      "المزيد من",
   };
   std::string lowered = text::ascii_lower(b.text);
   std::string_view t = lowered;
   while (!t.empty() && (t.front() == ' ' || t.front() == '#')) t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == ':' || t.back() == '.')) t.remove_suffix(1);
+  const auto words = 1 + std::ranges::count(t, ' ');
+  if (words > 4) return false;
   for (auto stop : kStops) {
-    if (t.starts_with(stop)) return true;
+    // The phrase must end at a word boundary: "Subscribers keep joining" is not a stop.
+    if (t.starts_with(stop) && (t.size() == stop.size() || !std::isalpha(static_cast<unsigned char>(t[stop.size()]))))
+      return true;
   }
   return false;
 }
 
+// What follows a stop line is a list of teasers or a form rather than more
+// article: mostly links, or only short lines.
+bool tail_looks_like_boilerplate(const std::vector<Block*>& blocks, std::size_t from, std::size_t to) {
+  if (tune("TAILANY", 0) > 0) return true;
+  double chars = 0, linked = 0, long_chars = 0;
+  for (std::size_t i = from; i < to; ++i) {
+    chars += static_cast<double>(blocks[i]->chars);
+    linked += static_cast<double>(blocks[i]->chars) * blocks[i]->link_density;
+    if (blocks[i]->chars >= 150 && blocks[i]->link_density < 0.2) long_chars += static_cast<double>(blocks[i]->chars);
+  }
+  if (chars == 0) return true;
+  return linked / chars >= 0.3 || long_chars / chars < tune("TAILLONG", 0.5);
+}
+
+// Labels that stand alone where an ad or a lazy-loaded image was.
+bool is_placeholder(const Block& b) {
+  if (b.chars > 40) return false;
+  static constexpr std::string_view kLabels[] = {
+      "advertisement",
+      "advertisment",
+      "ad",
+      "sponsored",
+      "sponsored content",
+      "publicité",
+      "publicite",
+      "annonce",
+      "إعلان",
+      "اعلان",
+      "إعلانات",
+      "spot_img",
+      "continue reading below",
+      "story continues below",
+      "article continues below",
+      "scroll to continue",
+      "loading...",
+      "loading",
+      "back to top",
+      "زر الذهاب إلى الأعلى",
+      "العودة إلى الأعلى",
+      "retour en haut",
+  };
+  std::string lowered = text::ascii_lower(b.text);
+  std::string_view t = lowered;
+  while (t.starts_with("spot_img")) t.remove_prefix(8);  // WordPress "spot_img" placeholders, often repeated
+  if (t.empty()) return true;
+  return std::ranges::find(kLabels, t) != std::end(kLabels);
+}
+
 bool is_dropped_text(const Block& b, const std::vector<std::string>& drop_keys) {
+  if (is_placeholder(b)) return true;
   if (b.chars > 300) return false;
   const std::string key = text::loose_key(b.text);
   return std::ranges::find(drop_keys, key) != drop_keys.end();
@@ -529,9 +638,12 @@ std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hi
       if (k == 0 && e.boiler_depth >= 0) {
         int p = order[k];
         while (elems[p].depth > e.boiler_depth) p = elems[p].parent;
-        std::fprintf(stderr, "FLAG: %s class=%s id=%s\n", html::to_view(elems[p].node->name).data(), std::string(html::attr(elems[p].node, "class")).c_str(), std::string(html::attr(elems[p].node, "id")).c_str());
+        std::fprintf(stderr, "FLAG: %s class=%s id=%s\n", html::to_view(elems[p].node->name).data(),
+                     std::string(html::attr(elems[p].node, "class")).c_str(),
+                     std::string(html::attr(elems[p].node, "id")).c_str());
       }
-      std::fprintf(stderr, "%8.0f bd=%d d=%d blocks=%d %s\n", e.score, e.boiler_depth, e.depth, e.end_block - e.first_block, path.c_str());
+      std::fprintf(stderr, "%8.0f bd=%d d=%d blocks=%d %s\n", e.score, e.boiler_depth, e.depth,
+                   e.end_block - e.first_block, path.c_str());
     }
   }
   std::vector<std::string> drop_keys;
@@ -553,11 +665,11 @@ std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hi
     }
   }
   std::size_t begin = 0, end = picked.size();
-  if (tune("TRIM", 0) > 0) {
+  if (tune("TRIM", 1) > 0) {
     while (begin < end && is_weak_edge(*picked[begin])) ++begin;
     while (end > begin && is_weak_edge(*picked[end - 1])) --end;
   }
-  if (tune("STOP", 0) > 0) {
+  if (tune("STOP", 1) > 0) {
     // Cut at the first "related / comments / newsletter" heading in the last
     // part of the article; drop such lines elsewhere.
     std::size_t all = 0;
@@ -567,7 +679,7 @@ std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hi
     for (std::size_t i = begin; i < end; ++i) {
       Block* b = picked[i];
       if (is_section_stop(*b)) {
-        if (before * 2 >= all) break;
+        if (before * 2 >= all && tail_looks_like_boilerplate(picked, i + 1, end)) break;
         before += b->chars;
         continue;
       }

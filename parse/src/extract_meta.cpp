@@ -347,6 +347,9 @@ PageMeta read_metadata(xmlDoc* doc, std::string_view url) {
   }
   meta.headline_h1 = c.h1;
   meta.byline = c.byline.value;
+  // Sites without named authors credit the publication itself.
+  if (meta.byline && meta.site_name && text::loose_key(*meta.byline) == text::loose_key(*meta.site_name))
+    meta.byline.reset();
   meta.published = c.published.value;
   if (!meta.published && !url.empty()) meta.published = date_from_url(url);
   meta.updated = c.updated.value;

@@ -44,29 +44,39 @@ std::string html_label(std::string_view label) {
   return l;
 }
 
-// Value of attribute `name` inside one lower-cased tag's text, or empty.
+// Value of attribute `name` inside the text of one lower-cased tag, walking
+// the attributes in order as the HTML prescan does (so that "charset=" inside
+// another attribute's quoted value is not mistaken for an attribute).
 std::string_view tag_attr(std::string_view tag, std::string_view name) {
-  std::size_t from = 0;
-  while (true) {
-    const auto at = tag.find(name, from);
-    if (at == std::string_view::npos) return {};
-    from = at + name.size();
-    if (at == 0 || !(is_space(tag[at - 1]) || tag[at - 1] == '"' || tag[at - 1] == '\'' || tag[at - 1] == '/'))
+  std::size_t i = 0;
+  while (i < tag.size()) {
+    while (i < tag.size() && (is_space(tag[i]) || tag[i] == '/')) ++i;
+    const std::size_t name_start = i;
+    while (i < tag.size() && !is_space(tag[i]) && tag[i] != '=' && tag[i] != '>' && tag[i] != '/') ++i;
+    const std::string_view attr_name = tag.substr(name_start, i - name_start);
+    if (attr_name.empty()) {
+      ++i;
       continue;
-    std::size_t i = from;
-    while (i < tag.size() && is_space(tag[i])) ++i;
-    if (i >= tag.size() || tag[i] != '=') continue;
-    ++i;
-    while (i < tag.size() && is_space(tag[i])) ++i;
-    if (i < tag.size() && (tag[i] == '"' || tag[i] == '\'')) {
-      const char quote = tag[i];
-      const auto end = tag.find(quote, i + 1);
-      return tag.substr(i + 1, (end == std::string_view::npos ? tag.size() : end) - i - 1);
     }
-    std::size_t j = i;
-    while (j < tag.size() && !is_space(tag[j]) && tag[j] != '>') ++j;
-    return tag.substr(i, j - i);
+    while (i < tag.size() && is_space(tag[i])) ++i;
+    std::string_view value;
+    if (i < tag.size() && tag[i] == '=') {
+      ++i;
+      while (i < tag.size() && is_space(tag[i])) ++i;
+      if (i < tag.size() && (tag[i] == '"' || tag[i] == '\'')) {
+        const char quote = tag[i++];
+        const std::size_t end = std::min(tag.find(quote, i), tag.size());
+        value = tag.substr(i, end - i);
+        i = end + 1;
+      } else {
+        const std::size_t start = i;
+        while (i < tag.size() && !is_space(tag[i]) && tag[i] != '>') ++i;
+        value = tag.substr(start, i - start);
+      }
+    }
+    if (attr_name == name) return value;
   }
+  return {};
 }
 
 }  // namespace
