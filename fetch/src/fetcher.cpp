@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "newsd/base/log.hpp"
@@ -177,6 +178,10 @@ class Run {
     auto parts = detail::split_url(job.url);
     if (!parts) return finish(id, std::unexpected(parts.error()));
     job.parts = std::move(*parts);
+    if (job.parts.scheme != "file") {
+      job.url = job.parts.url;
+      job.visited.back() = job.url;  // loop detection compares URLs in this, the wire form
+    }
     const std::string& scheme = job.parts.scheme;
 
     if (scheme == "file" && job.visited.size() == 1 && !job.is_robots) {

@@ -31,12 +31,12 @@ std::string lower(std::string s) {
   return s;
 }
 
-Result<UrlHandle> parse(const std::string& url) {
+Result<UrlHandle> parse(const std::string& url, unsigned extra_flags = 0) {
   UrlHandle u(curl_url());
   if (!u) return fail(Errc::internal, "curl_url failed");
   // NON_SUPPORT_SCHEME: parse ftp:// and friends too, so they are reported as
   // unsupported rather than as malformed.
-  const CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME);
+  const CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME | extra_flags);
   if (rc != CURLUE_OK)
     return fail(Errc::invalid_argument, std::string("bad URL (") + curl_url_strerror(rc) + "): " + url);
   return u;
@@ -45,9 +45,12 @@ Result<UrlHandle> parse(const std::string& url) {
 }  // namespace
 
 Result<UrlParts> split_url(const std::string& url) {
-  auto u = parse(url);
+  // URLENCODE: libcurl would otherwise put raw UTF-8 bytes on the request
+  // line, which strict servers reject.
+  auto u = parse(url, CURLU_URLENCODE);
   if (!u) return std::unexpected(u.error());
   UrlParts parts;
+  parts.url = get_part(u->get(), CURLUPART_URL);
   parts.scheme = lower(get_part(u->get(), CURLUPART_SCHEME));
   parts.host = lower(get_part(u->get(), CURLUPART_HOST));
   const std::string port = get_part(u->get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);

@@ -305,6 +305,23 @@ TEST(FetcherHttp, GzipBodyIsDecompressed) {
   EXPECT_EQ(r->body, plain);
 }
 
+TEST(FetcherHttp, RawUtf8UrlFromAFeedIsPercentEncodedOnTheWire) {
+  TestServer srv;
+  std::string target;
+  srv.server.Get(R"(/.*)", [&](const httplib::Request& req, httplib::Response& res) {
+    target = req.target;
+    res.set_content("ok", "text/plain");
+  });
+  srv.start();
+  Fetcher fetcher(quick_config());
+
+  auto r = fetch_one(fetcher, {srv.url("/أخبار/1?q=سلام")});
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(target, "/%d8%a3%d8%ae%d8%a8%d8%a7%d8%b1/1?q=%d8%b3%d9%84%d8%a7%d9%85");
+  EXPECT_EQ(r->url, srv.url("/أخبار/1?q=سلام"));
+  EXPECT_EQ(r->final_url, srv.url("/%d8%a3%d8%ae%d8%a8%d8%a7%d8%b1/1?q=%d8%b3%d9%84%d8%a7%d9%85"));
+}
+
 TEST(FetcherHttp, UnsupportedSchemeAndMalformedUrl) {
   Fetcher fetcher(quick_config());
   const std::vector<Request> requests{{"ftp://example.com/feed.xml"}, {"http://exa mple.com/"}, {"not a url"}};

@@ -151,6 +151,18 @@ TEST(FetcherRobots, ReconfiguredUserAgentDropsTheCacheAndUsesTheNewToken) {
   EXPECT_EQ(pages.robots_hits, 2);
 }
 
+TEST(FetcherRobots, ThrowingCallbackLeavesTheFetcherUsable) {
+  PageServer pages(200, "User-agent: *\nDisallow: /private\n");
+  Fetcher fetcher(polite_config());
+  const std::vector<Request> requests{{pages.srv.url("/a")}, {pages.srv.url("/b")}, {pages.srv.url("/c")}};
+
+  struct CallerError {};
+  EXPECT_THROW(fetcher.fetch(requests, [](std::size_t, Result<Response>) { throw CallerError{}; }), CallerError);
+
+  auto results = fetcher.fetch_all(requests);
+  for (const auto& r : results) EXPECT_TRUE(r) << r.error().describe();
+}
+
 TEST(FetcherFile, ReadsAFileUrlWithoutRobots) {
   Fetcher fetcher(polite_config());
   const std::string path = std::string(NEWSD_TEST_DATA) + "/fetch/article.html";
