@@ -161,6 +161,29 @@ TEST(FetcherLimits, HostThatKeepsTimingOutIsGivenUpForTheRestOfTheBatch) {
   EXPECT_EQ(skipped, 5);
 }
 
+TEST(FetcherLimits, TrickleBelowTheLowSpeedLimitIsCutBeforeTheTotalTimeout) {
+  TestServer srv;
+  srv.server.Get("/drip", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("text/plain", [&](std::size_t offset, httplib::DataSink& sink) {
+      if (offset >= 100 || srv.stopping) {
+        sink.done();
+        return true;
+      }
+      interruptible_sleep(srv.stopping, 200ms);  // 5 bytes/s
+      return sink.write(".", 1);
+    });
+  });
+  srv.start();
+  auto cfg = quick_config();
+  cfg.total_timeout = 6s;  // low-speed window = total/3 = 2 s
+  Fetcher fetcher(cfg);
+
+  auto r = fetch_one(fetcher, srv.url("/drip"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::timeout);
+  EXPECT_NE(r.error().message.find("too slow"), std::string::npos) << r.error().message;
+}
+
 TEST(FetcherLimits, ConnectionRefusedIsANetworkError) {
   // Bind an ephemeral port and close it again: nothing listens there now.
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
