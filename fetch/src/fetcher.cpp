@@ -93,6 +93,7 @@ struct FetcherState {
   // Politeness spans calls: the daemon sends a feed batch, then that feed's
   // articles in the next batch, to the same host.
   std::map<std::string, Clock::time_point> last_start_by_host;
+  bool robots_cache_stale = false;  // user agent changed: drop the cache before the next run
 };
 
 }  // namespace
@@ -121,6 +122,7 @@ class Run {
         multi_(state.multi),
         robots_(state.robots),
         last_start_by_host_(state.last_start_by_host),
+        robots_cache_stale_(state.robots_cache_stale),
         done_(done) {
     curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(std::max(1, cfg_.max_connections)));
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(1, cfg_.max_connections)));
@@ -141,6 +143,8 @@ class Run {
 
   void execute(std::span<const Request> requests, const std::function<bool()>& cancelled) {
     const auto now = Clock::now();
+    if (robots_cache_stale_) robots_.clear();
+    robots_cache_stale_ = false;
     std::erase_if(robots_, [&](const auto& item) { return item.second.expires <= now; });
     std::erase_if(last_start_by_host_, [&](const auto& item) { return now - item.second >= cfg_.min_host_interval; });
     for (std::size_t i = 0; i < requests.size(); ++i) {
@@ -507,6 +511,7 @@ class Run {
   CURLM* multi_;
   std::map<std::string, RobotsEntry>& robots_;
   std::map<std::string, Clock::time_point>& last_start_by_host_;
+  bool& robots_cache_stale_;
   const Completion& done_;
   detail::TransferSettings settings_;
   // Requests first (id == index), then robots.txt jobs. A deque, because
@@ -541,7 +546,9 @@ std::vector<Result<Response>> Fetcher::fetch_all(std::span<const Request> reques
 }
 
 void Fetcher::reconfigure(const config::FetchConfig& cfg) {
-  if (cfg.user_agent != impl_->cfg.user_agent) impl_->robots.clear();
+  // Deferred to the next run: a run in progress (reconfigure called from a
+  // Completion) still holds entries of this cache.
+  if (cfg.user_agent != impl_->cfg.user_agent) impl_->robots_cache_stale = true;
   impl_->cfg = cfg;
   impl_->robots_token = robots_product_token(cfg.user_agent);
 }

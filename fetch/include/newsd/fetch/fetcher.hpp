@@ -78,15 +78,16 @@ class Fetcher {
   /// 60 s (a longer Retry-After fails at once with the 429). Once three
   /// requests in a row to one host end in network errors or timeouts, that
   /// host's remaining requests in this call fail at once with the same Errc
-  /// and a message starting "not tried:". `done` must not call `fetch` or
-  /// `reconfigure` on this Fetcher.
+  /// and a message starting "not tried:". `done` must not call `fetch` on
+  /// this Fetcher (it may call `reconfigure`).
   void fetch(std::span<const Request> requests, const Completion& done, const std::function<bool()>& cancelled = {});
 
   /// Convenience: fetch and return results in request order.
   std::vector<Result<Response>> fetch_all(std::span<const Request> requests);
 
-  /// Replaces the limits (used on SIGHUP); takes effect for the next `fetch`.
-  /// A changed user agent drops the robots.txt cache.
+  /// Replaces the limits (used on SIGHUP); takes effect for the next `fetch`
+  /// (a `fetch` in progress keeps its limits). A changed user agent drops
+  /// the robots.txt cache.
   void reconfigure(const config::FetchConfig& cfg);
 
  private:
