@@ -88,10 +88,17 @@ bool is_valid_utf8(std::string_view s) {
     }
     int n;
     std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
-    else return false;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else
+      return false;
     if (end - p <= n) return false;
     for (int i = 1; i <= n; ++i) {
       if ((p[i] & 0xC0) != 0x80) return false;
@@ -161,8 +168,8 @@ Result<Decoded> to_utf8(std::string_view bytes, std::string_view label) {
     status = U_ZERO_ERROR;
     ucnv_resetToUnicode(conv.get());
     ucnv_resetFromUnicode(utf8.get());
-    ucnv_convertEx(utf8.get(), conv.get(), &target, target + out.text.size(), &source, source + bytes.size(),
-                   nullptr, nullptr, nullptr, nullptr, true, true, &status);
+    ucnv_convertEx(utf8.get(), conv.get(), &target, target + out.text.size(), &source, source + bytes.size(), nullptr,
+                   nullptr, nullptr, nullptr, true, true, &status);
     if (status == U_BUFFER_OVERFLOW_ERROR) {
       out.text.resize(out.text.size() * 2);
       ctx.hit = false;

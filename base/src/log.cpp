@@ -26,8 +26,10 @@ void append_value(std::string& out, std::string_view v) {
       case '\t': out += "\\t"; break;
       default:
         // Other control bytes would break line-oriented log readers.
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        else out += c;
+        if (static_cast<unsigned char>(c) < 0x20)
+          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        else
+          out += c;
     }
   }
   out += '"';

@@ -1,12 +1,13 @@
 #include "newsd/config/config.hpp"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <fstream>
 #include <functional>
 #include <limits>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "newsd/config/duration.hpp"
 
@@ -78,15 +79,19 @@ class TableReader {
 
   void string(std::string_view key, std::string& out) {
     if (const auto* n = find(key)) {
-      if (auto s = n->value<std::string>()) out = *s;
-      else type_error(*n, key, "a string");
+      if (auto s = n->value<std::string>())
+        out = *s;
+      else
+        type_error(*n, key, "a string");
     }
   }
 
   void boolean(std::string_view key, bool& out) {
     if (const auto* n = find(key)) {
-      if (auto b = n->value<bool>()) out = *b;
-      else type_error(*n, key, "true or false");
+      if (auto b = n->value<bool>())
+        out = *b;
+      else
+        type_error(*n, key, "true or false");
     }
   }
 
@@ -108,8 +113,8 @@ class TableReader {
       auto d = n->value<double>();  // integers convert too
       if (!d) return type_error(*n, key, "a number");
       if (*d < min || *d > max) {
-        v_.error(n->source(), "'" + prefix_ + std::string(key) + "' must be between " + std::to_string(min) +
-                                  " and " + std::to_string(max));
+        v_.error(n->source(), "'" + prefix_ + std::string(key) + "' must be between " + std::to_string(min) + " and " +
+                                  std::to_string(max));
         return;
       }
       out = *d;
@@ -121,12 +126,14 @@ class TableReader {
     const auto* n = find(key);
     if (!n) return;
     std::optional<Seconds> parsed;
-    if (n->is_integer()) parsed = Seconds{*n->value<std::int64_t>()};
-    else if (auto s = n->value<std::string>()) parsed = parse_duration(*s);
+    if (n->is_integer())
+      parsed = Seconds{*n->value<std::int64_t>()};
+    else if (auto s = n->value<std::string>())
+      parsed = parse_duration(*s);
     if (!parsed) return type_error(*n, key, "a duration such as \"90s\", \"30m\", \"2h\" or a number of seconds");
     if (*parsed < min || *parsed > max) {
-      v_.error(n->source(), "'" + prefix_ + std::string(key) + "' must be between " + format_duration(min) +
-                                " and " + format_duration(max));
+      v_.error(n->source(), "'" + prefix_ + std::string(key) + "' must be between " + format_duration(min) + " and " +
+                                format_duration(max));
       return;
     }
     out = *parsed;
@@ -145,8 +152,10 @@ class TableReader {
     if (!arr) return type_error(*n, key, "an array of strings");
     out.clear();
     for (const auto& item : *arr) {
-      if (auto s = item.value<std::string>()) out.push_back(*s);
-      else v_.error(item.source(), "'" + prefix_ + std::string(key) + "' must contain only strings");
+      if (auto s = item.value<std::string>())
+        out.push_back(*s);
+      else
+        v_.error(item.source(), "'" + prefix_ + std::string(key) + "' must contain only strings");
     }
   }
 
@@ -177,8 +186,10 @@ class TableReader {
   }
 
   void error_at(std::string_view key, std::string_view message) {
-    if (const auto* n = table_.get(key)) v_.error(n->source(), message);
-    else v_.error(table_.source(), message);
+    if (const auto* n = table_.get(key))
+      v_.error(n->source(), message);
+    else
+      v_.error(table_.source(), message);
   }
 
   [[nodiscard]] const std::string& prefix() const { return prefix_; }
@@ -254,8 +265,10 @@ void read_sites(TableReader& extract, ExtractConfig& cfg, Validator& v) {
     r.string("host", rule.host);
     r.string_list("keep", rule.keep);
     r.string_list("drop", rule.drop);
-    if (rule.host.empty()) v.error(t.source(), "an [[extract.sites]] entry needs a 'host'");
-    else cfg.sites.push_back(std::move(rule));
+    if (rule.host.empty())
+      v.error(t.source(), "an [[extract.sites]] entry needs a 'host'");
+    else
+      cfg.sites.push_back(std::move(rule));
   }
 }
 
@@ -272,8 +285,10 @@ Config read_config(const toml::table& doc, Validator& v) {
     r.string("level", cfg.log.level);
     r.string("format", cfg.log.format);
     static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "off"};
-    if (!kLevels.contains(cfg.log.level)) r.error_at("level", "'log.level' must be one of trace, debug, info, warn, error, off");
-    if (cfg.log.format != "text" && cfg.log.format != "json") r.error_at("format", "'log.format' must be \"text\" or \"json\"");
+    if (!kLevels.contains(cfg.log.level))
+      r.error_at("level", "'log.level' must be one of trace, debug, info, warn, error, off");
+    if (cfg.log.format != "text" && cfg.log.format != "json")
+      r.error_at("format", "'log.format' must be \"text\" or \"json\"");
   }
   if (const auto* t = root.table("fetch")) {
     TableReader r(*t, "fetch.", v);
@@ -334,8 +349,8 @@ Result<Config> parse_config(std::string_view toml_text, const fs::path& origin) 
     doc = toml::parse(toml_text, origin.string());
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    return fail(Errc::config, origin.string() + ':' + std::to_string(where.line) + ':' +
-                                  std::to_string(where.column) + ": " + std::string(e.description()));
+    return fail(Errc::config, origin.string() + ':' + std::to_string(where.line) + ':' + std::to_string(where.column) +
+                                  ": " + std::string(e.description()));
   }
   Validator v(origin);
   Config cfg = read_config(doc, v);

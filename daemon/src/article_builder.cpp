@@ -6,7 +6,9 @@
 namespace newsd::daemon {
 namespace {
 
-bool is_web_url(std::string_view s) { return s.starts_with("http://") || s.starts_with("https://") || s.starts_with("file://"); }
+bool is_web_url(std::string_view s) {
+  return s.starts_with("http://") || s.starts_with("https://") || s.starts_with("file://");
+}
 
 // Feed titles are sometimes escaped HTML ("Tom &amp; Jerry", "<b>Breaking</b>");
 // the extractor's text pass gives the same plain text the page title would.
@@ -42,8 +44,8 @@ std::string entry_text(const parse::Entry& entry, const config::ExtractConfig& c
   if (source->type == "text") return source->value;
   config::ExtractConfig loose = cfg;
   loose.min_text_chars = 0;  // a summary is short by nature
-  auto r = parse::extract_article("<html><body><article>" + source->value + "</article></body></html>", "", loose,
-                                  "utf-8");
+  auto r =
+      parse::extract_article("<html><body><article>" + source->value + "</article></body></html>", "", loose, "utf-8");
   return r ? r->text : std::string{};
 }
 
@@ -59,15 +61,22 @@ store::ArticleRecord build_record(std::int64_t feed_id, const parse::Entry& entr
   r.guid = entry.id.value_or(r.url);
   r.fetched_at = now;
 
-  if (page && page->title && !page->title->empty()) r.title = *page->title;
-  else if (entry.title) r.title = plain_text(*entry.title, cfg);
+  if (page && page->title && !page->title->empty())
+    r.title = *page->title;
+  else if (entry.title)
+    r.title = plain_text(*entry.title, cfg);
 
-  if (page && page->byline) r.byline = *page->byline;
-  else if (!entry.authors.empty() && entry.authors.front().name) r.byline = *entry.authors.front().name;
+  if (page && page->byline)
+    r.byline = *page->byline;
+  else if (!entry.authors.empty() && entry.authors.front().name)
+    r.byline = *entry.authors.front().name;
 
-  if (page && page->published) r.published_at = page->published;
-  else if (entry.published) r.published_at = entry.published;
-  else if (entry.updated) r.published_at = entry.updated;
+  if (page && page->published)
+    r.published_at = page->published;
+  else if (entry.published)
+    r.published_at = entry.published;
+  else if (entry.updated)
+    r.published_at = entry.updated;
 
   if (page) {
     r.text = page->text;

@@ -9,9 +9,11 @@
 namespace newsd::cli {
 
 void add_check_config_command(CLI::App& app, CommandContext& ctx) {
-  auto* cmd = app.add_subcommand("check-config", "Validate a config file; errors are printed as file:line:col: message");
+  auto* cmd =
+      app.add_subcommand("check-config", "Validate a config file; errors are printed as file:line:col: message");
   auto path = std::make_shared<std::filesystem::path>(default_config_path());
-  cmd->add_option("--config,-c", *path, "Config file (default: $NEWSD_CONFIG, /etc/newsd/newsd.toml, config/newsd.toml)");
+  cmd->add_option("--config,-c", *path,
+                  "Config file (default: $NEWSD_CONFIG, /etc/newsd/newsd.toml, config/newsd.toml)");
   cmd->callback([path, &ctx] {
     auto cfg = load_config_or_report(*path);
     if (!cfg) {

@@ -1,10 +1,9 @@
 // `newsd once` (one ingest cycle over every feed, then a summary) and
 // `newsd run` (the daemon: cycles on schedule until SIGTERM/SIGINT, config
 // reload on SIGHUP, systemd notify and watchdog).
-#include <nlohmann/json.hpp>
-
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "cli_common.hpp"
 #include "commands.hpp"
@@ -57,8 +56,7 @@ void print_summary(const CycleReport& report, const std::vector<daemon::FeedPlan
   }
   std::cout << "stored " << report.articles_inserted << " new articles (" << report.articles_duplicate
             << " duplicates) from " << report.feeds_fetched << " feeds; " << report.feeds_not_modified
-            << " not modified, " << report.feeds_failed << " failed, " << report.pages_failed
-            << " pages failed\n";
+            << " not modified, " << report.feeds_failed << " failed, " << report.pages_failed << " pages failed\n";
 }
 
 int run_once(const config::Config& cfg, bool json) {
@@ -74,9 +72,8 @@ int run_once(const config::Config& cfg, bool json) {
     return 1;
   }
   const auto grace = cfg.daemon.shutdown_grace;
-  auto report = (*engine)->run_cycle(*plans, [&] {
-    return signals.stop_requested() && SteadyClock::now() >= signals.stop_time() + grace;
-  });
+  auto report = (*engine)->run_cycle(
+      *plans, [&] { return signals.stop_requested() && SteadyClock::now() >= signals.stop_time() + grace; });
   (*engine)->prune_expired();
   print_summary(report, *plans, json);
   const bool all_failed = report.feeds_failed > 0 && report.feeds_failed == static_cast<int>(plans->size());
@@ -97,7 +94,8 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
   log::info("daemon.ready", {{"config", config_path.string()}, {"feeds", initial.feeds.size()}});
 
   const auto cancelled = [&] {
-    return signals.stop_requested() && SteadyClock::now() >= signals.stop_time() + engine.config().daemon.shutdown_grace;
+    return signals.stop_requested() &&
+           SteadyClock::now() >= signals.stop_time() + engine.config().daemon.shutdown_grace;
   };
   while (!signals.stop_requested()) {
     systemd.keepalive();

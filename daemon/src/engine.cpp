@@ -218,7 +218,8 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
   std::vector<std::size_t> page_of_request;
   for (std::size_t p = 0; p < pages.size(); ++p) {
     if (!runs[pages[p].feed_index]->plan->feed.fetch_articles) {
-      if (!finish_article(pages[p].feed_index, pages[p].entry, std::nullopt, pages[p].url)) ++report.entries_without_text;
+      if (!finish_article(pages[p].feed_index, pages[p].entry, std::nullopt, pages[p].url))
+        ++report.entries_without_text;
       continue;
     }
     page_requests.push_back({pages[p].url, {}, {}});
@@ -285,8 +286,10 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
   for (const auto& w : report.written) {
     // "updated" means the story was already stored and this copy only added a
     // source or tags: for the user it is a duplicate, not a new article.
-    if (w.outcome == store::UpsertOutcome::inserted) ++report.articles_inserted;
-    else ++report.articles_duplicate;
+    if (w.outcome == store::UpsertOutcome::inserted)
+      ++report.articles_inserted;
+    else
+      ++report.articles_duplicate;
   }
   log::info("cycle.done", {{"feeds", feeds.size()},
                            {"fetched", report.feeds_fetched},

@@ -72,9 +72,9 @@ TEST(Charset, DetectsUnlabelledArabicText) {
 
 TEST(Charset, ValidatesUtf8) {
   EXPECT_TRUE(is_valid_utf8(kHelloUtf8));
-  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));        // overlong
-  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));    // surrogate
-  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));        // truncated
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));      // overlong
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));  // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));      // truncated
 }
 
 }  // namespace

@@ -43,8 +43,7 @@ TEST(ArticleBuilder, PageValuesWinAndCanonicalUrlIsNormalised) {
 }
 
 TEST(ArticleBuilder, WithoutAPageTheEntryTextAndTitleAreUsed) {
-  const auto r = build_record(1, entry_with("https://a.example/3", std::nullopt), std::nullopt, "", {},
-                              sys_seconds{});
+  const auto r = build_record(1, entry_with("https://a.example/3", std::nullopt), std::nullopt, "", {}, sys_seconds{});
   EXPECT_EQ(r.title, "Feed & title");
   EXPECT_EQ(r.byline, "Feed Author");
   EXPECT_NE(r.text.find("Short summary of the story."), std::string::npos) << r.text;

@@ -2,15 +2,16 @@
 // 127.0.0.1, one ingest cycle through the whole pipeline, and assertions on
 // the rows in the SQLite file — clean text and tags for every seed page.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
 #include "engine.hpp"
+#include "newsd/classify/model.hpp"
 #include "support/static_server.hpp"
 #include "test_util.hpp"
 
@@ -30,7 +31,8 @@ level = "warn"
 min_host_interval = "0s"
 max_per_host = 4
 [classify]
-taxonomy = ")" + (fs::path(NEWSD_SOURCE_DIR) / "config/taxonomy/default.toml").string() + R"("
+taxonomy = ")" + (fs::path(NEWSD_SOURCE_DIR) / "config/taxonomy/default.toml").string() +
+                     R"("
 [store]
 path = "newsd.db"
 )";
@@ -106,7 +108,8 @@ TEST_F(EndToEnd, SeedPagesAreStoredCleanAndTaggedAndASecondRunAddsNothing) {
     }
     std::set<std::string> tags;
     for (const auto& row : db.rows("SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
-                                   "WHERE at.article_id = " + article_id)) {
+                                   "WHERE at.article_id = " +
+                                   article_id)) {
       tags.insert(row[0]);
     }
     for (const char* key : {"countries_must", "topics_must"}) {
@@ -149,6 +152,40 @@ TEST_F(EndToEnd, FeedStateRecordsValidatorsAndFailures) {
   // was fetched, has no error and a next fetch time.
   const auto healthy = db.rows("SELECT count(*) FROM feeds WHERE consecutive_errors = 0 AND next_fetch_at IS NOT NULL");
   EXPECT_EQ(healthy[0][0], "3");
+}
+
+TEST_F(EndToEnd, ConfiguredModelTagsAreStoredWithTheirScoreAndSource) {
+  // A small model trained on Arabic news posts (tests/data/classify/model).
+  classify::TrainOptions train;
+  train.data = fs::path(NEWSD_TEST_DATA) / "classify/model/asnd-slice-train.tsv";
+  train.output = dir_.path() / "topics.bin";
+  train.threads = 1;
+  ASSERT_TRUE(classify::train_model(train));
+
+  testing::StaticServer server(kSamples);
+  config::Config cfg = sample_config(server, dir_.path());
+  cfg.classify.model = train.output;
+  cfg.classify.model_threshold = 0.0;  // every article gets its top label
+  cfg.classify.model_top_k = 1;
+  const CycleReport report = ingest(cfg);
+  ASSERT_GE(report.articles_inserted, 10);
+
+  testing::Db db(dir_.path() / "newsd.db");
+  const auto rows = db.rows(
+      "SELECT count(DISTINCT at.article_id), min(at.score), max(at.score) FROM article_tags at "
+      "WHERE at.source = 'model'");
+  EXPECT_EQ(std::stoll(rows[0][0]), report.articles_inserted) << "every article gets one model tag";
+  EXPECT_GT(std::stod(rows[0][1]), 0.0);
+  EXPECT_LE(std::stod(rows[0][2]), 1.0);
+}
+
+TEST_F(EndToEnd, AModelThatCannotBeLoadedStopsStartUp) {
+  testing::StaticServer server(kSamples);
+  config::Config cfg = sample_config(server, dir_.path());
+  cfg.classify.model = dir_.path() / "missing.bin";
+  auto engine = Engine::start(cfg);
+  ASSERT_FALSE(engine);
+  EXPECT_NE(engine.error().message.find("missing.bin"), std::string::npos) << engine.error().message;
 }
 
 }  // namespace

@@ -53,8 +53,10 @@ class Process {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (!status_ && std::chrono::steady_clock::now() < deadline) {
       int st = 0;
-      if (waitpid(pid_, &st, WNOHANG) == pid_) status_ = st;
-      else std::this_thread::sleep_for(std::chrono::milliseconds{20});
+      if (waitpid(pid_, &st, WNOHANG) == pid_)
+        status_ = st;
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
     }
     return status_;
   }

@@ -52,8 +52,7 @@ TEST(Service, StopsCleanlyOnSigtermAfterIngesting) {
   Process daemon({kBinary, "run", "--config", cfg.string()}, dir.path() / "run");
   ASSERT_TRUE(daemon.started());
   const fs::path db = dir.path() / "newsd.db";
-  ASSERT_TRUE(eventually([&] { return count(db, "SELECT count(*) FROM articles") >= 5; }, 60s))
-      << daemon.stderr_text();
+  ASSERT_TRUE(eventually([&] { return count(db, "SELECT count(*) FROM articles") >= 5; }, 60s)) << daemon.stderr_text();
   daemon.signal(SIGTERM);
   EXPECT_EQ(exit_code(daemon.wait(30s)), 0) << daemon.stderr_text();
   Db check(db);
@@ -67,8 +66,7 @@ TEST(Service, SighupReloadsFeedsAndSurvivesABrokenConfig) {
   const auto cfg = write_config(dir.path(), server, {"world-en.rss"});
   Process daemon({kBinary, "run", "--config", cfg.string()}, dir.path() / "run");
   const fs::path db = dir.path() / "newsd.db";
-  ASSERT_TRUE(eventually([&] { return count(db, "SELECT count(*) FROM articles") >= 1; }, 60s))
-      << daemon.stderr_text();
+  ASSERT_TRUE(eventually([&] { return count(db, "SELECT count(*) FROM articles") >= 1; }, 60s)) << daemon.stderr_text();
   ASSERT_EQ(count(db, "SELECT count(*) FROM feeds"), 1);
 
   // A broken file on SIGHUP: logged, the daemon keeps its old config.
@@ -83,8 +81,9 @@ TEST(Service, SighupReloadsFeedsAndSurvivesABrokenConfig) {
   EXPECT_TRUE(eventually([&] { return count(db, "SELECT count(*) FROM feeds") == 2; }, 20s)) << daemon.stderr_text();
   EXPECT_TRUE(eventually(
       [&] {
-        return count(db, "SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id "
-                         "WHERE f.url LIKE '%cyber-fr%'") >= 1;
+        return count(db,
+                     "SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                     "WHERE f.url LIKE '%cyber-fr%'") >= 1;
       },
       60s))
       << daemon.stderr_text();

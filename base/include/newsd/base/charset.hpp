@@ -35,9 +35,9 @@ bool is_known(std::string_view label);
 std::string canonical_name(std::string_view label);
 
 struct Decoded {
-  std::string text;        ///< UTF-8, without BOM
-  std::string encoding;    ///< canonical name of the encoding actually used
-  bool had_errors = false; ///< some bytes were invalid and replaced by U+FFFD
+  std::string text;         ///< UTF-8, without BOM
+  std::string encoding;     ///< canonical name of the encoding actually used
+  bool had_errors = false;  ///< some bytes were invalid and replaced by U+FFFD
 };
 
 /// Converts `bytes` from `label` to UTF-8, replacing invalid sequences with

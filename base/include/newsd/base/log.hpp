@@ -22,8 +22,7 @@ struct Field {
   Field(std::string_view k, const char* v) : key(k), value(v ? v : "") {}
   Field(std::string_view k, bool v) : key(k), value(v ? "true" : "false") {}
   template <class T>
-    requires std::is_arithmetic_v<T>
-  Field(std::string_view k, T v) : key(k), value(fmt::format("{}", v)) {}
+  requires std::is_arithmetic_v<T> Field(std::string_view k, T v) : key(k), value(fmt::format("{}", v)) {}
 };
 
 /// Renders `event` and `fields` as one logfmt line (values with spaces,

@@ -17,11 +17,11 @@ using Seconds = std::chrono::seconds;
 
 /// One subscribed feed (`[[feeds]]`).
 struct FeedConfig {
-  std::string url;                 ///< http(s):// or file:// (relative file: URLs resolved against the config dir)
-  std::string name;                ///< display name; empty = the feed's own title
-  Seconds interval{Seconds{1800}}; ///< how often to poll
-  std::vector<std::string> tags;   ///< extra tags added to every article of this feed
-  bool fetch_articles = true;      ///< fetch each entry's page (false = store the feed's own summary)
+  std::string url;                  ///< http(s):// or file:// (relative file: URLs resolved against the config dir)
+  std::string name;                 ///< display name; empty = the feed's own title
+  Seconds interval{Seconds{1800}};  ///< how often to poll
+  std::vector<std::string> tags;    ///< extra tags added to every article of this feed
+  bool fetch_articles = true;       ///< fetch each entry's page (false = store the feed's own summary)
 };
 
 /// `[fetch]`: how newsd talks to servers.
@@ -30,21 +30,21 @@ struct FetchConfig {
   Seconds connect_timeout{Seconds{10}};
   Seconds total_timeout{Seconds{30}};  ///< whole transfer, headers to last byte
   std::size_t max_body_bytes = 8 * 1024 * 1024;
-  int max_connections = 16;            ///< concurrent transfers in all
-  int max_per_host = 2;                ///< concurrent transfers to one host
+  int max_connections = 16;  ///< concurrent transfers in all
+  int max_per_host = 2;      ///< concurrent transfers to one host
   int max_redirects = 5;
   Seconds min_host_interval{Seconds{1}};  ///< politeness delay between requests to one host
   bool respect_robots_txt = true;
-  int max_retries = 2;                 ///< for 429/5xx/network errors
-  Seconds retry_backoff{Seconds{2}};   ///< first delay, doubled per retry
-  bool allow_private_addresses = true; ///< false = refuse to connect to RFC 1918/loopback addresses
+  int max_retries = 2;                  ///< for 429/5xx/network errors
+  Seconds retry_backoff{Seconds{2}};    ///< first delay, doubled per retry
+  bool allow_private_addresses = true;  ///< false = refuse to connect to RFC 1918/loopback addresses
 };
 
 /// `[[extract.sites]]`: selectors applied before the generic extractor for one host.
 struct SiteRule {
-  std::string host;                 ///< exact host or suffix match ("example.com" matches "www.example.com")
-  std::vector<std::string> keep;    ///< CSS-like selectors of the article body (first match wins)
-  std::vector<std::string> drop;    ///< selectors removed before extraction
+  std::string host;               ///< exact host or suffix match ("example.com" matches "www.example.com")
+  std::vector<std::string> keep;  ///< CSS-like selectors of the article body (first match wins)
+  std::vector<std::string> drop;  ///< selectors removed before extraction
 };
 
 /// `[extract]`: boilerplate removal.
@@ -55,31 +55,31 @@ struct ExtractConfig {
 
 /// `[classify]`: tagging.
 struct ClassifyConfig {
-  std::filesystem::path taxonomy;            ///< rule taxonomy TOML; empty = built-in default path
+  std::filesystem::path taxonomy;              ///< rule taxonomy TOML; empty = built-in default path
   std::optional<std::filesystem::path> model;  ///< fastText model; absent = rules only
-  double model_threshold = 0.5;              ///< minimum probability for a model tag
-  int model_top_k = 2;                       ///< at most this many model labels per article
+  double model_threshold = 0.5;                ///< minimum probability for a model tag
+  int model_top_k = 2;                         ///< at most this many model labels per article
 };
 
 /// `[store]`: the SQLite archive.
 struct StoreConfig {
   std::filesystem::path path = "var/newsd.db";
-  int keep_days = 0;              ///< 0 = keep forever
-  int batch_size = 64;            ///< articles per write transaction
+  int keep_days = 0;    ///< 0 = keep forever
+  int batch_size = 64;  ///< articles per write transaction
   Seconds busy_timeout{Seconds{5}};
 };
 
 /// `[daemon]`: process behaviour.
 struct DaemonConfig {
-  int workers = 2;                  ///< parse/extract/classify threads
-  std::size_t queue_capacity = 256; ///< finished articles waiting for the writer (backpressure)
+  int workers = 2;                      ///< parse/extract/classify threads
+  std::size_t queue_capacity = 256;     ///< finished articles waiting for the writer (backpressure)
   Seconds shutdown_grace{Seconds{10}};  ///< how long in-flight work may finish after SIGTERM
 };
 
 /// `[log]`
 struct LogConfig {
-  std::string level = "info";  ///< trace, debug, info, warn, error, off
-  std::string format = "text"; ///< text | json (reserved)
+  std::string level = "info";   ///< trace, debug, info, warn, error, off
+  std::string format = "text";  ///< text | json (reserved)
 };
 
 struct Config {
