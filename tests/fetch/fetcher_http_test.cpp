@@ -6,6 +6,7 @@
 #include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "fetch/test_server.hpp"
@@ -320,6 +321,49 @@ TEST(FetcherHttp, RawUtf8UrlFromAFeedIsPercentEncodedOnTheWire) {
   EXPECT_EQ(target, "/%d8%a3%d8%ae%d8%a8%d8%a7%d8%b1/1?q=%d8%b3%d9%84%d8%a7%d9%85");
   EXPECT_EQ(r->url, srv.url("/أخبار/1?q=سلام"));
   EXPECT_EQ(r->final_url, srv.url("/%d8%a3%d8%ae%d8%a8%d8%a7%d8%b1/1?q=%d8%b3%d9%84%d8%a7%d9%85"));
+}
+
+TEST(FetcherHttp, BrotliBodyIsDecompressed) {
+  const std::string plain = read_fixture("article.html");
+  TestServer srv;
+  std::string accept_encoding;
+  srv.server.Get("/article", [&](const httplib::Request& req, httplib::Response& res) {
+    accept_encoding = req.get_header_value("Accept-Encoding");
+    // cpp-httplib compresses text bodies itself, preferring br when offered.
+    res.set_content(plain, "text/html; charset=utf-8");
+  });
+  srv.start();
+  Fetcher fetcher(quick_config());
+
+  auto r = fetch_one(fetcher, {srv.url("/article")});
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_NE(accept_encoding.find("br"), std::string::npos) << accept_encoding;
+  EXPECT_EQ(r->body, plain);
+}
+
+TEST(FetcherHttp, UntrustedTlsCertificateIsRefused) {
+  const std::string tls = std::string(NEWSD_TEST_DATA) + "/fetch/tls/";
+  httplib::SSLServer server((tls + "self-signed.cert.pem").c_str(), (tls + "self-signed.key.pem").c_str());
+  ASSERT_TRUE(server.is_valid());
+  std::atomic<int> hits{0};
+  server.Get("/", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.set_content("should not be read", "text/plain");
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(port, 0);
+  std::thread thread([&] { server.listen_after_bind(); });
+  while (!server.is_running()) std::this_thread::sleep_for(1ms);
+  {
+    Fetcher fetcher(quick_config());
+    auto r = fetch_one(fetcher, {"https://127.0.0.1:" + std::to_string(port) + "/"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::network);
+    EXPECT_NE(r.error().message.find("certificate"), std::string::npos) << r.error().message;
+  }
+  server.stop();
+  thread.join();
+  EXPECT_EQ(hits, 0);
 }
 
 TEST(FetcherHttp, UnsupportedSchemeAndMalformedUrl) {
