@@ -94,6 +94,7 @@ struct FetcherState {
   // articles in the next batch, to the same host.
   std::map<std::string, Clock::time_point> last_start_by_host;
   bool robots_cache_stale = false;  // user agent changed: drop the cache before the next run
+  FetchStats stats;
 };
 
 }  // namespace
@@ -123,6 +124,7 @@ class Run {
         robots_(state.robots),
         last_start_by_host_(state.last_start_by_host),
         robots_cache_stale_(state.robots_cache_stale),
+        stats_(state.stats),
         done_(done) {
     curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(std::max(1, cfg_.max_connections)));
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(1, cfg_.max_connections)));
@@ -265,6 +267,7 @@ class Run {
       entry.expires = now;
       outcome = "unreachable, disallow all";
     }
+    ++stats_.robots_fetches;
     log::info("fetch.robots", {{"origin", job.robots_origin}, {"status", status.value_or(0)}, {"outcome", outcome}});
     std::vector<std::size_t> waiters = std::move(entry.waiters);
     entry.waiters.clear();
@@ -332,6 +335,7 @@ class Run {
     slot.last_start = now;
     last_start_by_host_[host] = now;
     ++job.attempt;
+    ++stats_.transfers;
     if (!job.started) job.started = now;
   }
 
@@ -379,6 +383,7 @@ class Run {
           delay = *result.retry_after;
         }
         job.not_before = now + delay;
+        ++stats_.retries;
         log::info("fetch.retry", {{"url", job.url},
                                   {"error", to_string(verdict.error.code)},
                                   {"status", result.status},
@@ -428,6 +433,7 @@ class Run {
     }
     slot.last_failure = failure;
     if (++slot.consecutive_failures < kHostFailureLimit) return;
+    ++stats_.hosts_given_up;
     log::warn("fetch.host_down", {{"host", job.parts.host},
                                   {"failures", slot.consecutive_failures},
                                   {"skipped", slot.waiting.size()},
@@ -453,6 +459,9 @@ class Run {
     }
 
     if (result) {
+      ++stats_.succeeded;
+      if (result->not_modified) ++stats_.not_modified;
+      stats_.body_bytes += result->body.size();
       log::info("fetch.done", {{"url", job.request.url},
                                {"final_url", result->final_url},
                                {"status", result->status},
@@ -460,6 +469,7 @@ class Run {
                                {"ms", static_cast<long long>(elapsed.count())},
                                {"attempt", result->attempts}});
     } else {
+      ++stats_.failed;
       log::info("fetch.failed", {{"url", job.request.url},
                                  {"error", to_string(result.error().code)},
                                  {"status", http_status_of(result.error()).value_or(0)},
@@ -512,6 +522,7 @@ class Run {
   std::map<std::string, RobotsEntry>& robots_;
   std::map<std::string, Clock::time_point>& last_start_by_host_;
   bool& robots_cache_stale_;
+  FetchStats& stats_;
   const Completion& done_;
   detail::TransferSettings settings_;
   // Requests first (id == index), then robots.txt jobs. A deque, because
@@ -544,6 +555,8 @@ std::vector<Result<Response>> Fetcher::fetch_all(std::span<const Request> reques
   for (auto& slot : slots) out.push_back(slot ? std::move(*slot) : fail(Errc::internal, "request never completed"));
   return out;
 }
+
+FetchStats Fetcher::stats() const { return impl_->stats; }
 
 void Fetcher::reconfigure(const config::FetchConfig& cfg) {
   // Deferred to the next run: a run in progress (reconfigure called from a

@@ -378,6 +378,40 @@ TEST(FetcherHttp, UnsupportedSchemeAndMalformedUrl) {
   EXPECT_EQ(results[2].error().code, Errc::invalid_argument);
 }
 
+TEST(FetcherHttp, StatsCountOutcomesTransfersAndRetries) {
+  TestServer srv;
+  std::atomic<int> flaky_hits{0};
+  srv.server.Get("/ok",
+                 [](const httplib::Request&, httplib::Response& res) { res.set_content("12345", "text/plain"); });
+  srv.server.Get("/same", [](const httplib::Request&, httplib::Response& res) { res.status = 304; });
+  srv.server.Get("/flaky", [&](const httplib::Request&, httplib::Response& res) {
+    if (++flaky_hits == 1) {
+      res.status = 503;
+      return;
+    }
+    res.set_content("ok", "text/plain");
+  });
+  srv.server.Get("/gone", [](const httplib::Request&, httplib::Response& res) { res.status = 410; });
+  srv.server.Get("/moved", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/ok", 301); });
+  srv.start();
+  auto cfg = quick_config();
+  cfg.max_retries = 1;
+  Fetcher fetcher(cfg);
+
+  const std::vector<Request> requests{
+      {srv.url("/ok")}, {srv.url("/same"), "\"x\"", ""}, {srv.url("/flaky")}, {srv.url("/gone")}, {srv.url("/moved")}};
+  fetcher.fetch_all(requests);
+  const FetchStats stats = fetcher.stats();
+  EXPECT_EQ(stats.succeeded, 4u);
+  EXPECT_EQ(stats.not_modified, 1u);
+  EXPECT_EQ(stats.failed, 1u);
+  EXPECT_EQ(stats.body_bytes, 5u + 0u + 2u + 5u);
+  EXPECT_EQ(stats.transfers, 7u);  // 5 requests + 1 retry + 1 redirect hop
+  EXPECT_EQ(stats.retries, 1u);
+  EXPECT_EQ(stats.robots_fetches, 0u);
+  EXPECT_EQ(stats.hosts_given_up, 0u);
+}
+
 TEST(FetcherHttp, HttpStatusOfOnlyReadsHttpStatusErrors) {
   EXPECT_EQ(http_status_of(Error{Errc::http_status, "503 response from http://x/"}), 503);
   EXPECT_EQ(http_status_of(Error{Errc::network, "503 response from http://x/"}), std::nullopt);

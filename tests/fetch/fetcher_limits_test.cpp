@@ -159,6 +159,7 @@ TEST(FetcherLimits, HostThatKeepsTimingOutIsGivenUpForTheRestOfTheBatch) {
   }
   EXPECT_EQ(hits, 3);
   EXPECT_EQ(skipped, 5);
+  EXPECT_EQ(fetcher.stats().hosts_given_up, 1u);
 }
 
 TEST(FetcherLimits, TrickleBelowTheLowSpeedLimitIsCutBeforeTheTotalTimeout) {

@@ -74,6 +74,7 @@ TEST(FetcherRobots, OurGroupIsObeyedAndRobotsTxtIsFetchedOnce) {
   EXPECT_TRUE(again[1]);
 
   EXPECT_EQ(pages.robots_hits, 1);
+  EXPECT_EQ(fetcher.stats().robots_fetches, 1u);
   std::lock_guard lock(pages.mutex);
   EXPECT_EQ(std::ranges::count(pages.pages_served, std::string("/secret/plans")), 0);
   EXPECT_EQ(std::ranges::count(pages.pages_served, std::string("/secret/again")), 0);

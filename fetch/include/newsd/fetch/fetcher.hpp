@@ -58,6 +58,19 @@ struct Response {
 /// disallowed by robots.txt, private address refused by the address guard).
 using Completion = std::function<void(std::size_t index, Result<Response>)>;
 
+/// Cumulative counters of one Fetcher since construction, for the metrics
+/// endpoint and `STATUS=` lines.
+struct FetchStats {
+  std::uint64_t succeeded = 0;       ///< requests completed with a Response (304 included)
+  std::uint64_t not_modified = 0;    ///< of which 304
+  std::uint64_t failed = 0;          ///< requests completed with an Error
+  std::uint64_t body_bytes = 0;      ///< decompressed body bytes delivered
+  std::uint64_t transfers = 0;       ///< HTTP transfers started (retries, redirect hops, robots.txt included)
+  std::uint64_t retries = 0;         ///< transfers repeated after 429/5xx/network/timeout
+  std::uint64_t robots_fetches = 0;  ///< robots.txt fetches completed (any outcome)
+  std::uint64_t hosts_given_up = 0;  ///< times a host's queue was failed after repeated network errors
+};
+
 /// The HTTP status of an Errc::http_status error (its message starts with
 /// the status code), or nullopt for any other error.
 std::optional<long> http_status_of(const Error& error);
@@ -84,6 +97,9 @@ class Fetcher {
 
   /// Convenience: fetch and return results in request order.
   std::vector<Result<Response>> fetch_all(std::span<const Request> requests);
+
+  /// Counters so far (cheap; call from the thread that calls `fetch`).
+  [[nodiscard]] FetchStats stats() const;
 
   /// Replaces the limits (used on SIGHUP); takes effect for the next `fetch`
   /// (a `fetch` in progress keeps its limits). A changed user agent drops
