@@ -32,7 +32,7 @@ struct Request {
 
 struct Response {
   std::string url;            ///< the URL requested
-  std::string final_url;      ///< after redirects
+  std::string final_url;      ///< after redirects, as sent (raw UTF-8 percent-encoded)
   long status = 0;            ///< HTTP status; 200 for a readable file:// URL
   bool not_modified = false;  ///< 304: body is empty, keep the stored copy
   std::string content_type;   ///< media type without parameters, lower-case ("text/html")
@@ -53,7 +53,8 @@ struct Response {
 /// Errc::http_status (4xx/5xx after retries; the message starts with the
 /// decimal status, see `http_status_of`), Errc::unsupported (scheme, also a
 /// redirect to a non-HTTP scheme), Errc::not_found (file:// path missing),
-/// Errc::io (file:// path unreadable), Errc::invalid_argument (bad URL,
+/// Errc::io (file:// path unreadable), Errc::invalid_argument (bad URL or
+/// a file:// URL naming a remote host,
 /// redirect loop or too many redirects — message contains "redirect" —,
 /// disallowed by robots.txt, private address refused by the address guard).
 using Completion = std::function<void(std::size_t index, Result<Response>)>;
