@@ -6,5 +6,6 @@ list(APPEND PARSE_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/feed_encoding.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/feed_repair.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/feed_xml.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/feed_xml_text.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/feed_text.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/feed_json.cpp)

@@ -1,0 +1,136 @@
+#pragma once
+// XML feed reading shared by feed_xml.cpp (structure) and feed_xml_text.cpp
+// (namespaces, text constructs, inline markup).
+//
+// pugixml has no namespace support, so the walker keeps the xmlns bindings
+// and the xml:base in scope itself (a chain of small stack frames, Scope)
+// and dispatches on (namespace, local name): feeds bind the same vocabulary
+// to any prefix, and leave it undeclared almost as often.
+#include <cstdint>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "feed_internal.hpp"
+#include "newsd/parse/url.hpp"
+
+namespace newsd::parse::feed_detail {
+
+enum class Ns : std::uint8_t { none, rss, atom, atom03, dc, dcterms, content, xhtml, rdf, other };
+
+/// The vocabulary a namespace URI names (Ns::other for any we do not read).
+Ns ns_from_uri(std::string_view uri);
+
+/// The vocabulary publishers mean by a conventional prefix they forgot to declare.
+Ns ns_from_undeclared_prefix(std::string_view prefix);
+
+inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+inline std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// One element's view of the xmlns bindings and xml:base in effect.
+class Scope {
+ public:
+  Scope(const Scope* parent, pugi::xml_node node, Ns document_default) : parent_(parent), default_(document_default) {
+    base_ = parent ? parent->base_ : nullptr;
+    undeclared_prefix_ = parent ? parent->undeclared_prefix_ : nullptr;
+    for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
+      const std::string_view name = a.name();
+      if (name.starts_with("xmlns")) {
+        if (name.size() == 5)
+          bindings_.emplace_back("", ns_from_uri(trim(a.value())));
+        else if (name[5] == ':')
+          bindings_.emplace_back(name.substr(6), ns_from_uri(trim(a.value())));
+      } else if (name == "xml:base") {
+        const std::string_view ref = trim(a.value());
+        // A relative base is resolved against the inherited one (RFC 3986 §5.1.2).
+        auto resolved = base_ && !base_->empty() ? resolve_url(*base_, ref) : std::nullopt;
+        own_base_ = resolved ? *resolved : std::string(ref);
+        base_ = &own_base_;
+      }
+    }
+  }
+
+  // base_ may point into this object: never copied or moved.
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+
+  Ns lookup(std::string_view prefix) const {
+    for (const Scope* s = this; s != nullptr; s = s->parent_)
+      for (const auto& [bound, ns] : s->bindings_)
+        if (bound == prefix) return ns;
+    if (prefix.empty()) return Ns::none;
+    if (prefix != "xml" && prefix != "xmlns" && undeclared_prefix_ != nullptr) *undeclared_prefix_ = true;
+    return ns_from_undeclared_prefix(prefix);
+  }
+
+  /// Where to record that a prefix was used without declaration (the
+  /// document is then not namespace-well-formed: bozo). Inherited.
+  void report_undeclared_prefixes_to(bool* flag) { undeclared_prefix_ = flag; }
+
+  // Namespace and local name of `node`; unqualified names in the
+  // document's own vocabulary (RSS 2.0 has none, Atom sometimes omits it).
+  std::pair<Ns, std::string_view> qualify(pugi::xml_node node) const {
+    const std::string_view name = node.name();
+    const auto colon = name.find(':');
+    const std::string_view prefix = colon == std::string_view::npos ? std::string_view() : name.substr(0, colon);
+    const std::string_view local = colon == std::string_view::npos ? name : name.substr(colon + 1);
+    Ns ns = lookup(prefix);
+    if (ns == Ns::none) ns = default_;
+    return {ns, local};
+  }
+
+  const std::string& base() const {
+    static const std::string empty;
+    return base_ ? *base_ : empty;
+  }
+
+  std::string resolve(std::string_view ref) const {
+    ref = trim(ref);
+    if (has_scheme(ref) || base().empty()) return std::string(ref);
+    return resolve_url(base(), ref).value_or(std::string(ref));
+  }
+
+  Ns document_default() const { return default_; }
+
+ private:
+  const Scope* parent_;
+  Ns default_;
+  std::vector<std::pair<std::string_view, Ns>> bindings_;
+  const std::string* base_ = nullptr;
+  std::string own_base_;
+  bool* undeclared_prefix_ = nullptr;
+};
+
+/// All character data below `node`, entities decoded, trimmed.
+std::string text_of(pugi::xml_node node);
+
+/// Inline markup below `node`, serialised (XHTML prefix dropped), trimmed.
+std::string inner_markup(pugi::xml_node node, const Scope& scope);
+
+/// Resolves relative URLs in an html/xhtml value against the scope's base.
+TextConstruct resolve_markup_urls(TextConstruct tc, const Scope& scope);
+
+/// Atom 1.0 text constructs and <content>; Atom 0.3 content constructs
+/// (mode escaped/xml/base64) when `atom03`.
+TextConstruct read_atom_text(pugi::xml_node node, const Scope& scope, bool atom03);
+
+/// RSS elements carry no type: `html` ones (<description>, content:encoded)
+/// are HTML, others text unless they plainly hold markup; unescaped child
+/// elements make the value inline XHTML.
+TextConstruct read_rss_text(pugi::xml_node node, const Scope& scope, bool html);
+
+}  // namespace newsd::parse::feed_detail
