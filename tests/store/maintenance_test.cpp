@@ -1,5 +1,10 @@
 // Retention (prune in small batches) and online backup.
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
 
 #include "sqlite.hpp"
 #include "store_fixture.hpp"
@@ -45,6 +50,62 @@ TEST_F(StoreTest, PruneDeletesOldArticlesWithTagsSourcesAndIndexInBatches) {
   ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
   sql::DbPtr db(raw);
   ASSERT_TRUE(register_tokenizer(raw).has_value());
+  EXPECT_TRUE(sql::exec(raw, "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)").has_value());
+}
+
+// A writer killed mid-ingest (SIGKILL: no destructors, no rollback) leaves a
+// database that opens, passes both integrity checks, and holds only whole
+// batches.
+TEST_F(StoreTest, KilledWriterLeavesAConsistentDatabaseOfWholeBatches) {
+  constexpr int kBatch = 25;
+  { auto store = open_store(); }
+  const pid_t child = ::fork();
+  ASSERT_NE(child, -1);
+  if (child == 0) {
+    auto store = Store::open(db_path_, config::StoreConfig{});
+    if (!store) ::_exit(3);
+    const auto feed = store->ensure_feed("https://a.example/feed", "");
+    for (int b = 0; b < 100000; ++b) {
+      std::vector<ArticleRecord> batch;
+      for (int i = 0; i < kBatch; ++i) {
+        const int n = b * kBatch + i;
+        batch.push_back(article(feed->id, "https://a.example/" + std::to_string(n), "خبر رقم " + std::to_string(n),
+                                "نص الخبر والمغرب رقم " + std::to_string(n)));
+        batch.back().tags = {tag("t" + std::to_string(n % 7))};
+      }
+      if (!store->write_articles(batch)) ::_exit(4);
+    }
+    ::_exit(0);
+  }
+  // Wait (bounded) until a few batches are committed, then kill mid-stream.
+  std::int64_t seen = 0;
+  for (int attempt = 0; attempt < 3000 && seen < 4 * kBatch; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    if (auto ro = Store::open_readonly(db_path_)) {
+      if (auto c = ro->counts()) seen = c->articles;
+    }
+  }
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "writer exited early with " << WEXITSTATUS(status);
+  ASSERT_GE(seen, 4 * kBatch);
+
+  auto store = open_store();
+  auto counts = store.counts();
+  ASSERT_TRUE(counts.has_value());
+  EXPECT_GE(counts->articles, seen);
+  EXPECT_EQ(counts->articles % kBatch, 0) << "a batch was half written";
+  EXPECT_EQ(counts->article_tags, counts->articles);
+  EXPECT_EQ(static_cast<std::int64_t>(ids(store, "المغرب").size()), std::min<std::int64_t>(counts->articles, 20));
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
+  sql::DbPtr db(raw);
+  ASSERT_TRUE(register_tokenizer(raw).has_value());
+  auto check = sql::Stmt::prepare(raw, "PRAGMA integrity_check");
+  ASSERT_TRUE(check.has_value());
+  ASSERT_TRUE(*check->step());
+  EXPECT_EQ(check->text(0), "ok");
   EXPECT_TRUE(sql::exec(raw, "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)").has_value());
 }
 
