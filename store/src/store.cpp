@@ -81,10 +81,12 @@ Result<sql::DbPtr> open_connection(const std::filesystem::path& path, int flags,
   return db;
 }
 
-std::optional<std::int64_t> first_id(sql::Stmt& stmt, Result<bool>& status) {
-  status = stmt.step();
+// The first column of the first row, if any; the statement is reset for reuse.
+Result<std::optional<std::int64_t>> first_id(sql::Stmt& stmt) {
+  auto row = stmt.step();
+  if (!row) return std::unexpected(row.error());
   std::optional<std::int64_t> id;
-  if (status && *status) id = stmt.int64(0);
+  if (*row) id = stmt.int64(0);
   stmt.reset();
   return id;
 }
@@ -239,23 +241,22 @@ Result<int> attach(WriteContext& ctx, std::int64_t article_id, const ArticleReco
 Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
   auto& w = ctx.w;
   const std::string canonical = parse::canonicalize_url(rec.canonical_url.empty() ? rec.url : rec.canonical_url);
-  Result<bool> status = true;
-  auto existing = first_id(w.article_by_canonical.bind(1, canonical), status);
-  if (!existing && status) existing = first_id(w.source_by_canonical.bind(1, canonical), status);
-  if (!status) return std::unexpected(status.error());
+  auto existing = first_id(w.article_by_canonical.bind(1, canonical));
+  if (existing && !*existing) existing = first_id(w.source_by_canonical.bind(1, canonical));
+  if (!existing) return std::unexpected(existing.error());
 
   Fingerprint print;
-  if (!existing) {
+  if (!*existing) {
     auto tokens = classify::tokenize(rec.text);
     print = fingerprint(tokens);
     share_document_tokens(rec.text, std::move(tokens));
+    if (print.content_hash) {
+      existing = first_id(w.article_by_hash.bind(1, *print.content_hash));
+      if (!existing) return std::unexpected(existing.error());
+    }
   }
-  if (!existing && print.content_hash) {
-    existing = first_id(w.article_by_hash.bind(1, *print.content_hash), status);
-    if (!status) return std::unexpected(status.error());
-  }
-  if (existing) {
-    auto added = attach(ctx, *existing, rec, canonical);
+  if (*existing) {
+    auto added = attach(ctx, **existing, rec, canonical);
     if (!added) return std::unexpected(added.error());
     return *added > 0 ? UpsertOutcome::updated : UpsertOutcome::duplicate;
   }
@@ -292,10 +293,9 @@ Result<std::vector<UpsertOutcome>> Store::write_articles(std::span<const Article
   auto tx = sql::Transaction::begin(db);
   if (!tx) return std::unexpected(tx.error());
   WriteContext ctx{db, *impl_->writer};
-  Result<bool> status = true;
-  const auto next_id = first_id(ctx.w.next_article_id, status);
-  if (!status) return std::unexpected(status.error());
-  ctx.w.next_id = next_id.value_or(1);
+  const auto next_id = first_id(ctx.w.next_article_id);
+  if (!next_id) return std::unexpected(next_id.error());
+  ctx.w.next_id = next_id->value_or(1);
   std::vector<UpsertOutcome> outcomes;
   outcomes.reserve(batch.size());
   for (const auto& rec : batch) {
