@@ -83,8 +83,7 @@ struct ParsedFeed {
 /// Parses one feed document as fetched. `base_url` is the document's URL
 /// (base for relative links); `http_charset` is the Content-Type charset if
 /// the bytes came over HTTP (it outranks the XML declaration, not a BOM).
-ParsedFeed parse_feed(std::string_view bytes, std::string_view base_url = {},
-                      std::string_view http_charset = {});
+ParsedFeed parse_feed(std::string_view bytes, std::string_view base_url = {}, std::string_view http_charset = {});
 
 /// The spec's JSON rendering (one object, no trailing newline).
 std::string to_json(const ParsedFeed& feed);
