@@ -15,11 +15,8 @@
 // see their own text as positive.
 #include <algorithm>
 #include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "extract_internal.hpp"
 #include "extract_text.hpp"
@@ -33,6 +30,19 @@ constexpr int kMaxDepth = 400;
 // Containers nested in a boilerplate container compete at this discount, so
 // that one long comment does not beat a shorter article.
 constexpr double kInsideBoilerplateFactor = 0.25;
+// A block's weight is its length, minus kLinkPenalty times its linked part;
+// blocks shorter than kShortBlockChars (menu items, labels) cost a little more.
+constexpr double kLinkPenalty = 2.0;
+constexpr std::size_t kShortBlockChars = 20;
+constexpr double kShortBlockPenalty = 8.0;
+// Lines shorter than this without a sentence end are trimmed off the edges.
+constexpr std::size_t kWeakEdgeChars = 50;
+// After a stop line ("Related articles") the rest is cut when less than this
+// share of it is long, unlinked prose.
+constexpr double kTailLongShare = 0.5;
+// The page's marked article body replaces the best container around it when
+// it holds at least this share of the container's score.
+constexpr double kMarkedBodyShare = 0.7;
 
 struct Elem {
   xmlNode* node = nullptr;
@@ -54,10 +64,6 @@ struct Block {
   int boiler_depth = -1;
   std::size_t chars = 0;
   double link_density = 0;
-  Tag kind = Tag::other;
-  bool in_heading = false;
-  bool in_figure = false;
-  bool in_list_item = false;
 };
 
 // ---- class/id vocabulary ---------------------------------------------------
@@ -77,9 +83,34 @@ constexpr std::string_view kBoilerWords[] = {
 };
 // Whole tokens that mark boilerplate (too short to match as substrings).
 constexpr std::string_view kBoilerTokens[] = {
-    "ad",          "ads",         "adsbygoogle",  "advertisement",  "nav",         "tags",   "tagcloud", "header",
-    "site-header", "page-header", "entry-header", "article-header", "post-header", "meta",   "print",    "rating",
-    "share",       "dfp",         "gpt-ad",       "crumbs",         "top-bar",     "topbar",
+    "ad",
+    "ads",
+    "adsbygoogle",
+    "advertisement",
+    "nav",
+    "tags",
+    "tagcloud",
+    "header",
+    "site-header",
+    "page-header",
+    "entry-header",
+    "article-header",
+    "post-header",
+    "meta",
+    "print",
+    "rating",
+    "share",
+    "dfp",
+    "gpt-ad",
+    "crumbs",
+    "top-bar",
+    "topbar",
+    "cta",
+    "btn",
+    "button",
+    "toc",
+    "ez-toc-container",
+    "table-of-contents",
 };
 // Tokens marking the article body itself; they overrule the words above.
 constexpr std::string_view kContentWords[] = {
@@ -124,55 +155,76 @@ Verdict classify_token(std::string_view token) {
       token.starts_with("ad_") || token.ends_with("_ad"))
     return Verdict::boilerplate;
   if (token.ends_with("share")) return Verdict::boilerplate;
+  if (token.find("author") != std::string_view::npos) return Verdict::boilerplate;
+  if ((token.starts_with("cta-") || token.ends_with("-cta") || token.starts_with("btn-") || token.ends_with("-btn")))
+    return Verdict::boilerplate;
   for (auto w : kBoilerWords) {
     if (token.find(w) != std::string_view::npos) return Verdict::boilerplate;
   }
   return Verdict::neutral;
 }
 
-// Verdict for a whole class/id string; memoised per page because templates
-// repeat the same few hundred class strings thousands of times.
+// Verdict for an element's class and id. Class strings are memoised per page
+// because templates repeat the same few hundred of them thousands of times;
+// ids are nearly all distinct and are one token, so they are not.
 class VerdictCache {
  public:
   Verdict of(std::string_view classes, std::string_view id) {
-    if (classes.empty() && id.empty()) return Verdict::neutral;
-    key_.assign(classes);
-    key_ += '#';
-    key_ += id;
-    if (auto it = cache_.find(key_); it != cache_.end()) return it->second;
-    Verdict v = compute(classes, id);
-    cache_.emplace(key_, v);
-    return v;
+    Flags f;
+    if (!classes.empty()) {
+      if (auto it = classes_.find(classes); it != classes_.end()) {
+        f = it->second;
+      } else {
+        f = scan(classes, true);
+        if (f.hidden && shown_at_some_width(classes)) f.hidden = false;
+        classes_.emplace(std::string(classes), f);
+      }
+    }
+    if (!id.empty()) {
+      const Flags g = scan(id, false);
+      f.boiler |= g.boiler;
+      f.content |= g.content;
+      f.hidden |= g.hidden;
+    }
+    if (f.hidden) return Verdict::hidden;
+    if (f.content) return Verdict::content;
+    return f.boiler ? Verdict::boilerplate : Verdict::neutral;
   }
 
  private:
-  static Verdict compute(std::string_view classes, std::string_view id) {
+  struct Flags {
     bool boiler = false;
     bool content = false;
     bool hidden = false;
-    auto consider = [&](std::string_view list, bool split) {
-      std::string lowered = text::ascii_lower(list);
-      std::string_view rest = lowered;
-      while (!rest.empty()) {
-        std::size_t start = rest.find_first_not_of(" \t\n\r\f");
-        if (start == std::string_view::npos) break;
-        rest.remove_prefix(start);
-        std::size_t end = split ? rest.find_first_of(" \t\n\r\f") : std::string_view::npos;
-        std::string_view token = rest.substr(0, end);
-        rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
-        switch (classify_token(token)) {
-          case Verdict::content: content = true; break;
-          case Verdict::boilerplate: boiler = true; break;
-          case Verdict::hidden: hidden = true; break;
-          case Verdict::neutral: break;
-        }
+  };
+
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  Flags scan(std::string_view list, bool split) {
+    lowered_.assign(list);
+    for (char& c : lowered_) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+    }
+    Flags f;
+    std::string_view rest = lowered_;
+    while (!rest.empty()) {
+      const std::size_t start = rest.find_first_not_of(" \t\n\r\f");
+      if (start == std::string_view::npos) break;
+      rest.remove_prefix(start);
+      const std::size_t end = split ? rest.find_first_of(" \t\n\r\f") : std::string_view::npos;
+      const std::string_view token = rest.substr(0, end);
+      rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+      switch (classify_token(token)) {
+        case Verdict::content: f.content = true; break;
+        case Verdict::boilerplate: f.boiler = true; break;
+        case Verdict::hidden: f.hidden = true; break;
+        case Verdict::neutral: break;
       }
-    };
-    consider(classes, true);
-    consider(id, false);
-    if (hidden && !shown_at_some_width(classes)) return Verdict::hidden;
-    if (content) return Verdict::content;
-    return boiler ? Verdict::boilerplate : Verdict::neutral;
+    }
+    return f;
   }
 
   // Utility-class frameworks hide on small screens only: "hidden md:block".
@@ -183,8 +235,8 @@ class VerdictCache {
     return false;
   }
 
-  std::string key_;
-  std::unordered_map<std::string, Verdict> cache_;
+  std::string lowered_;
+  std::unordered_map<std::string, Flags, Hash, std::equal_to<>> classes_;
 };
 
 bool hidden_by_attributes(const xmlNode* el) {
@@ -290,9 +342,14 @@ class Segmenter {
       }
       bool boiler =
           verdict == Verdict::boilerplate || is_boilerplate_tag(tag) || is_boilerplate_role(html::attr(c, "role"));
-      if (verdict == Verdict::content || html::attr(c, "itemprop") == "articleBody") boiler = false;
+      const bool content = verdict == Verdict::content || html::attr(c, "itemprop") == "articleBody";
+      if (content) boiler = false;
       flush();
       open_container(c, tag, boiler);
+      if (content) {
+        elems.back().content = true;
+        saw_content_marker_ = true;
+      }
       visit(c, depth + 1);
       flush();
       close_container();
@@ -323,9 +380,6 @@ class Segmenter {
     e.depth = stack_.empty() ? 0 : elems[static_cast<std::size_t>(e.parent)].depth + 1;
     e.boiler_depth = boiler ? e.depth : (stack_.empty() ? -1 : elems[static_cast<std::size_t>(e.parent)].boiler_depth);
     e.first_block = static_cast<int>(blocks.size());
-    if (html::is_heading(tag)) ++heading_depth_;
-    if (tag == Tag::figure || tag == Tag::figcaption) ++figure_depth_;
-    if (tag == Tag::li) ++list_item_depth_;
     stack_.push_back(static_cast<int>(elems.size()));
     elems.push_back(e);
   }
@@ -333,9 +387,6 @@ class Segmenter {
   void close_container() {
     Elem& e = elems[static_cast<std::size_t>(stack_.back())];
     e.end_block = static_cast<int>(blocks.size());
-    if (html::is_heading(e.tag)) --heading_depth_;
-    if (e.tag == Tag::figure || e.tag == Tag::figcaption) --figure_depth_;
-    if (e.tag == Tag::li) --list_item_depth_;
     stack_.pop_back();
   }
 
@@ -353,12 +404,7 @@ class Segmenter {
     if (cur_.empty()) return;
     Block b;
     b.owner = stack_.back();
-    const Elem& owner = elems[static_cast<std::size_t>(b.owner)];
-    b.boiler_depth = owner.boiler_depth;
-    b.kind = owner.tag;
-    b.in_heading = heading_depth_ > 0;
-    b.in_figure = figure_depth_ > 0;
-    b.in_list_item = list_item_depth_ > 0;
+    b.boiler_depth = elems[static_cast<std::size_t>(b.owner)].boiler_depth;
     b.chars = text::count_chars(cur_);
     b.link_density = static_cast<double>(std::min(link_bytes_, cur_.size())) / static_cast<double>(cur_.size());
     b.text = std::move(cur_);
@@ -375,9 +421,6 @@ class Segmenter {
   bool pending_space_ = false;
   bool last_was_br_ = false;
   int link_depth_ = 0;
-  int heading_depth_ = 0;
-  int figure_depth_ = 0;
-  int list_item_depth_ = 0;
   bool saw_content_marker_ = false;
 };
 
@@ -385,8 +428,8 @@ class Segmenter {
 
 double content_weight(const Block& b) {
   const auto len = static_cast<double>(b.chars);
-  double w = len * (1.0 - 2.0 * b.link_density);
-  if (b.chars < 20) w -= 8.0;
+  double w = len * (1.0 - kLinkPenalty * b.link_density);
+  if (b.chars < kShortBlockChars) w -= kShortBlockPenalty;
   return w;
 }
 
@@ -421,9 +464,30 @@ int best_container(const std::vector<Elem>& elems) {
   return best;
 }
 
-double tune(const char* name, double def) {  // DEBUG-TEMP
-  const char* v = std::getenv((std::string("EXTRACT_") + name).c_str());
-  return v ? std::atof(v) : def;
+bool is_ancestor(const std::vector<Elem>& elems, int ancestor, int node) {
+  for (int p = node; p >= 0; p = elems[static_cast<std::size_t>(p)].parent) {
+    if (p == ancestor) return true;
+  }
+  return false;
+}
+
+// The page's own article-body marker (itemprop=articleBody, "entry-content",
+// …) inside the best container replaces it when it holds most of its score:
+// what the container adds around it is usually headers and teasers.
+int prefer_marked_body(const std::vector<Elem>& elems, int best, double share) {
+  const double best_score = elems[static_cast<std::size_t>(best)].score;
+  int pick = best;
+  for (std::size_t i = 0; i < elems.size(); ++i) {
+    const Elem& e = elems[i];
+    if (!e.content || static_cast<int>(i) == best) continue;
+    const bool inside = is_ancestor(elems, best, static_cast<int>(i));
+    if (!inside) continue;
+    if (e.score >= share * best_score) {
+      pick = static_cast<int>(i);
+      break;
+    }
+  }
+  return pick;
 }
 
 bool ends_sentence(std::string_view t) {
@@ -440,7 +504,7 @@ bool ends_sentence(std::string_view t) {
 // container: bylines, dates, "Share", category links, "Back to top".
 bool is_weak_edge(const Block& b) {
   if (b.link_density > 0.5) return true;
-  return b.chars < static_cast<std::size_t>(tune("EDGE", 50)) && !ends_sentence(b.text);
+  return b.chars < kWeakEdgeChars && !ends_sentence(b.text);
 }
 
 // Lines that open a non-article section: related/latest lists, comments,
@@ -523,7 +587,6 @@ bool is_section_stop(const Block& b) {
 // What follows a stop line is a list of teasers or a form rather than more
 // article: mostly links, or only short lines.
 bool tail_looks_like_boilerplate(const std::vector<Block*>& blocks, std::size_t from, std::size_t to) {
-  if (tune("TAILANY", 0) > 0) return true;
   double chars = 0, linked = 0, long_chars = 0;
   for (std::size_t i = from; i < to; ++i) {
     chars += static_cast<double>(blocks[i]->chars);
@@ -531,7 +594,7 @@ bool tail_looks_like_boilerplate(const std::vector<Block*>& blocks, std::size_t 
     if (blocks[i]->chars >= 150 && blocks[i]->link_density < 0.2) long_chars += static_cast<double>(blocks[i]->chars);
   }
   if (chars == 0) return true;
-  return linked / chars >= 0.3 || long_chars / chars < tune("TAILLONG", 0.5);
+  return linked / chars >= 0.3 || long_chars / chars < kTailLongShare;
 }
 
 // Labels that stand alone where an ad or a lazy-loaded image was.
@@ -616,36 +679,11 @@ std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hi
     }
   }
   if (chosen.empty()) {
-    const int best = best_container(elems);
+    int best = best_container(elems);
+    if (best >= 0) best = prefer_marked_body(elems, best, kMarkedBodyShare);
     if (best >= 0) chosen.push_back(best);
   }
 
-  if (std::getenv("EXTRACT_DEBUG")) {  // DEBUG-TEMP
-    std::vector<int> order(elems.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-    std::ranges::sort(order, [&](int a, int b) { return elems[a].score > elems[b].score; });
-    for (std::size_t k = 0; k < std::min<std::size_t>(12, order.size()); ++k) {
-      const Elem& e = elems[order[k]];
-      std::string path;
-      for (int p = order[k]; p >= 0; p = elems[p].parent) {
-        std::string seg = std::string(html::to_view(elems[p].node->name));
-        auto c = html::attr(elems[p].node, "class");
-        auto id = html::attr(elems[p].node, "id");
-        if (!id.empty()) seg += "#" + std::string(id);
-        if (!c.empty()) seg += "." + std::string(c.substr(0, 40));
-        path = seg + " > " + path;
-      }
-      if (k == 0 && e.boiler_depth >= 0) {
-        int p = order[k];
-        while (elems[p].depth > e.boiler_depth) p = elems[p].parent;
-        std::fprintf(stderr, "FLAG: %s class=%s id=%s\n", html::to_view(elems[p].node->name).data(),
-                     std::string(html::attr(elems[p].node, "class")).c_str(),
-                     std::string(html::attr(elems[p].node, "id")).c_str());
-      }
-      std::fprintf(stderr, "%8.0f bd=%d d=%d blocks=%d %s\n", e.score, e.boiler_depth, e.depth,
-                   e.end_block - e.first_block, path.c_str());
-    }
-  }
   std::vector<std::string> drop_keys;
   for (const auto& t : hints.drop_texts) {
     if (auto k = text::loose_key(t); !k.empty()) drop_keys.push_back(std::move(k));
@@ -658,18 +696,15 @@ std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hi
       Block& b = blocks[static_cast<std::size_t>(i)];
       if (b.boiler_depth > e.depth) continue;
       if (is_dropped_text(b, drop_keys)) continue;
-      if (b.link_density > tune("LD", 2.0)) continue;
-      if (b.in_list_item && b.link_density > tune("LILD", 2.0)) continue;
-      if (b.in_figure && tune("FIG", 0) > 0) continue;
       picked.push_back(&b);
     }
   }
   std::size_t begin = 0, end = picked.size();
-  if (tune("TRIM", 1) > 0) {
+  {
     while (begin < end && is_weak_edge(*picked[begin])) ++begin;
     while (end > begin && is_weak_edge(*picked[end - 1])) --end;
   }
-  if (tune("STOP", 1) > 0) {
+  {
     // Cut at the first "related / comments / newsletter" heading in the last
     // part of the article; drop such lines elsewhere.
     std::size_t all = 0;
@@ -691,10 +726,8 @@ std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hi
     end = picked.size();
   }
   std::size_t total_chars = 0;
-  std::unordered_set<std::string_view> seen;
   for (std::size_t i = begin; i < end; ++i) {
     Block& b = *picked[i];
-    if (tune("DEDUP", 0) > 0 && !seen.insert(b.text).second) continue;
     total_chars += b.chars;
     out.push_back(b.text);
   }

@@ -206,9 +206,21 @@ void read_meta(const xmlNode* el, Collected& c) {
     c.language.offer(language_subtag(content), 2);
 }
 
+// ASCII case-insensitive substring test (on purpose not a token test:
+// "byline", "article-byline", "c-byline__author" all count).
 bool class_has_word(std::string_view cls, std::string_view word) {
-  // Substring on purpose: "byline", "article-byline", "c-byline__author".
-  return text::ascii_lower(cls).find(word) != std::string::npos;
+  if (word.size() > cls.size()) return false;
+  for (std::size_t i = 0; i + word.size() <= cls.size(); ++i) {
+    std::size_t k = 0;
+    while (k < word.size()) {
+      char c = cls[i + k];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+      if (c != word[k]) break;
+      ++k;
+    }
+    if (k == word.size()) return true;
+  }
+  return false;
 }
 
 std::string strip_by_prefix(std::string s) {
