@@ -30,9 +30,17 @@ struct ExtractedArticle {
 
 /// Extracts the article from `bytes` (raw page bytes, any charset).
 /// `url` is the page address (relative links, site rules); `http_charset`
-/// the Content-Type charset when known. A page without an article returns
-/// a value with empty `paragraphs`. Fails only if the bytes cannot be
-/// parsed as HTML at all (Errc::parse).
+/// the Content-Type charset when known (a bare label or a whole Content-Type
+/// value). The encoding is chosen as in html.hpp's choose_html_charset().
+/// A page without an article (less than `cfg.min_text_chars` of body text,
+/// unless a site rule's keep selector matched) returns a value with empty
+/// `paragraphs` and `text`; metadata is filled in either way.
+/// A `cfg.sites` rule whose host matches `url` (exact or dot-suffix, the most
+/// specific wins) removes its `drop` matches, then takes the body from the
+/// first `keep` selector that matches; selector syntax: html_select.hpp.
+/// `language` is "ar" when the body is mostly Arabic script, otherwise the
+/// page's declared language (html lang, Content-Language, og:locale).
+/// Fails only if the bytes cannot be parsed as HTML at all (Errc::parse).
 Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_view url,
                                          const config::ExtractConfig& cfg, std::string_view http_charset = {});
 
