@@ -52,6 +52,25 @@ std::optional<std::string> detect_language(const std::vector<std::string>& parag
   return declared;
 }
 
+// Pages that render their text with JavaScript often still carry it in
+// schema.org JSON-LD; it is the article as the publisher states it.
+std::vector<std::string> jsonld_paragraphs(std::string_view body, std::size_t min_chars) {
+  std::vector<std::string> out;
+  std::size_t chars = 0;
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    const std::size_t end = std::min(body.find('\n', start), body.size());
+    std::string line = text::collapse(body.substr(start, end - start));
+    if (!line.empty()) {
+      chars += text::count_chars(line);
+      out.push_back(std::move(line));
+    }
+    start = end + 1;
+  }
+  if (chars < min_chars) out.clear();
+  return out;
+}
+
 }  // namespace
 
 Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_view url, const config::ExtractConfig& cfg,
@@ -80,7 +99,6 @@ Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_vie
   detail::ContentHints hints;
   hints.min_text_chars = cfg.min_text_chars;
   hints.site_rule = rule_for(cfg, url);
-  hints.jsonld_body = meta.jsonld_body;
   for (const auto* t : {&meta.title, &meta.headline_h1, &meta.byline}) {
     if (*t) hints.drop_texts.push_back(**t);
   }
@@ -89,7 +107,9 @@ Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_vie
     hints.drop_texts.push_back("بقلم " + *meta.byline);
   }
 
-  for (auto& block : detail::extract_body_blocks(doc->get(), hints)) {
+  std::vector<std::string> blocks = detail::extract_body_blocks(doc->get(), hints);
+  if (blocks.empty()) blocks = jsonld_paragraphs(meta.jsonld_body, cfg.min_text_chars);
+  for (auto& block : blocks) {
     article.paragraphs.push_back(text::nfc(std::move(block)));
   }
   for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {

@@ -24,7 +24,7 @@ struct PageMeta {
   std::optional<std::string> section;
   std::optional<std::string> image;
   std::optional<std::string> declared_language;  ///< primary subtag of <html lang> / og:locale
-  std::string jsonld_body;                       ///< schema.org articleBody, collapsed ("" if none)
+  std::string jsonld_body;                       ///< schema.org articleBody as given ("" if none)
   bool jsonld_is_article = false;                ///< a JSON-LD object of an Article type was found
 };
 
@@ -38,7 +38,6 @@ struct ContentHints {
   std::size_t min_text_chars = 200;
   const config::SiteRule* site_rule = nullptr;
   std::vector<std::string> drop_texts;  ///< title, byline: never emitted as a block
-  std::string_view jsonld_body;         ///< helps choose between candidate containers
 };
 
 /// The article body of `doc` as blocks (collapsed, not yet NFC). Empty when

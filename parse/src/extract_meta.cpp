@@ -129,7 +129,7 @@ void read_jsonld_object(const json& obj, Collected& c) {
   if (const auto p = obj.find("publisher"); p != obj.end() && p->is_object())
     c.site_name.offer(json_string(*p, "name"), 2);
   if (const auto b = obj.find("articleBody"); b != obj.end() && b->is_string() && c.jsonld_body.empty()) {
-    c.jsonld_body = text::collapse(b->get_ref<const std::string&>());
+    c.jsonld_body = b->get_ref<const std::string&>();
   }
 }
 

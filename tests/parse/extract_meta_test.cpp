@@ -71,6 +71,13 @@ TEST(ExtractMeta, JsonRenderingFollowsTheSpec) {
   EXPECT_EQ(j["text"], a.text);
 }
 
+TEST(ExtractMeta, ClientRenderedPageFallsBackToJsonLdArticleBody) {
+  const auto a = extract_fixture("meta/jsonld-body-client-rendered.html");
+  ASSERT_EQ(a.paragraphs.size(), 2u);
+  EXPECT_TRUE(a.paragraphs[0].starts_with("The island ferry will run"));
+  EXPECT_TRUE(a.paragraphs[1].starts_with("The extra sailings leave"));
+}
+
 TEST(ExtractMeta, BrokenJsonLdIsIgnored) {
   const std::string page =
       "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":</script>"
