@@ -261,6 +261,8 @@ bool hidden_by_attributes(const xmlNode* el) {
   return false;
 }
 
+// Captions are weighed like boilerplate: the spec drops captions of unrelated
+// images, and those of the article's own images are rarely counted as its text.
 bool is_boilerplate_tag(Tag t) {
   switch (t) {
     case Tag::nav:
@@ -270,6 +272,7 @@ bool is_boilerplate_tag(Tag t) {
     case Tag::form:
     case Tag::button:
     case Tag::dialog:
+    case Tag::figcaption:
     case Tag::menu: return true;
     default: return false;
   }

@@ -99,6 +99,19 @@ TEST(ExtractContent, WrapperWithBoilerplateClassStillYieldsItsArticle) {
   EXPECT_TRUE(a.paragraphs[0].starts_with("The national museum returned"));
 }
 
+TEST(ExtractContent, DropsImageCaptions) {
+  const std::string page =
+      "<html><body><article><p>The bridge reopened to traffic on Sunday after eight months of repairs to its "
+      "deck and cables, the transport ministry said in a statement.</p><figure><img src=a.jpg>"
+      "<figcaption>Cars cross the bridge on Sunday. Photo: City Archive</figcaption></figure>"
+      "<p>Engineers replaced more than two hundred cable anchors and resurfaced the whole deck, which had "
+      "been closed to heavy vehicles since last spring.</p></article></body></html>";
+  auto a = extract_article(page, {}, {});
+  ASSERT_TRUE(a);
+  ASSERT_EQ(a->paragraphs.size(), 2u);
+  EXPECT_FALSE(contains(a->text, "City Archive"));
+}
+
 TEST(ExtractContent, TextIsNfcNormalized) {
   // "é" written as e + U+0301 and Arabic alef + U+0653 (madda) both compose under NFC.
   const std::string page =
