@@ -641,6 +641,32 @@ bool is_dropped_text(const Block& b, const std::vector<std::string>& drop_keys) 
   return std::ranges::find(drop_keys, key) != drop_keys.end();
 }
 
+std::vector<Block*> trim_weak_edges(std::vector<Block*> picked) {
+  std::size_t begin = 0, end = picked.size();
+  while (begin < end && is_weak_edge(*picked[begin])) ++begin;
+  while (end > begin && is_weak_edge(*picked[end - 1])) --end;
+  return {picked.begin() + static_cast<std::ptrdiff_t>(begin), picked.begin() + static_cast<std::ptrdiff_t>(end)};
+}
+
+// Cuts at the first "related / comments / newsletter" line in the second half
+// of the article when teasers follow it; drops such lines elsewhere.
+std::vector<Block*> cut_at_section_stop(std::vector<Block*> picked) {
+  std::size_t all = 0;
+  for (const Block* b : picked) all += b->chars;
+  std::size_t before = 0;
+  std::vector<Block*> out;
+  for (std::size_t i = 0; i < picked.size(); ++i) {
+    Block* b = picked[i];
+    before += b->chars;
+    if (!is_section_stop(*b)) {
+      out.push_back(b);
+    } else if ((before - b->chars) * 2 >= all && tail_looks_like_boilerplate(picked, i + 1, picked.size())) {
+      break;
+    }
+  }
+  return out;
+}
+
 std::vector<xmlNode*> site_nodes(xmlNode* root, const std::vector<std::string>& selectors, bool first_hit_only) {
   std::vector<xmlNode*> out;
   for (const auto& text : selectors) {
@@ -691,48 +717,22 @@ std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hi
   for (const auto& t : hints.drop_texts) {
     if (auto k = text::loose_key(t); !k.empty()) drop_keys.push_back(std::move(k));
   }
-  // Candidate blocks in document order, then trimmed at both ends.
   std::vector<Block*> picked;
   for (int c : chosen) {
     const Elem& e = elems[static_cast<std::size_t>(c)];
     for (int i = e.first_block; i < e.end_block; ++i) {
       Block& b = blocks[static_cast<std::size_t>(i)];
-      if (b.boiler_depth > e.depth) continue;
+      if (b.boiler_depth > e.depth) continue;  // inside a marked container below the article
       if (is_dropped_text(b, drop_keys)) continue;
       picked.push_back(&b);
     }
   }
-  std::size_t begin = 0, end = picked.size();
-  {
-    while (begin < end && is_weak_edge(*picked[begin])) ++begin;
-    while (end > begin && is_weak_edge(*picked[end - 1])) --end;
-  }
-  {
-    // Cut at the first "related / comments / newsletter" heading in the last
-    // part of the article; drop such lines elsewhere.
-    std::size_t all = 0;
-    for (std::size_t i = begin; i < end; ++i) all += picked[i]->chars;
-    std::size_t before = 0;
-    std::vector<Block*> kept_blocks;
-    for (std::size_t i = begin; i < end; ++i) {
-      Block* b = picked[i];
-      if (is_section_stop(*b)) {
-        if (before * 2 >= all && tail_looks_like_boilerplate(picked, i + 1, end)) break;
-        before += b->chars;
-        continue;
-      }
-      before += b->chars;
-      kept_blocks.push_back(b);
-    }
-    picked = std::move(kept_blocks);
-    begin = 0;
-    end = picked.size();
-  }
+  picked = cut_at_section_stop(trim_weak_edges(std::move(picked)));
+
   std::size_t total_chars = 0;
-  for (std::size_t i = begin; i < end; ++i) {
-    Block& b = *picked[i];
-    total_chars += b.chars;
-    out.push_back(b.text);
+  for (Block* b : picked) {
+    total_chars += b->chars;
+    out.push_back(std::move(b->text));
   }
   if (hints.site_rule == nullptr || kept.empty()) {
     if (total_chars < hints.min_text_chars) out.clear();
