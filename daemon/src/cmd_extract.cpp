@@ -52,7 +52,7 @@ void write_line(const std::string& line) {
 
 // One page of a batch: never throws, always one line.
 std::string batch_line(const std::string& file, const std::string& url, const config::ExtractConfig& cfg, bool full) {
-  using nlohmann::json;
+  using json = nlohmann::ordered_json;
   json out;
   auto bytes = read_file(file);
   if (!bytes) {

@@ -124,7 +124,7 @@ Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_vie
 }
 
 std::string to_json(const ExtractedArticle& a) {
-  using nlohmann::json;
+  using json = nlohmann::ordered_json;  // keys in the order of the spec
   auto opt = [](const std::optional<std::string>& v) -> json { return v ? json(*v) : json(nullptr); };
   auto date = [](const std::optional<std::chrono::sys_seconds>& v) -> json {
     return v ? json(format_iso8601(*v)) : json(nullptr);
