@@ -7,4 +7,5 @@ list(APPEND PARSE_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/extract.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/extract_content.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/extract_meta.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/src/extract_text.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/extract_text.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/extract_vocab.cpp)

@@ -1,0 +1,39 @@
+#pragma once
+// Vocabulary of the extractor: what class/id tokens and short lines mean.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace newsd::parse::detail {
+
+/// What an element's class and id say about it.
+enum class Verdict : std::uint8_t {
+  neutral,
+  boilerplate,  ///< comments, related, share, nav, ads, cookie, … (en/fr/ar conventions)
+  content,      ///< the article body itself ("entry-content", "article-body", …); outranks boilerplate
+  hidden,       ///< not shown to readers ("sr-only", "d-none", "hidden" unless shown at some width)
+};
+
+/// Verdicts for class/id pairs, memoised per class string. One per page.
+class ClassVerdicts {
+ public:
+  ClassVerdicts();
+  ~ClassVerdicts();
+  Verdict of(std::string_view classes, std::string_view id);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// True if a line of `chars` code points opens a non-article section:
+/// "Related articles", "Leave a Reply", "ذات صلة", "À lire aussi", … (at most
+/// four words, the phrase ending at a word boundary).
+bool is_section_stop_line(std::string_view text, std::size_t chars);
+
+/// True if a line is only a placeholder label: "Advertisement", "إعلان",
+/// repeated "spot_img", "Back to top", "زر الذهاب إلى الأعلى", …
+bool is_placeholder_line(std::string_view text, std::size_t chars);
+
+}  // namespace newsd::parse::detail
