@@ -359,6 +359,9 @@ std::vector<Block*> trim_weak_edges(std::vector<Block*> picked) {
   std::size_t begin = 0, end = picked.size();
   while (begin < end && is_weak_edge(*picked[begin])) ++begin;
   while (end > begin && is_weak_edge(*picked[end - 1])) --end;
+  // A container of nothing but short lines (a headline passed as a fragment,
+  // a one-line teaser) keeps them: the page-level minimum decides instead.
+  if (begin == end && std::ranges::none_of(picked, [](const Block* b) { return b->link_density > 0.5; })) return picked;
   return {picked.begin() + static_cast<std::ptrdiff_t>(begin), picked.begin() + static_cast<std::ptrdiff_t>(end)};
 }
 

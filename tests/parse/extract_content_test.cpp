@@ -136,6 +136,15 @@ TEST(ExtractContent, EmptyAndGarbageInputGiveNoArticle) {
   }
 }
 
+TEST(ExtractContent, ShortFragmentSurvivesWithoutMinimum) {
+  // The daemon turns HTML feed titles into text this way.
+  config::ExtractConfig loose;
+  loose.min_text_chars = 0;
+  auto a = extract_article("<html><body><p><b>Breaking</b> news &amp; more</p></body></html>", {}, loose, "utf-8");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->text, "Breaking news & more");
+}
+
 TEST(ExtractContent, MinTextCharsFromConfig) {
   config::ExtractConfig strict;
   strict.min_text_chars = 5000;
