@@ -1,5 +1,7 @@
 #include "article_builder.hpp"
 
+#include <algorithm>
+
 #include "newsd/classify/text.hpp"
 #include "newsd/parse/url.hpp"
 
@@ -10,14 +12,16 @@ bool is_web_url(std::string_view s) {
   return s.starts_with("http://") || s.starts_with("https://") || s.starts_with("file://");
 }
 
-// Feed titles are sometimes escaped HTML ("Tom &amp; Jerry", "<b>Breaking</b>");
-// the extractor's text pass gives the same plain text the page title would.
-std::string plain_text(const parse::TextConstruct& t, const config::ExtractConfig& cfg) {
-  if (t.type == "text") return t.value;
-  config::ExtractConfig loose = cfg;
-  loose.min_text_chars = 0;
-  auto r = parse::extract_article("<html><body><p>" + t.value + "</p></body></html>", "", loose, "utf-8");
-  return r && !r->text.empty() ? r->text : t.value;
+// A title is one line, whatever markup the feed wrapped it in.
+std::string single_line(std::string s) {
+  std::ranges::replace(s, '\n', ' ');
+  std::string out;
+  for (char c : s) {
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
 }
 
 }  // namespace
@@ -31,27 +35,17 @@ std::optional<std::string> article_url(const parse::Entry& entry) {
   return std::nullopt;
 }
 
-std::string entry_text(const parse::Entry& entry, const config::ExtractConfig& cfg) {
-  const parse::TextConstruct* source = nullptr;
+std::string entry_text(const parse::Entry& entry) {
   for (const auto& c : entry.content) {
-    if (!c.value.empty()) {
-      source = &c;
-      break;
-    }
+    if (!c.value.empty()) return parse::plain_text(c);
   }
-  if (!source && entry.summary && !entry.summary->value.empty()) source = &*entry.summary;
-  if (!source) return {};
-  if (source->type == "text") return source->value;
-  config::ExtractConfig loose = cfg;
-  loose.min_text_chars = 0;  // a summary is short by nature
-  auto r =
-      parse::extract_article("<html><body><article>" + source->value + "</article></body></html>", "", loose, "utf-8");
-  return r ? r->text : std::string{};
+  if (entry.summary) return parse::plain_text(*entry.summary);
+  return {};
 }
 
 store::ArticleRecord build_record(std::int64_t feed_id, const parse::Entry& entry,
                                   const std::optional<parse::ExtractedArticle>& page, const std::string& page_url,
-                                  const config::ExtractConfig& cfg, std::chrono::sys_seconds now) {
+                                  std::chrono::sys_seconds now) {
   store::ArticleRecord r;
   r.feed_id = feed_id;
   r.url = page_url.empty() ? article_url(entry).value_or("") : page_url;
@@ -64,7 +58,7 @@ store::ArticleRecord build_record(std::int64_t feed_id, const parse::Entry& entr
   if (page && page->title && !page->title->empty())
     r.title = *page->title;
   else if (entry.title)
-    r.title = plain_text(*entry.title, cfg);
+    r.title = single_line(parse::plain_text(*entry.title));
 
   if (page && page->byline)
     r.byline = *page->byline;
@@ -83,7 +77,7 @@ store::ArticleRecord build_record(std::int64_t feed_id, const parse::Entry& entr
     r.section = page->section.value_or("");
     r.image = page->image.value_or("");
   }
-  if (r.text.empty()) r.text = entry_text(entry, cfg);
+  if (r.text.empty()) r.text = entry_text(entry);
 
   // Language from the text itself; the page's declared language is only a
   // fallback (CMS templates often declare the site default, not the article's).

@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 
-#include "newsd/config/config.hpp"
 #include "newsd/parse/extract.hpp"
 #include "newsd/parse/feed.hpp"
 #include "newsd/store/store.hpp"
@@ -18,7 +17,7 @@ std::optional<std::string> article_url(const parse::Entry& entry);
 
 /// The entry's own text (content, else summary) as plain text, for feeds
 /// read without fetching pages or when the page has no article.
-std::string entry_text(const parse::Entry& entry, const config::ExtractConfig& cfg);
+std::string entry_text(const parse::Entry& entry);
 
 /// Builds the stored record. Values from the page win over the feed's
 /// (they are usually more complete); the body falls back to the entry's
@@ -27,6 +26,6 @@ std::string entry_text(const parse::Entry& entry, const config::ExtractConfig& c
 /// when neither the page nor the entry had any.
 store::ArticleRecord build_record(std::int64_t feed_id, const parse::Entry& entry,
                                   const std::optional<parse::ExtractedArticle>& page, const std::string& page_url,
-                                  const config::ExtractConfig& cfg, std::chrono::sys_seconds now);
+                                  std::chrono::sys_seconds now);
 
 }  // namespace newsd::daemon

@@ -208,7 +208,7 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
   auto finish_article = [&, tagging](std::size_t feed_index, const parse::Entry& entry,
                                      const std::optional<parse::ExtractedArticle>& page, const std::string& page_url) {
     FeedRun& run = *runs[feed_index];
-    store::ArticleRecord record = build_record(run.plan->state.id, entry, page, page_url, cfg_.extract, now_seconds());
+    store::ArticleRecord record = build_record(run.plan->state.id, entry, page, page_url, now_seconds());
     if (record.text.empty()) return false;
     record.tags = tagging->tag(record, run.plan->feed);
     writer_->write(std::move(record));

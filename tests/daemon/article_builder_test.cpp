@@ -32,7 +32,7 @@ TEST(ArticleBuilder, PageValuesWinAndCanonicalUrlIsNormalised) {
   page.paragraphs = {"Body one.", "Body two."};
   page.text = "Body one.\n\nBody two.";
   const auto r = build_record(7, entry_with("https://a.example/story?x=1", "guid-1"), page,
-                              "https://a.example/story?x=1", {}, sys_seconds{std::chrono::seconds{1'800'000'000}});
+                              "https://a.example/story?x=1", sys_seconds{std::chrono::seconds{1'800'000'000}});
   EXPECT_EQ(r.feed_id, 7);
   EXPECT_EQ(r.title, "Page title");
   EXPECT_EQ(r.byline, "Page Author");
@@ -43,7 +43,7 @@ TEST(ArticleBuilder, PageValuesWinAndCanonicalUrlIsNormalised) {
 }
 
 TEST(ArticleBuilder, WithoutAPageTheEntryTextAndTitleAreUsed) {
-  const auto r = build_record(1, entry_with("https://a.example/3", std::nullopt), std::nullopt, "", {}, sys_seconds{});
+  const auto r = build_record(1, entry_with("https://a.example/3", std::nullopt), std::nullopt, "", sys_seconds{});
   EXPECT_EQ(r.title, "Feed & title");
   EXPECT_EQ(r.byline, "Feed Author");
   EXPECT_NE(r.text.find("Short summary of the story."), std::string::npos) << r.text;

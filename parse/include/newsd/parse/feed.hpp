@@ -88,4 +88,11 @@ ParsedFeed parse_feed(std::string_view bytes, std::string_view base_url = {}, st
 /// The spec's JSON rendering (one object, no trailing newline).
 std::string to_json(const ParsedFeed& feed);
 
+/// A text construct as plain UTF-8 text: "text" values unchanged; "html",
+/// "xhtml" and other markup parsed with libxml2's HTML parser, entities
+/// decoded, script/style dropped, block elements (p, div, li, h1–h6,
+/// blockquote, tr…) separated by a blank line, <br> by a newline, other
+/// whitespace collapsed. Never fails: unparseable markup gives its text.
+std::string plain_text(const TextConstruct& text);
+
 }  // namespace newsd::parse
