@@ -1,6 +1,6 @@
 # Fetcher throughput (owner: fetch): small pages from a loopback cpp-httplib
 # server, requests/s for several per-host concurrency limits. See
-# docs/performance-fetch.md:
+# docs/performance.md, "Fetcher":
 #   cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DNEWSD_BENCH=ON -DNEWSD_TESTS=OFF
 #   cmake --build build-bench --target fetch_bench && build-bench/bench/fetch_bench
 if(NOT TARGET PkgConfig::HTTPLIB)

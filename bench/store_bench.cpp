@@ -1,4 +1,4 @@
-// Store benchmarks (docs/performance-store.md):
+// Store benchmarks (docs/performance.md, "Store"):
 //   BM_InsertBatch  — articles/s written through Store::write_articles in
 //                     batched transactions, with tags, FTS and dedup.
 //   BM_SearchTwoWordsWithTag — latency of a two-word query plus a tag filter

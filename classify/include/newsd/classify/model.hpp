@@ -33,7 +33,7 @@ std::optional<LabeledText> parse_labeled_line(std::string_view line);
 Result<std::vector<LabeledText>> read_labeled_file(const std::filesystem::path& path);
 
 /// Training settings. The defaults were measured on the ASND dev data
-/// (docs/performance-classify.md); fastText's own (5 epochs, lr 0.1)
+/// (docs/performance.md, "Classification"); fastText's own (5 epochs, lr 0.1)
 /// collapse to the majority class on a few thousand short texts.
 struct TrainOptions {
   std::filesystem::path data;                  ///< training TSV
