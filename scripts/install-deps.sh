@@ -18,7 +18,7 @@ packages=(
   systemd
 )
 if [[ "${1:-}" == "--all" ]]; then
-  packages+=(libbenchmark-dev python3-feedparser clang-19 libclang-rt-19-dev clang-format clang-tidy)
+  packages+=(libbenchmark-dev python3-feedparser zlib1g-dev clang-19 libclang-rt-19-dev clang-format clang-tidy-19)
 fi
 
 missing=()
