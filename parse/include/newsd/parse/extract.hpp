@@ -41,8 +41,8 @@ struct ExtractedArticle {
 /// `language` is "ar" when the body is mostly Arabic script, otherwise the
 /// page's declared language (html lang, Content-Language, og:locale).
 /// Fails only if the bytes cannot be parsed as HTML at all (Errc::parse).
-Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_view url,
-                                         const config::ExtractConfig& cfg, std::string_view http_charset = {});
+Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_view url, const config::ExtractConfig& cfg,
+                                         std::string_view http_charset = {});
 
 /// The spec's `--json` object (no trailing newline).
 std::string to_json(const ExtractedArticle& article);
