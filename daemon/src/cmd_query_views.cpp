@@ -117,7 +117,7 @@ void print_feeds(const std::vector<store::FeedState>& feeds, bool as_json) {
   }
 }
 
-void print_stats(const store::Stats& s, const std::filesystem::path& /*path*/, bool as_json) {
+void print_stats(const store::Stats& s, bool as_json) {
   if (as_json) {
     json langs = json::object();
     for (const auto& [lang, n] : s.by_lang) langs[lang.empty() ? "und" : lang] = n;
@@ -182,50 +182,48 @@ void add_show_command(CLI::App& app, CommandContext& ctx) {
   });
 }
 
-void add_feeds_command(CLI::App& app, CommandContext& ctx) {
+namespace {
+
+// `feeds` and `stats` share their shape: open the archive read-only, run one
+// query, print it as text or JSON. `query` returns a Result; `print` takes
+// its value and the --json flag.
+template <class Query, class Print>
+void add_report_command(CLI::App& app, CommandContext& ctx, const std::string& name, const std::string& help,
+                        const std::string& json_help, Query query, Print print) {
   struct Options {
     DbOptions db;
     bool json = false;
   };
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("feeds", "List feeds with their health: state, errors, last and next fetch, articles");
-  cmd->add_flag("--json", o->json, "One JSON object per feed per line");
+  auto* cmd = app.add_subcommand(name, help);
+  cmd->add_flag("--json", o->json, json_help);
   add_db_options(*cmd, o->db);
-  cmd->callback([o, &ctx] {
+  cmd->callback([o, &ctx, name, query, print] {
     setup_logging("warn");
     auto store = open_for_reading(o->db, ctx);
     if (!store) return;
-    auto feeds = store->feeds();
-    if (!feeds) {
-      std::cerr << "newsd feeds: " << feeds.error().message << '\n';
+    auto result = query(*store);
+    if (!result) {
+      std::cerr << "newsd " << name << ": " << result.error().message << '\n';
       ctx.exit_code = 1;
       return;
     }
-    print_feeds(*feeds, o->json);
+    print(*result, o->json);
   });
 }
 
+}  // namespace
+
+void add_feeds_command(CLI::App& app, CommandContext& ctx) {
+  add_report_command(
+      app, ctx, "feeds", "List feeds with their health: state, errors, last and next fetch, articles",
+      "One JSON object per feed per line", [](store::Store& s) { return s.feeds(); }, print_feeds);
+}
+
 void add_stats_command(CLI::App& app, CommandContext& ctx) {
-  struct Options {
-    DbOptions db;
-    bool json = false;
-  };
-  auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("stats", "Archive statistics: counts, clusters, languages, size");
-  cmd->add_flag("--json", o->json, "One JSON object");
-  add_db_options(*cmd, o->db);
-  cmd->callback([o, &ctx] {
-    setup_logging("warn");
-    auto store = open_for_reading(o->db, ctx);
-    if (!store) return;
-    auto stats = store->stats();
-    if (!stats) {
-      std::cerr << "newsd stats: " << stats.error().message << '\n';
-      ctx.exit_code = 1;
-      return;
-    }
-    print_stats(*stats, o->db.db, o->json);
-  });
+  add_report_command(
+      app, ctx, "stats", "Archive statistics: counts, clusters, languages, size", "One JSON object",
+      [](store::Store& s) { return s.stats(); }, print_stats);
 }
 
 void add_backup_command(CLI::App& app, CommandContext& ctx) {
