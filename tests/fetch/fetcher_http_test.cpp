@@ -17,14 +17,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::quick_config;
+using testing::read_fixture;
 using testing::TestServer;
-
-std::string read_fixture(const std::string& name) {
-  std::ifstream in(std::string(NEWSD_TEST_DATA) + "/fetch/" + name, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 Result<Response> fetch_one(Fetcher& fetcher, const Request& request) {
   return std::move(fetcher.fetch_all(std::span(&request, 1)).front());

@@ -13,14 +13,8 @@ namespace newsd::fetch {
 namespace {
 
 using testing::quick_config;
+using testing::read_fixture;
 using testing::TestServer;
-
-std::string read_fixture(const std::string& name) {
-  std::ifstream in(std::string(NEWSD_TEST_DATA) + "/fetch/" + name, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 config::FetchConfig polite_config() {
   auto cfg = quick_config();

@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -59,6 +61,14 @@ inline void interruptible_sleep(const std::atomic<bool>& stopping, std::chrono::
   while (!stopping && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+}
+
+/// The bytes of tests/data/fetch/<name> (empty if missing).
+inline std::string read_fixture(const std::string& name) {
+  std::ifstream in(std::string(NEWSD_TEST_DATA) + "/fetch/" + name, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 /// Limits for tests: no politeness delay, no retries, no robots.txt, short
