@@ -48,10 +48,12 @@ store::ArticleRecord build_record(std::int64_t feed_id, const parse::Entry& entr
                                   std::chrono::sys_seconds now) {
   store::ArticleRecord r;
   r.feed_id = feed_id;
-  r.url = page_url.empty() ? article_url(entry).value_or("") : page_url;
-  // rel=canonical names the page the publisher considers the original.
-  const std::string& canonical_source = page && page->canonical_url ? *page->canonical_url : r.url;
-  r.canonical_url = parse::canonicalize_url(canonical_source.empty() ? r.url : canonical_source);
+  // The URL as the feed linked it is how the next poll recognises the entry;
+  // rel=canonical (else the address after redirects) is the dedup key.
+  r.url = article_url(entry).value_or(page_url);
+  const std::string& canonical_source =
+      page && page->canonical_url ? *page->canonical_url : (page_url.empty() ? r.url : page_url);
+  r.canonical_url = parse::canonicalize_url(canonical_source);
   r.guid = entry.id.value_or(r.url);
   r.fetched_at = now;
 

@@ -21,7 +21,9 @@ std::string entry_text(const parse::Entry& entry);
 
 /// Builds the stored record. Values from the page win over the feed's
 /// (they are usually more complete); the body falls back to the entry's
-/// own text. `page_url` is the page's final URL after redirects. Tags are
+/// own text. `page_url` is the page's final URL after redirects; the
+/// record's `url` is the entry's link (as the feed gave it) and its
+/// `canonical_url` the page's rel=canonical, else `page_url`. Tags are
 /// left empty (classification comes next). The record's `text` is empty
 /// when neither the page nor the entry had any.
 store::ArticleRecord build_record(std::int64_t feed_id, const parse::Entry& entry,

@@ -1,6 +1,7 @@
 #include "engine.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "article_builder.hpp"
@@ -163,8 +164,12 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
   pool_->wait_idle();
 
   // 2. New entries: links not stored yet and not seen earlier in this cycle.
+  // An entry another feed also links is recorded as a source of the stored
+  // article: at once if it is stored already, after this cycle's articles
+  // are committed if it is being fetched now.
   std::vector<PageJob> pages;
-  std::set<std::string> seen;
+  std::map<std::string, std::size_t> first_feed_of;  // canonical link -> feed index
+  std::vector<SourceSighting> deferred_sightings;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     FeedRun& run = *runs[i];
     if (run.error) {
@@ -188,9 +193,16 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
         continue;
       }
       const std::string canonical = parse::canonicalize_url(*url);
-      if (!seen.insert(canonical).second) continue;
-      auto known = reader_->has_article(canonical);
-      if (known && *known) continue;
+      SourceSighting sighting{run.plan->state.id, *url, entry.id.value_or(*url), started};
+      if (auto [first, inserted] = first_feed_of.emplace(canonical, i); !inserted) {
+        if (first->second != i) deferred_sightings.push_back(std::move(sighting));
+        continue;
+      }
+      auto known = reader_->has_article(*url);
+      if (known && *known) {
+        writer_->write(std::move(sighting));
+        continue;
+      }
       if (!known) {
         log::warn("store.lookup_failed", {{"url", canonical}, {"error", known.error().describe()}});
         run.complete = false;
@@ -254,7 +266,8 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
   report.entries_without_text += without_text.load();
   report.cancelled = cancelled && cancelled();
 
-  // 4. Feed state, after the feed's articles (the writer keeps order).
+  // 4. Sightings and feed state, after the articles (the writer keeps order).
+  for (auto& sighting : deferred_sightings) writer_->write(std::move(sighting));
   writer_->flush();
   const auto failed_writes = writer_->take_failed_feeds();
   const auto finished = now_seconds();

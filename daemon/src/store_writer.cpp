@@ -21,6 +21,8 @@ void StoreWriter::write(store::ArticleRecord article) { queue_.push(std::move(ar
 
 void StoreWriter::write(store::FeedFetchResult result) { queue_.push(std::move(result)); }
 
+void StoreWriter::write(SourceSighting sighting) { queue_.push(std::move(sighting)); }
+
 void StoreWriter::flush() {
   (void)run_exclusive([](store::Store&) -> Result<void> { return {}; });
 }
@@ -72,6 +74,11 @@ void StoreWriter::loop() {
       if (auto* article = std::get_if<store::ArticleRecord>(&*item)) {
         batch.push_back(std::move(*article));
         if (batch.size() >= batch_size_) commit_articles(batch);
+      } else if (auto* seen = std::get_if<SourceSighting>(&*item)) {
+        commit_articles(batch);  // the sighted article may be in this batch
+        if (auto r = store_.add_source(seen->feed_id, seen->url, seen->guid, seen->seen_at); !r) {
+          log::error("store.source_failed", {{"url", seen->url}, {"error", r.error().describe()}});
+        }
       } else if (auto* feed = std::get_if<store::FeedFetchResult>(&*item)) {
         commit_articles(batch);  // a feed's state never runs ahead of its articles
         if (auto r = store_.record_fetch(*feed); !r) {

@@ -2,6 +2,7 @@
 /// The single writer thread: every row newsd stores goes through here, in
 /// batched transactions, so ingest never contends with itself for SQLite's
 /// write lock and a crash loses at most the batch in flight.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -25,6 +26,15 @@ struct WrittenArticle {
   store::UpsertOutcome outcome = store::UpsertOutcome::inserted;
 };
 
+/// Another feed links an article that is (or will be, earlier in the
+/// queue) stored: record it as a source.
+struct SourceSighting {
+  std::int64_t feed_id = 0;
+  std::string url;  ///< as the feed linked it
+  std::string guid;
+  std::chrono::sys_seconds seen_at{};
+};
+
 class StoreWriter {
  public:
   /// Takes ownership of the writer connection and starts the thread.
@@ -34,9 +44,11 @@ class StoreWriter {
   StoreWriter(const StoreWriter&) = delete;
   StoreWriter& operator=(const StoreWriter&) = delete;
 
-  /// Queue an article / a feed's fetch outcome; blocks while the queue is full.
+  /// Queue an article / a feed's fetch outcome / a sighting; blocks while
+  /// the queue is full.
   void write(store::ArticleRecord article);
   void write(store::FeedFetchResult result);
+  void write(SourceSighting sighting);
 
   /// Blocks until everything queued so far is committed (or failed).
   void flush();
@@ -57,7 +69,7 @@ class StoreWriter {
     std::function<Result<void>(store::Store&)> fn;
     std::promise<Result<void>>* done = nullptr;
   };
-  using Item = std::variant<store::ArticleRecord, store::FeedFetchResult, Barrier>;
+  using Item = std::variant<store::ArticleRecord, store::FeedFetchResult, SourceSighting, Barrier>;
 
   void loop();
   void commit_articles(std::vector<store::ArticleRecord>& batch);

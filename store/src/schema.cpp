@@ -208,8 +208,17 @@ Result<void> migrate_v2(sqlite3* db) {
 
 Result<void> migrate_v3(sqlite3* db) { return sql::exec(db, kSchemaV3); }
 
+// v4: look-ups by the URL as a feed linked it. A page whose rel=canonical
+// differs from its feed link must still be recognised as stored, or it is
+// fetched again at every poll.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE INDEX article_sources_by_url ON article_sources(url);
+)sql";
+
+Result<void> migrate_v4(sqlite3* db) { return sql::exec(db, kSchemaV4); }
+
 using Step = Result<void> (*)(sqlite3*);
-constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3};
+constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

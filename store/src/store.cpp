@@ -188,14 +188,49 @@ Result<void> Store::record_fetch(const FeedFetchResult& r) {
   return {};
 }
 
-Result<bool> Store::has_article(std::string_view canonical_url) {
-  auto stmt = sql::Stmt::prepare(impl_->db.get(),
-                                 "SELECT EXISTS (SELECT 1 FROM articles WHERE canonical_url = ?1) OR "
-                                 "EXISTS (SELECT 1 FROM article_sources WHERE canonical_url = ?1)");
+namespace {
+
+// The stored article reachable from a URL as linked: by canonical URL (of an
+// article or of a source), or by the exact linked URL of a source.
+constexpr const char* kArticleByLinkedUrl =
+    "SELECT id FROM articles WHERE canonical_url = ?1 UNION ALL "
+    "SELECT article_id FROM article_sources WHERE canonical_url = ?1 UNION ALL "
+    "SELECT article_id FROM article_sources WHERE url = ?2 LIMIT 1";
+
+Result<std::optional<std::int64_t>> article_by_linked_url(sqlite3* db, std::string_view url) {
+  auto stmt = sql::Stmt::prepare(db, kArticleByLinkedUrl);
   if (!stmt) return std::unexpected(stmt.error());
-  auto row = stmt->bind(1, parse::canonicalize_url(canonical_url)).step();
+  auto row = stmt->bind(1, parse::canonicalize_url(url)).bind(2, url).step();
   if (!row) return std::unexpected(row.error());
-  return stmt->int64(0) != 0;
+  if (!*row) return std::optional<std::int64_t>{};
+  return std::optional<std::int64_t>{stmt->int64(0)};
+}
+
+}  // namespace
+
+Result<bool> Store::has_article(std::string_view url) {
+  auto id = article_by_linked_url(impl_->db.get(), url);
+  if (!id) return std::unexpected(id.error());
+  return id->has_value();
+}
+
+Result<bool> Store::add_source(std::int64_t feed_id, std::string_view url, std::string_view guid, TimePoint seen_at) {
+  if (impl_->readonly) return fail(Errc::invalid_argument, "add_source on a read-only store");
+  auto id = article_by_linked_url(impl_->db.get(), url);
+  if (!id) return std::unexpected(id.error());
+  if (!*id) return false;
+  // One row per (article, feed) is what "this feed links it" needs; the
+  // link's canonical form may differ from the rel=canonical the first row has.
+  auto stmt =
+      sql::Stmt::prepare(impl_->db.get(),
+                         "INSERT OR IGNORE INTO article_sources (article_id, feed_id, canonical_url, url, guid, "
+                         "seen_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 FROM "
+                         "article_sources WHERE article_id = ?1 AND feed_id = ?2)");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, **id).bind(2, feed_id).bind(3, parse::canonicalize_url(url)).bind(4, url).bind(5, guid);
+  stmt->bind(6, to_unix(seen_at));
+  if (auto ok = stmt->run(); !ok) return std::unexpected(ok.error());
+  return true;
 }
 
 namespace {

@@ -132,7 +132,33 @@ TEST_F(EndToEnd, SeedPagesAreStoredCleanAndTaggedAndASecondRunAddsNothing) {
   const CycleReport second = ingest(cfg);
   EXPECT_EQ(second.articles_inserted, 0);
   EXPECT_EQ(second.feeds_failed, 0);
+  // Every entry is recognised by its link, although the seed pages name
+  // another rel=canonical URL: nothing is fetched again.
+  EXPECT_EQ(second.pages_fetched, 0);
   EXPECT_EQ(count_rows(), before) << "a second run stored something twice";
+}
+
+TEST_F(EndToEnd, AStoryLinkedByTwoFeedsIsStoredOnceWithBothSources) {
+  testing::StaticServer server(kSamples, std::chrono::milliseconds{0}, "/extra", fs::path(NEWSD_TEST_DATA) / "daemon");
+  config::Config cfg = sample_config(server, dir_.path());
+  config::FeedConfig second_source;
+  second_source.url = server.url("/extra/feeds/also-links-seeds.rss");
+  cfg.feeds.push_back(second_source);
+
+  const CycleReport report = ingest(cfg);
+  EXPECT_EQ(report.feeds_failed, 0);
+  testing::Db db(dir_.path() / "newsd.db");
+  for (const char* seed : {"seed-003", "seed-004"}) {
+    SCOPED_TRACE(seed);
+    const std::string where = std::string("WHERE url LIKE '%") + seed + "%'";
+    EXPECT_EQ(db.rows("SELECT count(*) FROM articles " + where)[0][0], "1");
+    const auto feeds = db.rows("SELECT count(DISTINCT feed_id) FROM article_sources " + where);
+    EXPECT_EQ(feeds[0][0], "2") << "both feeds must be recorded as sources";
+  }
+  // A later cycle records nothing twice.
+  const std::string sources = db.rows("SELECT count(*) FROM article_sources")[0][0];
+  ingest(cfg);
+  EXPECT_EQ(db.rows("SELECT count(*) FROM article_sources")[0][0], sources);
 }
 
 TEST_F(EndToEnd, FeedStateRecordsValidatorsAndFailures) {

@@ -97,6 +97,31 @@ TEST_F(StoreTest, SameCanonicalUrlIsStoredOnceWithBothSources) {
   EXPECT_EQ(view.tags.size(), 2u);  // the second feed's tag was added
 }
 
+TEST_F(StoreTest, AnEntryIsKnownByItsFeedLinkEvenWhenRelCanonicalDiffers) {
+  auto store = open_store();
+  const auto feed_a = add_feed(store, "https://a.example/feed");
+  const auto feed_b = add_feed(store, "https://b.example/rss");
+  // The feed links an AMP-style address; the page names another canonical URL.
+  auto rec = article(feed_a, "https://m.wire.example/amp/42?utm_source=rss", "الخبر", kWireStory);
+  rec.canonical_url = "https://wire.example/story/42";
+  ASSERT_THAT(write(store, {rec}), ElementsAre(UpsertOutcome::inserted));
+
+  EXPECT_TRUE(*store.has_article("https://wire.example/story/42"));
+  EXPECT_TRUE(*store.has_article("https://m.wire.example/amp/42?utm_source=rss"));  // as linked
+  EXPECT_FALSE(*store.has_article("https://m.wire.example/amp/43"));
+
+  // Another feed links the same address: recorded as a source, once.
+  EXPECT_TRUE(*store.add_source(feed_b, "https://m.wire.example/amp/42?utm_source=rss", "b-42", day(2025, 11, 18)));
+  EXPECT_TRUE(*store.add_source(feed_b, "https://m.wire.example/amp/42?utm_source=rss", "b-42", day(2025, 11, 18)));
+  EXPECT_FALSE(*store.add_source(feed_b, "https://m.wire.example/amp/43", "b-43", day(2025, 11, 18)));
+  const auto view = store.article(1)->value();
+  ASSERT_EQ(view.sources.size(), 2u);
+  EXPECT_TRUE(std::ranges::any_of(view.sources, [](const ArticleSource& s) {
+    return s.feed_url == "https://b.example/rss" && s.url == "https://m.wire.example/amp/42?utm_source=rss";
+  }));
+  EXPECT_EQ(store.counts()->articles, 1);
+}
+
 TEST_F(StoreTest, SameTextUnderAnotherUrlIsTheSameArticle) {
   auto store = open_store();
   const auto feed_a = add_feed(store, "https://a.example/feed");

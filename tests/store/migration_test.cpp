@@ -81,6 +81,14 @@ TEST_F(MigrationTest, FromVersion2) {
   expect_current_with_data(store);
 }
 
+TEST_F(MigrationTest, FromVersion3) {
+  make_database_at(3);
+  auto store = open_store();
+  expect_current_with_data(store);
+  // v4's index lets an entry be recognised by the URL its feed linked.
+  EXPECT_TRUE(*store.has_article("https://a.example/1"));
+}
+
 TEST_F(MigrationTest, ReadOnlyOpenRefusesAnOldSchemaInsteadOfMigrating) {
   make_database_at(1);
   auto ro = Store::open_readonly(db_path_);

@@ -15,10 +15,13 @@ namespace newsd::testing {
 
 class StaticServer {
  public:
-  /// Serves `root` at "/". `delay` is added before every response (to make
-  /// ingest slow enough to interrupt).
+  /// Serves `root` at "/" (and `extra_dir` at `extra_prefix`, if given).
+  /// `delay` is added before every response (to make ingest slow enough to
+  /// interrupt).
   explicit StaticServer(const std::filesystem::path& root,
-                        std::chrono::milliseconds delay = std::chrono::milliseconds{0}) {
+                        std::chrono::milliseconds delay = std::chrono::milliseconds{0},
+                        const std::string& extra_prefix = {}, const std::filesystem::path& extra_dir = {}) {
+    if (!extra_prefix.empty()) server_.set_mount_point(extra_prefix, extra_dir.string());
     server_.set_mount_point("/", root.string());
     if (delay.count() > 0) {
       server_.set_pre_routing_handler([delay](const httplib::Request&, httplib::Response&) {

@@ -25,7 +25,7 @@ namespace newsd::store {
 using TimePoint = std::chrono::sys_seconds;
 
 /// Schema version written to `PRAGMA user_version` by this build.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 /// Two simhashes at most this many bits apart are the same story (one cluster).
 inline constexpr int kNearDuplicateBits = 3;
@@ -198,9 +198,17 @@ class Store {
   /// Errc::not_found if `result.feed_id` is unknown.
   Result<void> record_fetch(const FeedFetchResult& result);
 
-  /// True if an article with this canonical URL (canonicalized again here)
-  /// is already stored, or was seen as a source of a stored article.
-  Result<bool> has_article(std::string_view canonical_url);
+  /// True if an article is already stored under this URL: its canonical
+  /// form matches an article's or a source's canonical URL, or the URL is
+  /// exactly one a feed linked to a stored article (a source's `url`; the
+  /// page's rel=canonical may differ from the link).
+  Result<bool> has_article(std::string_view url);
+
+  /// Records that feed `feed_id` links the already stored article found at
+  /// `url` (looked up as has_article does) as one of its sources. Returns
+  /// false, writing nothing, if no stored article matches; a feed already
+  /// recorded as a source of that article is not recorded again.
+  Result<bool> add_source(std::int64_t feed_id, std::string_view url, std::string_view guid, TimePoint seen_at);
 
   /// Writes a batch of articles with their tags in one transaction, with
   /// dedup: same canonical URL or same normalized text = the stored article
