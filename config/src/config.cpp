@@ -283,12 +283,9 @@ Config read_config(const toml::table& doc, Validator& v) {
   if (const auto* t = root.table("log")) {
     TableReader r(*t, "log.", v);
     r.string("level", cfg.log.level);
-    r.string("format", cfg.log.format);
     static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "off"};
     if (!kLevels.contains(cfg.log.level))
       r.error_at("level", "'log.level' must be one of trace, debug, info, warn, error, off");
-    if (cfg.log.format != "text" && cfg.log.format != "json")
-      r.error_at("format", "'log.format' must be \"text\" or \"json\"");
   }
   if (const auto* t = root.table("fetch")) {
     TableReader r(*t, "fetch.", v);

@@ -78,8 +78,7 @@ struct DaemonConfig {
 
 /// `[log]`
 struct LogConfig {
-  std::string level = "info";   ///< trace, debug, info, warn, error, off
-  std::string format = "text";  ///< text | json (reserved)
+  std::string level = "info";  ///< trace, debug, info, warn, error, off
 };
 
 struct Config {
