@@ -19,6 +19,7 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
       case 'm': scale = 60; break;
       case 'h': scale = 3600; break;
       case 'd': scale = 86400; break;
+      case 'w': scale = 7 * 86400; break;
       default: return std::nullopt;
     }
   }

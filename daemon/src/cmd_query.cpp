@@ -10,6 +10,7 @@
 
 #include "cli_common.hpp"
 #include "cmd_query_common.hpp"
+#include "newsd/config/duration.hpp"
 #include "newsd/parse/dates.hpp"
 
 namespace newsd::cli {
@@ -117,15 +118,12 @@ struct SearchOptions {
 // `7d`, `24h`, `30m`, `2w` before now, or an ISO 8601 date/time (UTC unless
 // it carries an offset). A bare date as --until means the end of that day.
 std::optional<store::TimePoint> parse_when(const std::string& text, bool end_of_day) {
-  if (text.size() >= 2 && std::isdigit(static_cast<unsigned char>(text[0]))) {
-    const char unit = text.back();
-    const std::string digits = text.substr(0, text.size() - 1);
-    if (digits.find_first_not_of("0123456789") == std::string::npos &&
-        std::string("mhdw").find(unit) != std::string::npos) {
-      const long n = std::stol(digits);
-      const long seconds = unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 7 * 86400;
+  // Only a trailing unit makes an age: a bare number ("2026") is a year.
+  if (!text.empty() && std::string_view("mhdw").find(text.back()) != std::string_view::npos) {
+    if (auto age = config::parse_duration(text)) {
       const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-      return now - std::chrono::seconds{n * seconds};
+      // An age older than the epoch means "since the beginning", not an overflow.
+      return *age >= now.time_since_epoch() ? store::TimePoint{} : now - *age;
     }
   }
   auto when = parse::parse_iso8601_date(text);

@@ -13,10 +13,11 @@ TEST(Duration, ParsesUnitsAndBareSeconds) {
   EXPECT_EQ(parse_duration("30m"), seconds{1800});
   EXPECT_EQ(parse_duration("2h"), seconds{7200});
   EXPECT_EQ(parse_duration("7d"), seconds{604800});
+  EXPECT_EQ(parse_duration("2w"), seconds{1209600});
 }
 
 TEST(Duration, RejectsMalformedText) {
-  for (const char* bad : {"", "m", "-5s", "5 m", "5w", "1.5h", "5mm", "99999999999999999999d"}) {
+  for (const char* bad : {"", "m", "-5s", "5 m", "1.5h", "5mm", "99999999999999999999d", "9999999999999999w", "5y"}) {
     EXPECT_EQ(parse_duration(bad), std::nullopt) << bad;
   }
 }

@@ -96,6 +96,11 @@ TEST_F(CliTest, SearchFiltersAndTable) {
   // Relative ages count back from now; the fixture articles are in 2026-11.
   EXPECT_TRUE(json_lines(newsd("search --json --since 0h " + db_arg_).out).empty());
   EXPECT_EQ(newsd("search --since yesterday " + db_arg_).status, 2);
+  // An age too large to count in seconds is bad input, not a crash.
+  EXPECT_EQ(newsd("search --since 99999999999999999999d " + db_arg_).status, 2);
+  // An age older than the epoch means everything.
+  EXPECT_EQ(json_lines(newsd("search --json --since 9999999999999w " + db_arg_).out).size(),
+            json_lines(newsd("search --json " + db_arg_).out).size());
 }
 
 TEST_F(CliTest, SeveralWordsAreOneQuery) {

@@ -1,6 +1,6 @@
 #pragma once
 /// Human-friendly durations as written in the config file and on the
-/// command line: "90s", "30m", "2h", "7d", or a bare number of seconds.
+/// command line: "90s", "30m", "2h", "7d", "2w", or a bare number of seconds.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -8,7 +8,7 @@
 
 namespace newsd::config {
 
-/// Parses "<number><unit>" with unit s, m, h, d (or none = seconds).
+/// Parses "<number><unit>" with unit s, m, h, d, w (or none = seconds).
 /// Returns nullopt for anything else, including negative or overflowing values.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);
 
