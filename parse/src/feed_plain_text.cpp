@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "extract_text.hpp"
 #include "newsd/parse/feed.hpp"
 
 namespace newsd::parse {
@@ -20,32 +21,32 @@ bool is_block(std::string_view name) {
   return false;
 }
 
-// Builds the text with at most one blank line between blocks and single
-// spaces inside them; `pending_` holds the separator owed before the next word.
+// Inline text is collapsed by the extractor's append_collapsed (ASCII, NBSP
+// and Unicode spaces); a block or line break owed is written only before the
+// next visible text, so breaks never pile up or trail.
 class TextBuilder {
  public:
   void text(std::string_view s) {
-    for (unsigned char c : s) {
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-        if (!out_.empty() && pending_.empty()) pending_ = " ";
-        continue;
-      }
-      if (!out_.empty()) out_ += pending_;
-      pending_.clear();
-      out_ += static_cast<char>(c);
-    }
+    if (pending_break_.empty()) return text::append_collapsed(out_, s, pending_space_);
+    std::string piece;
+    bool trailing_space = false;
+    text::append_collapsed(piece, s, trailing_space);
+    if (piece.empty()) return;  // whitespace between blocks
+    if (!out_.empty()) out_ += pending_break_;
+    out_ += piece;
+    pending_break_.clear();
+    pending_space_ = trailing_space;
   }
   void line_break() {
-    if (!out_.empty() && pending_ != "\n\n") pending_ = "\n";
+    if (pending_break_.empty()) pending_break_ = "\n";
   }
-  void block_break() {
-    if (!out_.empty()) pending_ = "\n\n";
-  }
+  void block_break() { pending_break_ = "\n\n"; }
   std::string take() { return std::move(out_); }
 
  private:
   std::string out_;
-  std::string pending_;
+  std::string pending_break_;
+  bool pending_space_ = false;
 };
 
 void walk(xmlNode* node, TextBuilder& out) {

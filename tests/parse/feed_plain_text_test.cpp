@@ -21,6 +21,10 @@ TEST(PlainText, BlocksBecomeParagraphsAndScriptsVanish) {
             "Inline\n\nXHTML");
 }
 
+TEST(PlainText, NoBreakSpacesCollapseLikeOtherWhitespace) {
+  EXPECT_EQ(plain_text({"<p>Rabat&nbsp;&nbsp; et\u00a0Tunis</p>", "html"}), "Rabat et Tunis");
+}
+
 TEST(PlainText, BrokenMarkupStillGivesItsText) {
   EXPECT_EQ(plain_text({"<p>unclosed <b>bold", "html"}), "unclosed bold");
   EXPECT_EQ(plain_text({"", "html"}), "");
