@@ -226,18 +226,20 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
     writer_->write(std::move(record));
     return true;
   };
+  std::atomic<int> without_text{0};
   std::vector<fetch::Request> page_requests;
   std::vector<std::size_t> page_of_request;
   for (std::size_t p = 0; p < pages.size(); ++p) {
     if (!runs[pages[p].feed_index]->plan->feed.fetch_articles) {
-      if (!finish_article(pages[p].feed_index, pages[p].entry, std::nullopt, pages[p].url))
-        ++report.entries_without_text;
+      // Classification is worker work, with or without a page to extract.
+      pool_->submit([&, p] {
+        if (!finish_article(pages[p].feed_index, pages[p].entry, std::nullopt, pages[p].url)) ++without_text;
+      });
       continue;
     }
     page_requests.push_back({pages[p].url, {}, {}});
     page_of_request.push_back(p);
   }
-  std::atomic<int> without_text{0};
   fetcher_->fetch(
       page_requests,
       [&](std::size_t i, Result<fetch::Response> r) {

@@ -161,6 +161,20 @@ TEST_F(EndToEnd, AStoryLinkedByTwoFeedsIsStoredOnceWithBothSources) {
   EXPECT_EQ(db.rows("SELECT count(*) FROM article_sources")[0][0], sources);
 }
 
+TEST_F(EndToEnd, AFeedReadWithoutPagesStoresItsEntriesOwnText) {
+  testing::StaticServer server(kSamples);
+  config::Config cfg = sample_config(server, dir_.path());
+  cfg.feeds.resize(1);  // the Arabic RSS feed: six entries with <description> teasers
+  cfg.feeds[0].fetch_articles = false;
+  const CycleReport report = ingest(cfg);
+  EXPECT_EQ(report.pages_fetched, 0);
+  EXPECT_EQ(report.articles_inserted, 6);
+  testing::Db db(dir_.path() / "newsd.db");
+  EXPECT_EQ(db.rows("SELECT count(*) FROM articles WHERE length(text) > 0 AND length(title) > 0")[0][0], "6");
+  // The teasers are classified like any text: at least one tag each.
+  EXPECT_EQ(db.rows("SELECT count(DISTINCT article_id) FROM article_tags WHERE source = 'rule'")[0][0], "6");
+}
+
 TEST_F(EndToEnd, FeedStateRecordsValidatorsAndFailures) {
   testing::StaticServer server(kSamples);
   config::Config cfg = sample_config(server, dir_.path());
