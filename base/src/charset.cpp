@@ -9,14 +9,10 @@
 #include <memory>
 #include <vector>
 
+#include "newsd/base/ascii.hpp"
+
 namespace newsd::charset {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 struct ConverterCloser {
   void operator()(UConverter* c) const { ucnv_close(c); }
@@ -123,17 +119,17 @@ bool is_known(std::string_view label) {
 std::string canonical_name(std::string_view label) {
   UErrorCode status = U_ZERO_ERROR;
   ConverterPtr conv(ucnv_open(std::string(label).c_str(), &status));
-  if (U_FAILURE(status) || !conv) return lower(label);
+  if (U_FAILURE(status) || !conv) return ascii_lower(label);
   const char* icu_name = ucnv_getName(conv.get(), &status);
-  if (U_FAILURE(status) || icu_name == nullptr) return lower(label);
+  if (U_FAILURE(status) || icu_name == nullptr) return ascii_lower(label);
   // Prefer the IANA/WHATWG spelling users know over ICU's internal name
   // ("ibm-9448_X100-1995" is windows-1256).
   for (const char* standard : {"MIME", "WINDOWS", "IANA"}) {
     UErrorCode s = U_ZERO_ERROR;
     const char* std_name = ucnv_getStandardName(icu_name, standard, &s);
-    if (U_SUCCESS(s) && std_name != nullptr) return lower(std_name);
+    if (U_SUCCESS(s) && std_name != nullptr) return ascii_lower(std_name);
   }
-  return lower(icu_name);
+  return ascii_lower(icu_name);
 }
 
 Result<Decoded> to_utf8(std::string_view bytes, std::string_view label) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "newsd/base/ascii.hpp"
+
 namespace newsd::fetch {
 namespace {
 
@@ -15,12 +17,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 int hex_value(char c) {
@@ -132,19 +128,19 @@ RobotsRules RobotsRules::parse(std::string_view text, std::string_view product_t
     const auto key = trim(line.substr(0, colon));
     const auto value = trim(line.substr(colon + 1));
 
-    if (iequals(key, "user-agent")) {
+    if (ascii_iequals(key, "user-agent")) {
       if (!in_agent_lines) group_is_ours = group_is_star = false;
       in_agent_lines = true;
       if (value.starts_with('*')) {
         group_is_star = true;
-      } else if (!product_token.empty() && iequals(robots_product_token(value), product_token)) {
+      } else if (!product_token.empty() && ascii_iequals(robots_product_token(value), product_token)) {
         group_is_ours = true;
         found_ours = true;
       }
       continue;
     }
-    const bool is_allow = iequals(key, "allow");
-    if (!is_allow && !iequals(key, "disallow")) continue;  // sitemap, crawl-delay, …: not group rules
+    const bool is_allow = ascii_iequals(key, "allow");
+    if (!is_allow && !ascii_iequals(key, "disallow")) continue;  // sitemap, crawl-delay, …: not group rules
     in_agent_lines = false;
     if (value.empty()) continue;  // "Disallow:" with no path allows everything: no rule
     Rule rule{normalize_path(value), is_allow};

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "newsd/base/ascii.hpp"
 #include "newsd/fetch/address_guard.hpp"
 
 namespace newsd::fetch::detail {
@@ -22,12 +23,6 @@ constexpr std::size_t kMaxDroppedErrorBody = 64 * 1024;
 // Below this many bytes per second for low_speed_window, a transfer is a
 // trickle (slowloris-style server or a dying link) and is cut off.
 constexpr long kLowSpeedBytesPerSecond = 256;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -83,17 +78,17 @@ void parse_content_type(std::string_view value, std::string& media_type, std::st
   media_type.clear();
   charset.clear();
   const auto semicolon = value.find(';');
-  media_type = lower(trim(value.substr(0, semicolon)));
+  media_type = ascii_lower(trim(value.substr(0, semicolon)));
   std::string_view params = semicolon == std::string_view::npos ? std::string_view{} : value.substr(semicolon + 1);
   while (!params.empty()) {
     const auto next = params.find(';');
     const std::string_view param = trim(params.substr(0, next));
     params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
     const auto eq = param.find('=');
-    if (eq == std::string_view::npos || lower(trim(param.substr(0, eq))) != "charset") continue;
+    if (eq == std::string_view::npos || ascii_lower(trim(param.substr(0, eq))) != "charset") continue;
     std::string_view v = trim(param.substr(eq + 1));
     if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-    charset = lower(trim(v));
+    charset = ascii_lower(trim(v));
     return;
   }
 }

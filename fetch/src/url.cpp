@@ -9,6 +9,8 @@
 #include <memory>
 #include <system_error>
 
+#include "newsd/base/ascii.hpp"
+
 namespace newsd::fetch::detail {
 namespace {
 
@@ -24,11 +26,6 @@ std::string get_part(CURLU* u, CURLUPart part, unsigned flags = 0) {
   std::string out(value);
   curl_free(value);
   return out;
-}
-
-std::string lower(std::string s) {
-  std::ranges::transform(s, s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 Result<UrlHandle> parse(const std::string& url, unsigned extra_flags = 0) {
@@ -51,8 +48,8 @@ Result<UrlParts> split_url(const std::string& url) {
   if (!u) return std::unexpected(u.error());
   UrlParts parts;
   parts.url = get_part(u->get(), CURLUPART_URL);
-  parts.scheme = lower(get_part(u->get(), CURLUPART_SCHEME));
-  parts.host = lower(get_part(u->get(), CURLUPART_HOST));
+  parts.scheme = ascii_lower(get_part(u->get(), CURLUPART_SCHEME));
+  parts.host = ascii_lower(get_part(u->get(), CURLUPART_HOST));
   const std::string port = get_part(u->get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   parts.origin = parts.scheme + "://" + parts.host + (port.empty() ? "" : ":" + port);
   // libcurl normalizes an empty path to "/", so the path is never empty.

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "newsd/base/ascii.hpp"
+
 // Date shapes are a grammar of a few tokens, not a job for a library: no
 // packaged C++ library parses RFC 822 leniently (libstdc++ 12 has no
 // chrono::parse, and strptime is locale-bound and rejects the corruptions
@@ -38,15 +40,8 @@ std::optional<sys_seconds> to_instant(const Fields& f) {
   return sys_days{ymd} + hours{f.hour} + minutes{f.minute} + seconds{second} - minutes{f.offset_minutes};
 }
 
-char ascii_lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
 
 // Arabic-language sites often write dates with Arabic-Indic digits and the
 // Arabic comma; both are mapped to ASCII so one grammar serves all sites.
@@ -140,7 +135,7 @@ std::optional<int> numeric_offset(std::string_view s) {
 
 // Any zone spelling: offsets, names, "GMT+3", "UTC-05:30", "Etc/GMT".
 std::optional<int> zone_offset(std::string_view token) {
-  std::string z = lower(token);
+  std::string z = ascii_lower(token);
   if (z.starts_with("etc/")) z.erase(0, 4);
   if (z.starts_with("gmt") || z.starts_with("utc")) {
     const std::string rest = z.substr(3);
@@ -319,7 +314,7 @@ std::optional<sys_seconds> parse_rfc822_date(std::string_view text) {
   std::size_t year_digits = 0;
   bool have_time = false;
   for (const auto& raw : expanded) {
-    std::string t = lower(raw);
+    std::string t = ascii_lower(raw);
     if (t.size() > 2 && t.front() == '(' && t.back() == ')') t = t.substr(1, t.size() - 2);  // "(EST)"
     if (t.empty()) continue;
     if (t.find(':') != std::string::npos && is_digit(t[0]) && !have_time) {

@@ -7,6 +7,7 @@
 #include "extract_internal.hpp"
 #include "extract_text.hpp"
 #include "html_dom.hpp"
+#include "newsd/base/ascii.hpp"
 #include "newsd/parse/dates.hpp"
 #include "newsd/parse/html.hpp"
 #include "newsd/parse/url.hpp"
@@ -27,7 +28,7 @@ const config::SiteRule* rule_for(const config::ExtractConfig& cfg, std::string_v
   const config::SiteRule* best = nullptr;
   for (const auto& rule : cfg.sites) {
     // The most specific host wins ("news.example.com" over "example.com").
-    if (host_matches(host, text::ascii_lower(rule.host)) && (best == nullptr || rule.host.size() > best->host.size()))
+    if (host_matches(host, ascii_lower(rule.host)) && (best == nullptr || rule.host.size() > best->host.size()))
       best = &rule;
   }
   return best;

@@ -18,6 +18,7 @@
 #include "extract_internal.hpp"
 #include "extract_text.hpp"
 #include "extract_vocab.hpp"
+#include "newsd/base/ascii.hpp"
 
 namespace newsd::parse::detail {
 namespace {
@@ -78,7 +79,7 @@ bool hidden_by_attributes(const xmlNode* el) {
     std::string style;
     style.reserve(value.size());
     for (char c : value) {
-      if (c != ' ' && c != '\t' && c != '\n') style += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (c != ' ' && c != '\t' && c != '\n') style += ascii_lower(c);
     }
     if (style.find("display:none") != std::string::npos || style.find("visibility:hidden") != std::string::npos)
       return true;

@@ -8,6 +8,7 @@
 
 #include "extract_internal.hpp"
 #include "extract_text.hpp"
+#include "newsd/base/ascii.hpp"
 #include "newsd/parse/dates.hpp"
 #include "newsd/parse/url.hpp"
 
@@ -150,7 +151,7 @@ void read_jsonld(std::string_view raw, Collected& c) {
 }
 
 std::optional<std::string> language_subtag(std::string_view tag) {
-  std::string t = text::ascii_lower(text::collapse(tag));
+  std::string t = ascii_lower(text::collapse(tag));
   const auto cut = t.find_first_of("-_");
   if (cut != std::string::npos) t.resize(cut);
   if (t.size() < 2 || t.size() > 3 || !std::ranges::all_of(t, [](char ch) { return ch >= 'a' && ch <= 'z'; }))
@@ -163,11 +164,11 @@ void read_meta(const xmlNode* el, Collected& c) {
   if (key.empty()) key = html::attr(el, "name");
   if (key.empty()) key = html::attr(el, "itemprop");
   if (key.empty()) {
-    if (text::ascii_lower(html::attr(el, "http-equiv")) == "content-language")
+    if (ascii_lower(html::attr(el, "http-equiv")) == "content-language")
       c.language.offer(language_subtag(html::attr(el, "content")), 1);
     return;
   }
-  key = text::ascii_lower(key);
+  key = ascii_lower(key);
   const auto content = html::attr(el, "content");
   if (content.empty()) return;
   auto v = [&] { return nonempty(content); };
@@ -199,7 +200,7 @@ void read_meta(const xmlNode* el, Collected& c) {
            key == "parsely-author" || key == "dc.creator" || key == "dcterms.creator") {
     if (auto a = v(); a && !looks_like_url(*a)) {
       std::string name = *a;
-      if (text::ascii_lower(name).starts_with("by ")) name = name.substr(3);
+      if (ascii_lower(name).starts_with("by ")) name = name.substr(3);
       c.byline.offer(nonempty(name), key == "author" ? 1 : 2);
     }
   } else if (key == "og:locale")
@@ -254,12 +255,12 @@ void walk(const xmlNode* node, Collected& c, int depth) {
         if (!c.html_title) c.html_title = nonempty(html::inner_text(n));
         continue;
       case Tag::link: {
-        const auto rel = text::ascii_lower(html::attr(n, "rel"));
+        const auto rel = ascii_lower(html::attr(n, "rel"));
         if (rel == "canonical") c.canonical.offer(nonempty(html::attr(n, "href")), 0);
         continue;
       }
       case Tag::script:
-        if (text::ascii_lower(html::attr(n, "type")) == "application/ld+json") read_jsonld(html::inner_text(n), c);
+        if (ascii_lower(html::attr(n, "type")) == "application/ld+json") read_jsonld(html::inner_text(n), c);
         continue;
       case Tag::style:
       case Tag::noscript:

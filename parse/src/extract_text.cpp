@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "newsd/base/ascii.hpp"
+
 namespace newsd::parse::text {
 namespace {
 
@@ -106,12 +108,6 @@ double arabic_letter_share(std::string_view s) {
   return letters == 0 ? 0.0 : static_cast<double>(arabic) / static_cast<double>(letters);
 }
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 std::string loose_key(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -120,7 +116,7 @@ std::string loose_key(std::string_view s) {
     if (c >= 0x80) {
       out += ch;
     } else if (std::isalnum(c)) {
-      out += static_cast<char>(std::tolower(c));
+      out += ascii_lower(static_cast<char>(c));
     }
   }
   return out;

@@ -24,9 +24,6 @@ std::size_t count_chars(std::string_view s);
 /// Share of letters in `s` that are Arabic script (0 when no letters).
 double arabic_letter_share(std::string_view s);
 
-/// ASCII lower-case copy.
-std::string ascii_lower(std::string_view s);
-
 /// Key for comparing short texts loosely: lower-case ASCII, letters and digits
 /// only (non-ASCII bytes kept as they are).
 std::string loose_key(std::string_view s);

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "extract_text.hpp"
+#include "newsd/base/ascii.hpp"
 
 namespace newsd::parse::detail {
 namespace {
@@ -250,7 +251,7 @@ bool is_section_stop_line(std::string_view text, std::size_t chars) {
       "مواضيع ذات صلة",
       "المزيد من",
   };
-  std::string lowered = text::ascii_lower(text);
+  std::string lowered = ascii_lower(text);
   std::string_view t = lowered;
   while (!t.empty() && (t.front() == ' ' || t.front() == '#')) t.remove_prefix(1);
   while (!t.empty() && (t.back() == ' ' || t.back() == ':' || t.back() == '.')) t.remove_suffix(1);
@@ -291,7 +292,7 @@ bool is_placeholder_line(std::string_view text, std::size_t chars) {
       "العودة إلى الأعلى",
       "retour en haut",
   };
-  std::string lowered = text::ascii_lower(text);
+  std::string lowered = ascii_lower(text);
   std::string_view t = lowered;
   while (t.starts_with("spot_img")) t.remove_prefix(8);  // WordPress "spot_img" placeholders, often repeated
   if (t.empty()) return true;

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "feed_internal.hpp"
+#include "newsd/base/ascii.hpp"
 #include "newsd/base/charset.hpp"
 
 namespace newsd::parse::feed_detail {
@@ -34,12 +35,6 @@ const char* family_codec(Family f) {
     case Family::ascii: return "UTF-8";
   }
   return "UTF-8";
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 // The `encoding` pseudo-attribute of an XML declaration at the start of
@@ -83,7 +78,7 @@ bool is_utf16_or_32(std::string_view canonical) {
 
 // Labels that publishers (and Python's codecs) use but ICU spells otherwise.
 std::string icu_label(std::string_view label) {
-  const std::string l = lower(label);
+  const std::string l = ascii_lower(label);
   if (l == "cp720" || l == "dos-720") return "ibm-720";  // MS-DOS Arabic
   return std::string(label);
 }
@@ -128,7 +123,7 @@ DecodedText decode_feed_bytes(std::string_view bytes, std::string_view http_char
   if (!out.problem.empty()) {
     // Unlabelled legacy bytes (a windows-1256 feed without declaration is
     // common): ICU's guess beats a page of U+FFFD. Still bozo.
-    if (auto guess = charset::detect(bytes); guess && lower(*guess) != "utf-8" && charset::is_known(*guess)) {
+    if (auto guess = charset::detect(bytes); guess && ascii_lower(*guess) != "utf-8" && charset::is_known(*guess)) {
       DecodedText guessed = decode_as(bytes, *guess);
       if (guessed.problem.empty()) {
         guessed.problem = "bytes invalid in utf-8; decoded as " + guessed.encoding;

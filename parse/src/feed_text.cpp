@@ -7,18 +7,13 @@
 #include <cctype>
 
 #include "feed_internal.hpp"
+#include "newsd/base/ascii.hpp"
 #include "newsd/parse/url.hpp"
 
 namespace newsd::parse::feed_detail {
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // Attributes whose value is a URL (the HTML 4/5 list feedparser resolves).
 bool is_url_attribute(std::string_view element, std::string_view attribute) {
@@ -112,7 +107,7 @@ std::string resolve_html_urls(std::string_view html, std::string_view base) {
       ++i;
       continue;
     }
-    std::string element = lower(html.substr(i + 1, j - i - 1));
+    std::string element = ascii_lower(html.substr(i + 1, j - i - 1));
     if (auto colon = element.find(':'); colon != std::string::npos) element.erase(0, colon + 1);
     // Attributes up to the end of the tag.
     while (j < html.size() && html[j] != '>') {
@@ -120,7 +115,7 @@ std::string resolve_html_urls(std::string_view html, std::string_view base) {
       const std::size_t name_start = j;
       while (j < html.size() && !is_space(html[j]) && html[j] != '=' && html[j] != '>' && html[j] != '/') ++j;
       if (j == name_start) break;
-      const std::string attribute = lower(html.substr(name_start, j - name_start));
+      const std::string attribute = ascii_lower(html.substr(name_start, j - name_start));
       std::size_t k = j;
       while (k < html.size() && is_space(html[k])) ++k;
       if (k >= html.size() || html[k] != '=') continue;
@@ -172,7 +167,7 @@ Person parse_person(std::string_view text) {
     const std::string domain = s.substr(at + 1, end - at - 1);
     if (start < at && domain.find('.') != std::string::npos && domain.front() != '.') {
       std::size_t cut_start = start;
-      if (cut_start >= 7 && lower(s.substr(cut_start - 7, 7)) == "mailto:") cut_start -= 7;
+      if (cut_start >= 7 && ascii_lower(s.substr(cut_start - 7, 7)) == "mailto:") cut_start -= 7;
       p.email = s.substr(start, end - start);
       s.erase(cut_start, end - cut_start);
     }
@@ -208,7 +203,7 @@ bool looks_like_html(std::string_view s) {
       const std::size_t name_start = j;
       while (j < s.size() && is_word_char(s[j])) ++j;
       if (j == name_start) continue;
-      if (!is_html_element(lower(s.substr(name_start, j - name_start)))) return false;
+      if (!is_html_element(ascii_lower(s.substr(name_start, j - name_start)))) return false;
       if (closing && j < s.size() && s[j] == '>') close_tag = true;
     } else if (s[i] == '&') {
       std::size_t j = i + 1;

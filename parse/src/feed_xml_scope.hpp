@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "feed_internal.hpp"
+#include "newsd/base/ascii.hpp"
 #include "newsd/parse/url.hpp"
 
 namespace newsd::parse::feed_detail {
@@ -32,13 +33,6 @@ inline std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return s;
-}
-
-inline std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
 }
 
 // One element's view of the xmlns bindings and xml:base in effect.

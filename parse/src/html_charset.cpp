@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "newsd/base/ascii.hpp"
 #include "newsd/parse/html.hpp"
 
 namespace newsd::parse {
 namespace {
 
 constexpr std::size_t kPrescanBytes = 4096;
-
-char ascii_lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
@@ -35,8 +34,7 @@ std::string_view charset_param(std::string_view lowered) {
 
 // Applies the HTML standard's overrides to a label declared inside the page.
 std::string html_label(std::string_view label) {
-  std::string l(label);
-  std::ranges::transform(l, l.begin(), ascii_lower);
+  const std::string l = ascii_lower(label);
   if (l.starts_with("utf-16") || l.starts_with("utf-32") || l == "utf8") return "UTF-8";
   if (l == "iso-8859-1" || l == "latin1" || l == "us-ascii" || l == "ascii" || l == "iso8859-1" || l == "l1")
     return "windows-1252";
@@ -83,7 +81,7 @@ std::string_view tag_attr(std::string_view tag, std::string_view name) {
 
 std::optional<std::string> prescan_meta_charset(std::string_view bytes) {
   std::string head(bytes.substr(0, kPrescanBytes));
-  std::ranges::transform(head, head.begin(), ascii_lower);
+  head = ascii_lower(head);
   std::size_t pos = 0;
   while (true) {
     pos = head.find("<meta", pos);
@@ -126,7 +124,7 @@ CharsetChoice choose(std::string_view bytes, std::string_view http_charset, Utf8
   if (auto bom = charset::sniff_bom(bytes)) return {*bom, CharsetSource::bom};
   if (!http_charset.empty()) {
     std::string label(http_charset);
-    std::ranges::transform(label, label.begin(), ascii_lower);
+    label = ascii_lower(label);
     // Accept a whole Content-Type value as well as a bare label.
     if (label.find("charset") != std::string::npos) label = std::string(charset_param(label));
     if (!label.empty() && charset::is_known(label)) return {label, CharsetSource::http};

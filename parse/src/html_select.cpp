@@ -5,18 +5,13 @@
 #include <cctype>
 
 #include "html_dom.hpp"
+#include "newsd/base/ascii.hpp"
 
 namespace newsd::parse {
 namespace {
 
 bool is_ident_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || static_cast<unsigned char>(c) >= 0x80;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 class SelectorParser {
@@ -79,7 +74,7 @@ class SelectorParser {
         any = true;
       } else if (is_ident_char(ch)) {
         if (any) return error("tag name must come first");
-        c.tag = lower(ident());
+        c.tag = ascii_lower(ident());
         any = true;
       } else if (ch == '#') {
         ++pos_;
@@ -111,7 +106,7 @@ class SelectorParser {
   Result<AttrTest> parse_attr() {
     skip_space();
     AttrTest t;
-    t.name = lower(ident());
+    t.name = ascii_lower(ident());
     if (t.name.empty()) return error("'[' without an attribute name");
     skip_space();
     if (pos_ < text_.size() && text_[pos_] == ']') {
@@ -175,7 +170,7 @@ bool matches_compound(const xmlNode* el, const CompoundSelector& c) {
     const auto name = html::to_view(el->name);
     if (name.size() != c.tag.size()) return false;
     for (std::size_t i = 0; i < name.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(name[i])) != c.tag[i]) return false;
+      if (ascii_lower(name[i]) != c.tag[i]) return false;
     }
   }
   if (!c.id.empty() && html::attr(el, "id") != c.id) return false;

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <memory>
 
+#include "newsd/base/ascii.hpp"
+
 namespace newsd::parse {
 namespace {
 
@@ -30,18 +32,13 @@ std::optional<std::string> get_part(CURLU* h, CURLUPart part, unsigned flags = 0
   return std::string(raw);
 }
 
-std::string lower(std::string s) {
-  std::ranges::transform(s, s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // Parameters that only identify the campaign or the click, never the page.
 bool is_tracking_parameter(std::string_view name) {
   static constexpr std::array<std::string_view, 22> kExact{
       "fbclid", "gclid",   "dclid",       "gbraid",     "wbraid",  "msclkid", "mc_cid", "mc_eid",
       "yclid",  "_ga",     "_gl",         "ref_src",    "ref_url", "igshid",  "twclid", "_hsenc",
       "_hsmi",  "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "wickedid"};
-  const std::string lowered = lower(std::string(name));
+  const std::string lowered = ascii_lower(std::string(name));
   if (lowered.starts_with("utm_")) return true;
   return std::ranges::find(kExact, lowered) != kExact.end();
 }
@@ -89,7 +86,7 @@ std::string canonicalize_url(std::string_view url) {
   if (!h || curl_url_set(h.get(), CURLUPART_URL, input.c_str(), kParseFlags) != CURLUE_OK) return input;
 
   if (auto host = get_part(h.get(), CURLUPART_HOST)) {
-    curl_url_set(h.get(), CURLUPART_HOST, lower(*host).c_str(), 0);
+    curl_url_set(h.get(), CURLUPART_HOST, ascii_lower(*host).c_str(), 0);
   }
   curl_url_set(h.get(), CURLUPART_FRAGMENT, nullptr, 0);
 
@@ -123,7 +120,7 @@ std::string canonicalize_url(std::string_view url) {
 std::string url_host(std::string_view url) {
   UrlHandle h(curl_url());
   if (!h || curl_url_set(h.get(), CURLUPART_URL, std::string(url).c_str(), kParseFlags) != CURLUE_OK) return {};
-  return lower(get_part(h.get(), CURLUPART_HOST).value_or(""));
+  return ascii_lower(get_part(h.get(), CURLUPART_HOST).value_or(""));
 }
 
 }  // namespace newsd::parse
