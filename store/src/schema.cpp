@@ -217,8 +217,20 @@ CREATE INDEX article_sources_by_url ON article_sources(url);
 
 Result<void> migrate_v4(sqlite3* db) { return sql::exec(db, kSchemaV4); }
 
+// v5: the writer inserts FTS rows itself. An INSERT that fires a trigger
+// runs inside a statement savepoint, and FTS5 (3.40) flushes its pending
+// terms to a new segment at every savepoint: one tiny segment per article,
+// merged again and again. A plain INSERT into articles_fts keeps the terms
+// in memory until the batch commits. Deletes and updates keep their
+// triggers; they are rare and batched.
+constexpr const char* kSchemaV5 = R"sql(
+DROP TRIGGER articles_fts_insert;
+)sql";
+
+Result<void> migrate_v5(sqlite3* db) { return sql::exec(db, kSchemaV5); }
+
 using Step = Result<void> (*)(sqlite3*);
-constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4};
+constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4, migrate_v5};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

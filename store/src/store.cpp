@@ -26,6 +26,7 @@ struct ArticleWriter {
   sql::Stmt article_by_hash{};
   sql::Stmt cluster_candidates{};
   sql::Stmt insert_article{};
+  sql::Stmt insert_fts{};
   sql::Stmt next_article_id{};
   /// The id the next inserted article gets, read when each batch starts:
   /// knowing it before the INSERT lets a new story be its own cluster
@@ -46,6 +47,7 @@ struct ArticleWriter {
          "INSERT INTO articles (feed_id, canonical_url, url, guid, title, byline, lang, section, image, text, "
          "published_at, fetched_at, content_hash, simhash, cluster_id, id) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"},
+        {&w->insert_fts, "INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)"},
         {&w->next_article_id, "SELECT coalesce(max(id), 0) + 1 FROM articles"},
         {&w->insert_source,
          "INSERT OR IGNORE INTO article_sources (article_id, feed_id, canonical_url, url, guid, seen_at) "
@@ -311,6 +313,9 @@ Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
   ins.bind(15, cluster.cluster_id != 0 ? cluster.cluster_id : id).bind(16, id);
   if (auto ok = ins.run(); !ok) return std::unexpected(ok.error());
   ++w.next_id;
+  if (auto ok = w.insert_fts.bind(1, id).bind(2, rec.title).bind(3, rec.text).run(); !ok) {
+    return std::unexpected(ok.error());
+  }
   if (auto added = attach(ctx, id, rec, canonical); !added) return std::unexpected(added.error());
   return UpsertOutcome::inserted;
 }

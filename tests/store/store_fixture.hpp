@@ -20,8 +20,12 @@ inline TimePoint day(int y, unsigned m, unsigned d, int hour = 12) {
          std::chrono::hours{hour};
 }
 
+inline std::filesystem::path fixture_path(const std::string& name) {
+  return std::filesystem::path(NEWSD_TEST_DATA) / "store" / name;
+}
+
 inline std::string read_fixture(const std::string& name) {
-  std::ifstream in(std::string(NEWSD_TEST_DATA) + "/store/" + name);
+  std::ifstream in(fixture_path(name));
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();

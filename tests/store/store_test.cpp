@@ -3,7 +3,6 @@
 #include <sqlite3.h>
 
 #include "store_fixture.hpp"
-#include "tokenizer.hpp"
 
 namespace newsd::store::testing {
 namespace {
@@ -176,7 +175,6 @@ TEST_F(StoreTest, ReaderIsNotBlockedByAWriterHoldingATransaction) {
   // uncommitted article, as the daemon's writer does mid-batch.
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
-  ASSERT_TRUE(register_tokenizer(raw).has_value());  // the insert feeds articles_fts
   ASSERT_EQ(sqlite3_exec(raw,
                          "BEGIN IMMEDIATE; INSERT INTO articles (feed_id, canonical_url, url, title, fetched_at) "
                          "VALUES (1, 'https://a.example/x', 'https://a.example/x', 'pending', 0);",
