@@ -67,56 +67,86 @@ struct SearchSql {
   }
 };
 
-SearchSql build_search(const SearchQuery& q) {
-  SearchSql s;
-  const bool has_text = !q.text.empty();
+// Filters shared by both statement shapes. `id` is the expression naming the
+// article id at the point where the filter is evaluated.
+void add_filters(SearchSql& s, const SearchQuery& q, std::string_view id) {
   std::string& sql = s.text;
-  sql = "SELECT a.id, a.title, a.url, f.url, ";
-  sql += kFeedName;
-  sql += ", a.lang, a.published_at, a.fetched_at, ";
-  sql += has_text ? "snippet(articles_fts, -1, ?1, ?2, '…', 16), articles_fts.rank "
-                  : "substr(a.text, 1, 160) || CASE WHEN length(a.text) > 160 THEN '…' ELSE '' END, 0.0 ";
-  sql += has_text ? "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid " : "FROM articles a ";
-  sql += "JOIN feeds f ON f.id = a.feed_id WHERE 1 ";
-  if (has_text) sql += "AND articles_fts MATCH " + s.param(q.text) + " ";
   for (const auto& tag : q.tags) {
-    sql +=
-        "AND EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id "
-        "WHERE at.article_id = a.id AND t.name = " +
-        s.param(tag) + " COLLATE NOCASE) ";
+    sql += "AND EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = " + std::string(id) +
+           " AND at.tag_id IN (SELECT t.id FROM tags t WHERE t.name = " + s.param(tag) + " COLLATE NOCASE)) ";
   }
   if (!q.country.empty()) {
-    sql +=
-        "AND EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id "
-        "WHERE at.article_id = a.id AND t.kind = 'country' AND t.name = " +
-        s.param(q.country) + " COLLATE NOCASE) ";
+    sql += "AND EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = " + std::string(id) +
+           " AND at.tag_id IN (SELECT t.id FROM tags t WHERE t.kind = 'country' AND t.name = " + s.param(q.country) +
+           " COLLATE NOCASE)) ";
   }
   if (!q.lang.empty()) sql += "AND a.lang = " + s.param(q.lang) + " COLLATE NOCASE ";
-  if (!q.feed_url.empty()) sql += "AND f.url = " + s.param(q.feed_url) + " ";
+  if (!q.feed_url.empty()) sql += "AND a.feed_id IN (SELECT id FROM feeds WHERE url = " + s.param(q.feed_url) + ") ";
   if (q.since) sql += std::string("AND ") + kArticleDate + " >= " + s.param(to_unix(*q.since)) + " ";
   if (q.until) sql += std::string("AND ") + kArticleDate + " < " + s.param(to_unix(*q.until)) + " ";
-  if (has_text && q.sort == SortOrder::relevance) {
-    sql += "ORDER BY articles_fts.rank ";
-  } else {
+}
+
+void add_page(SearchSql& s, const SearchQuery& q) {
+  s.text += "LIMIT " + s.param(std::int64_t{std::max(q.limit, 0)}) + " OFFSET " +
+            s.param(std::int64_t{std::max(q.offset, 0)});
+}
+
+std::string hit_columns() {
+  return std::string("SELECT a.id, a.title, a.url, f.url, ") + kFeedName + ", a.lang, a.published_at, a.fetched_at, ";
+}
+
+SearchSql build_search(const SearchQuery& q) {
+  SearchSql s;
+  std::string& sql = s.text;
+  if (q.text.empty()) {
+    sql = hit_columns();
+    sql += "substr(a.text, 1, 160) || CASE WHEN length(a.text) > 160 THEN '…' ELSE '' END, 0.0 ";
+    sql += "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE 1 ";
+    add_filters(s, q, "a.id");
     sql += std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC ";
+    add_page(s, q);
+    return s;
   }
-  sql += "LIMIT " + s.param(std::int64_t{std::max(q.limit, 0)}) + " OFFSET " +
-         s.param(std::int64_t{std::max(q.offset, 0)});
+  // Full text: the page of matching ids first, then the columns and a
+  // snippet for those ids only. Ranking is most of a query's cost, so the
+  // inner ORDER BY is `rank + 0`: an expression FTS5 cannot take over, which
+  // leaves sorting to SQLite, and SQLite computes the rank only for rows
+  // that passed the filters. Handed `ORDER BY rank`, FTS5 would rank every
+  // match before a tag filter dropped four in five of them. Tag filters
+  // name articles_fts.rowid so they run before the articles row is read.
+  // snippet() needs the MATCH on its own cursor, hence the second, per-id
+  // MATCH (FTS5 answers `MATCH ... AND rowid = ?` with a seek).
+  const std::string match = s.param(q.text);
+  const bool by_rank = q.sort == SortOrder::relevance;
+  sql = "WITH page AS (SELECT articles_fts.rowid AS id, ";
+  sql += by_rank ? "articles_fts.rank AS score " : "0.0 AS score ";
+  // An articles row is large (its text), so it is read in the inner query
+  // only when a filter or the date order needs one of its columns.
+  const bool needs_row = !by_rank || !q.lang.empty() || !q.feed_url.empty() || q.since || q.until;
+  sql += needs_row ? "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid " : "FROM articles_fts ";
+  sql += "WHERE articles_fts MATCH " + match + " ";
+  add_filters(s, q, "articles_fts.rowid");
+  sql += by_rank ? "ORDER BY articles_fts.rank + 0, articles_fts.rowid DESC "
+                 : std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC ";
+  add_page(s, q);
+  sql += ") ";
+  sql += hit_columns();
+  sql += "(SELECT snippet(articles_fts, -1, ?1, ?2, '…', 16) FROM articles_fts WHERE articles_fts MATCH " + match +
+         " AND articles_fts.rowid = page.id), page.score ";
+  sql += "FROM page JOIN articles a ON a.id = page.id JOIN feeds f ON f.id = a.feed_id ";
+  sql += by_rank ? "ORDER BY page.score, page.id DESC" : std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC";
   return s;
 }
 
-Result<std::vector<std::string>> tag_names(sqlite3* db, std::int64_t article_id) {
-  auto stmt = sql::Stmt::prepare(db,
-                                 "SELECT DISTINCT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
-                                 "WHERE at.article_id = ?1 ORDER BY at.score DESC, t.name");
-  if (!stmt) return std::unexpected(stmt.error());
-  stmt->bind(1, article_id);
+Result<std::vector<std::string>> tag_names(sql::Stmt& stmt, std::int64_t article_id) {
+  stmt.reset();
+  stmt.bind(1, article_id);
   std::vector<std::string> names;
   while (true) {
-    auto row = stmt->step();
+    auto row = stmt.step();
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
-    names.push_back(stmt->text(0));
+    names.push_back(stmt.text(0));
   }
   return names;
 }
@@ -156,8 +186,12 @@ Result<std::vector<SearchHit>> Store::search(const SearchQuery& q) {
     hit.rank = stmt->real(9);
     hits.push_back(std::move(hit));
   }
+  auto tags = sql::Stmt::prepare(db,
+                                 "SELECT DISTINCT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+                                 "WHERE at.article_id = ?1 ORDER BY at.score DESC, t.name");
+  if (!tags) return std::unexpected(tags.error());
   for (auto& hit : hits) {
-    auto names = tag_names(db, hit.id);
+    auto names = tag_names(*tags, hit.id);
     if (!names) return std::unexpected(names.error());
     hit.tags = std::move(*names);
   }

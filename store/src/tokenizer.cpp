@@ -18,6 +18,19 @@ SharedTokens& shared_tokens() {
   return shared;
 }
 
+// snippet() and highlight() tokenize a column to find its best fragment and
+// then the chosen column again to mark the matches: remembering the last
+// text tokenized for them saves one of those passes per hit.
+struct LastAuxTokens {
+  std::string text;
+  std::vector<classify::Token> tokens;
+};
+
+LastAuxTokens& last_aux_tokens() {
+  thread_local LastAuxTokens last;
+  return last;
+}
+
 // FTS5 wants an instance handle; the pipeline has no per-table state, so
 // every table shares this one.
 int create_tokenizer(void* /*ctx*/, const char** /*args*/, int /*nargs*/, Fts5Tokenizer** out) {
@@ -45,19 +58,29 @@ int tokenize_text(Fts5Tokenizer* /*tokenizer*/, void* ctx, int flags, const char
   if (text == nullptr || length <= 0) return SQLITE_OK;
   const bool is_prefix_query = (flags & FTS5_TOKENIZE_PREFIX) != 0;
   const std::string_view input(text, static_cast<std::size_t>(length));
-  std::vector<classify::Token> tokens;
+  std::vector<classify::Token> own_tokens;
+  const std::vector<classify::Token>* found = &own_tokens;
   try {
     SharedTokens& shared = shared_tokens();
     if ((flags & FTS5_TOKENIZE_DOCUMENT) != 0 && shared.valid && shared.text == input) {
-      tokens = std::move(shared.tokens);
+      own_tokens = std::move(shared.tokens);
       shared.valid = false;
+    } else if ((flags & FTS5_TOKENIZE_AUX) != 0) {
+      LastAuxTokens& last = last_aux_tokens();
+      if (last.text != input) {
+        last.text.clear();  // never a text paired with another text's tokens, even if tokenize throws
+        last.tokens = classify::tokenize(input);
+        last.text.assign(input);
+      }
+      found = &last.tokens;
     } else {
-      tokens = classify::tokenize(input);
+      own_tokens = classify::tokenize(input);
     }
   } catch (...) {
     // Exceptions must not cross SQLite's C frames.
     return SQLITE_ERROR;
   }
+  const std::vector<classify::Token>& tokens = *found;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const auto& t = tokens[i];
     const std::string& primary = t.stem.empty() ? t.norm : t.stem;

@@ -28,9 +28,9 @@ Result<void> register_tokenizer(sqlite3* db);
 
 /// Offers the tokens of a document text the writer has already tokenized
 /// (for its fingerprint) to the FTS5 tokenizer on this thread, which would
-/// otherwise tokenize the same text again when the insert trigger indexes
-/// it. Tokens are a pure function of the text, so the tokenizer uses them
-/// only for a byte-identical text and a stale entry is never wrong.
+/// otherwise tokenize the same text again when the writer indexes it.
+/// Tokens are a pure function of the text, so the tokenizer uses them only
+/// for a byte-identical text and a stale entry is never wrong.
 void share_document_tokens(std::string_view text, std::vector<classify::Token> tokens);
 
 }  // namespace newsd::store

@@ -69,6 +69,29 @@ TEST_F(SearchTest, TextCombinesWithFiltersAndSortOrders) {
   EXPECT_THAT(query_ids(*store_, {.text = "cyberattaque", .lang = "fr"}), ElementsAre(3));
 }
 
+// Text queries take another statement shape (a ranked page of ids, then
+// columns and snippets): every filter and paging must hold there too.
+TEST_F(SearchTest, TextQueriesHonourEveryFilterAndPage) {
+  const std::string text = "هجوم سيبراني";
+  EXPECT_THAT(query_ids(*store_, {.text = text, .feed_url = "https://ar.example/feed"}), ElementsAre(1, 2));
+  EXPECT_TRUE(query_ids(*store_, {.text = text, .feed_url = "https://fr.example/feed"}).empty());
+  EXPECT_THAT(query_ids(*store_, {.text = text, .country = "dz"}), ElementsAre(2));
+  EXPECT_THAT(query_ids(*store_, {.text = text, .since = day(2026, 11, 5, 0)}), ElementsAre(2));
+  EXPECT_THAT(query_ids(*store_, {.text = text, .until = day(2026, 11, 5, 0)}), ElementsAre(1));
+  EXPECT_THAT(query_ids(*store_, {.text = text, .limit = 1}), ElementsAre(1));
+  EXPECT_THAT(query_ids(*store_, {.text = text, .limit = 1, .offset = 1}), ElementsAre(2));
+  EXPECT_THAT(query_ids(*store_, {.text = text, .limit = 1, .offset = 1, .sort = SortOrder::date}), ElementsAre(1));
+  auto hits = store_->search({.text = text, .sort = SortOrder::date});
+  ASSERT_TRUE(hits.has_value()) << hits.error().describe();
+  ASSERT_EQ(hits->size(), 2u);
+  EXPECT_NE((*hits)[0].snippet.find("[سيبراني]"), std::string::npos) << (*hits)[0].snippet;
+  // Each snippet comes from its own article (the tokenizer reuses the last
+  // text it tokenized for snippets; a stale reuse would show here).
+  EXPECT_NE((*hits)[0].snippet.find("افتراضي"), std::string::npos) << (*hits)[0].snippet;
+  EXPECT_NE((*hits)[1].snippet.find("وزارة"), std::string::npos) << (*hits)[1].snippet;
+  EXPECT_THAT((*hits)[0].tags, ElementsAre("DZ", "defense", "cyber"));
+}
+
 TEST_F(SearchTest, LimitAndOffsetPage) {
   EXPECT_THAT(query_ids(*store_, {.limit = 2}), ElementsAre(3, 2));
   EXPECT_THAT(query_ids(*store_, {.limit = 2, .offset = 2}), ElementsAre(1));
