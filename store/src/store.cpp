@@ -199,26 +199,27 @@ constexpr const char* kArticleByLinkedUrl =
     "SELECT article_id FROM article_sources WHERE canonical_url = ?1 UNION ALL "
     "SELECT article_id FROM article_sources WHERE url = ?2 LIMIT 1";
 
-Result<std::optional<std::int64_t>> article_by_linked_url(sqlite3* db, std::string_view url) {
-  auto stmt = sql::Stmt::prepare(db, kArticleByLinkedUrl);
-  if (!stmt) return std::unexpected(stmt.error());
-  auto row = stmt->bind(1, parse::canonicalize_url(url)).bind(2, url).step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return std::optional<std::int64_t>{};
-  return std::optional<std::int64_t>{stmt->int64(0)};
+// `lookup` is prepared on first use and kept by the caller.
+Result<std::optional<std::int64_t>> article_by_linked_url(sqlite3* db, sql::Stmt& lookup, std::string_view url) {
+  if (!lookup) {
+    auto stmt = sql::Stmt::prepare(db, kArticleByLinkedUrl);
+    if (!stmt) return std::unexpected(stmt.error());
+    lookup = std::move(*stmt);
+  }
+  return first_id(lookup.bind(1, parse::canonicalize_url(url)).bind(2, url));
 }
 
 }  // namespace
 
 Result<bool> Store::has_article(std::string_view url) {
-  auto id = article_by_linked_url(impl_->db.get(), url);
+  auto id = article_by_linked_url(impl_->db.get(), impl_->article_by_linked_url, url);
   if (!id) return std::unexpected(id.error());
   return id->has_value();
 }
 
 Result<bool> Store::add_source(std::int64_t feed_id, std::string_view url, std::string_view guid, TimePoint seen_at) {
   if (impl_->readonly) return fail(Errc::invalid_argument, "add_source on a read-only store");
-  auto id = article_by_linked_url(impl_->db.get(), url);
+  auto id = article_by_linked_url(impl_->db.get(), impl_->article_by_linked_url, url);
   if (!id) return std::unexpected(id.error());
   if (!*id) return false;
   // One row per (article, feed) is what "this feed links it" needs; the

@@ -17,6 +17,9 @@ struct Store::Impl {
   bool readonly = false;
   std::filesystem::path path;
   std::unique_ptr<ArticleWriter> writer;
+  /// has_article/add_source look-up, prepared on first use: the engine asks
+  /// once per feed entry on every poll.
+  sql::Stmt article_by_linked_url;
 
   Impl();
   ~Impl();
