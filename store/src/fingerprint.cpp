@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "newsd/classify/text.hpp"
+#include "tokenizer.hpp"
 
 namespace newsd::store {
 namespace {
@@ -41,7 +42,7 @@ constexpr std::size_t kShingleWords = 2;
 
 }  // namespace
 
-Fingerprint fingerprint(std::string_view text) { return fingerprint(classify::tokenize(text)); }
+Fingerprint fingerprint(std::string_view text) { return fingerprint(document_tokens(text)); }
 
 Fingerprint fingerprint(std::span<const classify::Token> tokens) {
   if (tokens.size() < kMinFingerprintTokens) return {};

@@ -23,8 +23,9 @@ struct Fingerprint {
 /// Texts with fewer tokens than this get no fingerprint.
 inline constexpr std::size_t kMinFingerprintTokens = 8;
 
+/// Of the text's document_tokens() (tokenizer.hpp), the tokens it is indexed by.
 Fingerprint fingerprint(std::string_view text);
-/// The same from tokens already produced by classify::tokenize(text).
+/// The same from tokens already produced by document_tokens(text).
 Fingerprint fingerprint(std::span<const classify::Token> tokens);
 
 /// Number of differing bits.

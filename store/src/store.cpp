@@ -285,7 +285,7 @@ Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
 
   Fingerprint print;
   if (!*existing) {
-    auto tokens = classify::tokenize(rec.text);
+    auto tokens = document_tokens(rec.text);
     print = fingerprint(tokens);
     share_document_tokens(rec.text, std::move(tokens));
     if (print.content_hash) {

@@ -1,11 +1,17 @@
 #include "tokenizer.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "newsd/classify/text.hpp"
 
 namespace newsd::store {
 namespace {
+
+/// How much of a document decides its language (and so its stemmer), and
+/// the shortest text worth asking: a headline is too short to decide.
+constexpr std::size_t kLanguageSampleBytes = 256;
+constexpr std::size_t kMinLanguageBytes = 96;
 
 struct SharedTokens {
   std::string text;
@@ -47,51 +53,83 @@ int emit(void* ctx, int flags, const std::string& token, const classify::Token& 
                  static_cast<int>(t.end));
 }
 
-// Documents and plain query terms are indexed by stem, which carries the
-// Arabic fold and clitic stripping. For the last term of a prefix query
-// (`مغر*`, `negotiat*`) the stem can be shorter or differently spelt than
-// what the user typed, so the normalized form and the stem are both offered
-// as synonyms: `مغر*` then matches the stem "مغرب", `المغ*` the stem via the
-// stripped form, and `negotiation*` the stem "negoti".
-int tokenize_text(Fts5Tokenizer* /*tokenizer*/, void* ctx, int flags, const char* text, int length,
-                  int (*x_token)(void*, int, const char*, int, int, int)) {
-  if (text == nullptr || length <= 0) return SQLITE_OK;
-  const bool is_prefix_query = (flags & FTS5_TOKENIZE_PREFIX) != 0;
-  const std::string_view input(text, static_cast<std::size_t>(length));
-  std::vector<classify::Token> own_tokens;
-  const std::vector<classify::Token>* found = &own_tokens;
-  try {
-    SharedTokens& shared = shared_tokens();
-    if ((flags & FTS5_TOKENIZE_DOCUMENT) != 0 && shared.valid && shared.text == input) {
-      own_tokens = std::move(shared.tokens);
-      shared.valid = false;
-    } else if ((flags & FTS5_TOKENIZE_AUX) != 0) {
-      LastAuxTokens& last = last_aux_tokens();
-      if (last.text != input) {
-        last.text.clear();  // never a text paired with another text's tokens, even if tokenize throws
-        last.tokens = classify::tokenize(input);
-        last.text.assign(input);
-      }
-      found = &last.tokens;
-    } else {
-      own_tokens = classify::tokenize(input);
-    }
-  } catch (...) {
-    // Exceptions must not cross SQLite's C frames.
-    return SQLITE_ERROR;
+using XToken = int (*)(void*, int, const char*, int, int, int);
+
+int emit_all(void* ctx, const std::vector<classify::Token>& tokens, XToken x_token) {
+  for (const auto& t : tokens) {
+    const std::string& stem = t.stem.empty() ? t.norm : t.stem;
+    if (stem.empty()) continue;
+    if (int rc = emit(ctx, 0, stem, t, x_token); rc != SQLITE_OK) return rc;
   }
-  const std::vector<classify::Token>& tokens = *found;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    const auto& t = tokens[i];
+  return SQLITE_OK;
+}
+
+// Documents (and the texts snippet() highlights, whose tokens must line up
+// with the indexed ones) are indexed by stem, which carries the Arabic fold
+// and clitic stripping, with the stemmer of the text's own language.
+int tokenize_document(void* ctx, int flags, std::string_view input, XToken x_token) {
+  std::vector<classify::Token> own_tokens;
+  const std::vector<classify::Token>* tokens = &own_tokens;
+  SharedTokens& shared = shared_tokens();
+  if ((flags & FTS5_TOKENIZE_DOCUMENT) != 0 && shared.valid && shared.text == input) {
+    own_tokens = std::move(shared.tokens);
+    shared.valid = false;
+  } else if ((flags & FTS5_TOKENIZE_AUX) != 0) {
+    LastAuxTokens& last = last_aux_tokens();
+    if (last.text != input) {
+      last.text.clear();  // never a text paired with another text's tokens, even if tokenizing throws
+      last.tokens = document_tokens(input);
+      last.text.assign(input);
+    }
+    tokens = &last.tokens;
+  } else {
+    own_tokens = document_tokens(input);
+  }
+  return emit_all(ctx, *tokens, x_token);
+}
+
+// A query carries no language while documents are stemmed in theirs, so a
+// Latin-script term is offered with its English stem and, when it differs,
+// its French stem as a colocated synonym: "négocier" finds the French
+// "négociations" (stem "négoci") as well as English text. Arabic tokens are
+// the same either way. For the last term of a prefix query (`مغر*`,
+// `negotiat*`) the stem can be shorter or differently spelt than what the
+// user typed, so its normalized form is offered too: `مغر*` then matches the
+// stem "مغرب", `المغ*` the stem via the stripped form, and `negotiation*` the
+// stem "negoti".
+int tokenize_query(void* ctx, int flags, std::string_view input, XToken x_token) {
+  const auto english = classify::tokenize(input, "en");
+  auto french = classify::tokenize(input, "fr");
+  // Both come from the same word breaking; should they ever disagree, the
+  // English stems alone still match all but French documents.
+  if (french.size() != english.size()) french.clear();
+  const bool is_prefix_query = (flags & FTS5_TOKENIZE_PREFIX) != 0;
+  for (std::size_t i = 0; i < english.size(); ++i) {
+    const auto& t = english[i];
     const std::string& primary = t.stem.empty() ? t.norm : t.stem;
     if (primary.empty()) continue;
     if (int rc = emit(ctx, 0, primary, t, x_token); rc != SQLITE_OK) return rc;
-    const bool last = i + 1 == tokens.size();
+    if (!french.empty() && !french[i].stem.empty() && french[i].stem != primary) {
+      if (int rc = emit(ctx, FTS5_TOKEN_COLOCATED, french[i].stem, t, x_token); rc != SQLITE_OK) return rc;
+    }
+    const bool last = i + 1 == english.size();
     if (is_prefix_query && last && !t.norm.empty() && t.norm != primary) {
       if (int rc = emit(ctx, FTS5_TOKEN_COLOCATED, t.norm, t, x_token); rc != SQLITE_OK) return rc;
     }
   }
   return SQLITE_OK;
+}
+
+int tokenize_text(Fts5Tokenizer* /*tokenizer*/, void* ctx, int flags, const char* text, int length, XToken x_token) {
+  if (text == nullptr || length <= 0) return SQLITE_OK;
+  const std::string_view input(text, static_cast<std::size_t>(length));
+  try {
+    return (flags & FTS5_TOKENIZE_QUERY) != 0 ? tokenize_query(ctx, flags, input, x_token)
+                                              : tokenize_document(ctx, flags, input, x_token);
+  } catch (...) {
+    // Exceptions must not cross SQLite's C frames.
+    return SQLITE_ERROR;
+  }
 }
 
 Result<fts5_api*> find_fts5_api(sqlite3* db) {
@@ -109,6 +147,22 @@ Result<fts5_api*> find_fts5_api(sqlite3* db) {
 
 }  // namespace
 
+std::vector<classify::Token> document_tokens(std::string_view text) {
+  // CLD2 costs two to three times the tokenization itself on a whole
+  // article; its opening paragraph decides as well.
+  std::string_view language;
+  std::string detected;
+  if (text.size() >= kMinLanguageBytes) {
+    std::size_t cut = std::min(text.size(), kLanguageSampleBytes);
+    while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+      --cut;  // whole UTF-8 sequences only
+    }
+    detected = classify::detect_language(text.substr(0, cut));
+    language = detected;
+  }
+  return classify::tokenize(text, language);
+}
+
 void share_document_tokens(std::string_view text, std::vector<classify::Token> tokens) {
   SharedTokens& shared = shared_tokens();
   shared.text.assign(text);
@@ -118,7 +172,7 @@ void share_document_tokens(std::string_view text, std::vector<classify::Token> t
 
 std::string_view tokenizer_version() noexcept {
   // Bump when the classify pipeline changes what it emits for the same text.
-  return "classify-1";
+  return "classify-2";
 }
 
 Result<void> register_tokenizer(sqlite3* db) {

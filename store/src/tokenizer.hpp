@@ -26,7 +26,15 @@ std::string_view tokenizer_version() noexcept;
 /// before it touches articles_fts. Errc::database if FTS5 is unavailable.
 Result<void> register_tokenizer(sqlite3* db);
 
-/// Offers the tokens of a document text the writer has already tokenized
+/// The tokens indexed for a document text: the classify pipeline with the
+/// stemmer of the language classify::detect_language finds in the text's
+/// first 256 bytes (French text gets French stems; other Latin-script text,
+/// and any text shorter than 96 bytes such as a headline, English ones). A pure function of the
+/// text, as FTS5 needs: deleting a row re-tokenizes its stored text and
+/// must emit exactly the tokens that were inserted.
+std::vector<classify::Token> document_tokens(std::string_view text);
+
+/// Offers the document_tokens() of a text the writer has already tokenized
 /// (for its fingerprint) to the FTS5 tokenizer on this thread, which would
 /// otherwise tokenize the same text again when the writer indexes it.
 /// Tokens are a pure function of the text, so the tokenizer uses them only
