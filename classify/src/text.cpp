@@ -8,6 +8,7 @@
 #include <unicode/rbbi.h>
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
+#include <unicode/uversion.h>
 
 #include <array>
 #include <memory>
@@ -353,6 +354,17 @@ std::string stem_text(std::string_view utf8, std::string_view language) {
     out.append(piece.stem);
   });
   return out;
+}
+
+std::string_view pipeline_data_version() {
+  static const std::string version = [] {
+    UVersionInfo info;
+    u_getVersion(info);
+    std::array<char, U_MAX_VERSION_STRING_LENGTH> text{};
+    u_versionToString(info, text.data());
+    return "icu-" + std::string(text.data());
+  }();
+  return version;
 }
 
 std::string detect_language(std::string_view utf8) {

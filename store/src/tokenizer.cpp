@@ -170,9 +170,12 @@ void share_document_tokens(std::string_view text, std::vector<classify::Token> t
   shared.valid = true;
 }
 
-std::string_view tokenizer_version() noexcept {
-  // Bump when the classify pipeline changes what it emits for the same text.
-  return "classify-2";
+std::string_view tokenizer_version() {
+  // Bump the first part when newsd's pipeline changes what it emits for the
+  // same text. The second changes with the ICU Debian ships: new word-break
+  // rules would otherwise leave rows that no delete can remove from the index.
+  static const std::string version = "classify-2 " + std::string(classify::pipeline_data_version());
+  return version;
 }
 
 Result<void> register_tokenizer(sqlite3* db) {

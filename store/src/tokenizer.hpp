@@ -16,11 +16,12 @@ namespace newsd::store {
 /// Name used in `CREATE VIRTUAL TABLE … USING fts5(…, tokenize='newsd')`.
 inline constexpr std::string_view kTokenizerName = "newsd";
 
-/// Identifies what the tokenizer emits. Stored in the database (table
-/// `meta`); when it differs from the stored value the FTS index is rebuilt
-/// on open, since tokens indexed by another pipeline would no longer match
-/// (nor could be deleted).
-std::string_view tokenizer_version() noexcept;
+/// Identifies what the tokenizer emits: newsd's pipeline revision and the
+/// ICU data it runs on ("classify-2 icu-72.1"). Stored in the database
+/// (table `meta`); when it differs from the stored value the FTS index is
+/// rebuilt on open, since tokens indexed by another pipeline would no longer
+/// match (nor could be deleted).
+std::string_view tokenizer_version();
 
 /// Registers the tokenizer on `db`. Must be called on every connection
 /// before it touches articles_fts. Errc::database if FTS5 is unavailable.

@@ -121,6 +121,14 @@ TEST(Tokenize, IsThreadSafe) {
   for (int v : ok) EXPECT_EQ(v, 200);
 }
 
+TEST(PipelineDataVersion, NamesTheRunningIcu) {
+  const std::string version(pipeline_data_version());
+  ASSERT_EQ(version.rfind("icu-", 0), 0u) << version;
+  ASSERT_GT(version.size(), 4u);
+  EXPECT_TRUE(version[4] >= '1' && version[4] <= '9') << version;  // "icu-72.1"
+  EXPECT_EQ(pipeline_data_version(), version);
+}
+
 TEST(StemText, JoinsStemsWithSpaces) { EXPECT_EQ(stem_text("والمغرب، المغرب!"), "مغرب مغرب"); }
 
 TEST(DetectLanguage, ArabicScriptDecidesArabic) {

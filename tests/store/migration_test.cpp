@@ -81,6 +81,16 @@ class MigrationTest : public StoreTest {
 TEST_F(MigrationTest, NewFileIsCreatedAtTheCurrentVersion) {
   auto store = open_store();
   EXPECT_EQ(store.stats()->schema_version, kSchemaVersion);
+  // The index records the pipeline and the ICU it was built with, so an ICU
+  // upgrade (new word-break rules) rebuilds it instead of corrupting deletes.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db_path_.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sql::DbPtr db(raw);
+  auto stmt = sql::Stmt::prepare(raw, "SELECT value FROM meta WHERE key = 'fts_tokenizer'");
+  ASSERT_TRUE(stmt.has_value());
+  ASSERT_TRUE(*stmt->step());
+  EXPECT_EQ(stmt->text(0), tokenizer_version());
+  EXPECT_NE(stmt->text(0).find(classify::pipeline_data_version()), std::string::npos) << stmt->text(0);
 }
 
 TEST_F(MigrationTest, FromVersion1) {

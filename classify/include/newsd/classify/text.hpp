@@ -40,6 +40,12 @@ std::vector<Token> tokenize(std::string_view utf8, std::string_view language = {
 /// statistical model, both when training and when predicting.
 std::string stem_text(std::string_view utf8, std::string_view language = {});
 
+/// Names the library data that decide what tokenize() and detect_language()
+/// return for a given text: the running ICU's version (word-break rules,
+/// normalization tables), e.g. "icu-72.1". Snowball and CLD2 expose no
+/// version. Stored indexes compare it to know when to rebuild.
+std::string_view pipeline_data_version();
+
 /// BCP-47 primary language of `utf8`: Arabic script decides "ar" (or "fa",
 /// "ur" by their letters); CLD2 chooses among Latin-script languages.
 /// Returns "und" when unsure (no letters, or CLD2 has no reliable answer).
