@@ -2,9 +2,7 @@
 // text itself), queries match it whatever stemmer their words favour, and
 // deleting French rows leaves the index consistent: the delete re-tokenizes
 // the stored text and must emit exactly the tokens that were inserted.
-#include <sqlite3.h>
-
-#include "sqlite.hpp"
+#include "integrity.hpp"
 #include "store_fixture.hpp"
 #include "tokenizer.hpp"
 
@@ -65,12 +63,7 @@ TEST_F(FrenchSearchTest, DeletingFrenchRowsKeepsTheIndexConsistent) {
   ASSERT_EQ(*store_->prune(day(2026, 6, 1), 10), 1);
   EXPECT_TRUE(find("négocier").empty());
   EXPECT_THAT(find("negotiation"), ElementsAre(2));
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
-  sql::DbPtr db(raw);
-  ASSERT_TRUE(register_tokenizer(raw).has_value());
-  auto check = sql::exec(raw, "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)");
-  EXPECT_TRUE(check.has_value()) << check.error().describe();
+  expect_database_consistent(db_path_);
 }
 
 }  // namespace

@@ -1,14 +1,12 @@
 // Retention (prune in small batches) and online backup.
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <thread>
 
-#include "sqlite.hpp"
+#include "integrity.hpp"
 #include "store_fixture.hpp"
-#include "tokenizer.hpp"
 
 namespace newsd::store::testing {
 namespace {
@@ -45,12 +43,7 @@ TEST_F(StoreTest, PruneDeletesOldArticlesWithTagsSourcesAndIndexInBatches) {
   EXPECT_EQ(counts->article_tags, 1);
   EXPECT_EQ(store.stats()->sources, 1);
   EXPECT_THAT(ids(store, "تقرير"), ElementsAre(5));  // no stale FTS rows
-  // The FTS index agrees with its content table.
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
-  sql::DbPtr db(raw);
-  ASSERT_TRUE(register_tokenizer(raw).has_value());
-  EXPECT_TRUE(sql::exec(raw, "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)").has_value());
+  expect_database_consistent(db_path_);
 }
 
 // A writer killed mid-ingest (SIGKILL: no destructors, no rollback) leaves a
@@ -98,15 +91,7 @@ TEST_F(StoreTest, KilledWriterLeavesAConsistentDatabaseOfWholeBatches) {
   EXPECT_EQ(counts->articles % kBatch, 0) << "a batch was half written";
   EXPECT_EQ(counts->article_tags, counts->articles);
   EXPECT_EQ(static_cast<std::int64_t>(ids(store, "المغرب").size()), std::min<std::int64_t>(counts->articles, 20));
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
-  sql::DbPtr db(raw);
-  ASSERT_TRUE(register_tokenizer(raw).has_value());
-  auto check = sql::Stmt::prepare(raw, "PRAGMA integrity_check");
-  ASSERT_TRUE(check.has_value());
-  ASSERT_TRUE(*check->step());
-  EXPECT_EQ(check->text(0), "ok");
-  EXPECT_TRUE(sql::exec(raw, "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)").has_value());
+  expect_database_consistent(db_path_);
 }
 
 TEST_F(StoreTest, BackupIsACompleteStandaloneCopy) {

@@ -3,6 +3,7 @@
 // anything, and gains what the later versions add.
 #include <sqlite3.h>
 
+#include "integrity.hpp"
 #include "schema.hpp"
 #include "sqlite.hpp"
 #include "store_fixture.hpp"
@@ -54,15 +55,7 @@ class MigrationTest : public StoreTest {
     // v2 clustering reached the old rows: 1 and 3 are the same wire story.
     EXPECT_EQ(store.article(3)->value().cluster_id, first.cluster_id);
     EXPECT_NE(store.article(2)->value().cluster_id, first.cluster_id);
-    // The full-text index agrees with the articles it indexes.
-    {
-      sqlite3* rw = nullptr;
-      ASSERT_EQ(sqlite3_open(db_path_.c_str(), &rw), SQLITE_OK);
-      sql::DbPtr guard(rw);
-      ASSERT_TRUE(register_tokenizer(rw).has_value());
-      auto check = sql::exec(rw, "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)");
-      EXPECT_TRUE(check.has_value()) << check.error().describe();
-    }
+    expect_database_consistent(db_path_);
     // v3 views exist and answer.
     auto ro = Store::open_readonly(db_path_);
     ASSERT_TRUE(ro.has_value()) << ro.error().describe();
