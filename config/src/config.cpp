@@ -302,6 +302,10 @@ Config read_config(const toml::table& doc, Validator& v) {
     r.integer("max_retries", f.max_retries, 0, 10);
     r.duration("retry_backoff", f.retry_backoff, Seconds{0}, Seconds{3600});
     r.boolean("allow_private_addresses", f.allow_private_addresses);
+    r.path("ca_file", f.ca_file);
+    if (std::error_code ec; !f.ca_file.empty() && !fs::is_regular_file(f.ca_file, ec)) {
+      r.error_at("ca_file", "'fetch.ca_file' is not a file: " + f.ca_file.string());
+    }
     if (f.user_agent.empty()) r.error_at("user_agent", "'fetch.user_agent' must not be empty");
     if (f.max_per_host > f.max_connections) {
       r.error_at("max_per_host", "'fetch.max_per_host' cannot exceed 'fetch.max_connections'");

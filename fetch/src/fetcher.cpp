@@ -133,6 +133,7 @@ class Run {
     settings_.total_timeout = duration_cast<milliseconds>(cfg_.total_timeout);
     settings_.max_body_bytes = cfg_.max_body_bytes;
     settings_.allow_private_addresses = cfg_.allow_private_addresses;
+    settings_.ca_file = cfg_.ca_file.string();
   }
 
   // Leaves the multi handle and the robots cache consistent even when the

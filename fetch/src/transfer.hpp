@@ -22,6 +22,7 @@ struct TransferSettings {
   std::size_t max_body_bytes = 8 * 1024 * 1024;
   bool truncate_oversized_body = false;  ///< keep the first max_body_bytes instead of failing (robots.txt)
   bool allow_private_addresses = true;
+  std::string ca_file;  ///< empty = libcurl's default CA store
 };
 
 /// What a finished transfer produced, before any policy is applied.

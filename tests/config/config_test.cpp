@@ -33,6 +33,7 @@ TEST(Config, FullFileFillsEveryTypedField) {
   EXPECT_EQ(cfg->fetch.max_per_host, 1);
   EXPECT_EQ(cfg->fetch.min_host_interval, std::chrono::seconds{2});
   EXPECT_FALSE(cfg->fetch.respect_robots_txt);
+  EXPECT_EQ(cfg->fetch.ca_file, fs::absolute(kData / "../fetch/tls/self-signed.cert.pem").lexically_normal());
   ASSERT_EQ(cfg->extract.sites.size(), 1u);
   EXPECT_EQ(cfg->extract.sites[0].host, "example.com");
   EXPECT_EQ(cfg->extract.sites[0].drop, (std::vector<std::string>{".related", "#comments"}));
@@ -87,6 +88,14 @@ TEST(Config, PerHostLimitCannotExceedTotal) {
   auto cfg = parse_config("[fetch]\nmax_connections = 2\nmax_per_host = 4\n", "inline.toml");
   ASSERT_FALSE(cfg);
   EXPECT_NE(cfg.error().message.find("inline.toml:3:16: 'fetch.max_per_host' cannot exceed"), std::string::npos)
+      << cfg.error().message;
+}
+
+TEST(Config, CaFileMustExist) {
+  auto cfg = parse_config("[fetch]\nca_file = \"/nonexistent/ca.pem\"\n", "inline.toml");
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(cfg.error().message.find("inline.toml:2:11: 'fetch.ca_file' is not a file: /nonexistent/ca.pem"),
+            std::string::npos)
       << cfg.error().message;
 }
 

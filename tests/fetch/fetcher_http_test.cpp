@@ -335,29 +335,61 @@ TEST(FetcherHttp, BrotliBodyIsDecompressed) {
   EXPECT_EQ(r->body, plain);
 }
 
-TEST(FetcherHttp, UntrustedTlsCertificateIsRefused) {
-  const std::string tls = std::string(NEWSD_TEST_DATA) + "/fetch/tls/";
-  httplib::SSLServer server((tls + "self-signed.cert.pem").c_str(), (tls + "self-signed.key.pem").c_str());
-  ASSERT_TRUE(server.is_valid());
+// An HTTPS server on loopback with the self-signed certificate of
+// tests/data/fetch/tls, serving one fixed body at "/".
+class TlsServer {
+ public:
+  static std::string certificate() { return std::string(NEWSD_TEST_DATA) + "/fetch/tls/self-signed.cert.pem"; }
+
+  TlsServer()
+      : server_(certificate().c_str(), (std::string(NEWSD_TEST_DATA) + "/fetch/tls/self-signed.key.pem").c_str()) {
+    server_.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+      ++hits;
+      res.set_content("served over TLS", "text/plain");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(1ms);
+  }
+  ~TlsServer() {
+    server_.stop();
+    thread_.join();
+  }
+  [[nodiscard]] bool valid() const { return server_.is_valid() && port_ > 0; }
+  [[nodiscard]] std::string url() const { return "https://127.0.0.1:" + std::to_string(port_) + "/"; }
+
   std::atomic<int> hits{0};
-  server.Get("/", [&](const httplib::Request&, httplib::Response& res) {
-    ++hits;
-    res.set_content("should not be read", "text/plain");
-  });
-  const int port = server.bind_to_any_port("127.0.0.1");
-  ASSERT_GT(port, 0);
-  std::thread thread([&] { server.listen_after_bind(); });
-  while (!server.is_running()) std::this_thread::sleep_for(1ms);
+
+ private:
+  httplib::SSLServer server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST(FetcherHttp, UntrustedTlsCertificateIsRefused) {
+  TlsServer server;
+  ASSERT_TRUE(server.valid());
   {
     Fetcher fetcher(quick_config());
-    auto r = fetch_one(fetcher, {"https://127.0.0.1:" + std::to_string(port) + "/"});
+    auto r = fetch_one(fetcher, {server.url()});
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, Errc::network);
     EXPECT_NE(r.error().message.find("certificate"), std::string::npos) << r.error().message;
   }
-  server.stop();
-  thread.join();
-  EXPECT_EQ(hits, 0);
+  EXPECT_EQ(server.hits, 0);
+}
+
+TEST(FetcherHttp, CertificateSignedByTheConfiguredCaFileIsTrusted) {
+  TlsServer server;
+  ASSERT_TRUE(server.valid());
+  auto cfg = quick_config();
+  cfg.ca_file = TlsServer::certificate();  // the self-signed certificate is its own CA
+  Fetcher fetcher(cfg);
+  auto r = fetch_one(fetcher, {server.url()});
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "served over TLS");
+  EXPECT_EQ(server.hits, 1);
 }
 
 TEST(FetcherHttp, UnsupportedSchemeAndMalformedUrl) {

@@ -38,6 +38,10 @@ struct FetchConfig {
   int max_retries = 2;                  ///< for 429/5xx/network errors
   Seconds retry_backoff{Seconds{2}};    ///< first delay, doubled per retry
   bool allow_private_addresses = true;  ///< false = refuse to connect to RFC 1918/loopback addresses
+  /// PEM file of the certificate authorities HTTPS servers are checked
+  /// against instead of the system's (a TLS-inspecting proxy's CA, an
+  /// internal CA). Empty = the system store. Must exist when set.
+  std::filesystem::path ca_file;
 };
 
 /// `[[extract.sites]]`: selectors applied before the generic extractor for one host.
