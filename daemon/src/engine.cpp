@@ -50,6 +50,7 @@ struct PageJob {
   std::size_t feed_index = 0;
   parse::Entry entry;
   std::string url;
+  bool has_page = true;  ///< false: the entry's id is not a web address; its own text is the article
 };
 
 Engine::~Engine() {
@@ -188,6 +189,13 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
     ++report.feeds_fetched;
     for (const auto& entry : run.parsed.entries) {
       auto url = article_url(entry);
+      bool has_page = true;
+      if (!url && entry.id && !entry.id->empty() && !entry_text(entry).empty()) {
+        // No web page, but the feed carries the text under an id (tag:,
+        // urn:uuid:): that id is the article's address and dedup key.
+        url = entry.id;
+        has_page = false;
+      }
       if (!url) {
         ++report.entries_without_text;
         continue;
@@ -208,7 +216,7 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
         run.complete = false;
         continue;
       }
-      pages.push_back({i, entry, *url});
+      pages.push_back({i, entry, *url, has_page});
     }
     log::info("feed.parsed", {{"url", run.plan->feed.url},
                               {"entries", run.parsed.entries.size()},
@@ -230,7 +238,7 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
   std::vector<fetch::Request> page_requests;
   std::vector<std::size_t> page_of_request;
   for (std::size_t p = 0; p < pages.size(); ++p) {
-    if (!runs[pages[p].feed_index]->plan->feed.fetch_articles) {
+    if (!pages[p].has_page || !runs[pages[p].feed_index]->plan->feed.fetch_articles) {
       // Classification is worker work, with or without a page to extract.
       pool_->submit([&, p] {
         if (!finish_article(pages[p].feed_index, pages[p].entry, std::nullopt, pages[p].url)) ++without_text;

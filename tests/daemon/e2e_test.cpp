@@ -175,6 +175,32 @@ TEST_F(EndToEnd, AFeedReadWithoutPagesStoresItsEntriesOwnText) {
   EXPECT_EQ(db.rows("SELECT count(DISTINCT article_id) FROM article_tags WHERE source = 'rule'")[0][0], "6");
 }
 
+TEST_F(EndToEnd, EntriesWithOnlyAnIdAreStoredUnderItFromTheirOwnText) {
+  testing::StaticServer server(kSamples, std::chrono::milliseconds{0}, "/extra", fs::path(NEWSD_TEST_DATA) / "daemon");
+  config::Config cfg = sample_config(server, dir_.path());
+  config::FeedConfig bulletin;
+  bulletin.url = server.url("/extra/feeds/entries-without-links.atom");
+  cfg.feeds = {bulletin};
+
+  const CycleReport first = ingest(cfg);
+  EXPECT_EQ(first.pages_fetched, 0);
+  EXPECT_EQ(first.articles_inserted, 2);
+  EXPECT_EQ(first.entries_without_text, 1);  // neither a link nor any text
+  testing::Db db(dir_.path() / "newsd.db");
+  const auto rows = db.rows("SELECT url, guid, title FROM articles ORDER BY url");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0][0], "tag:wire.example,2026:bulletin/1841");
+  EXPECT_EQ(rows[0][1], rows[0][0]);
+  EXPECT_EQ(rows[0][2], "وزارة الدفاع تعلن عن مناورات بحرية مشتركة");
+  EXPECT_EQ(rows[1][0], "urn:uuid:6f1c2a3e-8b4d-4e5f-9a6b-7c8d9e0f1a2b");
+  EXPECT_EQ(db.rows("SELECT count(*) FROM articles WHERE text LIKE '%مكافحة التهريب%'")[0][0], "1");
+
+  // The next poll recognises both by their ids.
+  const CycleReport second = ingest(cfg);
+  EXPECT_EQ(second.articles_inserted, 0);
+  EXPECT_EQ(db.rows("SELECT count(*) FROM articles")[0][0], "2");
+}
+
 TEST_F(EndToEnd, FeedStateRecordsValidatorsAndFailures) {
   testing::StaticServer server(kSamples);
   config::Config cfg = sample_config(server, dir_.path());
