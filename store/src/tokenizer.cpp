@@ -47,7 +47,7 @@ int create_tokenizer(void* /*ctx*/, const char** /*args*/, int /*nargs*/, Fts5To
 
 void delete_tokenizer(Fts5Tokenizer* /*tokenizer*/) {}
 
-int emit(void* ctx, int flags, const std::string& token, const classify::Token& t,
+int emit(void* ctx, int flags, std::string_view token, const classify::Token& t,
          int (*x_token)(void*, int, const char*, int, int, int)) {
   return x_token(ctx, flags, token.data(), static_cast<int>(token.size()), static_cast<int>(t.begin),
                  static_cast<int>(t.end));
@@ -55,9 +55,33 @@ int emit(void* ctx, int flags, const std::string& token, const classify::Token& 
 
 using XToken = int (*)(void*, int, const char*, int, int, int);
 
+// Snowball's Arabic stemmer keeps the alef of a sound feminine plural
+// (مناورات → مناورا) while the singular loses its taa marbuta (مناورة →
+// مناور), so a search for one form missed the other. The index drops that
+// alef, and the ي of a nisba plural (عمليات → عملي → عمل, as عملية → عمل).
+// Only the index does: the rule tagger, the model and the dedup
+// fingerprints keep the pipeline's stems their data were tuned on.
+// Stems of three letters or fewer are left whole.
+std::string_view index_stem(const classify::Token& t) {
+  static constexpr std::string_view kAlef = "\u0627", kYeh = "\u064A", kPlural = "\u0627\u062A",
+                                    kNisbaPlural = "\u064A\u0627\u062A";
+  constexpr std::size_t kArabicLetterBytes = 2, kMinLetters = 4;
+  std::string_view stem = t.stem.empty() ? std::string_view(t.norm) : std::string_view(t.stem);
+  if (!std::string_view(t.bare).ends_with(kPlural) || !stem.ends_with(kAlef) ||
+      stem.size() < kMinLetters * kArabicLetterBytes) {
+    return stem;
+  }
+  stem.remove_suffix(kAlef.size());
+  if (std::string_view(t.bare).ends_with(kNisbaPlural) && stem.ends_with(kYeh) &&
+      stem.size() >= kMinLetters * kArabicLetterBytes) {
+    stem.remove_suffix(kYeh.size());
+  }
+  return stem;
+}
+
 int emit_all(void* ctx, const std::vector<classify::Token>& tokens, XToken x_token) {
   for (const auto& t : tokens) {
-    const std::string& stem = t.stem.empty() ? t.norm : t.stem;
+    const std::string_view stem = index_stem(t);
     if (stem.empty()) continue;
     if (int rc = emit(ctx, 0, stem, t, x_token); rc != SQLITE_OK) return rc;
   }
@@ -106,7 +130,7 @@ int tokenize_query(void* ctx, int flags, std::string_view input, XToken x_token)
   const bool is_prefix_query = (flags & FTS5_TOKENIZE_PREFIX) != 0;
   for (std::size_t i = 0; i < english.size(); ++i) {
     const auto& t = english[i];
-    const std::string& primary = t.stem.empty() ? t.norm : t.stem;
+    const std::string_view primary = index_stem(t);
     if (primary.empty()) continue;
     if (int rc = emit(ctx, 0, primary, t, x_token); rc != SQLITE_OK) return rc;
     if (!french.empty() && !french[i].stem.empty() && french[i].stem != primary) {
