@@ -47,13 +47,12 @@ int create_tokenizer(void* /*ctx*/, const char** /*args*/, int /*nargs*/, Fts5To
 
 void delete_tokenizer(Fts5Tokenizer* /*tokenizer*/) {}
 
-int emit(void* ctx, int flags, std::string_view token, const classify::Token& t,
-         int (*x_token)(void*, int, const char*, int, int, int)) {
+using XToken = int (*)(void*, int, const char*, int, int, int);
+
+int emit(void* ctx, int flags, std::string_view token, const classify::Token& t, XToken x_token) {
   return x_token(ctx, flags, token.data(), static_cast<int>(token.size()), static_cast<int>(t.begin),
                  static_cast<int>(t.end));
 }
-
-using XToken = int (*)(void*, int, const char*, int, int, int);
 
 // Snowball's Arabic stemmer keeps the alef of a sound feminine plural
 // (مناورات → مناورا) while the singular loses its taa marbuta (مناورة →
