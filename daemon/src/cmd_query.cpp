@@ -196,6 +196,10 @@ int run_search(const SearchOptions& o, CommandContext& ctx) {
   }
   auto store = open_for_reading(o.db, ctx);
   if (!store) return ctx.exit_code;
+  if (auto outdated = store->outdated_search_index(); outdated && *outdated) {
+    std::cerr << "newsd search: the search index was built by an older newsd or ICU (" << **outdated
+              << "); results may miss matches until the daemon has started once and rebuilt it\n";
+  }
   auto hits = store->search(q);
   if (!hits) {
     std::cerr << "newsd search: " << hits.error().message << '\n';

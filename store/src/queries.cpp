@@ -4,6 +4,7 @@
 
 #include "fingerprint.hpp"
 #include "store_impl.hpp"
+#include "tokenizer.hpp"
 
 namespace newsd::store {
 
@@ -299,6 +300,16 @@ Result<Store::Counts> Store::counts() {
     *out = *n;
   }
   return c;
+}
+
+Result<std::optional<std::string>> Store::outdated_search_index() {
+  auto stmt = sql::Stmt::prepare(impl_->db.get(), "SELECT value FROM meta WHERE key = 'fts_tokenizer'");
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->step();
+  if (!row) return std::unexpected(row.error());
+  std::string built_by = *row ? stmt->text(0) : std::string("unknown");
+  if (built_by == tokenizer_version()) return std::optional<std::string>{};
+  return std::optional<std::string>{std::move(built_by)};
 }
 
 Result<Stats> Store::stats() {

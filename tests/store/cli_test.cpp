@@ -1,5 +1,6 @@
 // The query subcommands through the real binary: search (formats, filters,
 // syntax errors), show, feeds, stats, backup.
+#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -119,6 +120,20 @@ TEST_F(CliTest, SyntaxErrorIsExitCode2WithAMessage) {
   auto run = newsd("search '\"unterminated' " + db_arg_);
   EXPECT_EQ(run.status, 2) << run.out;
   EXPECT_NE(run.out.find("invalid search query"), std::string::npos) << run.out;
+}
+
+TEST_F(CliTest, SearchWarnsWhileTheIndexIsFromAnotherTokenizer) {
+  EXPECT_EQ(newsd("search المغرب " + db_arg_).out.find("older newsd"), std::string::npos);
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(raw, "UPDATE meta SET value = 'classify-1' WHERE key = 'fts_tokenizer'", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(raw);
+  auto run = newsd("search المغرب " + db_arg_);
+  EXPECT_EQ(run.status, 0) << run.out;  // still answers, from the index it has
+  EXPECT_NE(run.out.find("built by an older newsd or ICU (classify-1)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("Agency A"), std::string::npos) << run.out;
 }
 
 TEST_F(CliTest, MissingDatabaseIsExitCode1) {

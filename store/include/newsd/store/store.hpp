@@ -232,6 +232,12 @@ class Store {
   Result<Counts> counts();
   Result<Stats> stats();
 
+  /// The tokenizer that built the search index (meta.fts_tokenizer), when
+  /// it is not this build's: after an upgrade, until the daemon opens the
+  /// database and rebuilds the index, queries may miss matches. nullopt when
+  /// the index is current.
+  Result<std::optional<std::string>> outdated_search_index();
+
   /// Deletes at most `max_rows` articles fetched before `older_than`, with
   /// their tags, sources and FTS rows, in one short transaction; returns how
   /// many were deleted. Call it repeatedly (between write batches) until it
