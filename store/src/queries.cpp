@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "fingerprint.hpp"
+#include "schema.hpp"
 #include "store_impl.hpp"
-#include "tokenizer.hpp"
 
 namespace newsd::store {
 
@@ -302,15 +302,7 @@ Result<Store::Counts> Store::counts() {
   return c;
 }
 
-Result<std::optional<std::string>> Store::outdated_search_index() {
-  auto stmt = sql::Stmt::prepare(impl_->db.get(), "SELECT value FROM meta WHERE key = 'fts_tokenizer'");
-  if (!stmt) return std::unexpected(stmt.error());
-  auto row = stmt->step();
-  if (!row) return std::unexpected(row.error());
-  std::string built_by = *row ? stmt->text(0) : std::string("unknown");
-  if (built_by == tokenizer_version()) return std::optional<std::string>{};
-  return std::optional<std::string>{std::move(built_by)};
-}
+Result<std::optional<std::string>> Store::outdated_search_index() { return outdated_fts_tokenizer(impl_->db.get()); }
 
 Result<Stats> Store::stats() {
   sqlite3* db = impl_->db.get();

@@ -268,13 +268,20 @@ Result<void> migrate_to(sqlite3* db, int target) {
 
 Result<void> migrate(sqlite3* db) { return migrate_to(db, kSchemaVersion); }
 
-Result<bool> ensure_fts_current(sqlite3* db) {
+Result<std::optional<std::string>> outdated_fts_tokenizer(sqlite3* db) {
   auto stmt = sql::Stmt::prepare(db, "SELECT value FROM meta WHERE key = 'fts_tokenizer'");
   if (!stmt) return std::unexpected(stmt.error());
   auto row = stmt->step();
   if (!row) return std::unexpected(row.error());
-  if (*row && stmt->text(0) == tokenizer_version()) return false;
-  stmt->reset();
+  std::string built_by = *row ? stmt->text(0) : std::string("unknown");
+  if (built_by == tokenizer_version()) return std::optional<std::string>{};
+  return std::optional<std::string>{std::move(built_by)};
+}
+
+Result<bool> ensure_fts_current(sqlite3* db) {
+  auto outdated = outdated_fts_tokenizer(db);
+  if (!outdated) return std::unexpected(outdated.error());
+  if (!*outdated) return false;
 
   auto tx = sql::Transaction::begin(db);
   if (!tx) return std::unexpected(tx.error());

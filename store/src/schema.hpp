@@ -2,6 +2,9 @@
 // Schema creation and forward-only migrations (PRAGMA user_version).
 #include <sqlite3.h>
 
+#include <optional>
+#include <string>
+
 #include "newsd/base/error.hpp"
 
 namespace newsd::store {
@@ -17,6 +20,11 @@ Result<void> migrate(sqlite3* db);
 
 /// Migrates only up to `target` (tests build older databases with it).
 Result<void> migrate_to(sqlite3* db, int target);
+
+/// The tokenizer version that built articles_fts (meta.fts_tokenizer) when
+/// it differs from this build's tokenizer_version(); nullopt when current.
+/// A database without the record reports "unknown".
+Result<std::optional<std::string>> outdated_fts_tokenizer(sqlite3* db);
 
 /// Rebuilds articles_fts if it was built by another tokenizer version.
 /// Returns true if a rebuild happened.
