@@ -10,13 +10,11 @@ Result<ClusterMatch> find_cluster(sql::Stmt& lookup, std::uint64_t simhash, std:
   for (int band = 0; band < 4; ++band) lookup.bind(band + 1, simhash_band(simhash, band));
   lookup.bind(5, self_id);
   ClusterMatch best;
-  while (true) {
-    auto row = lookup.step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
+  auto rows = lookup.each_row([&] {
     const int distance = hamming_distance(simhash, static_cast<std::uint64_t>(lookup.int64(1)));
     if (distance <= kNearDuplicateBits && distance < best.distance) best = {lookup.int64(2), distance};
-  }
+  });
+  if (!rows) return std::unexpected(rows.error());
   lookup.reset();
   return best;
 }

@@ -18,10 +18,7 @@ Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, boo
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, url);
   std::vector<FeedState> feeds;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
+  auto rows = stmt->each_row([&] {
     FeedState f;
     f.id = stmt->int64(0);
     f.url = stmt->text(1);
@@ -38,7 +35,8 @@ Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, boo
     f.state = stmt->text(12);
     f.articles = stmt->int64(13);
     feeds.push_back(std::move(f));
-  }
+  });
+  if (!rows) return std::unexpected(rows.error());
   return feeds;
 }
 
@@ -143,12 +141,8 @@ Result<std::vector<std::string>> tag_names(sql::Stmt& stmt, std::int64_t article
   stmt.reset();
   stmt.bind(1, article_id);
   std::vector<std::string> names;
-  while (true) {
-    auto row = stmt.step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    names.push_back(stmt.text(0));
-  }
+  auto rows = stmt.each_row([&] { names.push_back(stmt.text(0)); });
+  if (!rows) return std::unexpected(rows.error());
   return names;
 }
 
@@ -163,17 +157,7 @@ Result<std::vector<SearchHit>> Store::search(const SearchQuery& q) {
   for (const auto& [index, value] : built.binds_text) stmt->bind(index, value);
   for (const auto& [index, value] : built.binds_int) stmt->bind(index, value);
   std::vector<SearchHit> hits;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) {
-      // The statement itself is fixed and tested, so a plain SQL error here
-      // comes from the user's FTS5 query (syntax, unknown column, bad `*`).
-      if ((sqlite3_errcode(db) & 0xff) == SQLITE_ERROR) {
-        return fail(Errc::invalid_argument, "invalid search query '" + q.text + "': " + sqlite3_errmsg(db));
-      }
-      return std::unexpected(row.error());
-    }
-    if (!*row) break;
+  auto rows = stmt->each_row([&] {
     SearchHit hit;
     hit.id = stmt->int64(0);
     hit.title = stmt->text(1);
@@ -186,6 +170,14 @@ Result<std::vector<SearchHit>> Store::search(const SearchQuery& q) {
     hit.snippet = stmt->text(8);
     hit.rank = stmt->real(9);
     hits.push_back(std::move(hit));
+  });
+  if (!rows) {
+    // The statement itself is fixed and tested, so a plain SQL error here
+    // comes from the user's FTS5 query (syntax, unknown column, bad `*`).
+    if ((sqlite3_errcode(db) & 0xff) == SQLITE_ERROR) {
+      return fail(Errc::invalid_argument, "invalid search query '" + q.text + "': " + sqlite3_errmsg(db));
+    }
+    return std::unexpected(rows.error());
   }
   auto tags = sql::Stmt::prepare(db,
                                  "SELECT DISTINCT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
@@ -235,12 +227,10 @@ Result<std::optional<ArticleView>> Store::article(std::int64_t id) {
                                  "ORDER BY at.score DESC, t.name");
   if (!tags) return std::unexpected(tags.error());
   tags->bind(1, id);
-  while (true) {
-    auto r = tags->step();
-    if (!r) return std::unexpected(r.error());
-    if (!*r) break;
+  auto read_tags = tags->each_row([&] {
     v.tags.push_back({tags->text(0), tags->text(1), tags->real(2), tags->text(3)});
-  }
+  });
+  if (!read_tags) return std::unexpected(read_tags.error());
 
   auto sources = sql::Stmt::prepare(db,
                                     "SELECT s.feed_id, f.url, s.url, s.seen_at FROM article_sources s "
@@ -248,12 +238,10 @@ Result<std::optional<ArticleView>> Store::article(std::int64_t id) {
                                     "s.feed_id");
   if (!sources) return std::unexpected(sources.error());
   sources->bind(1, id);
-  while (true) {
-    auto r = sources->step();
-    if (!r) return std::unexpected(r.error());
-    if (!*r) break;
+  auto read_sources = sources->each_row([&] {
     v.sources.push_back({sources->int64(0), sources->text(1), sources->text(2), from_unix(sources->int64(3))});
-  }
+  });
+  if (!read_sources) return std::unexpected(read_sources.error());
 
   auto cluster = sql::Stmt::prepare(db,
                                     "SELECT a.id, a.title, a.url, f.url, a.published_at, coalesce(a.simhash, 0) "
@@ -262,15 +250,13 @@ Result<std::optional<ArticleView>> Store::article(std::int64_t id) {
                                     "ORDER BY coalesce(a.published_at, a.fetched_at) DESC LIMIT 50");
   if (!cluster) return std::unexpected(cluster.error());
   cluster->bind(1, v.cluster_id).bind(2, id);
-  while (true) {
-    auto r = cluster->step();
-    if (!r) return std::unexpected(r.error());
-    if (!*r) break;
+  auto read_cluster = cluster->each_row([&] {
     ClusterMember m{
         cluster->int64(0), cluster->text(1), cluster->text(2), cluster->text(3), opt_time(cluster->opt_int64(4)), 0};
     m.distance = hamming_distance(v.simhash, static_cast<std::uint64_t>(cluster->int64(5)));
     v.cluster.push_back(std::move(m));
-  }
+  });
+  if (!read_cluster) return std::unexpected(read_cluster.error());
   return std::optional<ArticleView>(std::move(v));
 }
 
@@ -335,12 +321,8 @@ Result<Stats> Store::stats() {
   s.newest_fetch = opt_time(range->opt_int64(1));
   auto langs = sql::Stmt::prepare(db, "SELECT lang, count(*) AS n FROM articles GROUP BY lang ORDER BY n DESC, lang");
   if (!langs) return std::unexpected(langs.error());
-  while (true) {
-    auto row = langs->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    s.by_lang.emplace_back(langs->text(0), langs->int64(1));
-  }
+  auto read_langs = langs->each_row([&] { s.by_lang.emplace_back(langs->text(0), langs->int64(1)); });
+  if (!read_langs) return std::unexpected(read_langs.error());
   auto version = scalar(db, "PRAGMA user_version");
   if (!version) return std::unexpected(version.error());
   s.schema_version = static_cast<int>(*version);

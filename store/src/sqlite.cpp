@@ -68,11 +68,7 @@ Result<bool> Stmt::step() {
 }
 
 Result<void> Stmt::run() {
-  while (true) {
-    auto row = step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-  }
+  if (auto done = each_row([] {}); !done) return done;
   reset();
   return {};
 }

@@ -41,6 +41,17 @@ class Stmt {
 
   /// SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> Error.
   Result<bool> step();
+  /// Steps through every row, calling `on_row()` for each (it reads the
+  /// columns from this statement). Returns the first step error.
+  template <class OnRow>
+  Result<void> each_row(OnRow&& on_row) {
+    while (true) {
+      auto row = step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return {};
+      on_row();
+    }
+  }
   /// Steps to completion, then resets so the statement can be reused.
   Result<void> run();
   void reset();
