@@ -1,8 +1,10 @@
 #include "newsd/config/config.hpp"
 
+#include <arpa/inet.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -221,6 +223,25 @@ std::string resolve_feed_url(const std::string& url, const TableReader& reader) 
   return url;
 }
 
+// "10.0.0.0/8", "fd00::/8", or a bare address (a /32 or /128).
+bool is_cidr(std::string_view text) {
+  const auto slash = text.find('/');
+  const std::string address(text.substr(0, slash));
+  unsigned char buf[sizeof(in6_addr)];
+  int max_prefix = 0;
+  if (inet_pton(AF_INET, address.c_str(), buf) == 1)
+    max_prefix = 32;
+  else if (inet_pton(AF_INET6, address.c_str(), buf) == 1)
+    max_prefix = 128;
+  else
+    return false;
+  if (slash == std::string_view::npos) return true;
+  const auto bits = text.substr(slash + 1);
+  int prefix = 0;
+  const auto [end, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), prefix);
+  return ec == std::errc{} && end == bits.data() + bits.size() && !bits.empty() && prefix >= 0 && prefix <= max_prefix;
+}
+
 bool has_supported_scheme(std::string_view url) {
   return url.starts_with("http://") || url.starts_with("https://") || url.starts_with("file://");
 }
@@ -301,7 +322,18 @@ Config read_config(const toml::table& doc, Validator& v) {
     r.boolean("respect_robots_txt", f.respect_robots_txt);
     r.integer("max_retries", f.max_retries, 0, 10);
     r.duration("retry_backoff", f.retry_backoff, Seconds{0}, Seconds{3600});
-    r.boolean("allow_private_addresses", f.allow_private_addresses);
+    if (r.find("allow_private_addresses") != nullptr) {
+      r.error_at("allow_private_addresses",
+                 "'fetch.allow_private_addresses' was removed: the address guard is always on; name trusted hosts "
+                 "in 'fetch.allow_hosts' and networks in 'fetch.allow_networks'");
+    }
+    r.string_list("allow_hosts", f.allow_hosts);
+    r.string_list("allow_networks", f.allow_networks);
+    for (const auto& net : f.allow_networks) {
+      if (!is_cidr(net))
+        r.error_at("allow_networks", "'fetch.allow_networks' entry '" + net +
+                                         "' is not a network such as \"10.0.0.0/8\" or \"fd00::/8\"");
+    }
     r.path("ca_file", f.ca_file);
     if (std::error_code ec; !f.ca_file.empty() && !fs::is_regular_file(f.ca_file, ec)) {
       r.error_at("ca_file", "'fetch.ca_file' is not a file: " + f.ca_file.string());
@@ -310,6 +342,15 @@ Config read_config(const toml::table& doc, Validator& v) {
     if (f.max_per_host > f.max_connections) {
       r.error_at("max_per_host", "'fetch.max_per_host' cannot exceed 'fetch.max_connections'");
     }
+  }
+  if (const auto* t = root.table("limits")) {
+    TableReader r(*t, "limits.", v);
+    LimitsConfig& l = cfg.limits;
+    r.integer("title_chars", l.title_chars, 16, 1'000'000);
+    r.integer("byline_chars", l.byline_chars, 16, 100'000);
+    r.integer("article_chars", l.article_chars, 1000, 100'000'000);
+    r.integer("entries_per_feed", l.entries_per_feed, 1, 1'000'000);
+    r.integer("pages_per_poll", l.pages_per_poll, 1, 1'000'000);
   }
   if (const auto* t = root.table("extract")) {
     TableReader r(*t, "extract.", v);

@@ -132,7 +132,7 @@ class Run {
     settings_.connect_timeout = duration_cast<milliseconds>(cfg_.connect_timeout);
     settings_.total_timeout = duration_cast<milliseconds>(cfg_.total_timeout);
     settings_.max_body_bytes = cfg_.max_body_bytes;
-    settings_.allow_private_addresses = cfg_.allow_private_addresses;
+    settings_.allow_private_addresses = true;  // until the per-URL trust model lands (issue 10)
     settings_.ca_file = cfg_.ca_file.string();
   }
 

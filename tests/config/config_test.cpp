@@ -34,6 +34,13 @@ TEST(Config, FullFileFillsEveryTypedField) {
   EXPECT_EQ(cfg->fetch.min_host_interval, std::chrono::seconds{2});
   EXPECT_FALSE(cfg->fetch.respect_robots_txt);
   EXPECT_EQ(cfg->fetch.ca_file, fs::absolute(kData / "../fetch/tls/self-signed.cert.pem").lexically_normal());
+  EXPECT_EQ(cfg->fetch.allow_hosts, std::vector<std::string>{"intranet.example"});
+  EXPECT_EQ(cfg->fetch.allow_networks, (std::vector<std::string>{"10.20.0.0/16", "fd00::/8", "192.0.2.7"}));
+  EXPECT_EQ(cfg->limits.title_chars, 300u);
+  EXPECT_EQ(cfg->limits.byline_chars, 80u);
+  EXPECT_EQ(cfg->limits.article_chars, 100000u);
+  EXPECT_EQ(cfg->limits.entries_per_feed, 50u);
+  EXPECT_EQ(cfg->limits.pages_per_poll, 20u);
   ASSERT_EQ(cfg->extract.sites.size(), 1u);
   EXPECT_EQ(cfg->extract.sites[0].host, "example.com");
   EXPECT_EQ(cfg->extract.sites[0].drop, (std::vector<std::string>{".related", "#comments"}));
@@ -99,12 +106,35 @@ TEST(Config, CaFileMustExist) {
       << cfg.error().message;
 }
 
+TEST(Config, AllowNetworksMustBeNetworks) {
+  auto cfg = parse_config("[fetch]\nallow_networks = [\"10.0.0.0/8\", \"10.0.0.0/33\", \"intranet\", \"::1/129\"]\n",
+                          "inline.toml");
+  ASSERT_FALSE(cfg);
+  const auto& m = cfg.error().message;
+  EXPECT_NE(m.find("inline.toml:2:18: 'fetch.allow_networks' entry '10.0.0.0/33' is not a network"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("entry 'intranet' is not a network"), std::string::npos) << m;
+  EXPECT_NE(m.find("entry '::1/129' is not a network"), std::string::npos) << m;
+  EXPECT_EQ(m.find("'10.0.0.0/8'"), std::string::npos) << m;
+}
+
+TEST(Config, TheRemovedGuardSwitchSaysWhatReplacesIt) {
+  auto cfg = parse_config("[fetch]\nallow_private_addresses = true\n", "inline.toml");
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(cfg.error().message.find("inline.toml:2:27: 'fetch.allow_private_addresses' was removed"),
+            std::string::npos)
+      << cfg.error().message;
+}
+
 TEST(Config, BundledDefaultConfigIsValid) {
   auto cfg = load_config(fs::path(NEWSD_SOURCE_DIR) / "config/newsd.toml");
   ASSERT_TRUE(cfg) << cfg.error().message;
   EXPECT_GE(cfg->feeds.size(), 3u);
   for (const auto& feed : cfg->feeds) EXPECT_TRUE(feed.url.starts_with("file:///")) << feed.url;
   EXPECT_EQ(cfg->store.path, fs::path(NEWSD_SOURCE_DIR) / "var/newsd.db");
+  // The address guard has no exceptions in the bundled config.
+  EXPECT_TRUE(cfg->fetch.allow_hosts.empty());
+  EXPECT_TRUE(cfg->fetch.allow_networks.empty());
 }
 
 }  // namespace

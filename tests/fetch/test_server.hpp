@@ -82,7 +82,6 @@ inline config::FetchConfig quick_config() {
   cfg.max_retries = 0;
   cfg.retry_backoff = std::chrono::seconds(0);
   cfg.respect_robots_txt = false;
-  cfg.allow_private_addresses = true;
   return cfg;
 }
 

@@ -35,13 +35,31 @@ struct FetchConfig {
   int max_redirects = 5;
   Seconds min_host_interval{Seconds{1}};  ///< politeness delay between requests to one host
   bool respect_robots_txt = true;
-  int max_retries = 2;                  ///< for 429/5xx/network errors
-  Seconds retry_backoff{Seconds{2}};    ///< first delay, doubled per retry
-  bool allow_private_addresses = true;  ///< false = refuse to connect to RFC 1918/loopback addresses
+  int max_retries = 2;                ///< for 429/5xx/network errors
+  Seconds retry_backoff{Seconds{2}};  ///< first delay, doubled per retry
+  /// The address guard (always on) refuses URLs derived from feed or page
+  /// content (entry links, guids, redirects) that resolve to loopback,
+  /// private, link-local, CGNAT, multicast or metadata addresses. These two
+  /// lists name the exceptions: host names (exact, case-insensitive) and
+  /// networks in CIDR form ("10.1.0.0/16", "fd00::/8"). URLs written in this
+  /// file, and pages on the same origin as a configured feed, are trusted.
+  std::vector<std::string> allow_hosts;
+  std::vector<std::string> allow_networks;
   /// PEM file of the certificate authorities HTTPS servers are checked
   /// against instead of the system's (a TLS-inspecting proxy's CA, an
   /// internal CA). Empty = the system store. Must exist when set.
   std::filesystem::path ca_file;
+};
+
+/// `[limits]`: caps that keep one hostile feed or page from exhausting newsd.
+/// Text over a cap is cut at a character boundary; entries and pages over a
+/// cap are left for the next poll (entries) or skipped (pages), and logged.
+struct LimitsConfig {
+  std::size_t title_chars = 1000;       ///< characters kept of a title
+  std::size_t byline_chars = 200;       ///< characters kept of an author/byline
+  std::size_t article_chars = 500'000;  ///< characters kept of an article's text
+  std::size_t entries_per_feed = 1000;  ///< entries read from one feed document
+  std::size_t pages_per_poll = 200;     ///< article pages fetched for one feed per poll
 };
 
 /// `[[extract.sites]]`: selectors applied before the generic extractor for one host.
@@ -89,6 +107,7 @@ struct Config {
   std::filesystem::path source;  ///< the file this was loaded from (empty for defaults)
   LogConfig log;
   FetchConfig fetch;
+  LimitsConfig limits;
   ExtractConfig extract;
   ClassifyConfig classify;
   StoreConfig store;
