@@ -124,21 +124,26 @@ class TableReader {
   }
 
   // Durations are written "90s", "30m", "2h", "1d" or as plain seconds.
-  void duration(std::string_view key, Seconds& out, Seconds min, Seconds max) {
+  // True when the key was present and valid (so optional settings know to take it).
+  bool duration(std::string_view key, Seconds& out, Seconds min, Seconds max) {
     const auto* n = find(key);
-    if (!n) return;
+    if (!n) return false;
     std::optional<Seconds> parsed;
     if (n->is_integer())
       parsed = Seconds{*n->value<std::int64_t>()};
     else if (auto s = n->value<std::string>())
       parsed = parse_duration(*s);
-    if (!parsed) return type_error(*n, key, "a duration such as \"90s\", \"30m\", \"2h\" or a number of seconds");
+    if (!parsed) {
+      type_error(*n, key, "a duration such as \"90s\", \"30m\", \"2h\" or a number of seconds");
+      return false;
+    }
     if (*parsed < min || *parsed > max) {
       v_.error(n->source(), "'" + prefix_ + std::string(key) + "' must be between " + format_duration(min) + " and " +
                                 format_duration(max));
-      return;
+      return false;
     }
     out = *parsed;
+    return true;
   }
 
   void path(std::string_view key, fs::path& out) {
@@ -257,6 +262,12 @@ void read_feeds(TableReader& root, Config& cfg, Validator& v) {
     r.string("url", feed.url);
     r.string("name", feed.name);
     r.duration("interval", feed.interval, Seconds{60}, Seconds{7 * 24 * 3600});
+    Seconds bound{};
+    if (r.duration("min_interval", bound, Seconds{60}, Seconds{7 * 24 * 3600})) feed.min_interval = bound;
+    if (r.duration("max_interval", bound, Seconds{60}, Seconds{30 * 24 * 3600})) feed.max_interval = bound;
+    if (feed.min_interval && feed.max_interval && *feed.min_interval > *feed.max_interval) {
+      r.error_at("min_interval", "'feeds.min_interval' cannot exceed 'feeds.max_interval'");
+    }
     r.string_list("tags", feed.tags);
     r.boolean("fetch_articles", feed.fetch_articles);
     if (feed.url.empty()) {
@@ -351,6 +362,17 @@ Config read_config(const toml::table& doc, Validator& v) {
     r.integer("article_chars", l.article_chars, 1000, 100'000'000);
     r.integer("entries_per_feed", l.entries_per_feed, 1, 1'000'000);
     r.integer("pages_per_poll", l.pages_per_poll, 1, 1'000'000);
+  }
+  if (const auto* t = root.table("schedule")) {
+    TableReader r(*t, "schedule.", v);
+    ScheduleConfig& s = cfg.schedule;
+    r.duration("min_interval", s.min_interval, Seconds{60}, Seconds{7 * 24 * 3600});
+    r.duration("max_interval", s.max_interval, Seconds{60}, Seconds{30 * 24 * 3600});
+    r.duration("max_backoff", s.max_backoff, Seconds{60}, Seconds{7 * 24 * 3600});
+    r.number("jitter", s.jitter, 0.0, 0.5);
+    if (s.min_interval > s.max_interval) {
+      r.error_at("min_interval", "'schedule.min_interval' cannot exceed 'schedule.max_interval'");
+    }
   }
   if (const auto* t = root.table("extract")) {
     TableReader r(*t, "extract.", v);

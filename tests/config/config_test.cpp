@@ -53,6 +53,13 @@ TEST(Config, FullFileFillsEveryTypedField) {
   ASSERT_EQ(cfg->feeds.size(), 2u);
   EXPECT_EQ(cfg->feeds[0].name, "Example A");
   EXPECT_EQ(cfg->feeds[0].interval, std::chrono::minutes{15});
+  EXPECT_EQ(cfg->feeds[0].min_interval, std::chrono::minutes{10});
+  EXPECT_EQ(cfg->feeds[0].max_interval, std::chrono::hours{1});
+  EXPECT_FALSE(cfg->feeds[1].min_interval);
+  EXPECT_EQ(cfg->schedule.min_interval, std::chrono::minutes{2});
+  EXPECT_EQ(cfg->schedule.max_interval, std::chrono::hours{12});
+  EXPECT_EQ(cfg->schedule.max_backoff, std::chrono::hours{6});
+  EXPECT_DOUBLE_EQ(cfg->schedule.jitter, 0.2);
   EXPECT_EQ(cfg->feeds[0].tags, std::vector<std::string>{"maghreb"});
   // A relative file: URL is resolved against the config file's directory.
   EXPECT_EQ(cfg->feeds[1].url, "file://" + fs::absolute(kData / "feeds/local.xml").lexically_normal().string());
@@ -123,6 +130,13 @@ TEST(Config, TheRemovedGuardSwitchSaysWhatReplacesIt) {
   ASSERT_FALSE(cfg);
   EXPECT_NE(cfg.error().message.find("inline.toml:2:27: 'fetch.allow_private_addresses' was removed"),
             std::string::npos)
+      << cfg.error().message;
+}
+
+TEST(Config, IntervalBoundsMustBeOrdered) {
+  auto cfg = parse_config("[schedule]\nmin_interval = \"2h\"\nmax_interval = \"1h\"\n", "inline.toml");
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(cfg.error().message.find("inline.toml:2:16: 'schedule.min_interval' cannot exceed"), std::string::npos)
       << cfg.error().message;
 }
 

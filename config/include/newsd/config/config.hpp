@@ -17,11 +17,13 @@ using Seconds = std::chrono::seconds;
 
 /// One subscribed feed (`[[feeds]]`).
 struct FeedConfig {
-  std::string url;                  ///< http(s):// or file:// (relative file: URLs resolved against the config dir)
-  std::string name;                 ///< display name; empty = the feed's own title
-  Seconds interval{Seconds{1800}};  ///< how often to poll
-  std::vector<std::string> tags;    ///< extra tags added to every article of this feed
-  bool fetch_articles = true;       ///< fetch each entry's page (false = store the feed's own summary)
+  std::string url;                      ///< http(s):// or file:// (relative file: URLs resolved against the config dir)
+  std::string name;                     ///< display name; empty = the feed's own title
+  Seconds interval{Seconds{1800}};      ///< how often to poll at first; adapted to the feed's publishing rate after
+  std::optional<Seconds> min_interval;  ///< overrides `[schedule] min_interval` for this feed
+  std::optional<Seconds> max_interval;  ///< overrides `[schedule] max_interval` for this feed
+  std::vector<std::string> tags;        ///< extra tags added to every article of this feed
+  bool fetch_articles = true;           ///< fetch each entry's page (false = store the feed's own summary)
 };
 
 /// `[fetch]`: how newsd talks to servers.
@@ -60,6 +62,18 @@ struct LimitsConfig {
   std::size_t article_chars = 500'000;  ///< characters kept of an article's text
   std::size_t entries_per_feed = 1000;  ///< entries read from one feed document
   std::size_t pages_per_poll = 200;     ///< article pages fetched for one feed per poll
+};
+
+/// `[schedule]`: how a feed's polling interval adapts. Each feed starts at
+/// its configured `interval`; afterwards the interval follows how often the
+/// feed publishes, within [min_interval, max_interval] (each overridable per
+/// feed), and never polls sooner than the server asks (ttl, max-age,
+/// Retry-After, ...). Failing feeds back off, at most `max_backoff`.
+struct ScheduleConfig {
+  Seconds min_interval{Seconds{300}};
+  Seconds max_interval{Seconds{86400}};
+  Seconds max_backoff{Seconds{86400}};
+  double jitter = 0.1;  ///< each interval is spread by up to ±this fraction, so feeds do not fire together
 };
 
 /// `[[extract.sites]]`: selectors applied before the generic extractor for one host.
@@ -108,6 +122,7 @@ struct Config {
   LogConfig log;
   FetchConfig fetch;
   LimitsConfig limits;
+  ScheduleConfig schedule;
   ExtractConfig extract;
   ClassifyConfig classify;
   StoreConfig store;
