@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Whole-process ingest benchmark: `newsd once` over generated feeds and pages.
 
-usage: bench/ingest_bench.py [--newsd build-rel/daemon/newsd] [--articles 2000] [--feeds 20] [--workers 2]
+usage: bench/ingest_bench.py [--newsd build-rel/newsd] [--articles 2000] [--feeds 20] [--workers 2]
 
 Builds a work dir with N article pages (the sample pages' markup and boilerplate
 around bodies recombined from the sample articles, so every page is distinct
@@ -33,7 +33,7 @@ def wal_size(db):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--newsd', default=str(ROOT / 'build-rel/daemon/newsd'))
+    ap.add_argument('--newsd', default=str(ROOT / 'build-rel/newsd'))
     ap.add_argument('--articles', type=int, default=2000)
     ap.add_argument('--feeds', type=int, default=20)
     ap.add_argument('--workers', type=int, default=2)

@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEWSD_TESTS=OFF >/dev/null
 cmake --build build --target newsd -j"$(nproc)"
-exec build/daemon/newsd once --config config/newsd.toml "$@"
+exec build/newsd once --config config/newsd.toml "$@"

@@ -3,7 +3,7 @@
 every case whose output differs from NAME.expected.json, with the same
 normalisation as tests/parse/feed_conformance_test.cpp.
 
-    /usr/bin/python3 tests/data/feeds/tools/compare.py build-feeds/daemon/newsd [category]
+    /usr/bin/python3 tests/data/feeds/tools/compare.py build-feeds/newsd [category]
 """
 import glob
 import json

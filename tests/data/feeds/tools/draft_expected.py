@@ -10,7 +10,7 @@ feedparser 6 does not read, ...). Review changes to the expectations in git
 diffs: they are the contract.
 
     /usr/bin/python3 tests/data/feeds/tools/draft_expected.py
-    /usr/bin/python3 tests/data/feeds/tools/compare.py build-feeds/daemon/newsd   # show disagreements
+    /usr/bin/python3 tests/data/feeds/tools/compare.py build-feeds/newsd   # show disagreements
 """
 import json
 import os

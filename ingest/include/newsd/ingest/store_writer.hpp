@@ -1,0 +1,86 @@
+#pragma once
+/// The single writer thread: every row newsd stores goes through here, in
+/// batched transactions, so ingest never contends with itself for SQLite's
+/// write lock and a crash loses at most the batch in flight.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "newsd/ingest/bounded_queue.hpp"
+#include "newsd/store/store.hpp"
+
+namespace newsd::ingest {
+
+/// What the writer did with one article (for `newsd once`'s summary).
+struct WrittenArticle {
+  std::int64_t feed_id = 0;
+  std::string title;
+  std::string url;
+  std::vector<std::string> tags;
+  store::UpsertOutcome outcome = store::UpsertOutcome::inserted;
+};
+
+/// Another feed links an article that is (or will be, earlier in the
+/// queue) stored: record it as a source.
+struct SourceSighting {
+  std::int64_t feed_id = 0;
+  std::string url;  ///< as the feed linked it
+  std::string guid;
+  std::chrono::sys_seconds seen_at{};
+};
+
+class StoreWriter {
+ public:
+  /// Takes ownership of the writer connection and starts the thread.
+  StoreWriter(store::Store store, std::size_t queue_capacity, int batch_size);
+  /// Drains the queue, commits and joins.
+  ~StoreWriter();
+  StoreWriter(const StoreWriter&) = delete;
+  StoreWriter& operator=(const StoreWriter&) = delete;
+
+  /// Queue an article / a feed's fetch outcome / a sighting; blocks while
+  /// the queue is full.
+  void write(store::ArticleRecord article);
+  void write(store::FeedFetchResult result);
+  void write(SourceSighting sighting);
+
+  /// Blocks until everything queued so far is committed (or failed).
+  void flush();
+
+  /// Articles written since the last call (moved out).
+  std::vector<WrittenArticle> take_written();
+
+  /// Feeds with an article whose write failed since the last call (moved out):
+  /// their validators must not advance, so the next cycle retries them.
+  std::set<std::int64_t> take_failed_feeds();
+
+  /// Runs `fn` on the writer thread with the writer connection, after what
+  /// is queued so far, and waits for it (pruning, maintenance).
+  Result<void> run_exclusive(const std::function<Result<void>(store::Store&)>& fn);
+
+ private:
+  struct Barrier {
+    std::function<Result<void>(store::Store&)> fn;
+    std::promise<Result<void>>* done = nullptr;
+  };
+  using Item = std::variant<store::ArticleRecord, store::FeedFetchResult, SourceSighting, Barrier>;
+
+  void loop();
+  void commit_articles(std::vector<store::ArticleRecord>& batch);
+
+  store::Store store_;
+  BoundedQueue<Item> queue_;
+  const std::size_t batch_size_;
+  std::mutex report_mutex_;
+  std::vector<WrittenArticle> written_;
+  std::set<std::int64_t> failed_feeds_;
+  std::thread thread_;
+};
+
+}  // namespace newsd::ingest

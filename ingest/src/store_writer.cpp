@@ -1,0 +1,100 @@
+#include "newsd/ingest/store_writer.hpp"
+
+#include <future>
+
+#include "newsd/base/log.hpp"
+
+namespace newsd::ingest {
+
+StoreWriter::StoreWriter(store::Store store, std::size_t queue_capacity, int batch_size)
+    : store_(std::move(store)),
+      queue_(queue_capacity),
+      batch_size_(static_cast<std::size_t>(batch_size < 1 ? 1 : batch_size)),
+      thread_([this] { loop(); }) {}
+
+StoreWriter::~StoreWriter() {
+  queue_.close();
+  thread_.join();
+}
+
+void StoreWriter::write(store::ArticleRecord article) { queue_.push(std::move(article)); }
+
+void StoreWriter::write(store::FeedFetchResult result) { queue_.push(std::move(result)); }
+
+void StoreWriter::write(SourceSighting sighting) { queue_.push(std::move(sighting)); }
+
+void StoreWriter::flush() {
+  (void)run_exclusive([](store::Store&) -> Result<void> { return {}; });
+}
+
+Result<void> StoreWriter::run_exclusive(const std::function<Result<void>(store::Store&)>& fn) {
+  std::promise<Result<void>> done;
+  auto future = done.get_future();
+  if (!queue_.push(Barrier{fn, &done})) return fail(Errc::internal, "store writer is shut down");
+  return future.get();
+}
+
+std::vector<WrittenArticle> StoreWriter::take_written() {
+  std::lock_guard lock(report_mutex_);
+  return std::exchange(written_, {});
+}
+
+std::set<std::int64_t> StoreWriter::take_failed_feeds() {
+  std::lock_guard lock(report_mutex_);
+  return std::exchange(failed_feeds_, {});
+}
+
+void StoreWriter::commit_articles(std::vector<store::ArticleRecord>& batch) {
+  if (batch.empty()) return;
+  auto outcomes = store_.write_articles(batch);
+  std::lock_guard lock(report_mutex_);
+  if (!outcomes) {
+    // The transaction rolled back: nothing of the batch is stored, and the
+    // feeds involved keep their old validators so the next cycle retries.
+    log::error("store.write_failed", {{"articles", batch.size()}, {"error", outcomes.error().describe()}});
+    for (const auto& a : batch) failed_feeds_.insert(a.feed_id);
+  } else {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      WrittenArticle w{batch[i].feed_id, batch[i].title, batch[i].url, {}, (*outcomes)[i]};
+      for (const auto& t : batch[i].tags) w.tags.push_back(t.name);
+      written_.push_back(std::move(w));
+    }
+    log::debug("store.batch_committed", {{"articles", batch.size()}});
+  }
+  batch.clear();
+}
+
+void StoreWriter::loop() {
+  std::vector<store::ArticleRecord> batch;
+  batch.reserve(batch_size_);
+  // Commit whenever the batch is full or the queue runs dry: batching only
+  // what is already waiting keeps latency low when ingest is slow.
+  while (auto item = queue_.pop()) {
+    for (;;) {
+      if (auto* article = std::get_if<store::ArticleRecord>(&*item)) {
+        batch.push_back(std::move(*article));
+        if (batch.size() >= batch_size_) commit_articles(batch);
+      } else if (auto* seen = std::get_if<SourceSighting>(&*item)) {
+        commit_articles(batch);  // the sighted article may be in this batch
+        if (auto r = store_.add_source(seen->feed_id, seen->url, seen->guid, seen->seen_at); !r) {
+          log::error("store.source_failed", {{"url", seen->url}, {"error", r.error().describe()}});
+        }
+      } else if (auto* feed = std::get_if<store::FeedFetchResult>(&*item)) {
+        commit_articles(batch);  // a feed's state never runs ahead of its articles
+        if (auto r = store_.record_fetch(*feed); !r) {
+          log::error("store.feed_state_failed", {{"feed_id", feed->feed_id}, {"error", r.error().describe()}});
+        }
+      } else {
+        commit_articles(batch);
+        auto& barrier = std::get<Barrier>(*item);
+        barrier.done->set_value(barrier.fn(store_));
+      }
+      item = queue_.try_pop();
+      if (!item) break;
+    }
+    commit_articles(batch);
+  }
+  commit_articles(batch);
+}
+
+}  // namespace newsd::ingest

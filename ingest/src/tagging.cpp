@@ -1,0 +1,40 @@
+#include "newsd/ingest/tagging.hpp"
+
+#include <algorithm>
+
+namespace newsd::ingest {
+
+Tagging::Tagging(std::shared_ptr<const classify::Taxonomy> taxonomy, std::optional<classify::Model> model,
+                 const config::ClassifyConfig& cfg)
+    : rules_(std::move(taxonomy)),
+      model_(std::move(model)),
+      model_top_k_(cfg.model_top_k),
+      model_threshold_(cfg.model_threshold) {}
+
+Result<std::shared_ptr<const Tagging>> Tagging::load(const config::ClassifyConfig& cfg) {
+  auto taxonomy = classify::load_taxonomy(cfg.taxonomy);
+  if (!taxonomy) return std::unexpected(taxonomy.error());
+  std::optional<classify::Model> model;
+  if (cfg.model) {
+    auto loaded = classify::Model::load(*cfg.model);
+    if (!loaded) return std::unexpected(loaded.error());
+    model = std::move(*loaded);
+  }
+  return std::shared_ptr<const Tagging>(new Tagging(std::move(*taxonomy), std::move(model), cfg));
+}
+
+std::vector<classify::Tag> Tagging::tag(const store::ArticleRecord& article, const config::FeedConfig& feed) const {
+  const classify::Document doc{article.title, article.text, article.lang};
+  std::vector<classify::Tag> tags = rules_.tag(doc);
+  const auto add_new = [&](classify::Tag tag) {
+    const bool present = std::ranges::any_of(tags, [&](const classify::Tag& t) { return t.name == tag.name; });
+    if (!present) tags.push_back(std::move(tag));
+  };
+  if (model_) {
+    for (auto& tag : model_->predict(doc, model_top_k_, model_threshold_)) add_new(std::move(tag));
+  }
+  for (const auto& name : feed.tags) add_new({name, classify::TagKind::feed, 1.0, classify::TagSource::feed});
+  return tags;
+}
+
+}  // namespace newsd::ingest
