@@ -49,7 +49,11 @@ void print_summary(const CycleReport& report, const std::vector<ingest::FeedPlan
   }
   std::cout << "stored " << report.articles_inserted << " new articles (" << report.articles_duplicate
             << " duplicates) from " << report.feeds_fetched << " feeds; " << report.feeds_not_modified
-            << " not modified, " << report.feeds_failed << " failed, " << report.pages_failed << " pages failed\n";
+            << " not modified, " << report.feeds_failed << " failed, " << report.pages_failed << " pages failed";
+  if (report.pages_deferred > 0) std::cout << ", " << report.pages_deferred << " pages left for the next poll";
+  if (report.writes_failed > 0)
+    std::cout << ", " << report.writes_failed << " writes failed (those feeds are read again next time)";
+  std::cout << '\n';
 }
 
 int run_once(const config::Config& cfg, bool json) {
@@ -70,7 +74,9 @@ int run_once(const config::Config& cfg, bool json) {
   (*engine)->prune_expired();
   print_summary(report, *plans, json);
   const bool all_failed = report.feeds_failed > 0 && report.feeds_failed == static_cast<int>(plans->size());
-  return all_failed ? 1 : 0;
+  // A write that failed is never reported as success: the entries come back
+  // next time, but this run did not do its job.
+  return all_failed || report.writes_failed > 0 ? 1 : 0;
 }
 
 }  // namespace

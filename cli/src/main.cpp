@@ -1,9 +1,13 @@
 // newsd: one binary, git-style subcommands (see `newsd --help`).
 #include <CLI/CLI.hpp>
+#include <csignal>
 
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
+  // Past a file-size limit (RLIMIT_FSIZE) a write should fail like a full
+  // disk — reported, rolled back, retried — instead of killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"newsd — news feed ingestion daemon: fetch, extract, classify, store, search"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "newsd 0.1.0");

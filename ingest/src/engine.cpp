@@ -173,6 +173,7 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
   std::vector<SourceSighting> deferred_sightings;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     FeedRun& run = *runs[i];
+    std::size_t pages_of_feed = 0;
     if (run.error) {
       ++report.feeds_failed;
       log::warn("feed.failed", {{"url", run.plan->feed.url}, {"error", run.error->describe()}});
@@ -216,7 +217,19 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
         run.complete = false;
         continue;
       }
+      if (has_page && ++pages_of_feed > cfg_.limits.pages_per_poll) {
+        // Left for the next poll: the validators stay, so the feed is read
+        // again in full and the stored pages are recognised.
+        run.complete = false;
+        ++report.pages_deferred;
+        continue;
+      }
       pages.push_back({i, entry, *url, has_page});
+    }
+    if (pages_of_feed > cfg_.limits.pages_per_poll) {
+      log::warn(
+          "feed.page_cap",
+          {{"url", run.plan->feed.url}, {"pages", pages_of_feed}, {"pages_per_poll", cfg_.limits.pages_per_poll}});
     }
     log::info("feed.parsed", {{"url", run.plan->feed.url},
                               {"entries", run.parsed.entries.size()},
@@ -279,7 +292,7 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
   // 4. Sightings and feed state, after the articles (the writer keeps order).
   for (auto& sighting : deferred_sightings) writer_->write(std::move(sighting));
   writer_->flush();
-  const auto failed_writes = writer_->take_failed_feeds();
+  const auto failed_writes = writer_->take_failures();
   const auto finished = now_seconds();
   for (auto& run_ptr : runs) {
     FeedRun& run = *run_ptr;
@@ -296,7 +309,11 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
     } else {
       result.next_fetch_at = finished + plan.feed.interval;
       if (run.parsed.feed.title) result.title = run.parsed.feed.title->value;
-      if (run.complete && !failed_writes.contains(plan.state.id)) {
+      if (auto failed = failed_writes.feeds.find(plan.state.id); failed != failed_writes.feeds.end()) {
+        // Fetched fine but not stored: the error is the store's, and the
+        // old validators stay so the next poll brings the entries back.
+        result.error = "not stored: " + failed->second;
+      } else if (run.complete) {
         result.etag = run.response->etag;
         result.last_modified = run.response->last_modified;
       }
@@ -304,6 +321,7 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
     writer_->write(std::move(result));
   }
   writer_->flush();
+  report.writes_failed = failed_writes.total() + writer_->take_failures().total();
 
   report.written = writer_->take_written();
   for (const auto& w : report.written) {
@@ -322,6 +340,7 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
                            {"pages_failed", report.pages_failed},
                            {"inserted", report.articles_inserted},
                            {"duplicates", report.articles_duplicate},
+                           {"writes_failed", report.writes_failed},
                            {"cancelled", report.cancelled},
                            {"seconds", (finished - started).count()}});
   return report;

@@ -39,9 +39,9 @@ std::vector<WrittenArticle> StoreWriter::take_written() {
   return std::exchange(written_, {});
 }
 
-std::set<std::int64_t> StoreWriter::take_failed_feeds() {
+WriteFailures StoreWriter::take_failures() {
   std::lock_guard lock(report_mutex_);
-  return std::exchange(failed_feeds_, {});
+  return std::exchange(failures_, {});
 }
 
 void StoreWriter::commit_articles(std::vector<store::ArticleRecord>& batch) {
@@ -52,7 +52,8 @@ void StoreWriter::commit_articles(std::vector<store::ArticleRecord>& batch) {
     // The transaction rolled back: nothing of the batch is stored, and the
     // feeds involved keep their old validators so the next cycle retries.
     log::error("store.write_failed", {{"articles", batch.size()}, {"error", outcomes.error().describe()}});
-    for (const auto& a : batch) failed_feeds_.insert(a.feed_id);
+    failures_.articles += static_cast<int>(batch.size());
+    for (const auto& a : batch) failures_.feeds.emplace(a.feed_id, outcomes.error().describe());
   } else {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       WrittenArticle w{batch[i].feed_id, batch[i].title, batch[i].url, {}, (*outcomes)[i]};
@@ -78,11 +79,16 @@ void StoreWriter::loop() {
         commit_articles(batch);  // the sighted article may be in this batch
         if (auto r = store_.add_source(seen->feed_id, seen->url, seen->guid, seen->seen_at); !r) {
           log::error("store.source_failed", {{"url", seen->url}, {"error", r.error().describe()}});
+          std::lock_guard lock(report_mutex_);
+          ++failures_.sources;
+          failures_.feeds.emplace(seen->feed_id, r.error().describe());
         }
       } else if (auto* feed = std::get_if<store::FeedFetchResult>(&*item)) {
         commit_articles(batch);  // a feed's state never runs ahead of its articles
         if (auto r = store_.record_fetch(*feed); !r) {
           log::error("store.feed_state_failed", {{"feed_id", feed->feed_id}, {"error", r.error().describe()}});
+          std::lock_guard lock(report_mutex_);
+          ++failures_.feed_states;
         }
       } else {
         commit_articles(batch);

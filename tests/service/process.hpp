@@ -1,6 +1,7 @@
 #pragma once
 // Runs the real newsd binary as a child process, for tests that send it
 // real signals. Output goes to files so a failing test can show it.
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>

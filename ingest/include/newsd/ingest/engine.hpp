@@ -38,6 +38,8 @@ struct CycleReport {
   int articles_inserted = 0;
   int articles_duplicate = 0;
   int entries_without_text = 0;
+  int pages_deferred = 0;  ///< new pages over `limits.pages_per_poll`, left for the next poll
+  int writes_failed = 0;   ///< articles, sightings and feed states the store could not write
   bool cancelled = false;
   std::vector<WrittenArticle> written;
 };

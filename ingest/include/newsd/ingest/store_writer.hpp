@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <functional>
 #include <future>
+#include <map>
 #include <mutex>
-#include <set>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -35,6 +35,19 @@ struct SourceSighting {
   std::chrono::sys_seconds seen_at{};
 };
 
+/// Writes that failed (disk full, lock timeout, I/O error). A failed batch
+/// rolls back whole: none of its articles is stored.
+struct WriteFailures {
+  int articles = 0;     ///< articles in batches that rolled back
+  int sources = 0;      ///< sightings not recorded
+  int feed_states = 0;  ///< feed fetch outcomes not recorded
+  /// Feed id → the store's error, for each feed with an article or a
+  /// sighting that was not stored: its validators must not advance, and `newsd feeds` shows it.
+  std::map<std::int64_t, std::string> feeds;
+
+  [[nodiscard]] int total() const { return articles + sources + feed_states; }
+};
+
 class StoreWriter {
  public:
   /// Takes ownership of the writer connection and starts the thread.
@@ -56,9 +69,8 @@ class StoreWriter {
   /// Articles written since the last call (moved out).
   std::vector<WrittenArticle> take_written();
 
-  /// Feeds with an article whose write failed since the last call (moved out):
-  /// their validators must not advance, so the next cycle retries them.
-  std::set<std::int64_t> take_failed_feeds();
+  /// Failed writes since the last call (moved out).
+  WriteFailures take_failures();
 
   /// Runs `fn` on the writer thread with the writer connection, after what
   /// is queued so far, and waits for it (pruning, maintenance).
@@ -79,7 +91,7 @@ class StoreWriter {
   const std::size_t batch_size_;
   std::mutex report_mutex_;
   std::vector<WrittenArticle> written_;
-  std::set<std::int64_t> failed_feeds_;
+  WriteFailures failures_;
   std::thread thread_;
 };
 

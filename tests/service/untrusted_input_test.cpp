@@ -1,0 +1,194 @@
+// Hostile and careless feeds against the real `newsd once`: a real HTTP
+// server on 127.0.0.1 serves feeds the test writes, and the assertions are on
+// the exit status, the summary and the rows of the real SQLite file.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "process.hpp"
+#include "support/daemon_test_util.hpp"
+#include "support/static_server.hpp"
+
+namespace newsd::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const std::string kBinary = NEWSD_BINARY;
+const fs::path kTaxonomy = fs::path(NEWSD_SOURCE_DIR) / "config/taxonomy/default.toml";
+
+int exit_code(std::optional<int> status) { return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1; }
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+// An RSS item; empty `link` leaves the element out.
+std::string item(const std::string& title, const std::string& link, const std::string& guid, const std::string& text) {
+  std::string out = "<item><title>" + title + "</title>";
+  if (!link.empty()) out += "<link>" + link + "</link>";
+  if (!guid.empty()) out += "<guid isPermaLink=\"false\">" + guid + "</guid>";
+  return out + "<description>" + text + "</description></item>\n";
+}
+
+std::string rss(const std::string& items) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>t</title>"
+         "<link>http://example.invalid/</link>\n" +
+         items + "</channel></rss>\n";
+}
+
+// Text of a story unlike any other (the store merges identical and
+// near-identical texts): word choice driven by `seed`.
+std::string story(int seed) {
+  static const char* const kWords[] = {"ministry", "defence", "naval", "exercise", "coast", "border", "talks",
+                                       "cyber",    "attack",  "drone", "summit",   "envoy", "treaty", "radar",
+                                       "missile",  "patrol",  "port",  "budget",   "army",  "navy"};
+  std::string text;
+  unsigned x = static_cast<unsigned>(seed) * 2654435761U + 1;
+  for (int i = 0; i < 120; ++i) {
+    x = x * 1103515245U + 12345U;
+    text += kWords[(x >> 16) % 20];
+    text += i % 12 == 11 ? ". " : " ";
+  }
+  return text;
+}
+
+// One test's world: a served directory, a config, the database, and the
+// real binary run against them.
+class Untrusted : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = TempDir("newsd-untrusted");
+    fs::create_directories(www());
+    server_ = std::make_unique<StaticServer>(www());
+  }
+
+  [[nodiscard]] fs::path www() const { return dir_.path() / "www"; }
+  [[nodiscard]] fs::path db() const { return dir_.path() / "newsd.db"; }
+
+  // `feeds`: paths under www/, or absolute URLs; each line of `feed_extra` is
+  // added to every [[feeds]] block.
+  fs::path config(const std::vector<std::string>& feeds, const std::string& feed_extra = {},
+                  const std::string& extra = {}) {
+    std::string toml =
+        "[log]\nlevel = \"info\"\n[fetch]\nmin_host_interval = \"0s\"\nmax_retries = 0\n"
+        "respect_robots_txt = false\ntotal_timeout = \"10s\"\n" +
+        extra + "[classify]\ntaxonomy = \"" + kTaxonomy.string() +
+        "\"\n[store]\npath = \"newsd.db\"\nbusy_timeout = \"1s\"\n";
+    for (const auto& f : feeds) {
+      const std::string url = f.find("://") != std::string::npos || f.starts_with("file:") ? f : server_->url("/" + f);
+      toml += "[[feeds]]\nurl = \"" + url + "\"\ninterval = \"1h\"\n" + feed_extra;
+    }
+    write_file(dir_.path() / "newsd.toml", toml);
+    return dir_.path() / "newsd.toml";
+  }
+
+  struct Run {
+    int status = -1;
+    std::string out;
+    std::string err;
+  };
+
+  // `newsd ARGS…`, bounded: a hang is a failure, not a stuck suite.
+  Run newsd(const std::vector<std::string>& args, const std::string& shell_prefix = {}) {
+    std::vector<std::string> argv;
+    if (shell_prefix.empty()) {
+      argv.push_back(kBinary);
+      argv.insert(argv.end(), args.begin(), args.end());
+    } else {
+      std::string cmd = shell_prefix + " exec " + kBinary;
+      for (const auto& a : args) cmd += " '" + a + "'";
+      argv = {"/bin/bash", "-c", cmd};
+    }
+    Process p(argv, dir_.path() / ("run" + std::to_string(++runs_)));
+    const auto status = p.wait(120s);
+    EXPECT_TRUE(status) << "newsd " << args.front() << " did not finish: " << p.stderr_text();
+    return {exit_code(status), p.stdout_text(), p.stderr_text()};
+  }
+
+  Run once(const fs::path& cfg, const std::string& shell_prefix = {}) {
+    return newsd({"once", "--config", cfg.string()}, shell_prefix);
+  }
+
+  std::vector<std::vector<std::string>> rows(const std::string& sql) {
+    Db d(db());
+    return d.rows(sql);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<StaticServer> server_;
+  int runs_ = 0;
+};
+
+TEST_F(Untrusted, AFullDiskFailsTheRunAndLosesNothing) {
+  // A first run stores a small feed.
+  std::string small;
+  for (int i = 0; i < 3; ++i) small += item("small " + std::to_string(i), "", "s" + std::to_string(i), story(i));
+  write_file(www() / "small.rss", rss(small));
+  auto r = once(config({"small.rss"}, "fetch_articles = false\n"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(rows("SELECT count(*) FROM articles")[0][0], "3");
+
+  // Then a large one, with files capped just above what exists: the store
+  // runs out of room part-way (RLIMIT_FSIZE; newsd treats it as a full disk).
+  std::string large;
+  for (int i = 0; i < 400; ++i) {
+    large += item("large " + std::to_string(i), "", "l" + std::to_string(i), story(1000 + i));
+  }
+  write_file(www() / "large.rss", rss(large));
+  std::uintmax_t used = fs::file_size(db());
+  if (fs::exists(db().string() + "-wal")) used = std::max(used, fs::file_size(db().string() + "-wal"));
+  const auto limit_kb = used / 1024 + 256;
+  const auto cfg = config({"small.rss", "large.rss"}, "fetch_articles = false\n");
+  r = once(cfg, "ulimit -f " + std::to_string(limit_kb) + ";");
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("writes failed"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("event=store.write_failed"), std::string::npos) << r.err;
+
+  // Nothing stored before is lost, the file is sound, and the large feed's
+  // validators did not advance: a run with room stores every entry.
+  EXPECT_EQ(rows("PRAGMA integrity_check")[0][0], "ok");
+  EXPECT_EQ(rows("SELECT count(*) FROM articles WHERE title LIKE 'small%'")[0][0], "3");
+  const auto stored_while_full = std::stoi(rows("SELECT count(*) FROM articles WHERE title LIKE 'large%'")[0][0]);
+  EXPECT_LT(stored_while_full, 400);
+  // `newsd feeds` says why (the feed's state is a small write that fits in
+  // the room the rolled-back batch gave back).
+  const auto feeds = newsd({"feeds", "--config", cfg.string()});
+  EXPECT_NE(feeds.out.find("not stored: database:"), std::string::npos) << feeds.out << feeds.err;
+  r = once(cfg);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(rows("SELECT count(*) FROM articles WHERE title LIKE 'large%'")[0][0], "400");
+}
+
+TEST_F(Untrusted, PagesOverThePerPollCapWaitForTheNextPoll) {
+  std::string items;
+  for (int i = 0; i < 5; ++i) {
+    const std::string name = "p" + std::to_string(i) + ".html";
+    write_file(www() / name, "<html><head><title>Story " + std::to_string(i) + "</title></head><body><article><p>" +
+                                 story(i) + "</p></article></body></html>");
+    items += item("Story " + std::to_string(i), server_->url("/" + name), "", "short");
+  }
+  write_file(www() / "cap.rss", rss(items));
+  const auto cfg = config({"cap.rss"}, {}, "[limits]\npages_per_poll = 2\n");
+  auto r = once(cfg);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("3 pages left for the next poll"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("event=feed.page_cap"), std::string::npos) << r.err;
+  EXPECT_EQ(rows("SELECT count(*) FROM articles")[0][0], "2");
+  r = once(cfg);
+  EXPECT_EQ(rows("SELECT count(*) FROM articles")[0][0], "4");
+  r = once(cfg);
+  EXPECT_EQ(rows("SELECT count(*) FROM articles")[0][0], "5");
+  EXPECT_EQ(r.out.find("left for the next poll"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace newsd::testing
