@@ -18,18 +18,21 @@ std::string fixture(const std::string& name) {
   return out.str();
 }
 
-HttpAnswer answer(int status, std::string_view body, std::string_view content_type = "text/html; charset=UTF-8") {
+constexpr std::string_view kHtml = "text/html; charset=UTF-8";
+
+HttpAnswer answer(int status, std::string_view body, std::string_view content_type = kHtml,
+                  std::string_view server = "") {
   HttpAnswer a;
   a.status = status;
   a.body = body;
   a.content_type = content_type;
+  a.server = server;
   return a;
 }
 
 TEST(ClassifyHttp, CloudflareJustAMomentPageIsABotChallenge) {
   const std::string body = fixture("cloudflare_just_a_moment_403.html");
-  HttpAnswer a = answer(403, body);
-  a.server = "cloudflare";
+  HttpAnswer a = answer(403, body, kHtml, "cloudflare");
   a.cf_mitigated = "challenge";
   EXPECT_EQ(classify_http(a), FailureClass::bot_challenge);
   // The page alone gives it away, whatever the status and headers.
@@ -46,28 +49,21 @@ TEST(ClassifyHttp, ChallengeHeaderAloneIsEnough) {
 
 TEST(ClassifyHttp, CloudflareBlockPageFromCloudflareIsABotChallenge) {
   const std::string body = fixture("cloudflare_attention_required_403.html");
-  HttpAnswer a = answer(403, body);
-  a.server = "cloudflare";
-  EXPECT_EQ(classify_http(a), FailureClass::bot_challenge);
+  EXPECT_EQ(classify_http(answer(403, body, kHtml, "cloudflare")), FailureClass::bot_challenge);
   // The same wording from another server is an ordinary refusal.
-  a.server = "nginx";
-  EXPECT_EQ(classify_http(a), FailureClass::http_4xx);
+  EXPECT_EQ(classify_http(answer(403, body, kHtml, "nginx")), FailureClass::http_4xx);
 }
 
 TEST(ClassifyHttp, CloudflareOriginErrorIsAServerError) {
   const std::string body = fixture("cloudflare_522_origin_timeout.html");
-  HttpAnswer a = answer(522, body);
-  a.server = "cloudflare";
-  EXPECT_EQ(classify_http(a), FailureClass::http_5xx);
+  EXPECT_EQ(classify_http(answer(522, body, kHtml, "cloudflare")), FailureClass::http_5xx);
 }
 
 TEST(ClassifyHttp, PlainServiceUnavailableIsAServerError) {
   const std::string body = fixture("nginx_503_service_unavailable.html");
-  HttpAnswer a = answer(503, body);
-  a.server = "nginx/1.22.1";
-  EXPECT_EQ(classify_http(a), FailureClass::http_5xx);
-  a.server = "cloudflare";  // no challenge wording: still just unavailable
-  EXPECT_EQ(classify_http(a), FailureClass::http_5xx);
+  EXPECT_EQ(classify_http(answer(503, body, kHtml, "nginx/1.22.1")), FailureClass::http_5xx);
+  // From Cloudflare but without challenge wording: still just unavailable.
+  EXPECT_EQ(classify_http(answer(503, body, kHtml, "cloudflare")), FailureClass::http_5xx);
 }
 
 TEST(ClassifyHttp, RateLimits) {
@@ -107,9 +103,7 @@ TEST(ClassifyHttp, FeedsAreNotFailuresWhateverTheyMention) {
   const std::string body = fixture("feed_mentioning_challenge_platform.xml");
   EXPECT_EQ(classify_http(answer(200, body, "application/rss+xml")), FailureClass::none);
   // Served as text/html by a misconfigured server, and from Cloudflare: still a feed.
-  HttpAnswer a = answer(200, body);
-  a.server = "cloudflare";
-  EXPECT_EQ(classify_http(a), FailureClass::none);
+  EXPECT_EQ(classify_http(answer(200, body, kHtml, "cloudflare")), FailureClass::none);
 }
 
 TEST(ClassifyHttp, FeedRootsAreRecognised) {
