@@ -14,6 +14,7 @@ find_package(tomlplusplus REQUIRED)
 find_package(CLI11 REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 pkg_check_modules(FASTTEXT REQUIRED IMPORTED_TARGET fasttext)
+pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
 
 # libstemmer and cld2 ship neither a CMake config nor a .pc file.
 find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)

@@ -4,14 +4,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 
+#include "newsd/base/ascii.hpp"
 #include "newsd/base/log.hpp"
 #include "newsd/fetch/robots.hpp"
 #include "transfer.hpp"
@@ -41,16 +42,6 @@ std::once_flag curl_global_once;
 
 }  // namespace
 
-std::optional<long> http_status_of(const Error& error) {
-  if (error.code != Errc::http_status) return std::nullopt;
-  long status = 0;
-  const char* begin = error.message.data();
-  const char* end = begin + error.message.size();
-  const auto [ptr, ec] = std::from_chars(begin, end, status);
-  if (ec != std::errc{} || ptr == begin) return std::nullopt;
-  return status;
-}
-
 namespace {
 
 /// robots.txt knowledge for one origin (scheme://host:port).
@@ -67,12 +58,17 @@ struct Job {
   Request request;
   std::string url;  // current hop
   detail::UrlParts parts;
+  // The origin whose hops are trusted: the configured URL's own, or that of
+  // the configured feed the URL was taken from. Empty: nothing is trusted.
+  std::string trusted_origin;
+  bool guarded = false;              // the current hop is untrusted: the address guard applies
   std::vector<std::string> visited;  // every URL of the redirect chain, to catch loops
   int attempt = 0;                   // transfers made for the current URL
   Clock::time_point not_before{};
   std::optional<Clock::time_point> started;
   bool is_robots = false;
   std::string robots_origin;
+  std::string robots_key;  // robots_ cache key: origin, marked when fetched under the guard
   bool finished = false;
 };
 
@@ -94,6 +90,11 @@ struct FetcherState {
   // articles in the next batch, to the same host.
   std::map<std::string, Clock::time_point> last_start_by_host;
   bool robots_cache_stale = false;  // user agent changed: drop the cache before the next run
+  // Origins connected to without the address guard. The connection pool
+  // outlives a call, and a pooled connection skips CURLOPT_OPENSOCKETFUNCTION,
+  // so a guarded transfer to one of these must open its own connection.
+  std::set<std::string> unguarded_origins;
+  std::vector<std::string> resolve;  // set_resolve_overrides
   FetchStats stats;
 };
 
@@ -124,6 +125,7 @@ class Run {
         robots_(state.robots),
         last_start_by_host_(state.last_start_by_host),
         robots_cache_stale_(state.robots_cache_stale),
+        unguarded_origins_(state.unguarded_origins),
         stats_(state.stats),
         done_(done) {
     curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(std::max(1, cfg_.max_connections)));
@@ -132,8 +134,17 @@ class Run {
     settings_.connect_timeout = duration_cast<milliseconds>(cfg_.connect_timeout);
     settings_.total_timeout = duration_cast<milliseconds>(cfg_.total_timeout);
     settings_.max_body_bytes = cfg_.max_body_bytes;
-    settings_.allow_private_addresses = true;  // until the per-URL trust model lands (issue 10)
     settings_.ca_file = cfg_.ca_file.string();
+    settings_.resolve = state.resolve;
+    for (const std::string& cidr : cfg_.allow_networks) {
+      // load_config validated these; one that slipped through allows nothing.
+      if (auto net = parse_network(cidr)) settings_.allow_networks.push_back(*net);
+    }
+    for (const std::string& host : cfg_.allow_hosts) {
+      // Through the URL parser, so the name compares as the hop's host does:
+      // lower-case, IDN in punycode.
+      if (auto parts = detail::split_url("http://" + host + "/")) allow_hosts_.insert(parts->host);
+    }
   }
 
   // Leaves the multi handle and the robots cache consistent even when the
@@ -156,6 +167,8 @@ class Run {
       job.request = requests[i];
       job.url = requests[i].url;
       job.visited.push_back(job.url);
+      const std::string& anchor = requests[i].derived_from.empty() ? requests[i].url : requests[i].derived_from;
+      if (auto parts = detail::split_url(anchor)) job.trusted_origin = parts->origin;
       jobs_.push_back(std::move(job));
     }
     remaining_ = requests.size();
@@ -178,8 +191,8 @@ class Run {
 
  private:
   // Decides where a job goes next: finished at once (file://, bad URL,
-  // robots verdict known), parked behind its origin's robots.txt, or queued
-  // on its host.
+  // refused by the trust rules, robots verdict known), parked behind its
+  // origin's robots.txt, or queued on its host. Runs for every hop.
   void admit(std::size_t id) {
     Job& job = jobs_[id];
     auto parts = detail::split_url(job.url);
@@ -191,48 +204,75 @@ class Run {
     }
     const std::string& scheme = job.parts.scheme;
 
-    if (scheme == "file" && job.visited.size() == 1 && !job.is_robots) {
-      if (!job.started) job.started = Clock::now();
-      job.attempt = 1;
-      return finish(id, detail::read_file_url(job.url, cfg_.max_body_bytes));
-    }
+    if (scheme == "file" && job.visited.size() == 1 && !job.is_robots) return read_file(id);
     if (scheme != "http" && scheme != "https") {
       const bool redirected = job.visited.size() > 1;
-      return finish(id, fail(Errc::unsupported, fmt::format("{}unsupported scheme '{}': {}",
-                                                            redirected ? "redirect to " : "", scheme, job.url)));
+      return finish(
+          id, fail_permanently(Errc::unsupported, fmt::format("{}unsupported scheme '{}': {}",
+                                                              redirected ? "redirect to " : "", scheme, job.url)));
     }
+    job.guarded = job.parts.origin != job.trusted_origin && !allow_hosts_.contains(job.parts.host);
     if (cfg_.respect_robots_txt && !job.is_robots && !check_robots(id)) return;
     enqueue(id, false);
+  }
+
+  // A file: URL written in the config is read as is; one taken from a
+  // feed's content only when that feed is a file: URL too and the path
+  // stays inside the feed's directory (the bundled offline samples).
+  void read_file(std::size_t id) {
+    Job& job = jobs_[id];
+    if (!job.started) job.started = Clock::now();
+    job.attempt = 1;
+    const std::string& feed = job.request.derived_from;
+    if (!feed.empty()) {
+      const auto feed_parts = detail::split_url(feed);
+      if (!feed_parts || feed_parts->scheme != "file") {
+        return finish(id, fail_permanently(Errc::invalid_argument,
+                                           fmt::format("refused {}: a file: URL taken from the content of {}, which "
+                                                       "is not a file: feed",
+                                                       job.url, feed)));
+      }
+      if (auto inside = detail::check_under_feed_directory(job.url, feed); !inside) {
+        return finish(id, std::unexpected(inside.error()));
+      }
+    }
+    finish(id, detail::read_file_url(job.url, cfg_.max_body_bytes));
   }
 
   // True if the job may go ahead now; otherwise it was finished (disallowed)
   // or parked until its origin's robots.txt arrives.
   bool check_robots(std::size_t id) {
     Job& job = jobs_[id];
-    auto [it, inserted] = robots_.try_emplace(job.parts.origin);
+    // Rules fetched under the guard may be "refused", which says nothing to
+    // a trusted URL of the same origin: the two are cached apart.
+    const std::string key = job.guarded ? job.parts.origin + " (guarded)" : job.parts.origin;
+    auto [it, inserted] = robots_.try_emplace(key);
     RobotsEntry& entry = it->second;
-    if (inserted) start_robots_fetch(job.parts.origin);
+    if (inserted) start_robots_fetch(job.parts.origin, key, job.guarded);
     if (!entry.ready) {
       entry.waiters.push_back(id);
       return false;
     }
     if (entry.unreachable) {
-      finish(id,
-             std::unexpected(Error{entry.unreachable->code, fmt::format("robots.txt unavailable ({}), not fetching {}",
-                                                                        entry.unreachable->message, job.url)}));
+      finish(id, std::unexpected(Error{
+                     entry.unreachable->code,
+                     fmt::format("robots.txt unavailable ({}), not fetching {}", entry.unreachable->message, job.url),
+                     0, entry.unreachable->permanent}));
       return false;
     }
     if (!entry.rules.allowed(job.parts.path_and_query)) {
-      finish(id, fail(Errc::invalid_argument, "disallowed by robots.txt: " + job.url));
+      finish(id, fail_permanently(Errc::invalid_argument, "disallowed by robots.txt: " + job.url));
       return false;
     }
     return true;
   }
 
-  void start_robots_fetch(const std::string& origin) {
+  void start_robots_fetch(const std::string& origin, const std::string& key, bool guarded) {
     Job job;
     job.is_robots = true;
     job.robots_origin = origin;
+    job.robots_key = key;
+    job.trusted_origin = guarded ? std::string() : origin;
     job.url = origin + "/robots.txt";
     job.visited.push_back(job.url);
     jobs_.push_back(std::move(job));
@@ -240,21 +280,21 @@ class Run {
   }
 
   void on_robots_done(const Job& job, const Result<Response>& result) {
-    auto it = robots_.find(job.robots_origin);
+    auto it = robots_.find(job.robots_key);
     if (it == robots_.end()) return;
     RobotsEntry& entry = it->second;
     const auto now = Clock::now();
     entry.ready = true;
     entry.expires = now + kRobotsTtl;
-    const auto status = result ? std::optional<long>(result->status) : http_status_of(result.error());
+    const long status = result ? result->status : result.error().http_status;
     std::string outcome;
     if (result) {
       entry.rules = RobotsRules::parse(result->body, robots_token_);
       outcome = fmt::format("{} rules", entry.rules.rule_count());
-    } else if (status && *status >= 400 && *status < 500 && *status != 429) {
+    } else if (status >= 400 && status < 500 && status != 429) {
       entry.rules = RobotsRules::allow_all();  // RFC 9309: "unavailable" means no restriction
       outcome = "absent, allow all";
-    } else if (!status && result.error().code == Errc::invalid_argument) {
+    } else if (status == 0 && result.error().permanent) {
       // Redirect loop or address guard: nothing on this origin can be
       // fetched anyway; keep the reason so each URL reports it.
       entry.unreachable = result.error();
@@ -269,7 +309,8 @@ class Run {
       outcome = "unreachable, disallow all";
     }
     ++stats_.robots_fetches;
-    log::info("fetch.robots", {{"origin", job.robots_origin}, {"status", status.value_or(0)}, {"outcome", outcome}});
+    log::info("fetch.robots",
+              {{"origin", job.robots_origin}, {"guarded", job.guarded}, {"status", status}, {"outcome", outcome}});
     std::vector<std::size_t> waiters = std::move(entry.waiters);
     entry.waiters.clear();
     for (std::size_t id : waiters) {
@@ -320,6 +361,12 @@ class Run {
   void start_transfer(std::size_t id, const std::string& host, HostSlot& slot, Clock::time_point now) {
     Job& job = jobs_[id];
     detail::TransferSettings settings = settings_;
+    settings.guard_addresses = job.guarded;
+    if (job.guarded) {
+      settings.fresh_connect = unguarded_origins_.contains(job.parts.origin);
+    } else {
+      unguarded_origins_.insert(job.parts.origin);
+    }
     if (job.is_robots) {
       settings.max_body_bytes = kRobotsMaxBytes;
       settings.truncate_oversized_body = true;
@@ -400,11 +447,13 @@ class Run {
     Job& job = jobs_[id];
     const int max_redirects = job.is_robots ? kRobotsMaxRedirects : std::max(0, cfg_.max_redirects);
     if (std::ranges::find(job.visited, target) != job.visited.end()) {
-      return finish(id, fail(Errc::invalid_argument, fmt::format("redirect loop: {} -> {}", job.url, target)));
+      return finish(id,
+                    fail_permanently(Errc::invalid_argument, fmt::format("redirect loop: {} -> {}", job.url, target)));
     }
     if (static_cast<int>(job.visited.size()) > max_redirects) {
-      return finish(id, fail(Errc::invalid_argument, fmt::format("too many redirects (more than {}) from {}",
-                                                                 max_redirects, job.visited.front())));
+      return finish(id,
+                    fail_permanently(Errc::invalid_argument, fmt::format("too many redirects (more than {}) from {}",
+                                                                         max_redirects, job.visited.front())));
     }
     log::debug("fetch.redirect", {{"from", job.url}, {"to", target}});
     job.visited.push_back(target);
@@ -475,7 +524,8 @@ class Run {
       ++stats_.failed;
       log::info("fetch.failed", {{"url", job.request.url},
                                  {"error", to_string(result.error().code)},
-                                 {"status", http_status_of(result.error()).value_or(0)},
+                                 {"status", result.error().http_status},
+                                 {"permanent", result.error().permanent},
                                  {"message", result.error().message},
                                  {"ms", static_cast<long long>(elapsed.count())},
                                  {"attempt", job.attempt}});
@@ -525,9 +575,11 @@ class Run {
   std::map<std::string, RobotsEntry>& robots_;
   std::map<std::string, Clock::time_point>& last_start_by_host_;
   bool& robots_cache_stale_;
+  std::set<std::string>& unguarded_origins_;
   FetchStats& stats_;
   const Completion& done_;
   detail::TransferSettings settings_;
+  std::set<std::string> allow_hosts_;  // FetchConfig::allow_hosts as parsed hosts
   // Requests first (id == index), then robots.txt jobs. A deque, because
   // jobs are appended while references to others are held.
   std::deque<Job> jobs_;
@@ -560,6 +612,8 @@ std::vector<Result<Response>> Fetcher::fetch_all(std::span<const Request> reques
 }
 
 FetchStats Fetcher::stats() const { return impl_->stats; }
+
+void Fetcher::set_resolve_overrides(std::vector<std::string> entries) { impl_->resolve = std::move(entries); }
 
 void Fetcher::reconfigure(const config::FetchConfig& cfg) {
   // Deferred to the next run: a run in progress (reconfigure called from a

@@ -98,6 +98,7 @@ Transfer::Transfer(std::size_t job, const TransferSettings& settings) : job_(job
 Transfer::~Transfer() {
   if (easy_ != nullptr) curl_easy_cleanup(easy_);
   curl_slist_free_all(headers_);
+  curl_slist_free_all(resolve_);
 }
 
 Result<std::unique_ptr<Transfer>> Transfer::create(std::size_t job, const std::string& url, const Request& request,
@@ -139,7 +140,12 @@ Result<std::unique_ptr<Transfer>> Transfer::create(std::size_t job, const std::s
   curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
-  if (!settings.allow_private_addresses) {
+  if (!settings.resolve.empty()) {
+    for (const std::string& entry : settings.resolve) t->resolve_ = curl_slist_append(t->resolve_, entry.c_str());
+    curl_easy_setopt(e, CURLOPT_RESOLVE, t->resolve_);
+  }
+  if (settings.fresh_connect) curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+  if (settings.guard_addresses) {
     // Checked on the address actually connected to, after DNS, so neither a
     // hostname resolving to 10.x nor DNS rebinding gets past it.
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Transfer::on_open_socket);
@@ -200,7 +206,8 @@ std::size_t Transfer::on_body(char* data, std::size_t size, std::size_t count, v
 
 curl_socket_t Transfer::on_open_socket(void* self, curlsocktype /*purpose*/, curl_sockaddr* address) {
   auto* t = static_cast<Transfer*>(self);
-  if (is_private_address(&address->addr)) {
+  const auto allowed = [&](const Network& net) { return network_contains(net, &address->addr); };
+  if (is_private_address(&address->addr) && !std::ranges::any_of(t->settings_.allow_networks, allowed)) {
     t->result_.blocked_address = describe_address(address);
     return CURL_SOCKET_BAD;
   }
@@ -234,28 +241,32 @@ Verdict judge(const TransferResult& r, const std::string& url) {
   const bool answered = r.code == CURLE_OK || (r.code == CURLE_WRITE_ERROR && r.error_body_dropped);
   if (r.truncated) return {Kind::success, {}};
   if (r.too_large || r.code == CURLE_FILESIZE_EXCEEDED) {
-    return {Kind::fail, Error{Errc::too_large, "body over the max_body_bytes limit: " + url}};
+    return {Kind::fail, Error{Errc::too_large, "body over the max_body_bytes limit: " + url, 0, true}};
   }
   if (answered) {
     const long s = r.status;
     if (is_success(s) || s == 304) return {Kind::success, {}};
     const bool redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
     if (redirect && !r.redirect_url.empty()) return {Kind::redirect, {}};
-    Error error{Errc::http_status, fmt::format("{} response from {}", s, url)};
+    Error error{Errc::http_status, fmt::format("{} response from {}", s, url), s, s == 404 || s == 410};
     if (s == 429 || s >= 500) return {Kind::retry, std::move(error)};
     return {Kind::fail, std::move(error)};
   }
   if (!r.blocked_address.empty() && r.code == CURLE_COULDNT_CONNECT) {
     return {Kind::fail, Error{Errc::invalid_argument,
-                              fmt::format("address guard refused private address {} for {}", r.blocked_address, url)}};
+                              fmt::format("address guard refused private address {} for {} (an untrusted URL: taken "
+                                          "from feed content or redirected off the configured origin; "
+                                          "[fetch] allow_hosts/allow_networks lift this)",
+                                          r.blocked_address, url),
+                              0, true}};
   }
   switch (r.code) {
     case CURLE_OPERATION_TIMEDOUT:
       return {Kind::retry, Error{Errc::timeout, fmt::format("{}: {}", r.curl_message, url)}};
     case CURLE_UNSUPPORTED_PROTOCOL:
-      return {Kind::fail, Error{Errc::unsupported, fmt::format("{}: {}", r.curl_message, url)}};
+      return {Kind::fail, Error{Errc::unsupported, fmt::format("{}: {}", r.curl_message, url), 0, true}};
     case CURLE_URL_MALFORMAT:
-      return {Kind::fail, Error{Errc::invalid_argument, fmt::format("{}: {}", r.curl_message, url)}};
+      return {Kind::fail, Error{Errc::invalid_argument, fmt::format("{}: {}", r.curl_message, url), 0, true}};
     default: break;
   }
   Error error{Errc::network, fmt::format("{}: {}", r.curl_message, url)};

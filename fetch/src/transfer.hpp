@@ -9,8 +9,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "newsd/base/error.hpp"
+#include "newsd/fetch/address_guard.hpp"
 #include "newsd/fetch/fetcher.hpp"
 
 namespace newsd::fetch::detail {
@@ -21,8 +23,13 @@ struct TransferSettings {
   std::chrono::milliseconds total_timeout{30000};
   std::size_t max_body_bytes = 8 * 1024 * 1024;
   bool truncate_oversized_body = false;  ///< keep the first max_body_bytes instead of failing (robots.txt)
-  bool allow_private_addresses = true;
-  std::string ca_file;  ///< empty = libcurl's default CA store
+  /// Refuse private/special peer addresses (untrusted URL), except those in
+  /// `allow_networks`; checked on the address connected to.
+  bool guard_addresses = false;
+  std::vector<Network> allow_networks;
+  bool fresh_connect = false;        ///< never reuse a pooled connection (one the guard did not check)
+  std::vector<std::string> resolve;  ///< CURLOPT_RESOLVE entries ("host:port:address")
+  std::string ca_file;               ///< empty = libcurl's default CA store
 };
 
 /// What a finished transfer produced, before any policy is applied.
@@ -69,6 +76,7 @@ class Transfer {
   TransferSettings settings_;
   CURL* easy_ = nullptr;
   curl_slist* headers_ = nullptr;
+  curl_slist* resolve_ = nullptr;
   char error_buffer_[CURL_ERROR_SIZE] = {};
   TransferResult result_;
   std::size_t dropped_bytes_ = 0;
@@ -83,7 +91,9 @@ struct Verdict {
 
 /// Judges `result` of a GET of `url`: 2xx/304 succeed; 301/302/303/307/308
 /// with a Location redirect; 429, 5xx, timeouts and transient network errors
-/// may be retried; everything else fails with its Errc.
+/// may be retried; everything else fails with its Errc. The error carries
+/// `http_status` for an HTTP answer and `permanent` for 404/410, too large,
+/// address guard refusals, unsupported scheme and malformed URL.
 Verdict judge(const TransferResult& result, const std::string& url);
 
 /// Splits a Content-Type value into a lower-case media type and a

@@ -1,11 +1,15 @@
 #include "url.hpp"
 
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <idn2.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <system_error>
 
@@ -34,10 +38,43 @@ Result<UrlHandle> parse(const std::string& url, unsigned extra_flags = 0) {
   // NON_SUPPORT_SCHEME: parse ftp:// and friends too, so they are reported as
   // unsupported rather than as malformed.
   const CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME | extra_flags);
-  if (rc != CURLUE_OK)
-    return fail(Errc::invalid_argument, std::string("bad URL (") + curl_url_strerror(rc) + "): " + url);
+  if (rc != CURLUE_OK) {
+    return fail_permanently(Errc::invalid_argument, std::string("bad URL (") + curl_url_strerror(rc) + "): " + url);
+  }
   return u;
 }
+
+bool is_ascii(std::string_view s) {
+  return std::ranges::all_of(s, [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// libcurl converts an IDN host itself only when the process runs under a
+// UTF-8 locale (it calls idn2_lookup_ul); newsd runs under "C". Converting
+// from UTF-8 here works in any locale and leaves number formatting alone.
+Result<std::string> to_punycode(const std::string& host, const std::string& url) {
+  char* ascii = nullptr;
+  const int rc = idn2_to_ascii_8z(host.c_str(), &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+  if (rc != IDN2_OK) {
+    return fail_permanently(Errc::invalid_argument,
+                            std::string("bad internationalized host name (") + idn2_strerror(rc) + "): " + url);
+  }
+  std::string out(ascii);
+  idn2_free(ascii);
+  return out;
+}
+
+Result<std::filesystem::path> file_path(const std::string& url) {
+  auto u = parse(url);
+  if (!u) return std::unexpected(u.error());
+  // libcurl's parser already rejects file URLs naming a host other than
+  // localhost (CURLUE_BAD_FILE_URL), so only a local path is left here.
+  return std::filesystem::path(get_part(u->get(), CURLUPART_PATH, CURLU_URLDECODE));
+}
+
+struct FdCloser {
+  int fd;
+  ~FdCloser() { ::close(fd); }
+};
 
 }  // namespace
 
@@ -47,9 +84,15 @@ Result<UrlParts> split_url(const std::string& url) {
   auto u = parse(url, CURLU_URLENCODE);
   if (!u) return std::unexpected(u.error());
   UrlParts parts;
-  parts.url = get_part(u->get(), CURLUPART_URL);
   parts.scheme = ascii_lower(get_part(u->get(), CURLUPART_SCHEME));
   parts.host = ascii_lower(get_part(u->get(), CURLUPART_HOST));
+  if (!is_ascii(parts.host)) {
+    auto ascii = to_punycode(parts.host, url);
+    if (!ascii) return std::unexpected(ascii.error());
+    parts.host = std::move(*ascii);
+    curl_url_set(u->get(), CURLUPART_HOST, parts.host.c_str(), 0);
+  }
+  parts.url = get_part(u->get(), CURLUPART_URL);
   const std::string port = get_part(u->get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   parts.origin = parts.scheme + "://" + parts.host + (port.empty() ? "" : ":" + port);
   // libcurl normalizes an empty path to "/", so the path is never empty.
@@ -60,37 +103,67 @@ Result<UrlParts> split_url(const std::string& url) {
   return parts;
 }
 
-Result<Response> read_file_url(const std::string& url, std::size_t max_body_bytes) {
-  auto u = parse(url);
-  if (!u) return std::unexpected(u.error());
-  // libcurl's parser already rejects file URLs naming a host other than
-  // localhost (CURLUE_BAD_FILE_URL), so only a local path is left here.
-  const std::filesystem::path path = get_part(u->get(), CURLUPART_PATH, CURLU_URLDECODE);
-
+Result<void> check_under_feed_directory(const std::string& url, const std::string& feed_url) {
+  auto target = file_path(url);
+  if (!target) return std::unexpected(target.error());
+  auto feed = file_path(feed_url);
+  if (!feed) return std::unexpected(feed.error());
   std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (status.type() == std::filesystem::file_type::not_found) return fail(Errc::not_found, "no such file: " + url);
-  if (ec) return fail(Errc::io, "cannot stat " + path.string() + ": " + ec.message());
-  if (std::filesystem::is_directory(status)) return fail(Errc::io, "is a directory: " + url);
-  const auto declared = std::filesystem::file_size(path, ec);
-  if (!ec && declared > max_body_bytes) return fail(Errc::too_large, "file over the max_body_bytes limit: " + url);
+  const std::filesystem::path dir = std::filesystem::canonical(feed->parent_path(), ec);
+  if (ec) {
+    return fail_permanently(Errc::invalid_argument,
+                            "refused " + url + ": the directory of its feed " + feed_url + " cannot be resolved");
+  }
+  // weakly_canonical: a missing target still has its `..` and symlinked
+  // parents resolved, and then fails as not found when read.
+  const std::filesystem::path resolved = std::filesystem::weakly_canonical(*target, ec);
+  const auto [dir_end, inside_end] = std::ranges::mismatch(dir, resolved);
+  if (ec || dir_end != dir.end() || inside_end == resolved.end()) {
+    return fail_permanently(Errc::invalid_argument, "refused " + url + ": a file: link from a feed must stay inside " +
+                                                        dir.string() + ", the directory of " + feed_url);
+  }
+  return {};
+}
 
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Errc::io, "cannot open " + path.string());
+Result<Response> read_file_url(const std::string& url, std::size_t max_body_bytes) {
+  auto path = file_path(url);
+  if (!path) return std::unexpected(path.error());
+
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+  // writer forever. Nothing is read before fstat says it is a regular file.
+  const int fd = ::open(path->c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR) return fail(Errc::not_found, "no such file: " + url);
+    return fail(Errc::io, "cannot open " + path->string() + ": " + std::strerror(err));
+  }
+  const FdCloser closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return fail(Errc::io, "cannot stat " + path->string() + ": " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return fail_permanently(Errc::io, "not a regular file, refused: " + url);
+  const auto declared = static_cast<std::size_t>(st.st_size);
+  if (declared > max_body_bytes) return fail_permanently(Errc::too_large, "file over the max_body_bytes limit: " + url);
+
   Response response;
   response.url = url;
   response.final_url = url;
   response.status = 200;
-  // Read in chunks rather than trusting the size from stat: the file may
-  // have grown since, or be a FIFO / procfs file that reports no size.
-  if (!ec) response.body.reserve(static_cast<std::size_t>(declared));
+  response.body.reserve(declared);
+  // Read to the end rather than trusting the size from fstat: the file may
+  // have grown since.
   char chunk[64 * 1024];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-    response.body.append(chunk, static_cast<std::size_t>(in.gcount()));
-    if (response.body.size() > max_body_bytes)
-      return fail(Errc::too_large, "file over the max_body_bytes limit: " + url);
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(Errc::io, "read error on " + path->string() + ": " + std::strerror(errno));
+    }
+    response.body.append(chunk, static_cast<std::size_t>(n));
+    if (response.body.size() > max_body_bytes) {
+      return fail_permanently(Errc::too_large, "file over the max_body_bytes limit: " + url);
+    }
   }
-  if (in.bad()) return fail(Errc::io, "read error on " + path.string());
   return response;
 }
 

@@ -24,14 +24,12 @@ std::chrono::seconds backoff_interval(std::chrono::seconds interval, int consecu
   return std::max(interval, std::min(interval * (1 << doublings), std::chrono::seconds{86400}));
 }
 
-// A page that answered 404/410 will not appear later; anything else
-// (timeouts, 5xx, resets, shutdown) may, so the entry is retried.
-bool is_permanent_failure(const Error& e) {
-  const auto status = fetch::http_status_of(e);
-  return status == 404 || status == 410;
-}
+// A page refused for good (404/410, robots.txt, too large, redirect loop,
+// trust rules) will not appear later; anything else (timeouts, 5xx,
+// resets, shutdown) may, so the entry is retried.
+bool is_permanent_failure(const Error& e) { return e.permanent; }
 
-bool is_gone(const Error& e) { return fetch::http_status_of(e) == 410; }
+bool is_gone(const Error& e) { return e.http_status == 410; }
 
 }  // namespace
 

@@ -55,6 +55,12 @@ bool has_scheme(std::string_view ref) {
   return false;
 }
 
+bool is_fetchable_url(std::string_view url) {
+  if (!has_scheme(url)) return false;
+  const std::string scheme = ascii_lower(std::string(url.substr(0, url.find(':'))));
+  return scheme == "http" || scheme == "https" || scheme == "file";
+}
+
 std::optional<std::string> resolve_url(std::string_view base, std::string_view ref) {
   UrlHandle h(curl_url());
   if (!h) return std::nullopt;
@@ -88,6 +94,11 @@ std::string canonicalize_url(std::string_view url) {
   if (auto host = get_part(h.get(), CURLUPART_HOST)) {
     curl_url_set(h.get(), CURLUPART_HOST, ascii_lower(*host).c_str(), 0);
   }
+  // Credentials in a link are the publisher's leak, not part of the page's
+  // identity: two links differing only in them are one story.
+  curl_url_set(h.get(), CURLUPART_USER, nullptr, 0);
+  curl_url_set(h.get(), CURLUPART_PASSWORD, nullptr, 0);
+  curl_url_set(h.get(), CURLUPART_OPTIONS, nullptr, 0);
   curl_url_set(h.get(), CURLUPART_FRAGMENT, nullptr, 0);
 
   if (auto query = get_part(h.get(), CURLUPART_QUERY)) {

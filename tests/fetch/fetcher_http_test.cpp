@@ -117,9 +117,11 @@ TEST(FetcherHttp, NotFoundAndGoneFailAtOnceWithTheirStatus) {
   auto results = fetcher.fetch_all(requests);
   ASSERT_FALSE(results[0]);
   EXPECT_EQ(results[0].error().code, Errc::http_status);
-  EXPECT_EQ(http_status_of(results[0].error()), 404);
+  EXPECT_EQ(results[0].error().http_status, 404);
+  EXPECT_TRUE(results[0].error().permanent);
   ASSERT_FALSE(results[1]);
-  EXPECT_EQ(http_status_of(results[1].error()), 410);
+  EXPECT_EQ(results[1].error().http_status, 410);
+  EXPECT_TRUE(results[1].error().permanent);
   EXPECT_EQ(hits, 2);
 }
 
@@ -164,7 +166,8 @@ TEST(FetcherHttp, RetryAfterBeyondTheCapFailsWithoutWaiting) {
 
   auto r = fetch_one(fetcher, {srv.url("/later")});
   ASSERT_FALSE(r);
-  EXPECT_EQ(http_status_of(r.error()), 429);
+  EXPECT_EQ(r.error().http_status, 429);
+  EXPECT_FALSE(r.error().permanent);
   EXPECT_EQ(hits, 1);
 }
 
@@ -183,7 +186,8 @@ TEST(FetcherHttp, ServerErrorIsRetriedThenFails) {
   auto r = fetch_one(fetcher, {srv.url("/broken")});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::http_status);
-  EXPECT_EQ(http_status_of(r.error()), 500);
+  EXPECT_EQ(r.error().http_status, 500);
+  EXPECT_FALSE(r.error().permanent);
   EXPECT_EQ(hits, 3);  // first try + max_retries
 }
 
@@ -436,12 +440,6 @@ TEST(FetcherHttp, StatsCountOutcomesTransfersAndRetries) {
   EXPECT_EQ(stats.retries, 1u);
   EXPECT_EQ(stats.robots_fetches, 0u);
   EXPECT_EQ(stats.hosts_given_up, 0u);
-}
-
-TEST(FetcherHttp, HttpStatusOfOnlyReadsHttpStatusErrors) {
-  EXPECT_EQ(http_status_of(Error{Errc::http_status, "503 response from http://x/"}), 503);
-  EXPECT_EQ(http_status_of(Error{Errc::network, "503 response from http://x/"}), std::nullopt);
-  EXPECT_EQ(http_status_of(Error{Errc::http_status, "garbled"}), std::nullopt);
 }
 
 }  // namespace

@@ -350,6 +350,8 @@ TEST(FetcherLimits, CancellationCompletesEveryRequestAsCancelled) {
   }
 }
 
+// URLs taken from a feed's content (derived_from set) are untrusted: the
+// guard judges every address they connect to, localhost's ::1 included.
 TEST(FetcherLimits, AddressGuardRefusesLoopback) {
   TestServer srv;
   std::atomic<int> hits{0};
@@ -358,15 +360,17 @@ TEST(FetcherLimits, AddressGuardRefusesLoopback) {
     res.set_content("secret", "text/plain");
   });
   srv.start();
-  auto cfg = quick_config();
-  GTEST_SKIP() << "the guard moves to the per-URL trust model in the next fetch commit";
-  Fetcher fetcher(cfg);
+  Fetcher fetcher(quick_config());
 
-  const std::vector<Request> requests{{srv.url("/admin")}, {"http://localhost:" + std::to_string(srv.port()) + "/"}};
+  const std::string feed = "https://feeds.example/rss.xml";
+  const std::vector<Request> requests{{srv.url("/admin"), "", "", feed},
+                                      {"http://localhost:" + std::to_string(srv.port()) + "/", "", "", feed},
+                                      {"http://[::ffff:127.0.0.1]:" + std::to_string(srv.port()) + "/", "", "", feed}};
   auto results = fetcher.fetch_all(requests);
   for (const auto& r : results) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, Errc::invalid_argument);
+    EXPECT_TRUE(r.error().permanent);
     EXPECT_NE(r.error().message.find("address guard"), std::string::npos) << r.error().message;
   }
   EXPECT_EQ(hits, 0);
@@ -381,14 +385,15 @@ TEST(FetcherLimits, AddressGuardAlsoStopsTheRobotsFetch) {
   });
   srv.start();
   auto cfg = quick_config();
-  GTEST_SKIP() << "the guard moves to the per-URL trust model in the next fetch commit";
   cfg.respect_robots_txt = true;
   Fetcher fetcher(cfg);
 
-  auto r = fetch_one(fetcher, srv.url("/page"));
+  const Request request{srv.url("/page"), "", "", "https://feeds.example/rss.xml"};
+  auto r = std::move(fetcher.fetch_all(std::span(&request, 1)).front());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::invalid_argument);
-  EXPECT_NE(r.error().message.find("address guard"), std::string::npos) << r.error().message;
+  EXPECT_TRUE(r.error().permanent);
+  EXPECT_NE(r.error().message.find("robots.txt unavailable (address guard"), std::string::npos) << r.error().message;
   EXPECT_EQ(hits, 0);
 }
 

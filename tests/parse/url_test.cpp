@@ -20,6 +20,7 @@ TEST(ResolveUrl, RelativeReferencesFollowRfc3986) {
 
 TEST(ResolveUrl, AbsoluteReferencesIgnoreTheBase) {
   EXPECT_EQ(resolve_url("http://example.com/", "HTTPS://other.org/x"), "https://other.org/x");
+  EXPECT_EQ(resolve_url("HTTP://Example.com/a/", "b"), "http://Example.com/a/b");
   EXPECT_EQ(resolve_url("", "http://example.com"), "http://example.com/");
   EXPECT_EQ(resolve_url("http://example.com/", "mailto:desk@example.com"), "mailto:desk@example.com");
   EXPECT_EQ(resolve_url("http://example.com/", "tag:example.com,2004:1"), "tag:example.com,2004:1");
@@ -57,6 +58,27 @@ TEST(CanonicalizeUrl, StripsTrackingAndNormalises) {
   EXPECT_EQ(canonicalize_url("https://example.com/a//"), "https://example.com/a");
   EXPECT_EQ(canonicalize_url("https://example.com/a?&&x=1&"), "https://example.com/a?x=1");
   EXPECT_EQ(canonicalize_url("https://example.com/a?UTM_Campaign=z"), "https://example.com/a");
+}
+
+TEST(CanonicalizeUrl, UpperCaseSchemeAndHostAreTheSameUrl) {
+  EXPECT_EQ(canonicalize_url("HTTP://NEWS.Example.ORG/a"), canonicalize_url("http://news.example.org/a"));
+  EXPECT_EQ(canonicalize_url("HTTPS://News.Example.org/a"), "https://news.example.org/a");
+  EXPECT_EQ(canonicalize_url("File:///srv/feeds/a.xml"), "file:///srv/feeds/a.xml");
+}
+
+TEST(CanonicalizeUrl, StripsUserinfo) {
+  EXPECT_EQ(canonicalize_url("https://editor:s3cret@news.example.org/a?id=1"), "https://news.example.org/a?id=1");
+  EXPECT_EQ(canonicalize_url("http://editor@news.example.org/a"), "http://news.example.org/a");
+  EXPECT_EQ(canonicalize_url("HTTP://:pw@News.Example.org:80/a"), "http://news.example.org/a");
+}
+
+TEST(IsFetchableUrl, HttpHttpsAndFileInAnyCase) {
+  for (const char* url : {"http://x.org/", "HTTP://x.org/", "Https://x.org/a", "file:///srv/a.xml", "FILE:///a"}) {
+    EXPECT_TRUE(is_fetchable_url(url)) << url;
+  }
+  for (const char* url : {"ftp://x.org/", "mailto:desk@x.org", "tag:x.org,2004:1", "/relative", "httpx://x", ""}) {
+    EXPECT_FALSE(is_fetchable_url(url)) << url;
+  }
 }
 
 TEST(CanonicalizeUrl, LeavesUnparseableInputAlone) {

@@ -3,8 +3,10 @@
 ///
 /// Functions that can fail on input (bytes, files, network, database) return
 /// `newsd::Result<T>`: a value, or an `Error` with a category and a message
-/// that names what failed and where. Exceptions are reserved for programmer
-/// errors and start-up failures.
+/// that names what failed and where. Facts a caller acts on (the HTTP status,
+/// whether retrying can help) are typed fields, never parsed out of the
+/// message. Exceptions are reserved for programmer errors and start-up
+/// failures.
 #include <expected>
 #include <string>
 #include <string_view>
@@ -35,6 +37,14 @@ std::string_view to_string(Errc code) noexcept;
 struct Error {
   Errc code = Errc::internal;
   std::string message;
+  /// The HTTP status when the failure is an HTTP answer (Errc::http_status,
+  /// also a 429 whose Retry-After was too long); 0 otherwise.
+  long http_status = 0;
+  /// True when retrying later cannot help: 404/410, refused by robots.txt or
+  /// by the trust rules (address guard, `file:` confinement, scheme), body
+  /// too large, redirect loop or too many redirects, not a regular file, bad
+  /// URL. False for failures that may pass next time (network, timeout, 5xx).
+  bool permanent = false;
 
   /// "category: message", for logs and stderr.
   [[nodiscard]] std::string describe() const;
@@ -46,6 +56,11 @@ using Result = std::expected<T, Error>;
 /// Shorthand for returning a failure: `return fail(Errc::io, "cannot open " + path);`
 inline std::unexpected<Error> fail(Errc code, std::string message) {
   return std::unexpected<Error>(Error{code, std::move(message)});
+}
+
+/// Same, for a failure retrying cannot fix (`Error::permanent`).
+inline std::unexpected<Error> fail_permanently(Errc code, std::string message) {
+  return std::unexpected<Error>(Error{code, std::move(message), 0, true});
 }
 
 }  // namespace newsd

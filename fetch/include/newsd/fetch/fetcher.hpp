@@ -7,6 +7,25 @@
 /// (with loop detection), conditional GET, compression, robots.txt and
 /// retries with backoff for 429/5xx/network errors.
 ///
+/// Where a URL came from decides what it may reach (`Request::derived_from`),
+/// judged again on every redirect hop:
+/// - trusted: a URL written in the config, and any hop on the same origin
+///   (scheme, host, port; case-insensitive, default port normalised) as the
+///   configured URL it is or was taken from. Any supported scheme (http,
+///   https, file), any address.
+/// - untrusted: everything else (entry links, guids, discovered URLs, hops
+///   to another origin — a redirect off a trusted origin included). Only
+///   http(s), and the address actually connected to (after DNS, on every
+///   connection; a pooled trusted connection is never reused) must not be
+///   private (address_guard.hpp) unless the host is in
+///   `FetchConfig::allow_hosts` (exact, case-insensitive) or the address is
+///   in `FetchConfig::allow_networks`.
+/// - `file:` URLs: a configured one is read; one taken from the content of
+///   a `file:` feed only if it resolves (realpath) inside that feed's
+///   directory; any other, and any redirect to `file:`, is refused. Nothing
+///   but a regular file is ever opened (a FIFO fails at once).
+/// Refusals are permanent errors naming the URL and the rule.
+///
 /// A Fetcher is not thread-safe: use it from one thread (the daemon's I/O
 /// thread). It keeps a robots.txt cache and a connection cache across calls.
 #include <chrono>
@@ -14,7 +33,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +46,10 @@ struct Request {
   std::string url;
   std::string etag;           ///< sent as If-None-Match when non-empty
   std::string last_modified;  ///< sent as If-Modified-Since when non-empty
+  /// Empty: `url` was written in the config (trusted). Otherwise the
+  /// configured feed URL whose content produced `url` (entry link, guid,
+  /// discovered link); `url` is then trusted only on that feed's origin.
+  std::string derived_from;
 };
 
 struct Response {
@@ -45,18 +67,20 @@ struct Response {
 };
 
 /// Called once per request, from the thread running `fetch`, as each finishes.
-/// Failures: Errc::network (DNS, connect, TLS, reset; robots.txt unreachable),
+/// Failures (P = `Error::permanent` is set):
+/// Errc::network (DNS, connect, TLS, reset; robots.txt unreachable),
 /// Errc::timeout (connect/total/low-speed timeout, or "cancelled"; a
 /// transfer slower than 256 bytes/s over total_timeout/3, clamped to
 /// 1–15 s, counts as timed out),
-/// Errc::too_large (body over max_body_bytes, declared or not),
-/// Errc::http_status (4xx/5xx after retries; the message starts with the
-/// decimal status, see `http_status_of`), Errc::unsupported (scheme, also a
-/// redirect to a non-HTTP scheme), Errc::not_found (file:// path missing),
-/// Errc::io (file:// path unreadable), Errc::invalid_argument (bad URL or
-/// a file:// URL naming a remote host,
-/// redirect loop or too many redirects — message contains "redirect" —,
-/// disallowed by robots.txt, private address refused by the address guard).
+/// Errc::too_large (P; body over max_body_bytes, declared or not),
+/// Errc::http_status (4xx/5xx after retries, `Error::http_status` set;
+/// P for 404 and 410 only), Errc::unsupported (P; scheme, also a redirect
+/// to a non-HTTP scheme), Errc::not_found (file:// path missing),
+/// Errc::io (file:// path unreadable; P when not a regular file),
+/// Errc::invalid_argument (P; bad URL or a file:// URL naming a remote
+/// host, redirect loop or too many redirects, disallowed by robots.txt,
+/// refused by the trust rules: private address, `file:` outside its feed's
+/// directory or taken from a non-`file:` feed).
 using Completion = std::function<void(std::size_t index, Result<Response>)>;
 
 /// Cumulative counters of one Fetcher since construction, for the metrics
@@ -71,10 +95,6 @@ struct FetchStats {
   std::uint64_t robots_fetches = 0;  ///< robots.txt fetches completed (any outcome)
   std::uint64_t hosts_given_up = 0;  ///< times a host's queue was failed after repeated network errors
 };
-
-/// The HTTP status of an Errc::http_status error (its message starts with
-/// the status code), or nullopt for any other error.
-std::optional<long> http_status_of(const Error& error);
 
 class Fetcher {
  public:
@@ -106,6 +126,13 @@ class Fetcher {
   /// (a `fetch` in progress keeps its limits). A changed user agent drops
   /// the robots.txt cache.
   void reconfigure(const config::FetchConfig& cfg);
+
+  /// Test and operations hook: from the next `fetch` on, every transfer
+  /// resolves the given hosts as libcurl's CURLOPT_RESOLVE says
+  /// ("host:port:address", host as sent: ASCII, IDN in punycode), replacing
+  /// earlier overrides; empty = DNS only. Trust is unchanged: the address
+  /// guard still judges the address connected to.
+  void set_resolve_overrides(std::vector<std::string> entries);
 
  private:
   struct Impl;

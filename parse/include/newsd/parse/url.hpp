@@ -1,6 +1,9 @@
 #pragma once
 /// URL handling on top of libcurl's URL API (CURLU): resolution of relative
-/// references and canonicalisation for dedup.
+/// references and canonicalisation for dedup. Schemes and hosts compare
+/// case-insensitively (`HTTP://X.org` is as good as `http://x.org`): every
+/// URL returned here has a lower-case scheme, and `canonicalize_url` and
+/// `url_host` lower-case the host too.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,7 +21,12 @@ std::optional<std::string> resolve_url(std::string_view base, std::string_view r
 /// i.e. it is not a relative reference.
 bool has_scheme(std::string_view ref);
 
-/// Canonical form used for dedup: lower-case scheme and host, no default
+/// True if `url` is absolute with a scheme newsd fetches: http, https or
+/// file, in any case ("HTTP://x" too).
+bool is_fetchable_url(std::string_view url);
+
+/// Canonical form used for dedup and storage: lower-case scheme and host,
+/// no userinfo (`user:pass@` never reaches the database), no default
 /// port, no fragment, tracking parameters removed (utm_*, fbclid, gclid,
 /// dclid, msclkid, mc_cid, mc_eid, yclid, _ga, _gl, ref_src, igshid, …),
 /// remaining query parameters kept in order, empty query dropped, trailing
