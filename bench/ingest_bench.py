@@ -44,7 +44,7 @@ def main():
     if work.exists():
         shutil.rmtree(work)
     (work / 'pages').mkdir(parents=True)
-    (work / 'feeds').mkdir()
+
     templates = sorted((ROOT / 'samples/pages').glob('*.html'))
     docs = [t.read_text(encoding='utf-8', errors='replace') for t in templates]
     vocabs = [' '.join(body_paragraphs(d)).split() for d in docs]
@@ -66,13 +66,13 @@ def main():
     per_feed = (a.articles + a.feeds - 1) // a.feeds
     for f in range(a.feeds):
         items = ''.join(
-            f'<item><title>Article {i}</title><link>../pages/a{i:06d}.html</link>'
+            f'<item><title>Article {i}</title><link>pages/a{i:06d}.html</link>'
             f'<guid isPermaLink="false">bench-{i}</guid><pubDate>Mon, 17 Nov 2025 08:00:00 GMT</pubDate></item>'
             for i in range(f * per_feed, min(a.articles, (f + 1) * per_feed)))
-        (work / 'feeds' / f'f{f:03d}.rss').write_text(
+        (work / f'f{f:03d}.rss').write_text(
             f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Bench {f}</title>'
             f'<link>http://bench.example/</link>{items}</channel></rss>', encoding='utf-8')
-    feeds = ''.join(f'[[feeds]]\nurl = "file:feeds/f{f:03d}.rss"\n' for f in range(a.feeds))
+    feeds = ''.join(f'[[feeds]]\nurl = "file:f{f:03d}.rss"\n' for f in range(a.feeds))
     (work / 'newsd.toml').write_text(
         f'[log]\nlevel = "warn"\n[fetch]\nmax_connections = 64\nmax_per_host = 64\nmin_host_interval = "0s"\n'
         f'[classify]\ntaxonomy = "{ROOT}/config/taxonomy/default.toml"\n'

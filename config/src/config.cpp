@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "newsd/base/ascii.hpp"
 #include "newsd/config/duration.hpp"
 
 namespace newsd::config {
@@ -225,6 +226,8 @@ std::string resolve_feed_url(const std::string& url, const TableReader& reader) 
   if (url.starts_with("file:") && !url.starts_with("file:/")) {
     return "file://" + reader.resolve(url.substr(5)).string();
   }
+  // "file:/abs/path" (RFC 8089's short form) is the same file as "file:///abs/path".
+  if (url.starts_with("file:/") && !url.starts_with("file://")) return "file://" + url.substr(5);
   return url;
 }
 
@@ -247,8 +250,10 @@ bool is_cidr(std::string_view text) {
   return ec == std::errc{} && end == bits.data() + bits.size() && !bits.empty() && prefix >= 0 && prefix <= max_prefix;
 }
 
+// Schemes compare case-insensitively (RFC 3986): "HTTPS://x" is a feed too.
 bool has_supported_scheme(std::string_view url) {
-  return url.starts_with("http://") || url.starts_with("https://") || url.starts_with("file://");
+  const std::string head = ascii_lower(url.substr(0, 8));
+  return head.starts_with("http://") || head.starts_with("https://") || head.starts_with("file://");
 }
 
 void read_feeds(TableReader& root, Config& cfg, Validator& v) {

@@ -8,10 +8,6 @@
 namespace newsd::ingest {
 namespace {
 
-bool is_web_url(std::string_view s) {
-  return s.starts_with("http://") || s.starts_with("https://") || s.starts_with("file://");
-}
-
 // A title is one line, whatever markup the feed wrapped it in.
 std::string single_line(std::string s) {
   std::ranges::replace(s, '\n', ' ');
@@ -27,11 +23,11 @@ std::string single_line(std::string s) {
 }  // namespace
 
 std::optional<std::string> article_url(const parse::Entry& entry) {
-  if (entry.link && is_web_url(*entry.link)) return entry.link;
+  if (entry.link && parse::is_fetchable_url(*entry.link)) return entry.link;
   for (const auto& link : entry.links) {
-    if (link.rel == "alternate" && is_web_url(link.href)) return link.href;
+    if (link.rel == "alternate" && parse::is_fetchable_url(link.href)) return link.href;
   }
-  if (entry.id && is_web_url(*entry.id)) return entry.id;
+  if (entry.id && parse::is_fetchable_url(*entry.id)) return entry.id;
   return std::nullopt;
 }
 

@@ -256,7 +256,9 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
       });
       continue;
     }
-    page_requests.push_back({pages[p].url, {}, {}});
+    // Entry links are the feed's content, so untrusted: the fetcher allows
+    // them only on the configured feed's origin, or past the address guard.
+    page_requests.push_back({pages[p].url, {}, {}, runs[pages[p].feed_index]->plan->feed.url});
     page_of_request.push_back(p);
   }
   fetcher_->fetch(

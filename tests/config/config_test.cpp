@@ -140,6 +140,14 @@ TEST(Config, IntervalBoundsMustBeOrdered) {
       << cfg.error().message;
 }
 
+TEST(Config, FeedUrlSchemesAreCaseInsensitiveAndFileMayBeShort) {
+  auto cfg = parse_config(
+      "[[feeds]]\nurl = \"HTTPS://example.com/a.rss\"\n[[feeds]]\nurl = \"file:/srv/feeds/b.rss\"\n", "inline.toml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  EXPECT_EQ(cfg->feeds[0].url, "HTTPS://example.com/a.rss");
+  EXPECT_EQ(cfg->feeds[1].url, "file:///srv/feeds/b.rss");
+}
+
 TEST(Config, BundledDefaultConfigIsValid) {
   auto cfg = load_config(fs::path(NEWSD_SOURCE_DIR) / "config/newsd.toml");
   ASSERT_TRUE(cfg) << cfg.error().message;

@@ -37,7 +37,7 @@ taxonomy = ")" + (fs::path(NEWSD_SOURCE_DIR) / "config/taxonomy/default.toml").s
 path = "newsd.db"
 )";
   for (const char* feed : {"maghreb-defense.rss", "cyber-fr.atom", "world-en.rss"}) {
-    toml += "[[feeds]]\nurl = \"" + server.url(std::string("/feeds/") + feed) + "\"\n";
+    toml += "[[feeds]]\nurl = \"" + server.url(std::string("/") + feed) + "\"\n";
   }
   auto cfg = config::parse_config(toml, dir / "newsd.toml");
   if (!cfg) throw std::runtime_error(cfg.error().message);
@@ -205,7 +205,7 @@ TEST_F(EndToEnd, FeedStateRecordsValidatorsAndFailures) {
   testing::StaticServer server(kSamples);
   config::Config cfg = sample_config(server, dir_.path());
   config::FeedConfig missing;
-  missing.url = server.url("/feeds/does-not-exist.rss");
+  missing.url = server.url("/does-not-exist.rss");
   cfg.feeds.push_back(missing);
 
   const CycleReport report = ingest(cfg);

@@ -46,6 +46,7 @@ class Process {
   Process& operator=(const Process&) = delete;
 
   [[nodiscard]] bool started() const { return pid_ > 0; }
+  [[nodiscard]] pid_t pid() const { return pid_; }
   [[nodiscard]] bool running() const { return pid_ > 0 && !status_; }
   void signal(int sig) const { ::kill(pid_, sig); }
 

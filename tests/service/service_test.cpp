@@ -29,7 +29,7 @@ fs::path write_config(const fs::path& dir, const StaticServer& server, const std
       << "[classify]\ntaxonomy = \"" << (fs::path(NEWSD_SOURCE_DIR) / "config/taxonomy/default.toml").string() << "\"\n"
       << "[store]\npath = \"newsd.db\"\nbatch_size = 2\n"
       << "[daemon]\nshutdown_grace = \"0s\"\n";
-  for (const auto& f : feeds) out << "[[feeds]]\nurl = \"" << server.url("/feeds/" + f) << "\"\ninterval = \"1h\"\n";
+  for (const auto& f : feeds) out << "[[feeds]]\nurl = \"" << server.url("/" + f) << "\"\ninterval = \"1h\"\n";
   return dir / "newsd.toml";
 }
 

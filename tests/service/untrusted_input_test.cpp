@@ -190,5 +190,109 @@ TEST_F(Untrusted, PagesOverThePerPollCapWaitForTheNextPoll) {
   EXPECT_EQ(r.out.find("left for the next poll"), std::string::npos) << r.out;
 }
 
+TEST_F(Untrusted, AFeedCannotMakeNewsdReadLocalFiles) {
+  // A remote feed linking local files as <link>, Atom-style id and guid, and
+  // a page of its own origin that is fine.
+  write_file(www() / "ok.html", "<html><head><title>Fine story</title></head><body><article><p>" + story(7) +
+                                    "</p></article></body></html>");
+  const std::string items = item("passwd", "file:///etc/passwd", "", "x") +
+                            item("environ", "FILE:///proc/self/environ", "", "x") +
+                            "<item><title>guid</title><guid isPermaLink=\"true\">file:///etc/hostname</guid>"
+                            "<description>x</description></item>\n" +
+                            item("fine", server_->url("/ok.html"), "", "short");
+  write_file(www() / "evil.rss", rss(items));
+  const auto r = once(config({"evil.rss"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(rows("SELECT count(*) FROM articles WHERE url LIKE 'file:%' OR url LIKE 'FILE:%'")[0][0], "0");
+  EXPECT_EQ(rows("SELECT count(*) FROM articles WHERE text LIKE '%root:%' OR text LIKE '%PATH=%'")[0][0], "0");
+  EXPECT_EQ(rows("SELECT title FROM articles")[0][0], "Fine story");
+}
+
+TEST_F(Untrusted, AFifoNeverHangsARun) {
+  // A FIFO linked by a remote feed, and one under a configured file: feed's
+  // own directory (where file: pages are otherwise allowed).
+  const fs::path local = dir_.path() / "local";
+  fs::create_directories(local);
+  ASSERT_EQ(mkfifo((local / "pipe.html").c_str(), 0600), 0);
+  write_file(www() / "remote.rss", rss(item("pipe", "file://" + (local / "pipe.html").string(), "", "x")));
+  write_file(local / "local.rss", rss(item("pipe", "file://" + (local / "pipe.html").string(), "", "x")));
+  const auto r = once(config({"remote.rss", "file://" + (local / "local.rss").string()}));
+  EXPECT_NE(r.status, -1) << "once hung on a FIFO";
+  EXPECT_EQ(rows("SELECT count(*) FROM articles")[0][0], "0");
+}
+
+TEST_F(Untrusted, ADeeplyNestedFeedIsContainedAndTheGoodFeedIsStored) {
+  std::string nested;
+  nested.reserve(100000 * 7);
+  for (int i = 0; i < 100000; ++i) nested += "<b>";
+  // 100,000 nested elements in an Atom XHTML body and in an RSS description
+  // (where the recursion was), beside a good feed.
+  write_file(www() / "deep.rss", rss("<item><title>deep</title><guid isPermaLink=\"false\">d1</guid><description>" +
+                                     nested + "</description></item>"));
+  std::string atom =
+      "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>deep</title><id>urn:x</id>"
+      "<entry><id>urn:x:1</id><title>deep</title><content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">" +
+      nested + "</div></content></entry></feed>";
+  write_file(www() / "deep.atom", atom);
+  write_file(www() / "good.rss", rss(item("good", "", "g1", story(3))));
+  const auto r = once(config({"deep.rss", "deep.atom", "good.rss"}, "fetch_articles = false\n"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(rows("SELECT count(*) FROM articles WHERE title = 'good'")[0][0], "1");
+}
+
+TEST_F(Untrusted, TheSameGuidInTwoFeedsIsTwoStories) {
+  write_file(www() / "a.rss", rss(item("story of feed A", "", "1", story(11))));
+  write_file(www() / "b.rss", rss(item("story of feed B", "", "1", story(22))));
+  const auto cfg = config({"a.rss", "b.rss"}, "fetch_articles = false\n");
+  auto r = once(cfg);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(rows("SELECT count(*) FROM articles")[0][0], "2");
+  // The next poll recognises both.
+  r = once(cfg);
+  EXPECT_EQ(rows("SELECT count(*) FROM articles")[0][0], "2");
+  EXPECT_NE(r.out.find("stored 0 new articles"), std::string::npos) << r.out;
+}
+
+TEST_F(Untrusted, AnEmptyLinkIsNoLink) {
+  std::string items;
+  for (int i = 0; i < 3; ++i) {
+    items += "<item><title>entry " + std::to_string(i) + "</title><link>" + (i == 1 ? "  " : "") +
+             "</link><guid isPermaLink=\"false\">e" + std::to_string(i) + "</guid><description>" + story(40 + i) +
+             "</description></item>\n";
+  }
+  write_file(www() / "empty-links.rss", rss(items));
+  const auto r = once(config({"empty-links.rss"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  // Three stories, from the feed's own text; the feed was not fetched as a page.
+  EXPECT_EQ(rows("SELECT count(*) FROM articles")[0][0], "3");
+  EXPECT_EQ(server_->requests(), 1) << "the feed URL was fetched again as a page";
+}
+
+TEST_F(Untrusted, ASecondWriterIsToldWhoHoldsTheDatabase) {
+  write_file(www() / "slow.rss", rss(item("a", "", "a1", story(1))));
+  const auto cfg = config({"slow.rss"});
+  Process daemon({kBinary, "run", "--config", cfg.string()}, dir_.path() / "daemon");
+  ASSERT_TRUE(eventually([&] { return daemon.stderr_text().find("daemon.ready") != std::string::npos; }, 60s))
+      << daemon.stderr_text();
+  const auto r = once(cfg);
+  EXPECT_EQ(r.status, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("in use by pid " + std::to_string(daemon.pid())), std::string::npos) << r.err;
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(exit_code(daemon.wait(30s)), 0);
+  // Readers are never locked out.
+  EXPECT_EQ(newsd({"search", "--config", cfg.string(), "story"}).status, 0);
+}
+
+TEST_F(Untrusted, AnExpensiveSearchIsRefusedWithAClearError) {
+  write_file(www() / "a.rss", rss(item("a", "", "a1", story(1))));
+  const auto cfg = config({"a.rss"}, "fetch_articles = false\n");
+  ASSERT_EQ(once(cfg).status, 0);
+  std::string query;
+  for (int i = 0; i < 200; ++i) query += "a* ";
+  const auto r = newsd({"search", "--config", cfg.string(), query});
+  EXPECT_EQ(r.status, 2) << r.out << r.err;
+  EXPECT_FALSE(r.err.empty());
+}
+
 }  // namespace
 }  // namespace newsd::testing
