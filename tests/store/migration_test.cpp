@@ -118,6 +118,22 @@ TEST_F(MigrationTest, FromVersion4) {
   EXPECT_EQ(ids(store, "غواصة").size(), 1u);
 }
 
+TEST_F(MigrationTest, FromVersion5EntriesWithoutALinkGetTheirFeedsKey) {
+  make_database_at(5);
+  auto store = open_store();
+  EXPECT_EQ(store.stats()->schema_version, kSchemaVersion);
+  EXPECT_TRUE(*store.has_article(entry_key(1, "1")));
+  EXPECT_TRUE(*store.has_article(entry_key(2, "urn:uuid:5")));
+  // Another feed's entry `1` is no longer taken for feed 1's.
+  EXPECT_FALSE(*store.has_article(entry_key(2, "1")));
+  // Rows with a web link keep their URL keys.
+  EXPECT_TRUE(*store.has_article("https://a.example/1"));
+  EXPECT_TRUE(*store.has_article("https://b.example/copy-of-1?utm_source=x"));
+  EXPECT_EQ(store.article(4)->value().url, "1");
+  EXPECT_EQ(ids(store, "bibliothèque"), std::vector<std::int64_t>{5});
+  expect_database_consistent(db_path_);
+}
+
 TEST_F(MigrationTest, ReadOnlyOpenRefusesAnOldSchemaInsteadOfMigrating) {
   make_database_at(1);
   auto ro = Store::open_readonly(db_path_);

@@ -25,7 +25,7 @@ namespace newsd::store {
 using TimePoint = std::chrono::sys_seconds;
 
 /// Schema version written to `PRAGMA user_version` by this build.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 /// Two simhashes at most this many bits apart are the same story (one cluster).
 inline constexpr int kNearDuplicateBits = 3;
