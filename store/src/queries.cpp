@@ -347,7 +347,6 @@ Result<Stats> Store::stats() {
     ~EndRead() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
   } end_read{db};
   Stats s;
-  std::optional<std::int64_t> oldest, newest;
   const std::pair<std::int64_t*, const char*> queries[] = {
       {&s.feeds, "SELECT count(*) FROM feeds"},
       {&s.articles, "SELECT count(*) FROM articles"},
