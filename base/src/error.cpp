@@ -17,6 +17,7 @@ std::string_view to_string(Errc code) noexcept {
     case Errc::not_found: return "not_found";
     case Errc::unsupported: return "unsupported";
     case Errc::internal: return "internal";
+    case Errc::locked: return "locked";
   }
   return "internal";
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "fingerprint.hpp"
+#include "query_cost.hpp"
 #include "schema.hpp"
 #include "store_impl.hpp"
 
@@ -137,6 +138,43 @@ SearchSql build_search(const SearchQuery& q) {
   return s;
 }
 
+// Stops the statements running on `db` once the budget is spent: SQLite
+// calls the handler every kSteps VM instructions (those of FTS5's own
+// look-ups included) and a non-zero return interrupts the statement with
+// SQLITE_INTERRUPT. The handler is removed when the guard goes.
+class TimeBudget {
+ public:
+  TimeBudget(sqlite3* db, std::chrono::steady_clock::duration budget) : db_(db) {
+    if (budget <= std::chrono::steady_clock::duration::zero()) return;
+    deadline_ = std::chrono::steady_clock::now() + budget;
+    sqlite3_progress_handler(db_, kSteps, &TimeBudget::check, this);
+    armed_ = true;
+  }
+  TimeBudget(const TimeBudget&) = delete;
+  TimeBudget& operator=(const TimeBudget&) = delete;
+  ~TimeBudget() {
+    if (armed_) sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+  }
+  bool spent() const { return spent_; }
+
+ private:
+  static constexpr int kSteps = 1000;
+  static int check(void* self) {
+    auto* budget = static_cast<TimeBudget*>(self);
+    if (std::chrono::steady_clock::now() >= budget->deadline_) budget->spent_ = true;
+    return budget->spent_ ? 1 : 0;
+  }
+  sqlite3* db_;
+  std::chrono::steady_clock::time_point deadline_{};
+  bool armed_ = false;
+  bool spent_ = false;
+};
+
+std::string budget_text(std::chrono::steady_clock::duration budget) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(budget).count();
+  return ms > 0 ? std::to_string(ms) + " ms" : "under 1 ms";
+}
+
 Result<std::vector<std::string>> tag_names(sql::Stmt& stmt, std::int64_t article_id) {
   stmt.reset();
   stmt.bind(1, article_id);
@@ -150,6 +188,7 @@ Result<std::vector<std::string>> tag_names(sql::Stmt& stmt, std::int64_t article
 
 Result<std::vector<SearchHit>> Store::search(const SearchQuery& q) {
   sqlite3* db = impl_->db.get();
+  if (auto cheap = check_query_cost(q.text, q.limits); !cheap) return std::unexpected(cheap.error());
   const SearchSql built = build_search(q);
   auto stmt = sql::Stmt::prepare(db, built.text);
   if (!stmt) return std::unexpected(stmt.error());
@@ -157,6 +196,9 @@ Result<std::vector<SearchHit>> Store::search(const SearchQuery& q) {
   for (const auto& [index, value] : built.binds_text) stmt->bind(index, value);
   for (const auto& [index, value] : built.binds_int) stmt->bind(index, value);
   std::vector<SearchHit> hits;
+  // The budget covers the search statement only, not the tag look-ups of
+  // the page it found.
+  std::optional<TimeBudget> budget(std::in_place, db, q.limits.time_budget);
   auto rows = stmt->each_row([&] {
     SearchHit hit;
     hit.id = stmt->int64(0);
@@ -171,7 +213,13 @@ Result<std::vector<SearchHit>> Store::search(const SearchQuery& q) {
     hit.rank = stmt->real(9);
     hits.push_back(std::move(hit));
   });
+  const bool spent = budget->spent();
+  budget.reset();
   if (!rows) {
+    if (spent) {
+      return fail(Errc::invalid_argument, "query too expensive: '" + q.text + "' ran past its time budget of " +
+                                              budget_text(q.limits.time_budget));
+    }
     // The statement itself is fixed and tested, so a plain SQL error here
     // comes from the user's FTS5 query (syntax, unknown column, bad `*`).
     if ((sqlite3_errcode(db) & 0xff) == SQLITE_ERROR) {
@@ -299,7 +347,6 @@ Result<Stats> Store::stats() {
     ~EndRead() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
   } end_read{db};
   Stats s;
-  std::optional<std::int64_t> oldest, newest;
   const std::pair<std::int64_t*, const char*> queries[] = {
       {&s.feeds, "SELECT count(*) FROM feeds"},
       {&s.articles, "SELECT count(*) FROM articles"},

@@ -229,8 +229,24 @@ DROP TRIGGER articles_fts_insert;
 
 Result<void> migrate_v5(sqlite3* db) { return sql::exec(db, kSchemaV5); }
 
+// v6: entries without a web link are keyed per feed (entry_key(): "feed:
+// <feed_id>:<guid>"). Earlier versions stored them under the raw guid, as
+// url and canonical_url alike, so that feed B's guid `1` matched feed A's
+// article. Such rows (url = guid, not an http(s) or file URL) get their
+// feed's key, so the next poll recognises them under the new key.
+constexpr const char* kSchemaV6 = R"sql(
+UPDATE articles SET canonical_url = 'feed:' || feed_id || ':' || guid
+  WHERE guid <> '' AND url = guid
+    AND url NOT LIKE 'http://%' AND url NOT LIKE 'https://%' AND url NOT LIKE 'file:%';
+UPDATE article_sources SET canonical_url = 'feed:' || feed_id || ':' || guid
+  WHERE guid <> '' AND url = guid
+    AND url NOT LIKE 'http://%' AND url NOT LIKE 'https://%' AND url NOT LIKE 'file:%';
+)sql";
+
+Result<void> migrate_v6(sqlite3* db) { return sql::exec(db, kSchemaV6); }
+
 using Step = Result<void> (*)(sqlite3*);
-constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4, migrate_v5};
+constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4, migrate_v5, migrate_v6};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

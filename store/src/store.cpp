@@ -106,6 +106,9 @@ Result<Store> Store::open(const std::filesystem::path& path, const config::Store
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) return fail(Errc::io, "cannot create " + path.parent_path().string() + ": " + ec.message());
   }
+  // Before the connection: a second writer must not even run migrations.
+  auto lock = WriterLock::acquire(path);
+  if (!lock) return std::unexpected(lock.error());
   auto db = open_connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                             std::chrono::duration_cast<std::chrono::milliseconds>(cfg.busy_timeout));
   if (!db) return std::unexpected(db.error());
@@ -121,6 +124,7 @@ Result<Store> Store::open(const std::filesystem::path& path, const config::Store
   if (auto ok = migrate(db->get()); !ok) return std::unexpected(ok.error());
   if (auto rebuilt = ensure_fts_current(db->get()); !rebuilt) return std::unexpected(rebuilt.error());
   auto impl = std::make_unique<Impl>();
+  impl->lock = std::move(*lock);
   impl->db = std::move(*db);
   impl->path = path;
   log::info("store.open", {{"path", path.string()}, {"schema", kSchemaVersion}});
@@ -192,6 +196,15 @@ Result<void> Store::record_fetch(const FeedFetchResult& r) {
 
 namespace {
 
+constexpr std::string_view kEntryKeyScheme = "feed:";
+
+// entry_key() values are keys already; canonicalizing would make them
+// something else.
+std::string dedup_key(std::string_view url_or_key) {
+  if (url_or_key.starts_with(kEntryKeyScheme)) return std::string(url_or_key);
+  return parse::canonicalize_url(url_or_key);
+}
+
 // The stored article reachable from a URL as linked: by canonical URL (of an
 // article or of a source), or by the exact linked URL of a source.
 constexpr const char* kArticleByLinkedUrl =
@@ -206,10 +219,14 @@ Result<std::optional<std::int64_t>> article_by_linked_url(sqlite3* db, sql::Stmt
     if (!stmt) return std::unexpected(stmt.error());
     lookup = std::move(*stmt);
   }
-  return first_id(lookup.bind(1, parse::canonicalize_url(url)).bind(2, url));
+  return first_id(lookup.bind(1, dedup_key(url)).bind(2, url));
 }
 
 }  // namespace
+
+std::string entry_key(std::int64_t feed_id, std::string_view guid) {
+  return std::string(kEntryKeyScheme) + std::to_string(feed_id) + ":" + std::string(guid);
+}
 
 Result<bool> Store::has_article(std::string_view url) {
   auto id = article_by_linked_url(impl_->db.get(), impl_->article_by_linked_url, url);
@@ -230,7 +247,7 @@ Result<bool> Store::add_source(std::int64_t feed_id, std::string_view url, std::
                          "seen_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 FROM "
                          "article_sources WHERE article_id = ?1 AND feed_id = ?2)");
   if (!stmt) return std::unexpected(stmt.error());
-  stmt->bind(1, **id).bind(2, feed_id).bind(3, parse::canonicalize_url(url)).bind(4, url).bind(5, guid);
+  stmt->bind(1, **id).bind(2, feed_id).bind(3, dedup_key(url)).bind(4, url).bind(5, guid);
   stmt->bind(6, to_unix(seen_at));
   if (auto ok = stmt->run(); !ok) return std::unexpected(ok.error());
   return true;
@@ -278,7 +295,9 @@ Result<int> attach(WriteContext& ctx, std::int64_t article_id, const ArticleReco
 
 Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
   auto& w = ctx.w;
-  const std::string canonical = parse::canonicalize_url(rec.canonical_url.empty() ? rec.url : rec.canonical_url);
+  const std::string canonical = !rec.entry_key.empty()
+                                    ? rec.entry_key
+                                    : parse::canonicalize_url(rec.canonical_url.empty() ? rec.url : rec.canonical_url);
   auto existing = first_id(w.article_by_canonical.bind(1, canonical));
   if (existing && !*existing) existing = first_id(w.source_by_canonical.bind(1, canonical));
   if (!existing) return std::unexpected(existing.error());
@@ -349,7 +368,8 @@ Result<std::vector<UpsertOutcome>> Store::write_articles(std::span<const Article
     }
     if (!outcome) {
       impl_->writer->tag_ids.clear();
-      return fail(outcome.error().code, "article " + rec.url + ": " + outcome.error().message);
+      return fail(outcome.error().code,
+                  "article " + (rec.entry_key.empty() ? rec.url : rec.entry_key) + ": " + outcome.error().message);
     }
     outcomes.push_back(*outcome);
   }

@@ -6,6 +6,7 @@
 
 #include "newsd/store/store.hpp"
 #include "sqlite.hpp"
+#include "writer_lock.hpp"
 
 namespace newsd::store {
 
@@ -13,6 +14,9 @@ namespace newsd::store {
 struct ArticleWriter;
 
 struct Store::Impl {
+  /// Held by a writer Store for its whole life; declared first so that it
+  /// is released last, after the connection has closed.
+  WriterLock lock;
   sql::DbPtr db;
   bool readonly = false;
   std::filesystem::path path;

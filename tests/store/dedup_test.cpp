@@ -170,5 +170,46 @@ TEST_F(StoreTest, ShortTextsAreNeverMergedByContent) {
   EXPECT_NE(store.article(1)->value().cluster_id, store.article(2)->value().cluster_id);
 }
 
+// Entries without a web link, known only by an id that is unique within its
+// feed: feed B's entry `1` is not feed A's entry `1`.
+TEST_F(StoreTest, TextOnlyEntriesAreKeyedPerFeed) {
+  Store store = open_store();
+  const auto feed_a = add_feed(store, "https://a.example/feed.xml");
+  const auto feed_b = add_feed(store, "https://b.example/feed.xml");
+  auto text_entry = [&](std::int64_t feed, const std::string& guid, std::string text) {
+    ArticleRecord r = article(feed, "", "entry " + guid, std::move(text));
+    r.guid = guid;
+    r.entry_key = entry_key(feed, guid);
+    return r;
+  };
+  EXPECT_EQ(entry_key(feed_a, "1"), "feed:" + std::to_string(feed_a) + ":1");
+  EXPECT_THAT(write(store, {text_entry(feed_a, "1", kWireStory)}), ElementsAre(UpsertOutcome::inserted));
+  EXPECT_THAT(write(store, {text_entry(feed_b, "1", kOtherStory)}), ElementsAre(UpsertOutcome::inserted));
+  EXPECT_EQ(store.counts()->articles, 2);
+  EXPECT_TRUE(*store.has_article(entry_key(feed_a, "1")));
+  EXPECT_TRUE(*store.has_article(entry_key(feed_b, "1")));
+  EXPECT_FALSE(*store.has_article(entry_key(feed_b, "2")));
+  EXPECT_FALSE(*store.has_article("1"));
+
+  // The same feed's entry again is recognised, whatever its text now says.
+  EXPECT_THAT(write(store, {text_entry(feed_a, "1", kOtherStory + std::string(" Update."))}),
+              ElementsAre(UpsertOutcome::duplicate));
+  // The same text under another feed's id is still the same article.
+  const auto feed_c = add_feed(store, "https://c.example/feed.xml");
+  EXPECT_THAT(write(store, {text_entry(feed_c, "urn:uuid:7", kWireStory)}), ElementsAre(UpsertOutcome::updated));
+  EXPECT_EQ(store.counts()->articles, 2);
+  EXPECT_TRUE(*store.has_article(entry_key(feed_c, "urn:uuid:7")));
+  const auto first = store.article(1)->value();
+  ASSERT_EQ(first.sources.size(), 2U);
+  EXPECT_EQ(first.sources[0].feed_id, feed_a);
+  EXPECT_EQ(first.sources[1].feed_id, feed_c);
+  EXPECT_EQ(first.canonical_url, entry_key(feed_a, "1"));
+
+  // add_source takes the key as has_article does.
+  const auto feed_d = add_feed(store, "https://d.example/feed.xml");
+  EXPECT_TRUE(*store.add_source(feed_d, entry_key(feed_b, "1"), "1", day(2026, 11, 21)));
+  EXPECT_EQ(store.article(2)->value().sources.size(), 2U);
+}
+
 }  // namespace
 }  // namespace newsd::store::testing

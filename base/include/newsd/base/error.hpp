@@ -29,6 +29,7 @@ enum class Errc {
   not_found,         ///< the requested item does not exist
   unsupported,       ///< a scheme, format or feature newsd does not handle
   internal,          ///< a broken invariant inside newsd
+  locked,            ///< another process holds a resource exclusively (the database's writer lock)
 };
 
 /// Stable lower-case name of a category, as used in logs and JSON (`"http_status"`).

@@ -25,7 +25,7 @@ namespace newsd::store {
 using TimePoint = std::chrono::sys_seconds;
 
 /// Schema version written to `PRAGMA user_version` by this build.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 /// Two simhashes at most this many bits apart are the same story (one cluster).
 inline constexpr int kNearDuplicateBits = 3;
@@ -61,10 +61,21 @@ struct FeedFetchResult {
   bool gone = false;                 ///< 410: stop polling (state gone)
 };
 
+/// The dedup key of a feed entry that has no web link, only an id (`1`,
+/// `tag:…`, `urn:uuid:…`): "feed:<feed_id>:<guid>". Ids are only unique
+/// within their feed, so two feeds' entry `1` get two keys. Pass it as
+/// ArticleRecord::entry_key, and as the `url` of has_article/add_source.
+std::string entry_key(std::int64_t feed_id, std::string_view guid);
+
 struct ArticleRecord {
   std::int64_t feed_id = 0;
-  std::string url;            ///< as linked from the feed
+  std::string url;            ///< as linked from the feed; may be empty when entry_key is set
   std::string canonical_url;  ///< dedup key; empty = canonicalize_url(url). Always re-canonicalized.
+  /// Set (to entry_key(feed_id, guid)) for an entry without a web link: it
+  /// is then the dedup key, stored as is in place of canonical_url, and
+  /// `url`/`canonical_url` are not used for dedup. Text dedup (content hash,
+  /// simhash clusters) still applies across feeds.
+  std::string entry_key;
   std::string guid;
   std::string title;
   std::string byline;
@@ -135,6 +146,23 @@ struct ArticleView {
 
 enum class SortOrder { relevance, date };
 
+/// What one search may cost. A query over a limit fails before it runs, and
+/// one that runs past the time budget is stopped; both are
+/// Errc::invalid_argument with a message starting "query too expensive: ".
+struct SearchLimits {
+  std::size_t max_query_bytes = 4096;  ///< length of SearchQuery::text
+  /// Words in the query text as the index tokenizer breaks them, every word
+  /// of a phrase included (a NEAR distance counts as one).
+  int max_terms = 32;
+  /// Prefix terms (`abc*`, `"a b"*`): each merges the postings of every
+  /// indexed word it begins, so a few short ones cost more than many words.
+  int max_prefix_terms = 8;
+  /// Wall time the search statement may run; zero or less = unbounded.
+  /// Checked every few thousand SQLite VM steps, so a search overruns it by
+  /// at most the time between two checks.
+  std::chrono::steady_clock::duration time_budget = std::chrono::seconds{5};
+};
+
 struct SearchQuery {
   std::string text;                ///< FTS5 query syntax; empty = all articles
   std::vector<std::string> tags;   ///< tag names (any kind), all must match
@@ -148,6 +176,7 @@ struct SearchQuery {
   SortOrder sort = SortOrder::relevance;  ///< relevance without text = date
   std::string highlight_open = "[";       ///< inserted before each match in the snippet
   std::string highlight_close = "]";      ///< inserted after each match
+  SearchLimits limits;
 };
 
 struct SearchHit {
@@ -179,6 +208,14 @@ class Store {
   /// synchronous=NORMAL and the configured busy timeout, and migrates it
   /// forward to kSchemaVersion. Errc::database on failure, including a
   /// database written by a newer newsd.
+  /// Only one writer Store per database at a time, across processes: open
+  /// first takes an advisory lock (flock) on `<path>.lock`, held until the
+  /// Store is destroyed, and records the holder's pid, program, host and
+  /// start time in that file. If another writer holds it, open fails at
+  /// once with Errc::locked: "<path> is in use by pid 1234 (newsd) since
+  /// 2026-11-30T09:00:00Z". A lock file left by a killed process never
+  /// blocks (the kernel drops the lock with its holder). Read-only opens
+  /// neither take nor check the lock.
   static Result<Store> open(const std::filesystem::path& path, const config::StoreConfig& cfg);
   /// Opens an existing database read-only (queries while the daemon writes).
   /// Errc::not_found if the file does not exist, Errc::database if its
@@ -195,17 +232,19 @@ class Store {
   Result<FeedState> ensure_feed(std::string_view url, std::string_view name);
   /// All feeds, by id, with their article counts.
   Result<std::vector<FeedState>> feeds();
-  /// Errc::not_found if `result.feed_id` is unknown.
+  /// Errc::not_found if `result.feed_id` is unknown; Errc::database if the
+  /// write fails (full disk, I/O error, lock not granted within the busy
+  /// timeout), with SQLite's message.
   Result<void> record_fetch(const FeedFetchResult& result);
 
-  /// True if an article is already stored under this URL: its canonical
+  /// True if an article is already stored under this URL or entry_key(): its canonical
   /// form matches an article's or a source's canonical URL, or the URL is
   /// exactly one a feed linked to a stored article (a source's `url`; the
   /// page's rel=canonical may differ from the link).
   Result<bool> has_article(std::string_view url);
 
   /// Records that feed `feed_id` links the already stored article found at
-  /// `url` (looked up as has_article does) as one of its sources. Returns
+  /// `url` (a link or an entry_key(), looked up as has_article does) as one of its sources. Returns
   /// false, writing nothing, if no stored article matches; a feed already
   /// recorded as a source of that article is not recorded again.
   Result<bool> add_source(std::int64_t feed_id, std::string_view url, std::string_view guid, TimePoint seen_at);
@@ -215,11 +254,15 @@ class Store {
   /// (its row is left as is; the new feed/URL is recorded in
   /// article_sources and new tags are added); a simhash within
   /// kNearDuplicateBits of a stored article = a new article in that
-  /// article's story cluster. All-or-nothing: on error nothing is written.
+  /// article's story cluster. All-or-nothing: on error (Errc::database with
+  /// SQLite's message for a full disk, an I/O error or a lock not granted
+  /// within the busy timeout) nothing is written, and the Store stays usable
+  /// for the next batch.
   Result<std::vector<UpsertOutcome>> write_articles(std::span<const ArticleRecord> batch);
 
   /// FTS5 search with filters. A syntax error in `q.text` (or a reference to
-  /// an unknown column) is Errc::invalid_argument with SQLite's message.
+  /// an unknown column) is Errc::invalid_argument with SQLite's message; so
+  /// is a query beyond `q.limits` ("query too expensive: …").
   Result<std::vector<SearchHit>> search(const SearchQuery& q);
 
   /// The article with its tags, sources and cluster, or nullopt.

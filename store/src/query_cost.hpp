@@ -1,0 +1,27 @@
+#pragma once
+// What a search query costs before it runs: its words and prefix terms, as
+// the FTS5 query parser and the newsd tokenizer will see them. Search
+// refuses a query over its SearchLimits here, before SQLite plans it.
+#include <string_view>
+
+#include "newsd/base/error.hpp"
+#include "newsd/store/store.hpp"
+
+namespace newsd::store {
+
+struct QueryCost {
+  int terms = 0;         ///< words, each word of a phrase included
+  int prefix_terms = 0;  ///< terms or phrases followed by `*`
+};
+
+/// Counts the cost of an FTS5 query string. Never fails: text FTS5 will
+/// reject as a syntax error is counted as best it can be, and the error is
+/// left to FTS5. Column names (`title:`, `{title text}`) and the operators
+/// AND, OR, NOT and NEAR are not terms; a NEAR distance counts as one.
+QueryCost fts_query_cost(std::string_view query);
+
+/// Errc::invalid_argument "query too expensive: …" when `query` exceeds
+/// the byte, term or prefix-term limit.
+Result<void> check_query_cost(std::string_view query, const SearchLimits& limits);
+
+}  // namespace newsd::store
