@@ -61,7 +61,7 @@ int run_once(const config::Config& cfg, bool json) {
   auto engine = Engine::start(cfg);
   if (!engine) {
     std::cerr << "newsd: " << engine.error().describe() << '\n';
-    return 1;
+    return engine.error().code == Errc::locked ? 2 : 1;  // another newsd writes this database
   }
   auto plans = (*engine)->plans();
   if (!plans) {

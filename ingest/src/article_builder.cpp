@@ -46,7 +46,13 @@ store::ArticleRecord build_record(std::int64_t feed_id, const parse::Entry& entr
   r.feed_id = feed_id;
   // The URL as the feed linked it is how the next poll recognises the entry;
   // rel=canonical (else the address after redirects) is the dedup key.
-  r.url = article_url(entry).value_or(page_url);
+  const auto link = article_url(entry);
+  if (!link && entry.id && !entry.id->empty()) {
+    // No web link: the entry is known by its id, which is unique only within
+    // its feed, so the key names the feed (feed B's "1" is not feed A's).
+    r.entry_key = store::entry_key(feed_id, *entry.id);
+  }
+  r.url = link.value_or(r.entry_key.empty() ? page_url : std::string{});
   const std::string& canonical_source =
       page && page->canonical_url ? *page->canonical_url : (page_url.empty() ? r.url : page_url);
   r.canonical_url = parse::canonicalize_url(canonical_source);

@@ -191,8 +191,8 @@ CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::fun
       bool has_page = true;
       if (!url && entry.id && !entry.id->empty() && !entry_text(entry).empty()) {
         // No web page, but the feed carries the text under an id (tag:,
-        // urn:uuid:): that id is the article's address and dedup key.
-        url = entry.id;
+        // urn:uuid:, or just "1"): the id, keyed per feed, is its address.
+        url = store::entry_key(run.plan->state.id, *entry.id);
         has_page = false;
       }
       if (!url) {

@@ -26,7 +26,7 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
   auto started = ingest::Engine::start(initial);
   if (!started) {
     log::error("daemon.start_failed", {{"error", started.error().describe()}});
-    return 1;
+    return started.error().code == Errc::locked ? 2 : 1;  // another newsd writes this database
   }
   ingest::Engine& engine = **started;
   systemd.ready();

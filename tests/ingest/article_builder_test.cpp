@@ -51,5 +51,20 @@ TEST(ArticleBuilder, WithoutAPageTheEntryTextAndTitleAreUsed) {
   EXPECT_EQ(r.guid, "https://a.example/3");
 }
 
+TEST(ArticleBuilder, AnEntryWithOnlyAnIdIsKeyedPerFeed) {
+  parse::Entry entry = entry_with(std::nullopt, "1");
+  parse::TextConstruct text;
+  text.value = "The whole bulletin is in the feed.";
+  entry.summary = text;
+  const auto a = build_record(7, entry, std::nullopt, "", std::chrono::sys_seconds{});
+  const auto b = build_record(8, entry, std::nullopt, "", std::chrono::sys_seconds{});
+  EXPECT_EQ(a.entry_key, store::entry_key(7, "1"));
+  EXPECT_NE(a.entry_key, b.entry_key);
+  EXPECT_TRUE(a.url.empty());
+  EXPECT_EQ(a.guid, "1");
+  // An entry with a link is keyed by it, as before.
+  EXPECT_TRUE(build_record(7, entry_with("https://a.example/1", "1"), std::nullopt, "", {}).entry_key.empty());
+}
+
 }  // namespace
 }  // namespace newsd::ingest

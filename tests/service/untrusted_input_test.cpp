@@ -223,8 +223,10 @@ TEST_F(Untrusted, AFifoNeverHangsARun) {
 
 TEST_F(Untrusted, ADeeplyNestedFeedIsContainedAndTheGoodFeedIsStored) {
   std::string nested;
-  nested.reserve(100000 * 7);
+  nested.reserve(100000 * 7 + 4);
   for (int i = 0; i < 100000; ++i) nested += "<b>";
+  nested += "deep";
+  for (int i = 0; i < 100000; ++i) nested += "</b>";
   // 100,000 nested elements in an Atom XHTML body and in an RSS description
   // (where the recursion was), beside a good feed.
   write_file(www() / "deep.rss", rss("<item><title>deep</title><guid isPermaLink=\"false\">d1</guid><description>" +

@@ -10,7 +10,8 @@
 namespace newsd::service {
 
 /// Runs until a stop signal; returns the process exit status (0 after a
-/// clean stop, 1 when the engine cannot start). `config_path` is re-read on
+/// clean stop, 2 when another process writes the database, 1 when the
+/// engine cannot start otherwise). `config_path` is re-read on
 /// SIGHUP.
 int run_daemon(const config::Config& initial, const std::filesystem::path& config_path);
 
