@@ -18,7 +18,8 @@ packages=(
   systemd
 )
 if [[ "${1:-}" == "--all" ]]; then
-  packages+=(libbenchmark-dev python3-feedparser zlib1g-dev clang-19 libclang-rt-19-dev clang-format clang-tidy-19)
+  packages+=(libbenchmark-dev python3-feedparser zlib1g-dev clang-19 libclang-rt-19-dev clang-format clang-tidy-19
+    nginx-light newsboat time)
 fi
 
 missing=()
