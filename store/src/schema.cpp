@@ -229,8 +229,27 @@ DROP TRIGGER articles_fts_insert;
 
 Result<void> migrate_v5(sqlite3* db) { return sql::exec(db, kSchemaV5); }
 
+// Scheduling columns: why the interval in force was chosen, the class of the
+// failure a feed is in (with when it started; consecutive_errors counts it),
+// the feed's publishing rate (ingest::PublishRate: three columns so it
+// survives restarts), and when the feed left the config. Removal is a column,
+// not a `state` value, because the v1 CHECK on `state` cannot be altered in
+// place; feeds() reports state 'removed' from it. Only ADD COLUMNs: the step
+// commutes with the other v6 work it may be renumbered after.
+constexpr const char* kScheduleColumns = R"sql(
+ALTER TABLE feeds ADD COLUMN interval_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN error_class TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN error_since INTEGER;
+ALTER TABLE feeds ADD COLUMN mean_gap_s REAL NOT NULL DEFAULT 0;
+ALTER TABLE feeds ADD COLUMN gaps INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feeds ADD COLUMN last_new_entry_at INTEGER;
+ALTER TABLE feeds ADD COLUMN removed_at INTEGER;
+)sql";
+
+Result<void> migrate_schedule_columns(sqlite3* db) { return sql::exec(db, kScheduleColumns); }
+
 using Step = Result<void> (*)(sqlite3*);
-constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4, migrate_v5};
+constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4, migrate_v5, migrate_schedule_columns};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace
