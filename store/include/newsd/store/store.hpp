@@ -44,10 +44,10 @@ struct FeedState {
   std::string interval_reason;  ///< why interval_s (ingest::to_string(IntervalReason)); empty before the first poll
   int consecutive_errors = 0;
   std::string last_error;
-  std::string error_class;                ///< ingest::to_string(FailureClass) of the failure in force; empty if none
-  std::optional<TimePoint> error_since;   ///< first failure of the current run of failures
-  double mean_gap_s = 0;                  ///< publishing rate (ingest::PublishRate)
-  int gaps = 0;                           ///< gaps behind mean_gap_s
+  std::string error_class;               ///< ingest::to_string(FailureClass) of the failure in force; empty if none
+  std::optional<TimePoint> error_since;  ///< first failure of the current run of failures
+  double mean_gap_s = 0;                 ///< publishing rate (ingest::PublishRate)
+  int gaps = 0;                          ///< gaps behind mean_gap_s
   std::optional<TimePoint> last_new_entry_at;
   /// active | gone (410) | error (last fetch failed) | removed (no longer in the config; feeds() and ensure_feed only)
   std::string state = "active";
