@@ -31,18 +31,6 @@ std::string config_text(const std::vector<std::string>& feed_urls) {
   return toml;
 }
 
-std::int64_t count(const fs::path& db_file, const std::string& sql) {
-  if (!fs::exists(db_file)) return 0;
-  try {
-    Db db(db_file);
-    return std::stoll(db.rows(sql)[0][0]);
-  } catch (const std::exception&) {
-    return 0;  // schema not created yet
-  }
-}
-
-int exit_code(std::optional<int> status) { return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1; }
-
 // A bound AF_UNIX datagram socket standing in for systemd's notify socket.
 class NotifySocket {
  public:
