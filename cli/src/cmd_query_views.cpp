@@ -101,6 +101,9 @@ void print_feeds(const std::vector<store::FeedState>& feeds, bool as_json) {
                          {"last_fetched_at", nullable_time(f.last_fetched_at)},
                          {"next_fetch_at", nullable_time(f.next_fetch_at)},
                          {"interval_s", f.interval_s},
+                         {"interval_reason", f.interval_reason},
+                         {"error_class", f.error_class.empty() ? json(nullptr) : json(f.error_class)},
+                         {"error_since", nullable_time(f.error_since)},
                          {"articles", f.articles}})
                 << '\n';
     }
@@ -113,7 +116,11 @@ void print_feeds(const std::vector<store::FeedState>& feeds, bool as_json) {
     std::cout << fmt::format("{:>4}  {:<6}  {:>6}  {:<16}  {:<16}  {:>8}  {}{}\n", f.id, f.state, f.consecutive_errors,
                              f.last_fetched_at ? short_time(f.last_fetched_at) : "never", short_time(f.next_fetch_at),
                              f.articles, name.empty() ? "" : clip(name, 40) + "  ", f.url);
-    if (!f.last_error.empty()) std::cout << "      last error: " << clip(f.last_error, 200) << '\n';
+    if (f.interval_s > 0) std::cout << "      interval: " << f.interval_s << " s (" << f.interval_reason << ")\n";
+    if (!f.last_error.empty()) {
+      std::cout << "      last error" << (f.error_class.empty() ? "" : " (" + f.error_class + ")") << ": "
+                << clip(f.last_error, 200) << '\n';
+    }
   }
 }
 

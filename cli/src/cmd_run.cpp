@@ -1,4 +1,4 @@
-// `newsd once` (one ingest cycle over every feed, then a summary) and
+// `newsd once` (every feed polled once, its pages finished, then a summary) and
 // `newsd run` (the daemon loop lives in service/).
 #include <iostream>
 #include <map>
@@ -14,8 +14,8 @@
 namespace newsd::cli {
 namespace {
 
-using ingest::CycleReport;
 using ingest::Engine;
+using ingest::IngestReport;
 using SteadyClock = std::chrono::steady_clock;
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
@@ -27,7 +27,7 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
   return out;
 }
 
-void print_summary(const CycleReport& report, const std::vector<ingest::FeedPlan>& plans, bool json) {
+void print_summary(const IngestReport& report, const std::vector<ingest::FeedPlan>& plans, bool json) {
   std::map<std::int64_t, std::string> feed_names;
   for (const auto& p : plans) {
     feed_names[p.state.id] = !p.feed.name.empty() ? p.feed.name : !p.state.title.empty() ? p.state.title : p.feed.url;
@@ -69,8 +69,11 @@ int run_once(const config::Config& cfg, bool json) {
     return 1;
   }
   const auto grace = cfg.daemon.shutdown_grace;
-  auto report = (*engine)->run_cycle(
-      *plans, [&] { return signals.stop_requested() && SteadyClock::now() >= signals.stop_time() + grace; });
+  ingest::RunControl control;
+  control.once = true;
+  control.stop = [&] { return signals.stop_requested(); };
+  control.abandon = [&] { return signals.stop_requested() && SteadyClock::now() >= signals.stop_time() + grace; };
+  auto report = (*engine)->run(control);
   (*engine)->prune_expired();
   print_summary(report, *plans, json);
   const bool all_failed = report.feeds_failed > 0 && report.feeds_failed == static_cast<int>(plans->size());

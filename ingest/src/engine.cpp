@@ -1,65 +1,201 @@
 #include "newsd/ingest/engine.hpp"
 
 #include <algorithm>
-#include <map>
+#include <condition_variable>
+#include <deque>
 #include <set>
+#include <unordered_map>
+#include <variant>
 
 #include "newsd/base/log.hpp"
+#include "newsd/fetch/io_loop.hpp"
 #include "newsd/ingest/article_builder.hpp"
+#include "newsd/ingest/engine_rules.hpp"
+#include "newsd/ingest/scheduler.hpp"
+#include "newsd/ingest/tagging.hpp"
+#include "newsd/ingest/worker_pool.hpp"
 #include "newsd/parse/extract.hpp"
 #include "newsd/parse/feed.hpp"
-#include "newsd/parse/url.hpp"
 
 namespace newsd::ingest {
 namespace {
 
-using Clock = std::chrono::system_clock;
+using SteadyClock = std::chrono::steady_clock;
+constexpr auto kTick = std::chrono::milliseconds{500};
 
-std::chrono::sys_seconds now_seconds() { return std::chrono::floor<std::chrono::seconds>(Clock::now()); }
+SysSeconds now_seconds() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
-// Failing feeds are polled less often: interval × 2^errors, at most a day
-// (but never less often than the configured interval).
-std::chrono::seconds backoff_interval(std::chrono::seconds interval, int consecutive_errors) {
-  const int doublings = std::clamp(consecutive_errors, 0, 6);
-  return std::max(interval, std::min(interval * (1 << doublings), std::chrono::seconds{86400}));
+// One new entry on its way: its page fetched and extracted (or its own
+// text built), classified and handed to the writer.
+struct PageJob {
+  std::int64_t feed_id = 0;
+  std::shared_ptr<const config::FeedConfig> feed;
+  NewEntry item;
+};
+using Job = std::shared_ptr<const PageJob>;
+
+// Events: what the I/O callbacks and the workers tell the coordinator.
+struct FeedFetched {
+  std::int64_t feed_id;
+  Result<fetch::Response> result;
+};
+struct FeedParsed {
+  std::int64_t feed_id;
+  parse::ParsedFeed parsed;
+};
+struct PageFetched {
+  Job job;
+  Result<fetch::Response> result;
+};
+struct PageDone {
+  Job job;
+  bool without_text = false;  ///< nothing to store: neither the page nor the entry had text
+  bool failed = false;        ///< the page could not be fetched
+  bool for_good = false;      ///< ... and fetching it again cannot help
+};
+using Event = std::variant<FeedFetched, FeedParsed, PageFetched, PageDone>;
+
+// The coordinator's inbox. Producers never wait: the deque is unbounded,
+// and admission keeps it small (one event per feed and page in flight).
+class Inbox {
+ public:
+  void push(Event e) {
+    {
+      std::lock_guard lock(mutex_);
+      events_.push_back(std::move(e));
+    }
+    wake_.notify_one();
+  }
+  std::deque<Event> wait(SteadyClock::time_point deadline) {
+    std::unique_lock lock(mutex_);
+    wake_.wait_until(lock, deadline, [&] { return !events_.empty(); });
+    return std::exchange(events_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Event> events_;
+};
+
+// The request for a configured feed. The one place feed requests are built.
+fetch::Request feed_request(const config::FeedConfig& feed, const store::FeedState& state) {
+  return {state.url.empty() ? feed.url : state.url, state.etag, state.last_modified};
 }
 
-// A page refused for good (404/410, robots.txt, too large, redirect loop,
-// trust rules) will not appear later; anything else (timeouts, 5xx,
-// resets, shutdown) may, so the entry is retried.
-bool is_permanent_failure(const Error& e) { return e.permanent; }
+// The request for an entry's page. The one place page requests are built.
+// Entry links are the feed's content, so untrusted: the fetcher allows them
+// only on the configured feed's origin, or past the address guard.
+fetch::Request page_request(const PageJob& job) { return {job.item.address.url, {}, {}, job.feed->url}; }
 
-bool is_gone(const Error& e) { return e.http_status == 410; }
+const std::string& effective_url(const fetch::Response& r) { return r.final_url.empty() ? r.url : r.final_url; }
+
+// The one place feed bodies are parsed.
+parse::ParsedFeed parse_feed_body(const fetch::Response& r) {
+  return parse::parse_feed(r.body, effective_url(r), r.charset);
+}
+
+// The one place article pages are extracted.
+std::optional<parse::ExtractedArticle> extract_page(const fetch::Response& r, const config::ExtractConfig& cfg) {
+  auto page = parse::extract_article(r.body, effective_url(r), cfg, r.charset);
+  if (!page) {
+    log::warn("page.unparseable", {{"url", effective_url(r)}, {"error", page.error().describe()}});
+    return std::nullopt;
+  }
+  return std::move(*page);
+}
+
+SysSeconds entry_time(const parse::Entry& e, SysSeconds fallback) {
+  const auto t = e.published ? e.published : e.updated;
+  return t ? std::chrono::floor<std::chrono::seconds>(*t) : fallback;
+}
 
 }  // namespace
 
-// Per-feed bookkeeping for one cycle. A feed's HTTP validators (ETag,
-// Last-Modified) are only saved once every new entry of the feed is handled:
-// otherwise a 304 next time would hide the entries that failed this time.
-struct FeedRun {
-  const FeedPlan* plan = nullptr;
-  std::optional<fetch::Response> response;
-  std::optional<Error> error;
-  parse::ParsedFeed parsed;
-  std::atomic<bool> complete{true};
+struct Engine::Impl {
+  struct Feed {
+    std::shared_ptr<const config::FeedConfig> cfg;
+    store::FeedState state;
+  };
+  struct Poll {
+    Feed feed;  // as it was when the poll started
+    PollFacts facts;
+    int pages_pending = 0;
+  };
+
+  config::Config cfg;
+  // Destroyed bottom-up: the I/O loop first (its callbacks push to the
+  // inbox), then the workers (they write to the writer), then the writer.
+  Inbox inbox;
+  std::unique_ptr<StoreWriter> writer;
+  std::unique_ptr<store::Store> reader;
+  std::shared_ptr<const Tagging> tagging;  // swapped whole on reload
+  mutable std::mutex tagging_mutex;
+  std::unique_ptr<WorkerPool> pool;
+  std::unique_ptr<fetch::IoLoop> io;
+
+  std::vector<std::int64_t> order;  // configured feeds, in config order
+  std::unordered_map<std::int64_t, Feed> feeds;
+  Scheduler agenda;
+  std::unordered_map<std::int64_t, Poll> polls;
+  std::deque<Job> waiting_pages;
+  std::size_t pages_in_flight = 0;
+  std::unordered_map<std::string, std::int64_t> fetching;           // canonical URL -> feed fetching it
+  std::unordered_multimap<std::string, SourceSighting> after_page;  // canonical URL -> sightings to record after
+  std::set<std::int64_t> failing;
+
+  IngestReport* report = nullptr;
+  bool once = false;
+  bool abandoned = false;
+  std::int64_t stored_today = 0;
+  std::chrono::sys_days today{};
+
+  // ---- coordinator -------------------------------------------------------
+  bool has_room() const;
+  void admit(SysSeconds now);
+  void start_poll(std::int64_t id);
+  void handle(Event& e);
+  void on_feed_fetched(FeedFetched& e);
+  void on_feed_parsed(FeedParsed& e);
+  void queue_entries(std::int64_t id, Poll& poll, EntryPlan& plan, SysSeconds now);
+  void pump_pages();
+  void on_page_fetched(PageFetched& e);
+  void on_page_done(const PageDone& e);
+  void fail_poll(std::int64_t id, Poll& poll, std::string error, FailureClass failure);
+  void finish_poll(std::int64_t id);
+  void remember(std::int64_t id, const FeedAfterPoll& after);
+  void collect_writes();
+  SteadyClock::time_point wake_time(SteadyClock::time_point next_tick) const;
+  // ---- workers -----------------------------------------------------------
+  bool store_article(const PageJob& job, const std::optional<parse::ExtractedArticle>& page,
+                     const std::string& page_url);
+  std::shared_ptr<const Tagging> current_tagging() const {
+    std::lock_guard lock(tagging_mutex);
+    return tagging;
+  }
+  // ---- configuration -----------------------------------------------------
+  Result<std::int64_t> register_feed(const config::FeedConfig& feed);
+  void schedule_from_store(std::int64_t id);
 };
 
-struct PageJob {
-  std::size_t feed_index = 0;
-  parse::Entry entry;
-  std::string url;
-  bool has_page = true;  ///< false: the entry's id is not a web address; its own text is the article
-};
-
-Engine::~Engine() {
-  // Order matters: workers may still hand records to the writer.
-  pool_.reset();
-  writer_.reset();
+std::size_t Engine::feed_slots(const config::Config& cfg) {
+  return static_cast<std::size_t>(2 * std::max(1, cfg.fetch.max_connections));
 }
 
+std::size_t Engine::page_slots(const config::Config& cfg) {
+  const auto connections = static_cast<std::size_t>(std::max(1, cfg.fetch.max_connections));
+  return std::max(connections, std::min(cfg.daemon.queue_capacity, 4 * connections));
+}
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Engine::~Engine() = default;
+
+const config::Config& Engine::config() const { return impl_->cfg; }
+
 Result<std::unique_ptr<Engine>> Engine::start(const config::Config& cfg) {
-  std::unique_ptr<Engine> e(new Engine());
-  e->cfg_ = cfg;
+  auto impl = std::make_unique<Impl>();
+  impl->cfg = cfg;
   std::error_code ec;
   std::filesystem::create_directories(cfg.store.path.parent_path(), ec);
   if (ec) {
@@ -69,326 +205,466 @@ Result<std::unique_ptr<Engine>> Engine::start(const config::Config& cfg) {
   if (!writer_store) return std::unexpected(writer_store.error());
   auto tagging = Tagging::load(cfg.classify);
   if (!tagging) return std::unexpected(tagging.error());
-  e->tagging_ = std::move(*tagging);
-
-  for (const auto& feed : cfg.feeds) {
-    auto state = writer_store->ensure_feed(feed.url, feed.name);
-    if (!state) return std::unexpected(state.error());
-    e->feed_ids_.push_back(state->id);
-  }
+  impl->tagging = std::move(*tagging);
   auto reader = store::Store::open_readonly(cfg.store.path);
   if (!reader) return std::unexpected(reader.error());
-  e->reader_ = std::make_unique<store::Store>(std::move(*reader));
-  e->writer_ = std::make_unique<StoreWriter>(std::move(*writer_store), cfg.daemon.queue_capacity, cfg.store.batch_size);
-  e->fetcher_ = std::make_unique<fetch::Fetcher>(cfg.fetch);
-  e->pool_ = std::make_unique<WorkerPool>(cfg.daemon.workers, cfg.daemon.queue_capacity);
+  impl->reader = std::make_unique<store::Store>(std::move(*reader));
+  impl->writer =
+      std::make_unique<StoreWriter>(std::move(*writer_store), cfg.daemon.queue_capacity, cfg.store.batch_size);
+  for (const auto& feed : cfg.feeds) {
+    auto id = impl->register_feed(feed);
+    if (!id) return std::unexpected(id.error());
+    impl->order.push_back(*id);
+    impl->schedule_from_store(*id);
+  }
+  // One task per admitted feed (its parse) and per admitted page (its
+  // extraction): submit never waits for a free backlog slot.
+  impl->pool = std::make_unique<WorkerPool>(cfg.daemon.workers, feed_slots(cfg) + page_slots(cfg) + 1);
+  impl->io = std::make_unique<fetch::IoLoop>(cfg.fetch);
   log::info("engine.started", {{"db", cfg.store.path.string()},
                                {"feeds", cfg.feeds.size()},
                                {"workers", cfg.daemon.workers},
+                               {"feed_slots", feed_slots(cfg)},
+                               {"page_slots", page_slots(cfg)},
                                {"taxonomy", cfg.classify.taxonomy.string()}});
-  return e;
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+Result<std::int64_t> Engine::Impl::register_feed(const config::FeedConfig& feed) {
+  store::FeedState state;
+  auto r = writer->run_exclusive([&](store::Store& s) -> Result<void> {
+    auto ensured = s.ensure_feed(feed.url, feed.name);
+    if (!ensured) return std::unexpected(ensured.error());
+    state = std::move(*ensured);
+    return {};
+  });
+  if (!r) return std::unexpected(r.error());
+  feeds[state.id] = Feed{std::make_shared<const config::FeedConfig>(feed), state};
+  if (state.consecutive_errors > 0) failing.insert(state.id);
+  return state.id;
+}
+
+void Engine::Impl::schedule_from_store(std::int64_t id) {
+  const Feed& f = feeds.at(id);
+  if (f.state.state == "gone" || polls.contains(id)) return;
+  agenda.schedule(id, f.state.next_fetch_at.value_or(SysSeconds{}));
 }
 
 Result<std::vector<FeedPlan>> Engine::plans() {
-  auto states = reader_->feeds();
+  auto states = impl_->reader->feeds();
   if (!states) return std::unexpected(states.error());
   std::vector<FeedPlan> out;
-  for (std::size_t i = 0; i < cfg_.feeds.size(); ++i) {
-    auto it = std::ranges::find(*states, feed_ids_[i], &store::FeedState::id);
-    if (it == states->end()) return fail(Errc::internal, "feed " + cfg_.feeds[i].url + " missing from the store");
-    out.push_back({cfg_.feeds[i], *it});
+  for (const std::int64_t id : impl_->order) {
+    auto it = std::ranges::find(*states, id, &store::FeedState::id);
+    if (it == states->end()) return fail(Errc::internal, "feed " + std::to_string(id) + " missing from the store");
+    out.push_back({*impl_->feeds.at(id).cfg, *it});
   }
   return out;
 }
 
-Result<std::vector<FeedPlan>> Engine::due(std::chrono::sys_seconds now) {
-  auto all = plans();
-  if (!all) return all;
-  std::erase_if(*all, [&](const FeedPlan& p) {
-    return p.state.state == "gone" || (p.state.next_fetch_at && *p.state.next_fetch_at > now);
-  });
-  return all;
-}
+// ---- the coordinator loop ---------------------------------------------------
 
-Result<std::optional<std::chrono::sys_seconds>> Engine::next_due() {
-  auto all = plans();
-  if (!all) return std::unexpected(all.error());
-  std::optional<std::chrono::sys_seconds> next;
-  for (const auto& p : *all) {
-    if (p.state.state == "gone") continue;
-    const auto at = p.state.next_fetch_at.value_or(std::chrono::sys_seconds{});
-    if (!next || at < *next) next = at;
+IngestReport Engine::run(const RunControl& control) {
+  Impl& d = *impl_;
+  IngestReport report;
+  d.report = &report;
+  d.once = control.once;
+  d.abandoned = false;
+  if (control.once) {
+    for (const std::int64_t id : d.order) d.agenda.schedule(id, SysSeconds{});
   }
-  return next;
-}
-
-CycleReport Engine::run_cycle(const std::vector<FeedPlan>& feeds, const std::function<bool()>& cancelled) {
-  CycleReport report;
-  if (feeds.empty()) return report;
-  std::shared_ptr<const Tagging> tagging;
-  {
-    std::lock_guard lock(tagging_mutex_);
-    tagging = tagging_;
+  const auto started = SteadyClock::now();
+  auto next_tick = started;
+  for (;;) {
+    const bool stopping = control.stop && control.stop();
+    if (stopping && !d.abandoned && control.abandon && control.abandon()) {
+      d.abandoned = true;
+      report.cancelled = !d.polls.empty();
+      d.io->cancel_all();
+    }
+    if (!stopping) d.admit(now_seconds());
+    if (d.polls.empty() && (stopping || (control.once && d.agenda.size() == 0))) break;
+    for (auto& event : d.inbox.wait(d.wake_time(next_tick))) d.handle(event);
+    if (SteadyClock::now() >= next_tick) {
+      d.collect_writes();
+      if (control.on_tick) control.on_tick(*this);
+      next_tick = SteadyClock::now() + kTick;
+    }
   }
-  const auto started = now_seconds();
-  std::vector<std::unique_ptr<FeedRun>> runs;
-  std::vector<fetch::Request> requests;
-  for (const auto& plan : feeds) {
-    auto run = std::make_unique<FeedRun>();
-    run->plan = &plan;
-    runs.push_back(std::move(run));
-    requests.push_back({plan.feed.url, plan.state.etag, plan.state.last_modified});
-  }
-
-  // 1. Feeds: fetch, then parse on the workers as each arrives.
-  fetcher_->fetch(
-      requests,
-      [&](std::size_t i, Result<fetch::Response> r) {
-        FeedRun& run = *runs[i];
-        if (!r) {
-          run.error = r.error();
-          return;
-        }
-        run.response = std::move(*r);
-        if (run.response->not_modified) return;
-        pool_->submit([&run] {
-          const auto& resp = *run.response;
-          run.parsed = parse::parse_feed(resp.body, resp.final_url.empty() ? resp.url : resp.final_url, resp.charset);
-          if (run.parsed.bozo) {
-            log::warn("feed.bozo", {{"url", run.plan->feed.url}, {"reason", run.parsed.bozo_message}});
-          }
-        });
-      },
-      cancelled);
-  pool_->wait_idle();
-
-  // 2. New entries: links not stored yet and not seen earlier in this cycle.
-  // An entry another feed also links is recorded as a source of the stored
-  // article: at once if it is stored already, after this cycle's articles
-  // are committed if it is being fetched now.
-  std::vector<PageJob> pages;
-  std::map<std::string, std::size_t> first_feed_of;  // canonical link -> feed index
-  std::vector<SourceSighting> deferred_sightings;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    FeedRun& run = *runs[i];
-    std::size_t pages_of_feed = 0;
-    if (run.error) {
-      ++report.feeds_failed;
-      log::warn("feed.failed", {{"url", run.plan->feed.url}, {"error", run.error->describe()}});
-      continue;
-    }
-    if (!run.response) {  // cancelled before it was fetched
-      run.complete = false;
-      continue;
-    }
-    if (run.response->not_modified) {
-      ++report.feeds_not_modified;
-      continue;
-    }
-    ++report.feeds_fetched;
-    for (const auto& entry : run.parsed.entries) {
-      auto url = article_url(entry);
-      bool has_page = true;
-      if (!url && entry.id && !entry.id->empty() && !entry_text(entry).empty()) {
-        // No web page, but the feed carries the text under an id (tag:,
-        // urn:uuid:, or just "1"): the id, keyed per feed, is its address.
-        url = store::entry_key(run.plan->state.id, *entry.id);
-        has_page = false;
-      }
-      if (!url) {
-        ++report.entries_without_text;
-        continue;
-      }
-      const std::string canonical = parse::canonicalize_url(*url);
-      SourceSighting sighting{run.plan->state.id, *url, entry.id.value_or(*url), started};
-      if (auto [first, inserted] = first_feed_of.emplace(canonical, i); !inserted) {
-        if (first->second != i) deferred_sightings.push_back(std::move(sighting));
-        continue;
-      }
-      auto known = reader_->has_article(*url);
-      if (known && *known) {
-        writer_->write(std::move(sighting));
-        continue;
-      }
-      if (!known) {
-        log::warn("store.lookup_failed", {{"url", canonical}, {"error", known.error().describe()}});
-        run.complete = false;
-        continue;
-      }
-      if (has_page && ++pages_of_feed > cfg_.limits.pages_per_poll) {
-        // Left for the next poll: the validators stay, so the feed is read
-        // again in full and the stored pages are recognised.
-        run.complete = false;
-        ++report.pages_deferred;
-        continue;
-      }
-      pages.push_back({i, entry, *url, has_page});
-    }
-    if (pages_of_feed > cfg_.limits.pages_per_poll) {
-      log::warn(
-          "feed.page_cap",
-          {{"url", run.plan->feed.url}, {"pages", pages_of_feed}, {"pages_per_poll", cfg_.limits.pages_per_poll}});
-    }
-    log::info("feed.parsed", {{"url", run.plan->feed.url},
-                              {"entries", run.parsed.entries.size()},
-                              {"bozo", run.parsed.bozo},
-                              {"encoding", run.parsed.encoding}});
-  }
-
-  // 3. Article pages (or the entry's own text when the feed says so).
-  auto finish_article = [&, tagging](std::size_t feed_index, const parse::Entry& entry,
-                                     const std::optional<parse::ExtractedArticle>& page, const std::string& page_url) {
-    FeedRun& run = *runs[feed_index];
-    store::ArticleRecord record = build_record(run.plan->state.id, entry, page, page_url, now_seconds());
-    if (record.text.empty()) return false;
-    record.tags = tagging->tag(record, run.plan->feed);
-    writer_->write(std::move(record));
-    return true;
-  };
-  std::atomic<int> without_text{0};
-  std::vector<fetch::Request> page_requests;
-  std::vector<std::size_t> page_of_request;
-  for (std::size_t p = 0; p < pages.size(); ++p) {
-    if (!pages[p].has_page || !runs[pages[p].feed_index]->plan->feed.fetch_articles) {
-      // Classification is worker work, with or without a page to extract.
-      pool_->submit([&, p] {
-        if (!finish_article(pages[p].feed_index, pages[p].entry, std::nullopt, pages[p].url)) ++without_text;
-      });
-      continue;
-    }
-    // Entry links are the feed's content, so untrusted: the fetcher allows
-    // them only on the configured feed's origin, or past the address guard.
-    page_requests.push_back({pages[p].url, {}, {}, runs[pages[p].feed_index]->plan->feed.url});
-    page_of_request.push_back(p);
-  }
-  fetcher_->fetch(
-      page_requests,
-      [&](std::size_t i, Result<fetch::Response> r) {
-        const std::size_t p = page_of_request[i];
-        const PageJob& job = pages[p];
-        FeedRun& run = *runs[job.feed_index];
-        if (!r) {
-          ++report.pages_failed;
-          log::warn("page.failed", {{"url", job.url}, {"error", r.error().describe()}});
-          if (!is_permanent_failure(r.error())) run.complete = false;
-          return;
-        }
-        ++report.pages_fetched;
-        pool_->submit([&, p, response = std::move(*r)] {
-          const PageJob& job = pages[p];
-          const std::string& page_url = response.final_url.empty() ? response.url : response.final_url;
-          auto page = parse::extract_article(response.body, page_url, cfg_.extract, response.charset);
-          if (!page) log::warn("page.unparseable", {{"url", page_url}, {"error", page.error().describe()}});
-          std::optional<parse::ExtractedArticle> extracted;
-          if (page) extracted = std::move(*page);
-          if (!finish_article(job.feed_index, job.entry, extracted, page_url)) ++without_text;
-        });
-      },
-      cancelled);
-  pool_->wait_idle();
-  report.entries_without_text += without_text.load();
-  report.cancelled = cancelled && cancelled();
-
-  // 4. Sightings and feed state, after the articles (the writer keeps order).
-  for (auto& sighting : deferred_sightings) writer_->write(std::move(sighting));
-  writer_->flush();
-  const auto failed_writes = writer_->take_failures();
-  const auto finished = now_seconds();
-  for (auto& run_ptr : runs) {
-    FeedRun& run = *run_ptr;
-    const FeedPlan& plan = *run.plan;
-    store::FeedFetchResult result;
-    result.feed_id = plan.state.id;
-    result.fetched_at = finished;
-    if (run.error) {
-      result.error = run.error->describe();
-      result.gone = is_gone(*run.error);
-      result.next_fetch_at = finished + backoff_interval(plan.feed.interval, plan.state.consecutive_errors + 1);
-    } else if (!run.response) {
-      continue;  // cancelled before fetching: leave the state untouched
-    } else {
-      result.next_fetch_at = finished + plan.feed.interval;
-      if (run.parsed.feed.title) result.title = run.parsed.feed.title->value;
-      if (auto failed = failed_writes.feeds.find(plan.state.id); failed != failed_writes.feeds.end()) {
-        // Fetched fine but not stored: the error is the store's, and the
-        // old validators stay so the next poll brings the entries back.
-        result.error = "not stored: " + failed->second;
-      } else if (run.complete) {
-        result.etag = run.response->etag;
-        result.last_modified = run.response->last_modified;
-      }
-    }
-    writer_->write(std::move(result));
-  }
-  writer_->flush();
-  report.writes_failed = failed_writes.total() + writer_->take_failures().total();
-
-  report.written = writer_->take_written();
-  for (const auto& w : report.written) {
-    // "updated" means the story was already stored and this copy only added a
-    // source or tags: for the user it is a duplicate, not a new article.
-    if (w.outcome == store::UpsertOutcome::inserted)
-      ++report.articles_inserted;
-    else
-      ++report.articles_duplicate;
-  }
-  log::info("cycle.done", {{"feeds", feeds.size()},
-                           {"fetched", report.feeds_fetched},
-                           {"not_modified", report.feeds_not_modified},
-                           {"failed", report.feeds_failed},
-                           {"pages", report.pages_fetched},
-                           {"pages_failed", report.pages_failed},
-                           {"inserted", report.articles_inserted},
-                           {"duplicates", report.articles_duplicate},
-                           {"writes_failed", report.writes_failed},
-                           {"cancelled", report.cancelled},
-                           {"seconds", (finished - started).count()}});
+  d.writer->flush();
+  d.collect_writes();
+  if (control.once) d.agenda = Scheduler{};
+  log::info("ingest.done",
+            {{"fetched", report.feeds_fetched},
+             {"not_modified", report.feeds_not_modified},
+             {"failed", report.feeds_failed},
+             {"pages", report.pages_fetched},
+             {"pages_failed", report.pages_failed},
+             {"inserted", report.articles_inserted},
+             {"duplicates", report.articles_duplicate},
+             {"writes_failed", report.writes_failed},
+             {"cancelled", report.cancelled},
+             {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started).count()}});
+  d.report = nullptr;
   return report;
 }
 
+SteadyClock::time_point Engine::Impl::wake_time(SteadyClock::time_point next_tick) const {
+  auto deadline = next_tick;
+  if (auto due = agenda.next_due(); due && has_room()) {
+    const auto until = *due - now_seconds();
+    deadline = std::min(deadline, SteadyClock::now() + std::max(until, std::chrono::seconds{0}));
+  }
+  return deadline;
+}
+
+bool Engine::Impl::has_room() const {
+  return polls.size() < feed_slots(cfg) && pages_in_flight + waiting_pages.size() < page_slots(cfg);
+}
+
+void Engine::Impl::admit(SysSeconds now) {
+  while (has_room()) {
+    auto id = agenda.pop_due(now);
+    if (!id) return;
+    start_poll(*id);
+  }
+}
+
+void Engine::Impl::start_poll(std::int64_t id) {
+  auto& poll = polls[id];
+  poll.feed = feeds.at(id);
+  io->submit(feed_request(*poll.feed.cfg, poll.feed.state), [this, id](Result<fetch::Response> r) {
+    inbox.push(FeedFetched{id, std::move(r)});
+  });
+}
+
+void Engine::Impl::handle(Event& e) {
+  std::visit(
+      [&](auto& ev) {
+        using T = std::decay_t<decltype(ev)>;
+        if constexpr (std::is_same_v<T, FeedFetched>) on_feed_fetched(ev);
+        if constexpr (std::is_same_v<T, FeedParsed>) on_feed_parsed(ev);
+        if constexpr (std::is_same_v<T, PageFetched>) on_page_fetched(ev);
+        if constexpr (std::is_same_v<T, PageDone>) on_page_done(ev);
+      },
+      e);
+}
+
+void Engine::Impl::on_feed_fetched(FeedFetched& e) {
+  auto it = polls.find(e.feed_id);
+  if (it == polls.end()) return;
+  Poll& poll = it->second;
+  if (!e.result) {
+    if (abandoned) {  // cancelled at shutdown: the feed keeps its old state
+      polls.erase(it);
+      return;
+    }
+    poll.facts.gone = is_gone(e.result.error());
+    fail_poll(e.feed_id, poll, e.result.error().describe(), classify_error(e.result.error()));
+    return;
+  }
+  fetch::Response& response = *e.result;
+  if (response.not_modified) {
+    ++report->feeds_not_modified;
+    poll.facts.not_modified = true;
+    finish_poll(e.feed_id);
+    return;
+  }
+  if (const FailureClass c = classify_feed_answer(response); c != FailureClass::none) {
+    fail_poll(e.feed_id, poll, "not a feed: " + std::string(to_string(c)) + " from " + effective_url(response), c);
+    return;
+  }
+  poll.facts.etag = response.etag;
+  poll.facts.last_modified = response.last_modified;
+  pool->submit([this, id = e.feed_id, response = std::move(response)] {
+    inbox.push(FeedParsed{id, parse_feed_body(response)});
+  });
+}
+
+void Engine::Impl::on_feed_parsed(FeedParsed& e) {
+  auto it = polls.find(e.feed_id);
+  if (it == polls.end()) return;
+  Poll& poll = it->second;
+  const parse::ParsedFeed& parsed = e.parsed;
+  if (parsed.bozo && parsed.entries.empty() && !parsed.feed.title) {
+    fail_poll(e.feed_id, poll, "parse: " + parsed.bozo_message, FailureClass::parse);
+    return;
+  }
+  if (parsed.bozo) log::warn("feed.bozo", {{"url", poll.feed.cfg->url}, {"reason", parsed.bozo_message}});
+  ++report->feeds_fetched;
+  if (parsed.feed.title) poll.facts.title = parsed.feed.title->value;
+  poll.facts.hints = feed_hints(parsed.feed);
+  EntryPlan plan = plan_entries(
+      e.feed_id, parsed.entries, [this](std::string_view url) { return reader->has_article(url); },
+      [this, id = e.feed_id](const std::string& canonical) {
+        auto f = fetching.find(canonical);
+        return f != fetching.end() && f->second != id;
+      },
+      cfg.limits.pages_per_poll);
+  log::info("feed.parsed", {{"url", poll.feed.cfg->url},
+                            {"entries", parsed.entries.size()},
+                            {"new", plan.fresh.size()},
+                            {"deferred", plan.deferred},
+                            {"encoding", parsed.encoding}});
+  queue_entries(e.feed_id, poll, plan, now_seconds());
+  if (poll.pages_pending == 0) {
+    finish_poll(e.feed_id);
+  } else {
+    pump_pages();
+  }
+}
+
+void Engine::Impl::queue_entries(std::int64_t id, Poll& poll, EntryPlan& plan, SysSeconds now) {
+  for (auto& s : plan.stored) writer->write(SourceSighting{id, s.url, s.guid, now});
+  for (auto& s : plan.waiting) after_page.emplace(s.canonical, SourceSighting{id, s.url, s.guid, now});
+  report->entries_without_text += plan.without_address;
+  report->pages_deferred += plan.deferred;
+  if (plan.deferred > 0 || plan.lookup_failed) poll.facts.entries_complete = false;
+  if (plan.deferred > 0) {
+    log::warn("feed.page_cap", {{"url", poll.feed.cfg->url}, {"deferred", plan.deferred}});
+  }
+  for (auto& item : plan.fresh) {
+    poll.facts.new_entry_times.push_back(entry_time(item.entry, now));
+    fetching[item.canonical] = id;
+    waiting_pages.push_back(std::make_shared<const PageJob>(PageJob{id, poll.feed.cfg, std::move(item)}));
+    ++poll.pages_pending;
+  }
+}
+
+void Engine::Impl::pump_pages() {
+  const std::size_t page_cap = page_slots(cfg);
+  while (pages_in_flight < page_cap && !waiting_pages.empty()) {
+    Job job = std::move(waiting_pages.front());
+    waiting_pages.pop_front();
+    ++pages_in_flight;
+    if (abandoned) {
+      on_page_done(PageDone{job, false, true, false});
+    } else if (job->item.address.has_page && job->feed->fetch_articles) {
+      io->submit(page_request(*job), [this, job](Result<fetch::Response> r) {
+        inbox.push(PageFetched{job, std::move(r)});
+      });
+    } else {
+      // Classification is worker work, with or without a page to extract.
+      pool->submit([this, job] {
+        const bool stored = store_article(*job, std::nullopt, job->item.address.url);
+        inbox.push(PageDone{job, !stored, false, false});
+      });
+    }
+  }
+}
+
+void Engine::Impl::on_page_fetched(PageFetched& e) {
+  if (!e.result) {
+    ++report->pages_failed;
+    log::warn("page.failed", {{"url", e.job->item.address.url}, {"error", e.result.error().describe()}});
+    on_page_done(PageDone{e.job, false, true, failed_for_good(e.result.error())});
+    return;
+  }
+  ++report->pages_fetched;
+  pool->submit([this, job = e.job, response = std::move(*e.result)] {
+    const bool stored = store_article(*job, extract_page(response, cfg.extract), effective_url(response));
+    inbox.push(PageDone{job, !stored, false, false});
+  });
+}
+
+void Engine::Impl::on_page_done(const PageDone& e) {
+  --pages_in_flight;
+  const std::string& canonical = e.job->item.canonical;
+  fetching.erase(canonical);
+  // The article (if any) went to the writer before this event was pushed,
+  // and the writer keeps order: the other feeds' sightings now find it.
+  auto [first, last] = after_page.equal_range(canonical);
+  for (auto it = first; it != last; ++it) writer->write(std::move(it->second));
+  after_page.erase(first, last);
+  if (e.without_text) ++report->entries_without_text;
+  auto poll = polls.find(e.job->feed_id);
+  if (poll != polls.end()) {
+    if (e.failed && !e.for_good) poll->second.facts.entries_complete = false;
+    if (--poll->second.pages_pending == 0) finish_poll(e.job->feed_id);
+  }
+  pump_pages();
+}
+
+void Engine::Impl::fail_poll(std::int64_t id, Poll& poll, std::string error, FailureClass failure) {
+  log::warn("feed.failed", {{"url", poll.feed.cfg->url}, {"class", to_string(failure)}, {"error", error}});
+  poll.facts.error = std::move(error);
+  poll.facts.failure = failure;
+  finish_poll(id);
+}
+
+void Engine::Impl::finish_poll(std::int64_t id) {
+  auto it = polls.find(id);
+  Poll& poll = it->second;
+  poll.facts.finished = now_seconds();
+  poll.facts.u = unit_from_seed(static_cast<std::uint64_t>(id) ^
+                                static_cast<std::uint64_t>(poll.facts.finished.time_since_epoch().count()));
+  const FeedAfterPoll after =
+      feed_after_poll(id, feed_policy(cfg.schedule, *poll.feed.cfg), stored_rate(poll.feed.state),
+                      poll.feed.state.consecutive_errors, poll.facts);
+  writer->write(after.result);
+  if (poll.facts.error) {
+    ++report->feeds_failed;
+    failing.insert(id);
+  } else {
+    failing.erase(id);
+  }
+  log::info("feed.polled", {{"url", poll.feed.cfg->url},
+                            {"interval_s", after.result.interval_s.value_or(0)},
+                            {"reason", after.result.interval_reason.value_or("")},
+                            {"error_class", after.result.error_class},
+                            {"complete", poll.facts.entries_complete}});
+  remember(id, after);
+  polls.erase(it);
+  if (!once && after.next && feeds.contains(id)) agenda.schedule(id, *after.next);
+}
+
+// Keeps the in-memory state in step with what was just written, so the next
+// poll sends the right validators and counts failures on without a read.
+void Engine::Impl::remember(std::int64_t id, const FeedAfterPoll& after) {
+  auto it = feeds.find(id);
+  if (it == feeds.end()) return;
+  store::FeedState& s = it->second.state;
+  const store::FeedFetchResult& r = after.result;
+  if (r.etag) s.etag = *r.etag;
+  if (r.last_modified) s.last_modified = *r.last_modified;
+  s.consecutive_errors = r.error ? s.consecutive_errors + 1 : 0;
+  s.state = r.gone ? "gone" : r.error ? "error" : "active";
+  s.last_fetched_at = r.fetched_at;
+  s.next_fetch_at = r.next_fetch_at;
+  s.mean_gap_s = after.rate.mean_gap_s;
+  s.gaps = after.rate.gaps;
+  s.last_new_entry_at = after.rate.last_new_entry;
+}
+
+void Engine::Impl::collect_writes() {
+  const auto written = writer->take_written();
+  const auto day = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  if (day != today) {
+    today = day;
+    stored_today = 0;
+  }
+  for (const auto& w : written) {
+    // "updated" means the story was already stored and this copy only added a
+    // source or tags: for the user it is a duplicate, not a new article.
+    if (w.outcome == store::UpsertOutcome::inserted) {
+      ++report->articles_inserted;
+      ++stored_today;
+    } else {
+      ++report->articles_duplicate;
+    }
+  }
+  if (once) report->written.insert(report->written.end(), written.begin(), written.end());
+  const WriteFailures failures = writer->take_failures();
+  report->writes_failed += failures.total();
+  // The writer kept the stored validators of these feeds (or will, at their
+  // next outcome): forget the in-memory ones too, so the next poll reads
+  // the feed in full.
+  for (const auto& [feed_id, error] : failures.feeds) {
+    if (auto f = feeds.find(feed_id); f != feeds.end()) {
+      f->second.state.etag.clear();
+      f->second.state.last_modified.clear();
+    }
+  }
+}
+
+// ---- worker side --------------------------------------------------------------
+
+bool Engine::Impl::store_article(const PageJob& job, const std::optional<parse::ExtractedArticle>& page,
+                                 const std::string& page_url) {
+  store::ArticleRecord record = build_record(job.feed_id, job.item.entry, page, page_url, now_seconds());
+  if (record.text.empty()) return false;
+  record.tags = current_tagging()->tag(record, *job.feed);
+  writer->write(std::move(record));
+  return true;
+}
+
+// ---- status, liveness, configuration -------------------------------------------
+
+EngineStatus Engine::status() const {
+  const Impl& d = *impl_;
+  EngineStatus s;
+  s.feeds = d.agenda.size() + d.polls.size();
+  s.feeds_due = d.agenda.due_count(now_seconds());
+  s.feeds_in_flight = d.polls.size();
+  s.pages_in_flight = d.pages_in_flight;
+  s.pages_waiting = d.waiting_pages.size();
+  s.failing_feeds = d.failing.size();
+  s.stored_today = d.stored_today;
+  return s;
+}
+
+std::optional<std::string> Engine::stalled_stage(std::chrono::milliseconds threshold) const {
+  const Impl& d = *impl_;
+  const auto now = SteadyClock::now();
+  if (now - d.io->heartbeat() > threshold) return "io";
+  if (auto busy = d.pool->oldest_busy_since(); busy && now - *busy > threshold) return "workers";
+  if (d.writer->queued() > 0 && now - d.writer->last_progress() > threshold) return "writer";
+  return std::nullopt;
+}
+
 Result<void> Engine::reload(const config::Config& cfg) {
-  if (cfg.store.path != cfg_.store.path || cfg.daemon.workers != cfg_.daemon.workers) {
+  Impl& d = *impl_;
+  if (cfg.store.path != d.cfg.store.path || cfg.daemon.workers != d.cfg.daemon.workers) {
     log::warn("config.restart_needed", {{"reason", "store.path and daemon.workers change only on restart"}});
   }
   auto tagging = Tagging::load(cfg.classify);
   if (!tagging) return std::unexpected(tagging.error());
-  std::vector<std::int64_t> ids;
+  const auto old_feeds = d.feeds;
+  std::vector<std::int64_t> order;
   for (const auto& feed : cfg.feeds) {
-    std::int64_t id = 0;
-    auto r = writer_->run_exclusive([&](store::Store& s) -> Result<void> {
-      auto state = s.ensure_feed(feed.url, feed.name);
-      if (!state) return std::unexpected(state.error());
-      id = state->id;
-      return {};
-    });
-    if (!r) return r;
-    ids.push_back(id);
+    auto id = d.register_feed(feed);
+    if (!id) return std::unexpected(id.error());
+    order.push_back(*id);
+    auto before = old_feeds.find(*id);
+    if (before == old_feeds.end()) {
+      d.agenda.schedule(*id, now_seconds());  // added: due at once
+    } else if (feed_policy(cfg.schedule, feed) != feed_policy(d.cfg.schedule, *before->second.cfg) &&
+               d.agenda.contains(*id)) {
+      // Changed bounds: the next poll is what the new policy says counting
+      // from the last one (at once when that time has passed).
+      const auto& st = before->second.state;
+      const auto from = st.last_fetched_at.value_or(SysSeconds{});
+      const auto next = next_poll(feed_policy(cfg.schedule, feed), stored_rate(st), {}, from, 0.5);
+      d.agenda.schedule(*id, next.at);
+    }
+  }
+  const std::set<std::int64_t> kept(order.begin(), order.end());
+  const auto removed_at = now_seconds();
+  for (const auto& [id, feed] : old_feeds) {
+    if (kept.contains(id)) continue;
+    d.agenda.remove(id);
+    d.feeds.erase(id);
+    d.failing.erase(id);
+    auto r = d.writer->run_exclusive([&](store::Store& s) { return s.mark_removed(id, removed_at); });
+    if (!r) log::error("feed.remove_failed", {{"url", feed.cfg->url}, {"error", r.error().describe()}});
+    log::info("feed.removed", {{"url", feed.cfg->url}});
   }
   {
-    std::lock_guard lock(tagging_mutex_);
-    tagging_ = std::move(*tagging);
+    std::lock_guard lock(d.tagging_mutex);
+    d.tagging = std::move(*tagging);
   }
-  const auto keep_store = cfg_.store;
-  const auto keep_daemon = cfg_.daemon;
-  cfg_ = cfg;
-  cfg_.store.path = keep_store.path;
-  cfg_.daemon.workers = keep_daemon.workers;
-  feed_ids_ = std::move(ids);
-  fetcher_->reconfigure(cfg.fetch);
-  log::info("config.reloaded", {{"feeds", cfg_.feeds.size()}, {"source", cfg.source.string()}});
+  const auto keep_store = d.cfg.store;
+  const auto keep_daemon = d.cfg.daemon;
+  d.cfg = cfg;
+  d.cfg.store.path = keep_store.path;
+  d.cfg.daemon.workers = keep_daemon.workers;
+  d.order = std::move(order);
+  d.io->reconfigure(cfg.fetch);
+  log::info("config.reloaded", {{"feeds", d.cfg.feeds.size()}, {"source", cfg.source.string()}});
   return {};
 }
 
 void Engine::prune_expired() {
-  if (cfg_.store.keep_days <= 0) return;
-  const auto cutoff = now_seconds() - std::chrono::days{cfg_.store.keep_days};
+  Impl& d = *impl_;
+  if (d.cfg.store.keep_days <= 0) return;
+  const auto cutoff = now_seconds() - std::chrono::days{d.cfg.store.keep_days};
   // Small batches, each its own trip through the writer queue, so articles
   // waiting to be written are never stuck behind one long delete.
   constexpr int kBatch = 500;
   int total = 0;
   for (;;) {
     int removed = 0;
-    auto r = writer_->run_exclusive([&](store::Store& s) -> Result<void> {
+    auto r = d.writer->run_exclusive([&](store::Store& s) -> Result<void> {
       auto n = s.prune(cutoff, kBatch);
       if (!n) return std::unexpected(n.error());
       removed = *n;
@@ -401,7 +677,7 @@ void Engine::prune_expired() {
     total += removed;
     if (removed < kBatch) break;
   }
-  if (total > 0) log::info("store.pruned", {{"articles", total}, {"keep_days", cfg_.store.keep_days}});
+  if (total > 0) log::info("store.pruned", {{"articles", total}, {"keep_days", d.cfg.store.keep_days}});
 }
 
 }  // namespace newsd::ingest

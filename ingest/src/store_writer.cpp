@@ -5,11 +5,20 @@
 #include "newsd/base/log.hpp"
 
 namespace newsd::ingest {
+namespace {
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 StoreWriter::StoreWriter(store::Store store, std::size_t queue_capacity, int batch_size)
     : store_(std::move(store)),
       queue_(queue_capacity),
       batch_size_(static_cast<std::size_t>(batch_size < 1 ? 1 : batch_size)),
+      last_progress_ns_(steady_ns()),
       thread_([this] { loop(); }) {}
 
 StoreWriter::~StoreWriter() {
@@ -44,17 +53,28 @@ WriteFailures StoreWriter::take_failures() {
   return std::exchange(failures_, {});
 }
 
+std::chrono::steady_clock::time_point StoreWriter::last_progress() const {
+  return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(last_progress_ns_.load()));
+}
+
+void StoreWriter::note_failure(std::int64_t feed_id, const std::string& error) {
+  unreported_.emplace(feed_id, error);
+  std::lock_guard lock(report_mutex_);
+  failures_.feeds.emplace(feed_id, error);
+}
+
 void StoreWriter::commit_articles(std::vector<store::ArticleRecord>& batch) {
   if (batch.empty()) return;
   auto outcomes = store_.write_articles(batch);
-  std::lock_guard lock(report_mutex_);
   if (!outcomes) {
     // The transaction rolled back: nothing of the batch is stored, and the
-    // feeds involved keep their old validators so the next cycle retries.
+    // feeds involved keep their old validators so the next poll retries.
     log::error("store.write_failed", {{"articles", batch.size()}, {"error", outcomes.error().describe()}});
+    for (const auto& a : batch) note_failure(a.feed_id, outcomes.error().describe());
+    std::lock_guard lock(report_mutex_);
     failures_.articles += static_cast<int>(batch.size());
-    for (const auto& a : batch) failures_.feeds.emplace(a.feed_id, outcomes.error().describe());
   } else {
+    std::lock_guard lock(report_mutex_);
     for (std::size_t i = 0; i < batch.size(); ++i) {
       WrittenArticle w{batch[i].feed_id, batch[i].title, batch[i].url, {}, (*outcomes)[i]};
       for (const auto& t : batch[i].tags) w.tags.push_back(t.name);
@@ -65,40 +85,57 @@ void StoreWriter::commit_articles(std::vector<store::ArticleRecord>& batch) {
   batch.clear();
 }
 
+void StoreWriter::record_feed(store::FeedFetchResult& result) {
+  if (auto failed = unreported_.find(result.feed_id); failed != unreported_.end()) {
+    // Fetched fine but not stored: the error is the store's, and the old
+    // validators stay so the next poll brings the entries back.
+    result.etag.reset();
+    result.last_modified.reset();
+    if (!result.error) result.error = "not stored: " + failed->second;
+    unreported_.erase(failed);
+  }
+  if (auto r = store_.record_fetch(result); !r) {
+    log::error("store.feed_state_failed", {{"feed_id", result.feed_id}, {"error", r.error().describe()}});
+    std::lock_guard lock(report_mutex_);
+    ++failures_.feed_states;
+  }
+}
+
+void StoreWriter::handle(Item& item, std::vector<store::ArticleRecord>& batch) {
+  if (auto* article = std::get_if<store::ArticleRecord>(&item)) {
+    batch.push_back(std::move(*article));
+    if (batch.size() >= batch_size_) commit_articles(batch);
+  } else if (auto* seen = std::get_if<SourceSighting>(&item)) {
+    commit_articles(batch);  // the sighted article may be in this batch
+    if (auto r = store_.add_source(seen->feed_id, seen->url, seen->guid, seen->seen_at); !r) {
+      log::error("store.source_failed", {{"url", seen->url}, {"error", r.error().describe()}});
+      note_failure(seen->feed_id, r.error().describe());
+      std::lock_guard lock(report_mutex_);
+      ++failures_.sources;
+    }
+  } else if (auto* feed = std::get_if<store::FeedFetchResult>(&item)) {
+    commit_articles(batch);  // a feed's state never runs ahead of its articles
+    record_feed(*feed);
+  } else {
+    commit_articles(batch);
+    auto& barrier = std::get<Barrier>(item);
+    barrier.done->set_value(barrier.fn(store_));
+  }
+}
+
 void StoreWriter::loop() {
   std::vector<store::ArticleRecord> batch;
   batch.reserve(batch_size_);
   // Commit whenever the batch is full or the queue runs dry: batching only
   // what is already waiting keeps latency low when ingest is slow.
   while (auto item = queue_.pop()) {
-    for (;;) {
-      if (auto* article = std::get_if<store::ArticleRecord>(&*item)) {
-        batch.push_back(std::move(*article));
-        if (batch.size() >= batch_size_) commit_articles(batch);
-      } else if (auto* seen = std::get_if<SourceSighting>(&*item)) {
-        commit_articles(batch);  // the sighted article may be in this batch
-        if (auto r = store_.add_source(seen->feed_id, seen->url, seen->guid, seen->seen_at); !r) {
-          log::error("store.source_failed", {{"url", seen->url}, {"error", r.error().describe()}});
-          std::lock_guard lock(report_mutex_);
-          ++failures_.sources;
-          failures_.feeds.emplace(seen->feed_id, r.error().describe());
-        }
-      } else if (auto* feed = std::get_if<store::FeedFetchResult>(&*item)) {
-        commit_articles(batch);  // a feed's state never runs ahead of its articles
-        if (auto r = store_.record_fetch(*feed); !r) {
-          log::error("store.feed_state_failed", {{"feed_id", feed->feed_id}, {"error", r.error().describe()}});
-          std::lock_guard lock(report_mutex_);
-          ++failures_.feed_states;
-        }
-      } else {
-        commit_articles(batch);
-        auto& barrier = std::get<Barrier>(*item);
-        barrier.done->set_value(barrier.fn(store_));
-      }
+    do {
+      handle(*item, batch);
+      last_progress_ns_ = steady_ns();
       item = queue_.try_pop();
-      if (!item) break;
-    }
+    } while (item);
     commit_articles(batch);
+    last_progress_ns_ = steady_ns();
   }
   commit_articles(batch);
 }

@@ -3,10 +3,24 @@
 #include "newsd/base/log.hpp"
 
 namespace newsd::ingest {
+namespace {
 
-WorkerPool::WorkerPool(int threads, std::size_t backlog) : tasks_(backlog) {
-  threads_.reserve(static_cast<std::size_t>(threads));
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+WorkerPool::WorkerPool(int threads, std::size_t backlog)
+    : tasks_(backlog),
+      busy_since_(new std::atomic<std::int64_t>[static_cast<std::size_t>(threads < 1 ? 1 : threads)]),
+      worker_count_(static_cast<std::size_t>(threads < 1 ? 1 : threads)) {
+  threads_.reserve(worker_count_);
+  for (std::size_t i = 0; i < worker_count_; ++i) {
+    busy_since_[i] = 0;
+    threads_.emplace_back([this, i] { loop(i); });
+  }
 }
 
 WorkerPool::~WorkerPool() {
@@ -31,8 +45,19 @@ void WorkerPool::wait_idle() {
   idle_.wait(lock, [&] { return in_flight_ == 0; });
 }
 
-void WorkerPool::loop() {
+std::optional<std::chrono::steady_clock::time_point> WorkerPool::oldest_busy_since() const {
+  std::int64_t oldest = 0;
+  for (std::size_t i = 0; i < worker_count_; ++i) {
+    const std::int64_t since = busy_since_[i].load();
+    if (since != 0 && (oldest == 0 || since < oldest)) oldest = since;
+  }
+  if (oldest == 0) return std::nullopt;
+  return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(oldest));
+}
+
+void WorkerPool::loop(std::size_t index) {
   while (auto task = tasks_.pop()) {
+    busy_since_[index] = steady_ns();
     try {
       (*task)();
     } catch (const std::exception& e) {
@@ -40,6 +65,7 @@ void WorkerPool::loop() {
       // daemon down with it: log it and keep the worker alive.
       log::error("worker.task_threw", {{"what", e.what()}});
     }
+    busy_since_[index] = 0;
     std::lock_guard lock(mutex_);
     if (--in_flight_ == 0) idle_.notify_all();
   }

@@ -39,9 +39,20 @@ struct Target {
   std::vector<TextConstruct>* content = nullptr;   // entries only
   std::vector<Enclosure>* enclosures = nullptr;    // entries only
   std::optional<std::string>* language = nullptr;  // feed only
+  FeedInfo* feed_info = nullptr;                   // feed only: polling hints
   std::optional<std::string> permalink_guid;       // RSS guid usable as link
   std::optional<std::string> xml_lang;             // feed only: fallback language
 };
+
+// A non-negative decimal count (<ttl>, sy:updateFrequency); nullopt for
+// anything else, so a garbled hint is ignored rather than read as 0.
+std::optional<int> parse_count(std::string_view text) {
+  int value = 0;
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end || value < 0) return std::nullopt;
+  return value;
+}
 
 void set_date(std::optional<TimePoint>* slot, pugi::xml_node node) {
   if (*slot) return;
@@ -127,6 +138,16 @@ void read_child(pugi::xml_node node, const Scope& scope, Target& t) {
         if (!*t.language) *t.language = text_of(node);
       } else if (local == "fullitem" && t.content) {
         t.content->push_back(read_rss_text(node, scope, true));
+      } else if (local == "ttl" && t.feed_info && !t.feed_info->ttl_minutes) {
+        t.feed_info->ttl_minutes = parse_count(text_of(node));
+      }
+      break;
+    case Ns::sy:
+      if (!t.feed_info) break;
+      if (local == "updatePeriod" && !t.feed_info->update_period) {
+        t.feed_info->update_period = text_of(node);
+      } else if (local == "updateFrequency" && !t.feed_info->update_frequency) {
+        t.feed_info->update_frequency = parse_count(text_of(node));
       }
       break;
     case Ns::atom:
@@ -210,6 +231,7 @@ Target feed_target(FeedInfo& f) {
   t.authors = &f.authors;
   t.categories = &f.categories;
   t.language = &f.language;
+  t.feed_info = &f;
   return t;
 }
 

@@ -19,7 +19,7 @@
 
 namespace newsd::parse::feed_detail {
 
-enum class Ns : std::uint8_t { none, rss, atom, atom03, dc, dcterms, content, xhtml, rdf, other };
+enum class Ns : std::uint8_t { none, rss, atom, atom03, dc, dcterms, content, xhtml, rdf, sy, other };
 
 /// The vocabulary a namespace URI names (Ns::other for any we do not read).
 Ns ns_from_uri(std::string_view uri);

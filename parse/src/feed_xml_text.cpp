@@ -12,6 +12,7 @@ Ns ns_from_uri(std::string_view uri) {
   if (uri == "http://purl.org/dc/terms/") return Ns::dcterms;
   if (uri == "http://purl.org/rss/1.0/modules/content") return Ns::content;
   if (uri == "http://www.w3.org/1999/xhtml") return Ns::xhtml;
+  if (uri == "http://purl.org/rss/1.0/modules/syndication") return Ns::sy;
   if (uri == "http://www.w3.org/1999/02/22-rdf-syntax-ns#") return Ns::rdf;
   if (uri == "http://purl.org/rss/1.0/" || uri == "http://my.netscape.com/rdf/simple/0.9" ||
       uri == "http://backend.userland.com/rss2" || uri == "http://blogs.law.harvard.edu/tech/rss" ||
@@ -29,6 +30,7 @@ Ns ns_from_undeclared_prefix(std::string_view prefix) {
   if (prefix == "atom") return Ns::atom;
   if (prefix == "xhtml") return Ns::xhtml;
   if (prefix == "rdf") return Ns::rdf;
+  if (prefix == "sy") return Ns::sy;
   return Ns::other;
 }
 

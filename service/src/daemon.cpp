@@ -1,7 +1,5 @@
 #include "newsd/service/daemon.hpp"
 
-#include <algorithm>
-
 #include "newsd/base/log.hpp"
 #include "newsd/ingest/engine.hpp"
 #include "newsd/service/signals.hpp"
@@ -12,11 +10,70 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-std::string status_line(const ingest::CycleReport& r) {
-  return "last cycle: " + std::to_string(r.articles_inserted) + " new articles, " +
-         std::to_string(r.feeds_fetched + r.feeds_not_modified) + " feeds ok, " + std::to_string(r.feeds_failed) +
-         " failed";
+constexpr auto kStatusEvery = std::chrono::seconds{5};
+constexpr auto kPruneEvery = std::chrono::hours{1};
+constexpr auto kDefaultStallThreshold = std::chrono::seconds{60};
+
+std::string status_line(const ingest::EngineStatus& s) {
+  return std::to_string(s.feeds_due) + " feeds due, " + std::to_string(s.feeds_in_flight) + " in flight (" +
+         std::to_string(s.pages_in_flight + s.pages_waiting) + " pages); " + std::to_string(s.stored_today) +
+         " articles stored today; " + std::to_string(s.failing_feeds) + " feeds failing";
 }
+
+void reload(ingest::Engine& engine, const std::filesystem::path& config_path, const SystemdNotifier& systemd) {
+  systemd.reloading();
+  auto cfg = config::load_config(config_path);
+  if (!cfg) {
+    log::error("config.reload_failed", {{"error", cfg.error().message}});
+  } else if (auto r = engine.reload(*cfg); !r) {
+    log::error("config.reload_failed", {{"error", r.error().describe()}});
+  } else {
+    log::set_level(cfg->log.level);
+  }
+  systemd.ready();
+}
+
+// Everything the service does between engine events, on the coordinator
+// thread: the watchdog (only while every stage makes progress), STATUS=,
+// SIGHUP and retention.
+class Ticker {
+ public:
+  Ticker(const SystemdNotifier& systemd, SignalWatcher& signals, std::filesystem::path config_path)
+      : systemd_(systemd), signals_(signals), config_path_(std::move(config_path)) {
+    // A stage stalled for half the watchdog period stops the pings, so
+    // systemd restarts the daemon before the period runs out.
+    if (auto half = systemd.keepalive_interval()) stall_threshold_ = *half;
+  }
+
+  void operator()(ingest::Engine& engine) {
+    const auto now = SteadyClock::now();
+    if (auto stalled = engine.stalled_stage(stall_threshold_)) {
+      if (!reported_stall_) log::error("daemon.stalled", {{"stage", *stalled}});
+      reported_stall_ = true;
+    } else {
+      reported_stall_ = false;
+      systemd_.keepalive();
+    }
+    if (signals_.take_reload_request()) reload(engine, config_path_, systemd_);
+    if (now >= next_status_) {
+      systemd_.status(status_line(engine.status()));
+      next_status_ = now + kStatusEvery;
+    }
+    if (now >= next_prune_) {
+      engine.prune_expired();
+      next_prune_ = now + kPruneEvery;
+    }
+  }
+
+ private:
+  const SystemdNotifier& systemd_;
+  SignalWatcher& signals_;
+  std::filesystem::path config_path_;
+  std::chrono::milliseconds stall_threshold_{kDefaultStallThreshold};
+  bool reported_stall_ = false;
+  SteadyClock::time_point next_status_{};
+  SteadyClock::time_point next_prune_ = SteadyClock::now() + kPruneEvery;
+};
 
 }  // namespace
 
@@ -32,48 +89,19 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
   systemd.ready();
   systemd.status("started");
   log::info("daemon.ready", {{"config", config_path.string()}, {"feeds", initial.feeds.size()}});
+  engine.prune_expired();
 
-  const auto cancelled = [&] {
+  ingest::RunControl control;
+  control.stop = [&] { return signals.stop_requested(); };
+  control.abandon = [&] {
     return signals.stop_requested() &&
            SteadyClock::now() >= signals.stop_time() + engine.config().daemon.shutdown_grace;
   };
-  while (!signals.stop_requested()) {
-    systemd.keepalive();
-    if (signals.take_reload_request()) {
-      systemd.reloading();
-      auto cfg = config::load_config(config_path);
-      if (!cfg) {
-        log::error("config.reload_failed", {{"error", cfg.error().message}});
-      } else if (auto r = engine.reload(*cfg); !r) {
-        log::error("config.reload_failed", {{"error", r.error().describe()}});
-      } else {
-        log::set_level(cfg->log.level);
-      }
-      systemd.ready();
-    }
-    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    auto due = engine.due(now);
-    if (!due) {
-      log::error("scheduler.failed", {{"error", due.error().describe()}});
-    } else if (!due->empty()) {
-      auto report = engine.run_cycle(*due, cancelled);
-      systemd.status(status_line(report));
-      engine.prune_expired();
-      continue;  // more feeds may have come due while this cycle ran
-    }
-    // Sleep until the next feed is due, a signal arrives, or the watchdog
-    // needs feeding; wake at least once a minute to re-read the schedule.
-    auto deadline = SteadyClock::now() + std::chrono::minutes{1};
-    if (auto next = engine.next_due(); next && *next) {
-      const auto wait = std::max(**next - now, std::chrono::seconds{1});
-      deadline = std::min(deadline, SteadyClock::now() + wait);
-    }
-    if (auto interval = systemd.keepalive_interval()) deadline = std::min(deadline, SteadyClock::now() + *interval);
-    signals.wait_until(deadline);
-  }
+  control.on_tick = Ticker(systemd, signals, config_path);
+  engine.run(control);
   systemd.stopping();
   log::info("daemon.stopping", {});
-  return 0;  // Engine's destructor drains the workers and commits the writer
+  return 0;  // Engine's destructor stops the I/O loop, drains the workers and commits the writer
 }
 
 }  // namespace newsd::service

@@ -12,7 +12,8 @@ namespace newsd::store {
 Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, bool with_counts) {
   std::string query =
       "SELECT id, url, name, title, site_url, etag, last_modified, next_fetch_at, last_fetched_at, interval_s, "
-      "consecutive_errors, last_error, state, ";
+      "consecutive_errors, last_error, CASE WHEN removed_at IS NULL THEN state ELSE 'removed' END, "
+      "interval_reason, error_class, error_since, mean_gap_s, gaps, last_new_entry_at, ";
   query += with_counts ? "(SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id)" : "0";
   query += " FROM feeds WHERE ?1 = '' OR url = ?1 ORDER BY id";
   auto stmt = sql::Stmt::prepare(db, query);
@@ -34,7 +35,13 @@ Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, boo
     f.consecutive_errors = static_cast<int>(stmt->int64(10));
     f.last_error = stmt->text(11);
     f.state = stmt->text(12);
-    f.articles = stmt->int64(13);
+    f.interval_reason = stmt->text(13);
+    f.error_class = stmt->text(14);
+    f.error_since = opt_time(stmt->opt_int64(15));
+    f.mean_gap_s = stmt->real(16);
+    f.gaps = static_cast<int>(stmt->int64(17));
+    f.last_new_entry_at = opt_time(stmt->opt_int64(18));
+    f.articles = stmt->int64(19);
     feeds.push_back(std::move(f));
   });
   if (!rows) return std::unexpected(rows.error());

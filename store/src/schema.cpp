@@ -245,8 +245,26 @@ UPDATE article_sources SET canonical_url = 'feed:' || feed_id || ':' || guid
 
 Result<void> migrate_v6(sqlite3* db) { return sql::exec(db, kSchemaV6); }
 
+// v7: scheduling columns: why the interval in force was chosen, the class of the
+// failure a feed is in (with when it started; consecutive_errors counts it),
+// the feed's publishing rate (ingest::PublishRate: three columns so it
+// survives restarts), and when the feed left the config. Removal is a column,
+// not a `state` value, because the v1 CHECK on `state` cannot be altered in
+// place; feeds() reports state 'removed' from it.
+constexpr const char* kScheduleColumns = R"sql(
+ALTER TABLE feeds ADD COLUMN interval_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN error_class TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN error_since INTEGER;
+ALTER TABLE feeds ADD COLUMN mean_gap_s REAL NOT NULL DEFAULT 0;
+ALTER TABLE feeds ADD COLUMN gaps INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feeds ADD COLUMN last_new_entry_at INTEGER;
+ALTER TABLE feeds ADD COLUMN removed_at INTEGER;
+)sql";
+
+Result<void> migrate_v7(sqlite3* db) { return sql::exec(db, kScheduleColumns); }
+
 using Step = Result<void> (*)(sqlite3*);
-constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4, migrate_v5, migrate_v6};
+constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4, migrate_v5, migrate_v6, migrate_v7};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

@@ -154,7 +154,8 @@ Result<FeedState> Store::ensure_feed(std::string_view url, std::string_view name
   sqlite3* db = impl_->db.get();
   auto upsert = sql::Stmt::prepare(db,
                                    "INSERT INTO feeds (url, name) VALUES (?1, ?2) ON CONFLICT (url) DO UPDATE SET "
-                                   "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE feeds.name END");
+                                   "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE feeds.name END, "
+                                   "removed_at = NULL");
   if (!upsert) return std::unexpected(upsert.error());
   if (auto ok = upsert->bind(1, url).bind(2, name).run(); !ok) return std::unexpected(ok.error());
   auto found = load_feeds(db, url, false);
@@ -170,7 +171,13 @@ Result<void> Store::record_fetch(const FeedFetchResult& r) {
       "last_modified = coalesce(?5, last_modified), interval_s = coalesce(?6, interval_s), last_fetched_at = ?7, "
       "next_fetch_at = ?8, consecutive_errors = CASE WHEN ?9 IS NULL THEN 0 ELSE consecutive_errors + 1 END, "
       "last_error = coalesce(?9, ''), state = CASE WHEN ?10 THEN 'gone' WHEN ?9 IS NOT NULL THEN 'error' "
-      "ELSE 'active' END WHERE id = ?1");
+      "ELSE 'active' END, interval_reason = coalesce(?11, interval_reason), "
+      "error_class = CASE WHEN ?9 IS NULL THEN '' ELSE ?12 END, "
+      "error_since = CASE WHEN ?9 IS NULL THEN NULL WHEN consecutive_errors = 0 OR error_since IS NULL THEN ?7 "
+      "ELSE error_since END, "
+      "mean_gap_s = CASE WHEN ?13 IS NULL THEN mean_gap_s ELSE ?13 END, "
+      "gaps = CASE WHEN ?13 IS NULL THEN gaps ELSE ?14 END, "
+      "last_new_entry_at = CASE WHEN ?13 IS NULL THEN last_new_entry_at ELSE ?15 END WHERE id = ?1");
   if (!stmt) return std::unexpected(stmt.error());
   auto bind_opt = [&](int i, const std::optional<std::string>& v) {
     if (v)
@@ -187,11 +194,39 @@ Result<void> Store::record_fetch(const FeedFetchResult& r) {
   stmt->bind(7, to_unix(r.fetched_at)).bind(8, to_unix(r.next_fetch_at));
   bind_opt(9, r.error);
   stmt->bind(10, r.gone ? 1 : 0);
+  bind_opt(11, r.interval_reason);
+  stmt->bind(12, r.error_class);
+  if (r.mean_gap_s) {
+    stmt->bind(13, *r.mean_gap_s).bind(14, static_cast<std::int64_t>(r.gaps));
+    stmt->bind(15, r.last_new_entry_at ? std::optional<std::int64_t>(to_unix(*r.last_new_entry_at)) : std::nullopt);
+  } else {
+    stmt->bind_null(13).bind_null(14).bind_null(15);
+  }
   if (auto ok = stmt->run(); !ok) return ok;
   if (sqlite3_changes(impl_->db.get()) == 0) {
     return fail(Errc::not_found, "no feed with id " + std::to_string(r.feed_id));
   }
-  return {};
+  if (!r.moved_to) return {};
+  // OR IGNORE: when another configured feed already has the new URL, the
+  // two stay separate rows rather than failing the whole fetch outcome.
+  auto move = sql::Stmt::prepare(impl_->db.get(), "UPDATE OR IGNORE feeds SET url = ?2 WHERE id = ?1");
+  if (!move) return std::unexpected(move.error());
+  return move->bind(1, r.feed_id).bind(2, *r.moved_to).run();
+}
+
+Result<void> Store::mark_removed(std::int64_t feed_id, TimePoint at) {
+  auto stmt = sql::Stmt::prepare(impl_->db.get(), "UPDATE feeds SET removed_at = ?2 WHERE id = ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  return stmt->bind(1, feed_id).bind(2, to_unix(at)).run();
+}
+
+Result<bool> Store::reactivate_feed(std::string_view url, TimePoint now) {
+  auto stmt = sql::Stmt::prepare(impl_->db.get(),
+                                 "UPDATE feeds SET state = 'active', consecutive_errors = 0, last_error = '', "
+                                 "error_class = '', error_since = NULL, next_fetch_at = ?2 WHERE url = ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  if (auto ok = stmt->bind(1, url).bind(2, to_unix(now)).run(); !ok) return std::unexpected(ok.error());
+  return sqlite3_changes(impl_->db.get()) > 0;
 }
 
 namespace {

@@ -1,5 +1,5 @@
 // End to end: the bundled sample feeds served by a real HTTP server on
-// 127.0.0.1, one ingest cycle through the whole pipeline, and assertions on
+// 127.0.0.1, every feed polled once through the whole pipeline, and assertions on
 // the rows in the SQLite file — clean text and tags for every seed page.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -65,13 +65,13 @@ class EndToEnd : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = testing::TempDir("newsd-e2e"); }
 
-  CycleReport ingest(const config::Config& cfg) {
+  IngestReport ingest(const config::Config& cfg) {
     auto engine = Engine::start(cfg);
     EXPECT_TRUE(engine) << (engine ? "" : engine.error().describe());
     if (!engine) return {};
-    auto plans = (*engine)->plans();
-    EXPECT_TRUE(plans);
-    return (*engine)->run_cycle(*plans, [] { return false; });
+    RunControl once;
+    once.once = true;
+    return (*engine)->run(once);
   }
 
   testing::TempDir dir_;
@@ -81,7 +81,7 @@ TEST_F(EndToEnd, SeedPagesAreStoredCleanAndTaggedAndASecondRunAddsNothing) {
   testing::StaticServer server(kSamples);
   const config::Config cfg = sample_config(server, dir_.path());
 
-  const CycleReport first = ingest(cfg);
+  const IngestReport first = ingest(cfg);
   EXPECT_EQ(first.feeds_failed, 0);
   EXPECT_EQ(first.pages_failed, 0);
   EXPECT_GE(first.articles_inserted, 10);
@@ -129,7 +129,7 @@ TEST_F(EndToEnd, SeedPagesAreStoredCleanAndTaggedAndASecondRunAddsNothing) {
     return db.rows("SELECT (SELECT count(*) FROM articles) || '/' || (SELECT count(*) FROM article_tags)")[0][0];
   };
   const std::string before = count_rows();
-  const CycleReport second = ingest(cfg);
+  const IngestReport second = ingest(cfg);
   EXPECT_EQ(second.articles_inserted, 0);
   EXPECT_EQ(second.feeds_failed, 0);
   // Every entry is recognised by its link, although the seed pages name
@@ -145,7 +145,7 @@ TEST_F(EndToEnd, AStoryLinkedByTwoFeedsIsStoredOnceWithBothSources) {
   second_source.url = server.url("/extra/feeds/also-links-seeds.rss");
   cfg.feeds.push_back(second_source);
 
-  const CycleReport report = ingest(cfg);
+  const IngestReport report = ingest(cfg);
   EXPECT_EQ(report.feeds_failed, 0);
   testing::Db db(dir_.path() / "newsd.db");
   for (const char* seed : {"seed-003", "seed-004"}) {
@@ -166,7 +166,7 @@ TEST_F(EndToEnd, AFeedReadWithoutPagesStoresItsEntriesOwnText) {
   config::Config cfg = sample_config(server, dir_.path());
   cfg.feeds.resize(1);  // the Arabic RSS feed: six entries with <description> teasers
   cfg.feeds[0].fetch_articles = false;
-  const CycleReport report = ingest(cfg);
+  const IngestReport report = ingest(cfg);
   EXPECT_EQ(report.pages_fetched, 0);
   EXPECT_EQ(report.articles_inserted, 6);
   testing::Db db(dir_.path() / "newsd.db");
@@ -182,21 +182,23 @@ TEST_F(EndToEnd, EntriesWithOnlyAnIdAreStoredUnderItFromTheirOwnText) {
   bulletin.url = server.url("/extra/feeds/entries-without-links.atom");
   cfg.feeds = {bulletin};
 
-  const CycleReport first = ingest(cfg);
+  const IngestReport first = ingest(cfg);
   EXPECT_EQ(first.pages_fetched, 0);
   EXPECT_EQ(first.articles_inserted, 2);
   EXPECT_EQ(first.entries_without_text, 1);  // neither a link nor any text
   testing::Db db(dir_.path() / "newsd.db");
-  const auto rows = db.rows("SELECT url, guid, title FROM articles ORDER BY url");
+  // Keyed per feed (ids are unique only within their feed); no web address.
+  const auto rows = db.rows("SELECT canonical_url, guid, title, url FROM articles ORDER BY guid");
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0][0], "tag:wire.example,2026:bulletin/1841");
-  EXPECT_EQ(rows[0][1], rows[0][0]);
+  EXPECT_EQ(rows[0][1], "tag:wire.example,2026:bulletin/1841");
+  EXPECT_EQ(rows[0][0], "feed:1:tag:wire.example,2026:bulletin/1841");
   EXPECT_EQ(rows[0][2], "وزارة الدفاع تعلن عن مناورات بحرية مشتركة");
-  EXPECT_EQ(rows[1][0], "urn:uuid:6f1c2a3e-8b4d-4e5f-9a6b-7c8d9e0f1a2b");
+  EXPECT_EQ(rows[0][3], "");
+  EXPECT_EQ(rows[1][1], "urn:uuid:6f1c2a3e-8b4d-4e5f-9a6b-7c8d9e0f1a2b");
   EXPECT_EQ(db.rows("SELECT count(*) FROM articles WHERE text LIKE '%مكافحة التهريب%'")[0][0], "1");
 
   // The next poll recognises both by their ids.
-  const CycleReport second = ingest(cfg);
+  const IngestReport second = ingest(cfg);
   EXPECT_EQ(second.articles_inserted, 0);
   EXPECT_EQ(db.rows("SELECT count(*) FROM articles")[0][0], "2");
 }
@@ -208,7 +210,7 @@ TEST_F(EndToEnd, FeedStateRecordsValidatorsAndFailures) {
   missing.url = server.url("/does-not-exist.rss");
   cfg.feeds.push_back(missing);
 
-  const CycleReport report = ingest(cfg);
+  const IngestReport report = ingest(cfg);
   EXPECT_EQ(report.feeds_failed, 1);
   EXPECT_EQ(report.feeds_fetched, 3);
 
@@ -236,7 +238,7 @@ TEST_F(EndToEnd, ConfiguredModelTagsAreStoredWithTheirScoreAndSource) {
   cfg.classify.model = train.output;
   cfg.classify.model_threshold = 0.0;  // every article gets its top label
   cfg.classify.model_top_k = 1;
-  const CycleReport report = ingest(cfg);
+  const IngestReport report = ingest(cfg);
   ASSERT_GE(report.articles_inserted, 10);
 
   testing::Db db(dir_.path() / "newsd.db");

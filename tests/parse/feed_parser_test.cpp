@@ -91,6 +91,28 @@ TEST(ParseFeed, FieldsTheDaemonReads) {
   EXPECT_EQ(e.content[0].type, "html");
 }
 
+TEST(ParseFeed, PollingHintsOfTheChannel) {
+  const auto rss = parse_feed(
+      "<rss version=\"2.0\"><channel><title>t</title><ttl>90</ttl>"
+      "<item><title>a</title><ttl>5</ttl></item></channel></rss>");
+  EXPECT_EQ(rss.feed.ttl_minutes, 90);
+  EXPECT_FALSE(rss.feed.update_period);
+
+  const auto rdf = parse_feed(
+      "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\" "
+      "xmlns:sy=\"http://purl.org/rss/1.0/modules/syndication/\"><channel rdf:about=\"https://e.com/\">"
+      "<title>t</title><sy:updatePeriod> hourly </sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency>"
+      "</channel></rdf:RDF>");
+  EXPECT_EQ(rdf.feed.update_period, "hourly");
+  EXPECT_EQ(rdf.feed.update_frequency, 2);
+
+  // An undeclared sy: prefix is still the syndication module; a garbled ttl is no hint.
+  const auto sloppy = parse_feed(
+      "<rss version=\"2.0\"><channel><ttl>soon</ttl><sy:updatePeriod>daily</sy:updatePeriod></channel></rss>");
+  EXPECT_FALSE(sloppy.feed.ttl_minutes);
+  EXPECT_EQ(sloppy.feed.update_period, "daily");
+}
+
 TEST(ParseFeed, BozoCarriesTheFirstProblem) {
   const auto feed = parse_feed("<rss version=\"2.0\"><channel><title>A&nbsp;B</title><item><title>x</title>");
   EXPECT_TRUE(feed.bozo);

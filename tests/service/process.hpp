@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/daemon_test_util.hpp"
+
 extern char** environ;
 
 namespace newsd::testing {
@@ -88,6 +90,21 @@ inline bool eventually(const std::function<bool()>& condition, std::chrono::mill
     std::this_thread::sleep_for(std::chrono::milliseconds{50});
   }
   return condition();
+}
+
+/// The exit status of a child that exited normally, else -1.
+inline int exit_code(std::optional<int> status) { return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1; }
+
+/// The single integer `sql` yields on the database at `db_file`; 0 while the
+/// file or its schema does not exist yet (the daemon is still starting).
+inline std::int64_t count(const std::filesystem::path& db_file, const std::string& sql) {
+  if (!std::filesystem::exists(db_file)) return 0;
+  try {
+    Db db(db_file);
+    return std::stoll(db.rows(sql)[0][0]);
+  } catch (const std::exception&) {
+    return 0;
+  }
 }
 
 }  // namespace newsd::testing

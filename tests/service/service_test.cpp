@@ -33,18 +33,6 @@ fs::path write_config(const fs::path& dir, const StaticServer& server, const std
   return dir / "newsd.toml";
 }
 
-std::int64_t count(const fs::path& db_file, const std::string& sql) {
-  if (!fs::exists(db_file)) return 0;
-  try {
-    Db db(db_file);
-    return std::stoll(db.rows(sql)[0][0]);
-  } catch (const std::exception&) {
-    return 0;  // schema not created yet
-  }
-}
-
-int exit_code(std::optional<int> status) { return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1; }
-
 TEST(Service, StopsCleanlyOnSigtermAfterIngesting) {
   TempDir dir("newsd-svc");
   StaticServer server(kSamples);

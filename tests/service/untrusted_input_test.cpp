@@ -19,8 +19,6 @@ using namespace std::chrono_literals;
 const std::string kBinary = NEWSD_BINARY;
 const fs::path kTaxonomy = fs::path(NEWSD_SOURCE_DIR) / "config/taxonomy/default.toml";
 
-int exit_code(std::optional<int> status) { return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1; }
-
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

@@ -143,6 +143,21 @@ TEST_F(MigrationTest, FromVersion5EntriesWithoutALinkGetTheirFeedsKey) {
   expect_database_consistent(db_path_);
 }
 
+TEST_F(MigrationTest, FromVersion5GetsTheScheduleColumns) {
+  make_database_at(5);
+  auto store = open_store();
+  expect_current_with_data(store);
+  // The scheduling columns exist with neutral values on the old rows.
+  const auto feeds = store.feeds();
+  ASSERT_TRUE(feeds.has_value());
+  for (const FeedState& f : *feeds) {
+    EXPECT_EQ(f.interval_reason, "");
+    EXPECT_EQ(f.error_class, "");
+    EXPECT_EQ(f.gaps, 0);
+    EXPECT_NE(f.state, "removed");
+  }
+}
+
 TEST_F(MigrationTest, ReadOnlyOpenRefusesAnOldSchemaInsteadOfMigrating) {
   make_database_at(1);
   auto ro = Store::open_readonly(db_path_);

@@ -70,6 +70,90 @@ TEST_F(StoreTest, RecordFetchTracksErrorsGoneAndRecovery) {
   EXPECT_EQ(missing.error().code, Errc::not_found);
 }
 
+TEST_F(StoreTest, FetchOutcomeKeepsScheduleReasonErrorClassAndPublishingRate) {
+  auto store = open_store();
+  const auto id = add_feed(store, "https://a.example/feed");
+  FeedFetchResult ok;
+  ok.feed_id = id;
+  ok.fetched_at = day(2026, 11, 20, 10);
+  ok.next_fetch_at = day(2026, 11, 20, 11);
+  ok.interval_s = 3600;
+  ok.interval_reason = "adapted";
+  ok.mean_gap_s = 1800.5;
+  ok.gaps = 4;
+  ok.last_new_entry_at = day(2026, 11, 20, 9);
+  ASSERT_TRUE(store.record_fetch(ok).has_value());
+  FeedState f = store.feeds()->front();
+  EXPECT_EQ(f.interval_s, 3600);
+  EXPECT_EQ(f.interval_reason, "adapted");
+  EXPECT_DOUBLE_EQ(f.mean_gap_s, 1800.5);
+  EXPECT_EQ(f.gaps, 4);
+  EXPECT_EQ(f.last_new_entry_at, day(2026, 11, 20, 9));
+  EXPECT_EQ(f.error_class, "");
+  EXPECT_FALSE(f.error_since);
+
+  // Two failures: the class is the latest's, the run of failures started at the first.
+  FeedFetchResult failed;
+  failed.feed_id = id;
+  failed.fetched_at = day(2026, 11, 20, 11);
+  failed.next_fetch_at = day(2026, 11, 20, 13);
+  failed.error = "timeout: slow";
+  failed.error_class = "timeout";
+  failed.interval_reason = "backoff";
+  ASSERT_TRUE(store.record_fetch(failed).has_value());
+  failed.fetched_at = day(2026, 11, 20, 13);
+  failed.error_class = "http_5xx";
+  ASSERT_TRUE(store.record_fetch(failed).has_value());
+  f = store.feeds()->front();
+  EXPECT_EQ(f.error_class, "http_5xx");
+  EXPECT_EQ(f.error_since, day(2026, 11, 20, 11));
+  EXPECT_EQ(f.consecutive_errors, 2);
+  EXPECT_EQ(f.interval_reason, "backoff");
+  EXPECT_EQ(f.gaps, 4) << "a failure without a rate keeps the stored one";
+
+  ASSERT_TRUE(store.record_fetch(ok).has_value());
+  f = store.feeds()->front();
+  EXPECT_EQ(f.error_class, "");
+  EXPECT_FALSE(f.error_since);
+}
+
+TEST_F(StoreTest, PermanentRedirectMovesTheFeedUnlessTheUrlIsTaken) {
+  auto store = open_store();
+  const auto id = add_feed(store, "https://a.example/old");
+  add_feed(store, "https://a.example/taken");
+  FeedFetchResult moved;
+  moved.feed_id = id;
+  moved.moved_to = "https://a.example/new";
+  ASSERT_TRUE(store.record_fetch(moved).has_value());
+  EXPECT_EQ(store.feeds()->front().url, "https://a.example/new");
+  moved.moved_to = "https://a.example/taken";
+  ASSERT_TRUE(store.record_fetch(moved).has_value());
+  EXPECT_EQ(store.feeds()->front().url, "https://a.example/new");
+}
+
+TEST_F(StoreTest, RemovedFeedsShowAsRemovedUntilConfiguredAgainAndGoneFeedsCanBeReactivated) {
+  auto store = open_store();
+  const auto id = add_feed(store, "https://a.example/feed");
+  ASSERT_TRUE(store.mark_removed(id, day(2026, 11, 20, 10)).has_value());
+  EXPECT_EQ(store.feeds()->front().state, "removed");
+  EXPECT_EQ(store.ensure_feed("https://a.example/feed", "")->state, "active");
+
+  FeedFetchResult gone;
+  gone.feed_id = id;
+  gone.gone = true;
+  gone.error = "http_status: 410";
+  gone.error_class = "http_4xx";
+  ASSERT_TRUE(store.record_fetch(gone).has_value());
+  EXPECT_EQ(store.feeds()->front().state, "gone");
+  EXPECT_TRUE(*store.reactivate_feed("https://a.example/feed", day(2026, 11, 21, 0)));
+  const FeedState f = store.feeds()->front();
+  EXPECT_EQ(f.state, "active");
+  EXPECT_EQ(f.consecutive_errors, 0);
+  EXPECT_EQ(f.error_class, "");
+  EXPECT_EQ(f.next_fetch_at, day(2026, 11, 21, 0));
+  EXPECT_FALSE(*store.reactivate_feed("https://a.example/unknown", day(2026, 11, 21, 0)));
+}
+
 TEST_F(StoreTest, WritesArticleWithTagsScoresAndSources) {
   auto store = open_store();
   const auto feed = add_feed(store, "https://a.example/feed", "A");

@@ -1,23 +1,29 @@
 #pragma once
-/// The ingest engine: everything one newsd process needs to run ingest
-/// cycles — the fetcher, the worker pool, the store writer and a read
-/// connection — wired from one Config. `newsd once` runs one cycle over
-/// every feed; `newsd run` lets the Scheduler call `run_cycle` on due feeds.
-#include <atomic>
+/// The streaming ingest engine. One Engine owns the I/O loop (fetch::IoLoop,
+/// its own thread), a WorkerPool (parse, extract, classify), the
+/// StoreWriter (one thread), a read connection and the Scheduler (the agenda
+/// of feeds by due time). `run` is the coordinator: it runs on the caller's
+/// thread, starts due feeds while the pipeline has room, and reacts to
+/// events that the I/O callbacks and the workers push onto its inbox
+/// (feed fetched, feed parsed, page fetched, page done). There is no cycle:
+/// each feed's pages are requested as soon as the feed is parsed, and each
+/// feed's state is written as soon as its own entries are done.
+///
+/// Admission, not blocking: a feed starts only while fewer than
+/// `feed_slots()` feeds are in flight and fewer than `page_slots()` pages
+/// are in flight or waiting; the worker pool's backlog holds one task per
+/// admitted feed and page, so submitting never blocks the coordinator.
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "newsd/base/error.hpp"
-#include "newsd/classify/taxonomy.hpp"
 #include "newsd/config/config.hpp"
-#include "newsd/fetch/fetcher.hpp"
 #include "newsd/ingest/store_writer.hpp"
-#include "newsd/ingest/tagging.hpp"
-#include "newsd/ingest/worker_pool.hpp"
 #include "newsd/store/store.hpp"
 
 namespace newsd::ingest {
@@ -28,8 +34,8 @@ struct FeedPlan {
   store::FeedState state;
 };
 
-/// What one cycle did, for logs, STATUS= and `newsd once`'s summary.
-struct CycleReport {
+/// What the engine did, for logs, STATUS= and `newsd once`'s summary.
+struct IngestReport {
   int feeds_fetched = 0;
   int feeds_not_modified = 0;
   int feeds_failed = 0;
@@ -38,17 +44,45 @@ struct CycleReport {
   int articles_inserted = 0;
   int articles_duplicate = 0;
   int entries_without_text = 0;
-  int pages_deferred = 0;  ///< new pages over `limits.pages_per_poll`, left for the next poll
-  int writes_failed = 0;   ///< articles, sightings and feed states the store could not write
-  bool cancelled = false;
-  std::vector<WrittenArticle> written;
+  int pages_deferred = 0;               ///< new pages over `limits.pages_per_poll`, left for the next poll
+  int writes_failed = 0;                ///< articles, sightings and feed states the store could not write
+  bool cancelled = false;               ///< the shutdown grace ran out before every poll finished
+  std::vector<WrittenArticle> written;  ///< `once` only (a daemon would grow it forever)
+};
+
+/// How `Engine::run` is driven.
+struct RunControl {
+  /// True once no new feed may start; `run` returns when the polls in flight
+  /// have finished (their pages included).
+  std::function<bool()> stop;
+  /// True once in-flight work must be dropped (shutdown grace over): every
+  /// transfer is cancelled, the feeds it belonged to keep their old state.
+  std::function<bool()> abandon;
+  /// Poll every configured feed once, whatever its stored due time, finish
+  /// its pages and return.
+  bool once = false;
+  /// Called on the coordinator thread at least once a second (watchdog,
+  /// STATUS=, SIGHUP → reload()).
+  std::function<void(class Engine&)> on_tick;
+};
+
+/// A snapshot for STATUS= lines.
+struct EngineStatus {
+  std::size_t feeds = 0;            ///< feeds on the agenda or in flight
+  std::size_t feeds_due = 0;        ///< due now and waiting for a slot
+  std::size_t feeds_in_flight = 0;  ///< being fetched, parsed, or with pages pending
+  std::size_t pages_in_flight = 0;
+  std::size_t pages_waiting = 0;
+  std::size_t failing_feeds = 0;  ///< feeds whose last poll failed
+  std::int64_t stored_today = 0;  ///< articles inserted since 00:00 UTC by this process
 };
 
 class Engine {
  public:
   /// Opens the store (creating and migrating it), loads the taxonomy (and
-  /// the model, if configured), registers the configured feeds. Fails with
-  /// the first error that makes ingest impossible.
+  /// the model, if configured), registers the configured feeds and starts
+  /// the I/O loop, workers and writer. Fails with the first error that makes
+  /// ingest impossible.
   static Result<std::unique_ptr<Engine>> start(const config::Config& cfg);
   ~Engine();
   Engine(const Engine&) = delete;
@@ -57,40 +91,41 @@ class Engine {
   /// Configured feeds with their stored state (order of the config file).
   Result<std::vector<FeedPlan>> plans();
 
-  /// Feeds whose next fetch time has come (never fetched counts as due);
-  /// feeds marked gone (HTTP 410) are never due.
-  Result<std::vector<FeedPlan>> due(std::chrono::sys_seconds now);
+  /// The coordinator loop (see the top of this header and RunControl).
+  IngestReport run(const RunControl& control);
 
-  /// Earliest next_fetch_at among active feeds, if any.
-  Result<std::optional<std::chrono::sys_seconds>> next_due();
-
-  /// Fetches the given feeds and their new article pages, extracts,
-  /// classifies and stores them. `cancelled` is polled: when it turns true
-  /// no new work starts, what was fetched is stored, and the report says so.
-  CycleReport run_cycle(const std::vector<FeedPlan>& feeds, const std::function<bool()>& cancelled);
-
-  /// Applies a re-read config (SIGHUP): feeds, fetch limits, taxonomy,
-  /// model, log level. The store path and worker count need a restart; a
-  /// change to them is logged and ignored. On error the old config stays.
+  /// Applies a re-read config (SIGHUP), on the coordinator thread (from
+  /// on_tick) or before run: added feeds are due at once, removed feeds leave
+  /// the agenda and are marked removed (their polls in flight finish but are
+  /// not rescheduled), changed intervals reschedule from the last fetch,
+  /// fetch limits, taxonomy, model and log level apply to work started from
+  /// now on. store.path and daemon.workers need a restart (logged). On error
+  /// the old config stays.
   Result<void> reload(const config::Config& cfg);
 
   /// Prunes articles older than store.keep_days, a batch at a time.
   void prune_expired();
 
-  [[nodiscard]] const config::Config& config() const { return cfg_; }
+  [[nodiscard]] EngineStatus status() const;
+
+  /// The first pipeline stage that has made no progress for `threshold`:
+  /// "io" (the I/O loop's heartbeat is old), "workers" (a task has run that
+  /// long), "writer" (items queued and nothing handled for that long);
+  /// nullopt when every stage is moving. The coordinator is the caller.
+  [[nodiscard]] std::optional<std::string> stalled_stage(std::chrono::milliseconds threshold) const;
+
+  [[nodiscard]] const config::Config& config() const;
+
+  /// Feeds started at once / pages in flight at once (admission caps):
+  /// 2 × fetch.max_connections feeds, and max(fetch.max_connections,
+  /// min(daemon.queue_capacity, 4 × fetch.max_connections)) pages.
+  static std::size_t feed_slots(const config::Config& cfg);
+  static std::size_t page_slots(const config::Config& cfg);
 
  private:
-  Engine() = default;
-  struct CycleState;
-
-  config::Config cfg_;
-  std::unique_ptr<fetch::Fetcher> fetcher_;
-  std::unique_ptr<WorkerPool> pool_;
-  std::unique_ptr<StoreWriter> writer_;
-  std::unique_ptr<store::Store> reader_;
-  std::shared_ptr<const Tagging> tagging_;  // swapped whole on reload
-  std::mutex tagging_mutex_;
-  std::vector<std::int64_t> feed_ids_;  // parallel to cfg_.feeds
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace newsd::ingest

@@ -40,6 +40,7 @@ struct FeedPolicy {
   Seconds max_interval{86400};
   Seconds max_backoff{86400};
   double jitter = 0.1;  ///< fraction in [0, 0.5]
+  friend bool operator==(const FeedPolicy&, const FeedPolicy&) = default;
 };
 
 /// Merges `[schedule]` with one feed's `min_interval`/`max_interval`. An

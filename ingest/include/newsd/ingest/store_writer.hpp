@@ -2,6 +2,13 @@
 /// The single writer thread: every row newsd stores goes through here, in
 /// batched transactions, so ingest never contends with itself for SQLite's
 /// write lock and a crash loses at most the batch in flight.
+///
+/// A feed's fetch outcome never claims more than was stored: when an article
+/// or a sighting of that feed failed to be written since its previous
+/// outcome, the outcome's validators are dropped and its error becomes
+/// "not stored: <the store's error>", so the next poll reads the feed in
+/// full and brings the entries back.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -76,6 +83,12 @@ class StoreWriter {
   /// is queued so far, and waits for it (pruning, maintenance).
   Result<void> run_exclusive(const std::function<Result<void>(store::Store&)>& fn);
 
+  /// Items queued and not yet handled; thread-safe.
+  [[nodiscard]] std::size_t queued() const { return queue_.size(); }
+  /// When the writer last finished an item (or started), for the watchdog:
+  /// items queued while this stays old mean the writer is stuck. Thread-safe.
+  [[nodiscard]] std::chrono::steady_clock::time_point last_progress() const;
+
  private:
   struct Barrier {
     std::function<Result<void>(store::Store&)> fn;
@@ -84,7 +97,10 @@ class StoreWriter {
   using Item = std::variant<store::ArticleRecord, store::FeedFetchResult, SourceSighting, Barrier>;
 
   void loop();
+  void handle(Item& item, std::vector<store::ArticleRecord>& batch);
   void commit_articles(std::vector<store::ArticleRecord>& batch);
+  void record_feed(store::FeedFetchResult& result);
+  void note_failure(std::int64_t feed_id, const std::string& error);
 
   store::Store store_;
   BoundedQueue<Item> queue_;
@@ -92,6 +108,8 @@ class StoreWriter {
   std::mutex report_mutex_;
   std::vector<WrittenArticle> written_;
   WriteFailures failures_;
+  std::map<std::int64_t, std::string> unreported_;  // writer thread only: feed -> failure since its last outcome
+  std::atomic<std::int64_t> last_progress_ns_;
   std::thread thread_;
 };
 

@@ -1,11 +1,16 @@
 #pragma once
 /// A fixed set of threads running submitted tasks (feed parsing, page
-/// extraction, classification). `wait_idle` lets a cycle know when every
-/// task it submitted has finished.
+/// extraction, classification). Each worker publishes since when it has been
+/// running its current task, so the service can tell a busy pool from a
+/// stuck one.
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -27,10 +32,17 @@ class WorkerPool {
   /// Blocks until every submitted task has finished.
   void wait_idle();
 
+  /// Since when the longest-running current task has run; nullopt when every
+  /// worker is idle. Thread-safe.
+  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> oldest_busy_since() const;
+
  private:
-  void loop();
+  void loop(std::size_t index);
 
   BoundedQueue<std::function<void()>> tasks_;
+  // Per worker: steady-clock nanoseconds when its current task started, 0 = idle.
+  std::unique_ptr<std::atomic<std::int64_t>[]> busy_since_;
+  std::size_t worker_count_ = 0;
   std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::condition_variable idle_;

@@ -56,6 +56,11 @@ struct FeedInfo {
   std::optional<TimePoint> published;
   std::vector<Person> authors;
   std::vector<Category> categories;
+  /// Polling hints (RSS 2.0 <ttl> in minutes; RSS 1.0 syndication module
+  /// sy:updatePeriod as written and sy:updateFrequency). Not part of to_json().
+  std::optional<int> ttl_minutes;
+  std::optional<std::string> update_period;
+  std::optional<int> update_frequency;
 };
 
 struct Entry {

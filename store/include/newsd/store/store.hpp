@@ -25,7 +25,7 @@ namespace newsd::store {
 using TimePoint = std::chrono::sys_seconds;
 
 /// Schema version written to `PRAGMA user_version` by this build.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 /// Two simhashes at most this many bits apart are the same story (one cluster).
 inline constexpr int kNearDuplicateBits = 3;
@@ -41,10 +41,17 @@ struct FeedState {
   std::optional<TimePoint> next_fetch_at;
   std::optional<TimePoint> last_fetched_at;
   int interval_s = 0;
+  std::string interval_reason;  ///< why interval_s (ingest::to_string(IntervalReason)); empty before the first poll
   int consecutive_errors = 0;
   std::string last_error;
-  std::string state = "active";  ///< active | gone (410) | error (last fetch failed)
-  std::int64_t articles = 0;     ///< articles first stored from this feed (feeds() only)
+  std::string error_class;               ///< ingest::to_string(FailureClass) of the failure in force; empty if none
+  std::optional<TimePoint> error_since;  ///< first failure of the current run of failures
+  double mean_gap_s = 0;                 ///< publishing rate (ingest::PublishRate)
+  int gaps = 0;                          ///< gaps behind mean_gap_s
+  std::optional<TimePoint> last_new_entry_at;
+  /// active | gone (410) | error (last fetch failed) | removed (no longer in the config; feeds() and ensure_feed only)
+  std::string state = "active";
+  std::int64_t articles = 0;  ///< articles first stored from this feed (feeds() only)
 };
 
 /// Outcome of one feed fetch, written back by the writer.
@@ -55,10 +62,19 @@ struct FeedFetchResult {
   std::optional<std::string> etag;
   std::optional<std::string> last_modified;
   std::optional<int> interval_s;
+  std::optional<std::string> interval_reason;
   TimePoint fetched_at{};
   TimePoint next_fetch_at{};
   std::optional<std::string> error;  ///< set = failure (consecutive_errors + 1, state error)
+  std::string error_class;           ///< with `error`: its class (error_since is kept while failures continue)
   bool gone = false;                 ///< 410: stop polling (state gone)
+  /// Set: the publishing rate after this poll (all three columns replaced).
+  std::optional<double> mean_gap_s;
+  int gaps = 0;
+  std::optional<TimePoint> last_new_entry_at;
+  /// Set: the feed answered with a permanent redirect; its stored URL
+  /// becomes this one (left as is if another feed already has it).
+  std::optional<std::string> moved_to;
 };
 
 /// The dedup key of a feed entry that has no web link, only an id (`1`,
@@ -236,6 +252,12 @@ class Store {
   /// write fails (full disk, I/O error, lock not granted within the busy
   /// timeout), with SQLite's message.
   Result<void> record_fetch(const FeedFetchResult& result);
+  /// Marks a feed as no longer configured (state 'removed' in feeds());
+  /// ensure_feed() of its URL makes it active again.
+  Result<void> mark_removed(std::int64_t feed_id, TimePoint at);
+  /// Makes a gone or failing feed active and due at `now`, forgetting its
+  /// errors (`newsd feeds --reactivate`). False if no feed has this URL.
+  Result<bool> reactivate_feed(std::string_view url, TimePoint now);
 
   /// True if an article is already stored under this URL or entry_key(): its canonical
   /// form matches an article's or a source's canonical URL, or the URL is

@@ -1,0 +1,154 @@
+#include "newsd/ingest/engine_rules.hpp"
+
+#include <set>
+
+#include "newsd/ingest/article_builder.hpp"
+#include "newsd/parse/url.hpp"
+
+namespace newsd::ingest {
+
+std::optional<EntryAddress> entry_address(std::int64_t feed_id, const parse::Entry& entry) {
+  if (auto url = article_url(entry)) return EntryAddress{std::move(*url), true};
+  // No web page, but the feed carries the text under an id (tag:, urn:uuid:,
+  // or just "1"): the id is unique only within its feed, so the key names
+  // the feed too (feed B's "1" is not feed A's).
+  if (entry.id && !entry.id->empty() && !entry_text(entry).empty()) {
+    return EntryAddress{store::entry_key(feed_id, *entry.id), false};
+  }
+  return std::nullopt;
+}
+
+EntryPlan plan_entries(std::int64_t feed_id, std::span<const parse::Entry> entries, const StoredLookup& stored,
+                       const InFlightLookup& in_flight, std::size_t pages_per_poll) {
+  EntryPlan plan;
+  std::set<std::string> seen;
+  std::size_t pages = 0;
+  for (const auto& entry : entries) {
+    auto address = entry_address(feed_id, entry);
+    if (!address) {
+      ++plan.without_address;
+      continue;
+    }
+    std::string canonical = parse::canonicalize_url(address->url);
+    if (!seen.insert(canonical).second) continue;
+    if (in_flight(canonical)) {
+      plan.waiting.push_back({address->url, entry.id.value_or(address->url), std::move(canonical)});
+      continue;
+    }
+    auto known = stored(address->url);
+    if (!known) {
+      plan.lookup_failed = true;
+      continue;
+    }
+    if (*known) {
+      plan.stored.push_back({address->url, entry.id.value_or(address->url), std::move(canonical)});
+      continue;
+    }
+    if (address->has_page && ++pages > pages_per_poll) {
+      // Left for the next poll: the validators stay, so the feed is read
+      // again in full and the pages stored now are recognised.
+      ++plan.deferred;
+      continue;
+    }
+    plan.fresh.push_back({entry, std::move(*address), std::move(canonical)});
+  }
+  return plan;
+}
+
+FailureClass classify_error(const Error& error) {
+  switch (error.code) {
+    case Errc::timeout: return FailureClass::timeout;
+    case Errc::too_large: return FailureClass::too_large;
+    case Errc::network: return FailureClass::connect;
+    case Errc::parse:
+    case Errc::encoding: return FailureClass::parse;
+    case Errc::http_status: {
+      if (error.http_status == 429) return FailureClass::rate_limited;
+      return error.http_status >= 500 ? FailureClass::http_5xx : FailureClass::http_4xx;
+    }
+    // Refusals before any answer (robots.txt, the address guard, a redirect
+    // loop, a bad URL) share Errc::invalid_argument until fetch types them;
+    // all are the client refusing, which is closest to a 4xx.
+    case Errc::invalid_argument:
+    case Errc::unsupported:
+    case Errc::not_found: return FailureClass::http_4xx;
+    default: return FailureClass::connect;
+  }
+}
+
+bool failed_for_good(const Error& error) { return error.permanent; }
+
+bool is_gone(const Error& error) { return error.http_status == 410; }
+
+FailureClass classify_feed_answer(const fetch::Response& response) {
+  HttpAnswer answer;
+  answer.status = static_cast<int>(response.status);
+  answer.content_type = response.content_type;
+  answer.body = response.body;
+  answer.expect_feed = true;
+  return classify_http(answer);
+}
+
+ServerHints feed_hints(const parse::FeedInfo& feed) {
+  ServerHints hints;
+  if (feed.ttl_minutes && *feed.ttl_minutes > 0) hints.ttl = Seconds{std::int64_t{*feed.ttl_minutes} * 60};
+  if (feed.update_period || feed.update_frequency) {
+    hints.sy_update_period = syndication_period(feed.update_period.value_or(""), feed.update_frequency.value_or(1));
+  }
+  return hints;
+}
+
+namespace {
+
+void record_rate(store::FeedFetchResult& result, const PublishRate& rate) {
+  result.mean_gap_s = rate.mean_gap_s;
+  result.gaps = rate.gaps;
+  result.last_new_entry_at = rate.last_new_entry;
+}
+
+}  // namespace
+
+FeedAfterPoll feed_after_poll(std::int64_t feed_id, const FeedPolicy& policy, const PublishRate& rate,
+                              int consecutive_errors, const PollFacts& facts) {
+  FeedAfterPoll out;
+  out.rate = rate;
+  store::FeedFetchResult& r = out.result;
+  r.feed_id = feed_id;
+  r.fetched_at = facts.finished;
+  r.moved_to = facts.moved_to;
+  if (facts.error) {
+    r.error = *facts.error;
+    r.error_class = std::string(to_string(facts.failure));
+    r.gone = facts.gone;
+    const NextPoll next =
+        next_after_failure(policy, rate, consecutive_errors + 1, facts.retry_after, facts.finished, facts.u);
+    r.next_fetch_at = next.at;
+    r.interval_s = static_cast<int>(next.interval.count());
+    r.interval_reason = std::string(to_string(next.reason));
+    if (!facts.gone) out.next = next.at;
+    return out;
+  }
+  out.rate = observe(rate, facts.new_entry_times, facts.finished);
+  record_rate(r, out.rate);
+  const NextPoll next = next_poll(policy, out.rate, facts.hints, facts.finished, facts.u);
+  r.next_fetch_at = next.at;
+  r.interval_s = static_cast<int>(next.interval.count());
+  r.interval_reason = std::string(to_string(next.reason));
+  r.title = facts.title;
+  if (!facts.not_modified && facts.entries_complete) {
+    r.etag = facts.etag;
+    r.last_modified = facts.last_modified;
+  }
+  out.next = next.at;
+  return out;
+}
+
+PublishRate stored_rate(const store::FeedState& state) {
+  PublishRate rate;
+  rate.mean_gap_s = state.mean_gap_s;
+  rate.gaps = state.gaps;
+  rate.last_new_entry = state.last_new_entry_at;
+  return rate;
+}
+
+}  // namespace newsd::ingest

@@ -1,0 +1,239 @@
+// The streaming engine's decisions on a fake clock and a fake store look-up:
+// which entries are new, a feed's state after a poll, how errors are classed.
+#include "newsd/ingest/engine_rules.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace newsd::ingest {
+namespace {
+
+using namespace std::chrono_literals;
+
+const SysSeconds kT0 = std::chrono::sys_days{std::chrono::year{2026} / 3 / 1};
+
+parse::Entry linked(const std::string& url, std::optional<SysSeconds> published = std::nullopt) {
+  parse::Entry e;
+  e.link = url;
+  e.id = url;
+  if (published) e.published = *published;
+  return e;
+}
+
+parse::Entry text_only(const std::string& id, const std::string& text) {
+  parse::Entry e;
+  e.id = id;
+  e.summary = parse::TextConstruct{text, "text"};
+  return e;
+}
+
+StoredLookup stored_set(std::set<std::string> urls) {
+  return [urls = std::move(urls)](std::string_view url) -> Result<bool> { return urls.contains(std::string(url)); };
+}
+
+const InFlightLookup kNothingInFlight = [](const std::string&) { return false; };
+
+TEST(PlanEntries, SortsNewStoredInFlightRepeatedAndAddressless) {
+  std::vector<parse::Entry> entries = {
+      linked("https://a.example/new"),
+      linked("https://a.example/stored"),
+      linked("https://a.example/elsewhere"),
+      linked("https://a.example/new?utm_source=rss"),  // same canonical URL as the first
+      text_only("tag:a.example,2026:7", "the entry's own text"),
+      parse::Entry{},  // neither link nor id
+  };
+  const InFlightLookup other_feed = [](const std::string& c) { return c == "https://a.example/elsewhere"; };
+  const EntryPlan plan = plan_entries(1, entries, stored_set({"https://a.example/stored"}), other_feed, 10);
+  ASSERT_EQ(plan.fresh.size(), 2u);
+  EXPECT_EQ(plan.fresh[0].address.url, "https://a.example/new");
+  EXPECT_TRUE(plan.fresh[0].address.has_page);
+  EXPECT_EQ(plan.fresh[1].address.url, store::entry_key(1, "tag:a.example,2026:7"));
+  EXPECT_FALSE(plan.fresh[1].address.has_page);
+  ASSERT_EQ(plan.stored.size(), 1u);
+  EXPECT_EQ(plan.stored[0].url, "https://a.example/stored");
+  ASSERT_EQ(plan.waiting.size(), 1u);
+  EXPECT_EQ(plan.waiting[0].canonical, "https://a.example/elsewhere");
+  EXPECT_EQ(plan.without_address, 1);
+  EXPECT_EQ(plan.deferred, 0);
+  EXPECT_FALSE(plan.lookup_failed);
+}
+
+TEST(PlanEntries, PagesOverTheCapAreDeferredButOwnTextIsNot) {
+  std::vector<parse::Entry> entries;
+  for (int i = 0; i < 5; ++i) entries.push_back(linked("https://a.example/" + std::to_string(i)));
+  entries.push_back(text_only("urn:uuid:1", "text"));
+  const EntryPlan plan = plan_entries(1, entries, stored_set({}), kNothingInFlight, 3);
+  EXPECT_EQ(plan.fresh.size(), 4u);  // 3 pages + the text-only entry
+  EXPECT_EQ(plan.deferred, 2);
+}
+
+TEST(PlanEntries, AFailedLookUpSkipsTheEntryAndMarksThePollIncomplete) {
+  std::vector<parse::Entry> entries = {linked("https://a.example/1"), linked("https://a.example/2")};
+  const StoredLookup flaky = [](std::string_view url) -> Result<bool> {
+    if (url.ends_with("/1")) return fail(Errc::database, "busy");
+    return false;
+  };
+  const EntryPlan plan = plan_entries(1, entries, flaky, kNothingInFlight, 10);
+  ASSERT_EQ(plan.fresh.size(), 1u);
+  EXPECT_EQ(plan.fresh[0].address.url, "https://a.example/2");
+  EXPECT_TRUE(plan.lookup_failed);
+}
+
+FeedPolicy hourly_policy() {
+  FeedPolicy p;
+  p.configured = 1h;
+  p.min_interval = 5min;
+  p.max_interval = 24h;
+  p.max_backoff = 24h;
+  p.jitter = 0;
+  return p;
+}
+
+PollFacts success_at(SysSeconds t) {
+  PollFacts f;
+  f.finished = t;
+  f.etag = "\"v2\"";
+  f.last_modified = "Sun, 01 Mar 2026 00:00:00 GMT";
+  return f;
+}
+
+TEST(FeedAfterPoll, ValidatorsAdvanceOnlyWhenEveryNewEntryWasHandled) {
+  PollFacts facts = success_at(kT0);
+  FeedAfterPoll after = feed_after_poll(7, hourly_policy(), {}, 0, facts);
+  EXPECT_EQ(after.result.feed_id, 7);
+  EXPECT_EQ(after.result.etag, "\"v2\"");
+  EXPECT_FALSE(after.result.error);
+  EXPECT_EQ(after.next, kT0 + 1h);
+  EXPECT_EQ(after.result.interval_s, 3600);
+  EXPECT_EQ(after.result.interval_reason, "configured");
+
+  facts.entries_complete = false;  // a page timed out: the next poll must see the entries again
+  after = feed_after_poll(7, hourly_policy(), {}, 0, facts);
+  EXPECT_FALSE(after.result.etag);
+  EXPECT_FALSE(after.result.last_modified);
+  EXPECT_FALSE(after.result.error) << "an incomplete poll is not a failed one";
+}
+
+TEST(FeedAfterPoll, ANotModifiedPollKeepsTheStoredValidators) {
+  PollFacts facts = success_at(kT0);
+  facts.not_modified = true;
+  const FeedAfterPoll after = feed_after_poll(7, hourly_policy(), {}, 0, facts);
+  EXPECT_FALSE(after.result.etag);
+  EXPECT_EQ(after.next, kT0 + 1h);
+}
+
+TEST(FeedAfterPoll, FailuresBackOffKeepTheValidatorsAndHonourRetryAfter) {
+  PollFacts facts;
+  facts.finished = kT0;
+  facts.error = "http_status: 503";
+  facts.failure = FailureClass::http_5xx;
+  FeedAfterPoll after = feed_after_poll(7, hourly_policy(), {}, 2, facts);  // the third failure in a row
+  EXPECT_FALSE(after.result.etag);
+  EXPECT_EQ(after.result.error_class, "http_5xx");
+  EXPECT_EQ(after.result.interval_reason, "backoff");
+  EXPECT_EQ(after.next, kT0 + 4h);
+
+  facts.failure = FailureClass::rate_limited;
+  facts.retry_after = kT0 + 30h;  // beyond max_backoff: the server's demand wins
+  after = feed_after_poll(7, hourly_policy(), {}, 0, facts);
+  EXPECT_EQ(after.next, kT0 + 30h);
+  EXPECT_EQ(after.result.interval_reason, "retry_after");
+}
+
+TEST(FeedAfterPoll, AGoneFeedIsNotRescheduled) {
+  PollFacts facts;
+  facts.finished = kT0;
+  facts.error = "http_status: 410 Gone";
+  facts.failure = FailureClass::http_4xx;
+  facts.gone = true;
+  const FeedAfterPoll after = feed_after_poll(7, hourly_policy(), {}, 0, facts);
+  EXPECT_TRUE(after.result.gone);
+  EXPECT_FALSE(after.next);
+}
+
+TEST(FeedAfterPoll, TtlAndSyndicationHintsPostponeThePoll) {
+  PollFacts facts = success_at(kT0);
+  parse::FeedInfo info;
+  info.ttl_minutes = 180;
+  facts.hints = feed_hints(info);
+  FeedAfterPoll after = feed_after_poll(7, hourly_policy(), {}, 0, facts);
+  EXPECT_EQ(after.next, kT0 + 3h);
+  EXPECT_EQ(after.result.interval_reason, "ttl");
+
+  parse::FeedInfo sy;
+  sy.update_period = "daily";
+  sy.update_frequency = 4;
+  facts.hints = feed_hints(sy);
+  after = feed_after_poll(7, hourly_policy(), {}, 0, facts);
+  EXPECT_EQ(after.next, kT0 + 6h);
+  EXPECT_EQ(after.result.interval_reason, "sy_update");
+}
+
+TEST(FeedAfterPoll, HourlyAndDailyPublishersEndUpWithDifferentIntervals) {
+  // Two feeds polled every hour for four days on a fake clock: one has a
+  // new entry at every poll, the other one a day.
+  auto run = [](Seconds publish_every) {
+    PublishRate rate;
+    FeedAfterPoll after;
+    SysSeconds now = kT0;
+    SysSeconds last_published = kT0 - publish_every;
+    for (int hour = 0; hour < 96; ++hour, now += 1h) {
+      PollFacts facts = success_at(now);
+      if (now - last_published >= publish_every) {
+        facts.new_entry_times.push_back(now);
+        last_published = now;
+      }
+      after = feed_after_poll(7, hourly_policy(), rate, 0, facts);
+      rate = after.rate;
+    }
+    return after;
+  };
+  const FeedAfterPoll hourly = run(1h);
+  const FeedAfterPoll daily = run(24h);
+  EXPECT_EQ(hourly.result.interval_reason, "adapted");
+  EXPECT_EQ(daily.result.interval_reason, "adapted");
+  EXPECT_LE(*hourly.result.interval_s, 3600);
+  EXPECT_GE(*daily.result.interval_s, 4 * 3600);
+  EXPECT_GT(daily.result.gaps, 0);
+}
+
+TEST(ClassifyError, FetchErrorsMapToFailureClasses) {
+  EXPECT_EQ(classify_error({Errc::timeout, "slow"}), FailureClass::timeout);
+  EXPECT_EQ(classify_error({Errc::too_large, "big"}), FailureClass::too_large);
+  EXPECT_EQ(classify_error({Errc::network, "refused"}), FailureClass::connect);
+  EXPECT_EQ(classify_error({Errc::http_status, "Too Many Requests", 429}), FailureClass::rate_limited);
+  EXPECT_EQ(classify_error({Errc::http_status, "Not Found", 404, true}), FailureClass::http_4xx);
+  EXPECT_EQ(classify_error({Errc::http_status, "Bad Gateway", 502}), FailureClass::http_5xx);
+}
+
+TEST(FailedForGood, IsTheFetchersPermanentFlagAndGoneIsA410) {
+  EXPECT_TRUE(failed_for_good({Errc::http_status, "Gone", 410, true}));
+  EXPECT_TRUE(failed_for_good({Errc::invalid_argument, "disallowed by robots.txt", 0, true}));
+  EXPECT_FALSE(failed_for_good({Errc::http_status, "Service Unavailable", 503, false}));
+  EXPECT_FALSE(failed_for_good({Errc::timeout, "cancelled"}));
+  EXPECT_TRUE(is_gone({Errc::http_status, "Gone", 410, true}));
+  EXPECT_FALSE(is_gone({Errc::http_status, "Not Found", 404, true}));
+  // The message is not read: a status written only there is no status.
+  EXPECT_FALSE(is_gone({Errc::http_status, "410 Gone"}));
+}
+
+TEST(ClassifyFeedAnswer, AChallengePageIsABotChallengeAndHtmlIsNotAFeed) {
+  fetch::Response challenge;
+  challenge.status = 200;
+  challenge.content_type = "text/html";
+  challenge.body = "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body></body></html>";
+  EXPECT_EQ(classify_feed_answer(challenge), FailureClass::bot_challenge);
+
+  fetch::Response html = challenge;
+  html.body = "<!DOCTYPE html><html><head><title>Home</title></head><body>news</body></html>";
+  EXPECT_EQ(classify_feed_answer(html), FailureClass::not_a_feed);
+
+  fetch::Response feed;
+  feed.status = 200;
+  feed.body = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel></channel></rss>";
+  EXPECT_EQ(classify_feed_answer(feed), FailureClass::none);
+}
+
+}  // namespace
+}  // namespace newsd::ingest
