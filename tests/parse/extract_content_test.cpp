@@ -164,6 +164,17 @@ TEST(ExtractContent, SiteRuleKeepAndDropSelectors) {
   EXPECT_NE(other.paragraphs, expected);
 }
 
+TEST(ExtractContent, SiteRuleSelectorsLookPastTheNearestAncestor) {
+  // The editor's note's nearest div (div.story-text) is not a child of body;
+  // the next one up (div#page) is, so the drop selector matches.
+  config::ExtractConfig cfg;
+  cfg.sites.push_back({"council.example", {"div.story-text"}, {"body > div p.editor-note"}});
+  const auto ruled = extract_fixture("rules/site-rule-keep-and-drop.html", "https://www.council.example/n/1", cfg);
+  const std::vector<std::string> expected = {
+      "The council agreed to extend the bus lane on Harbour Road by four hundred metres.", "Work starts in March."};
+  EXPECT_EQ(ruled.paragraphs, expected);
+}
+
 TEST(ExtractContent, SiteRuleWithoutMatchFallsBackToGenericPass) {
   config::ExtractConfig cfg;
   cfg.sites.push_back({"harbour.example", {"div.no-such-class"}, {}});

@@ -32,6 +32,19 @@ TEST(HostileExtract, DeepDivsAfterTheArticleLeaveItWhole) {
   EXPECT_TRUE(a.paragraphs[2].ends_with("engineers have inspected it."));
 }
 
+TEST(HostileExtract, LongDescendantSelectorsOnDeepNestingDoNotBacktrackForever) {
+  // Every <p> below 250 nested divs matches the last part and all divs the
+  // middle ones; only "section"/"aside" fail, after every ancestor combination
+  // unless misses are remembered.
+  config::ExtractConfig cfg;
+  cfg.sites.push_back({"news.example.com", {"section div div div div div p"}, {"aside div div div div div p"}});
+  const auto page = nested_fixture("extract/hostile/deep-divs-after-article.html.in", "<div><p>x</p>", "</div>", 250);
+  const auto a = extract_article(page, "https://news.example.com/a", cfg);
+  ASSERT_TRUE(a);
+  ASSERT_EQ(a->paragraphs.size(), 3u);  // no rule matched: the generic pass found the article
+  EXPECT_TRUE(a->paragraphs[0].starts_with("The harbour reopened on Tuesday"));
+}
+
 TEST(HostileExtract, DeepJsonLdArrayIsIgnoredAndTheNextBlockRead) {
   const auto a = extract(nested_fixture("extract/hostile/deep-jsonld-array.html.in", "[", "]"));
   EXPECT_EQ(a.title, "Harbour reopens after storm");
