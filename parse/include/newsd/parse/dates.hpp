@@ -45,7 +45,8 @@ bool is_plausible_date(std::chrono::sys_seconds instant, std::chrono::sys_second
 std::optional<std::chrono::sys_seconds> plausible_date(std::optional<std::chrono::sys_seconds> instant,
                                                        std::chrono::sys_seconds now);
 
-/// The system clock, to the second: the default `now` of the functions above's callers.
+/// The system clock, to the second: the `now` of parse_feed() and
+/// extract_article() when their caller gives none.
 std::chrono::sys_seconds current_time();
 
 /// Formats an instant as `YYYY-MM-DDTHH:MM:SSZ` (UTC).

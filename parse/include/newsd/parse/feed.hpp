@@ -98,9 +98,10 @@ struct ParsedFeed {
 ///    possibly inside a tag).
 ///  - Dates outside is_plausible_date()'s window around `now` (the system
 ///    clock when nullopt) are dropped; the entry is kept.
-///  - Inline markup and nested entries or channels deeper than 256 levels
-///    are cut (markup keeps its text) and JSON values deeper than 64 levels
-///    dropped, making the feed bozo. No walk recurses per element.
+///  - Inline markup nested deeper than 128 elements keeps its text but not
+///    those tags; entries nested in entries and channels in channels deeper
+///    than 256 levels are not read; JSON values deeper than 64 levels are
+///    dropped. Each cut makes the feed bozo. No walk recurses per element.
 ///  - An empty or blank link (`<link/>`, `href=""`, JSON `"url": ""`) is no
 ///    link, not the document's own URL.
 ParsedFeed parse_feed(std::string_view bytes, std::string_view base_url = {}, std::string_view http_charset = {},
