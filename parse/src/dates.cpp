@@ -391,6 +391,18 @@ std::optional<sys_seconds> parse_date(std::string_view text) {
   return parse_rfc822_date(text);
 }
 
+bool is_plausible_date(sys_seconds instant, sys_seconds now) {
+  constexpr sys_seconds earliest{sys_days{year{1990} / January / 1}};
+  return instant >= earliest && instant <= now + days{2};
+}
+
+std::optional<sys_seconds> plausible_date(std::optional<sys_seconds> instant, sys_seconds now) {
+  if (instant && !is_plausible_date(*instant, now)) return std::nullopt;
+  return instant;
+}
+
+sys_seconds current_time() { return floor<seconds>(system_clock::now()); }
+
 std::string format_iso8601(sys_seconds instant) {
   const auto day_point = floor<days>(instant);
   const year_month_day ymd{day_point};

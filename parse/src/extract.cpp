@@ -72,10 +72,29 @@ std::vector<std::string> jsonld_paragraphs(std::string_view body, std::size_t mi
   return out;
 }
 
+// Keeps whole paragraphs while `text` (joined by "\n\n") stays within
+// `max_chars` code points and cuts the one the limit falls in; NFC is applied
+// on the way (it can change lengths, so before counting). True if anything
+// was cut.
+bool take_paragraphs(std::vector<std::string>& blocks, std::size_t max_chars, std::vector<std::string>& out) {
+  std::size_t chars = 0;
+  for (auto& block : blocks) {
+    const std::size_t separator = out.empty() ? 0 : 2;
+    if (chars + separator >= max_chars) return true;
+    std::string p = text::nfc(std::move(block));
+    const bool cut = text::cut_chars(p, max_chars - chars - separator);
+    chars += separator + text::count_chars(p);
+    out.push_back(std::move(p));
+    if (cut) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_view url, const config::ExtractConfig& cfg,
-                                         std::string_view http_charset) {
+                                         std::string_view http_charset, const config::LimitsConfig& limits,
+                                         std::optional<std::chrono::sys_seconds> now) {
   ExtractedArticle article;
   article.url = std::string(url);
   charset::Decoded decoded = decode_html(bytes, http_charset);
@@ -92,8 +111,9 @@ Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_vie
   article.title = meta.title;
   article.byline = meta.byline;
   article.site_name = meta.site_name;
-  article.published = meta.published;
-  article.updated = meta.updated;
+  const auto when = now.value_or(current_time());
+  article.published = plausible_date(meta.published, when);
+  article.updated = plausible_date(meta.updated, when);
   article.section = meta.section;
   article.image = meta.image;
 
@@ -110,15 +130,15 @@ Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_vie
 
   std::vector<std::string> blocks = detail::extract_body_blocks(doc->get(), hints);
   if (blocks.empty()) blocks = jsonld_paragraphs(meta.jsonld_body, cfg.min_text_chars);
-  for (auto& block : blocks) {
-    article.paragraphs.push_back(text::nfc(std::move(block)));
-  }
+  article.text_cut = take_paragraphs(blocks, limits.article_chars, article.paragraphs);
   for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
     if (i != 0) article.text += "\n\n";
     article.text += article.paragraphs[i];
   }
   for (auto* field : {&article.title, &article.byline, &article.site_name, &article.section}) {
-    if (*field) **field = text::nfc(std::move(**field));
+    if (!*field) continue;
+    **field = text::nfc(std::move(**field));
+    text::cut_chars(**field, field == &article.byline ? limits.byline_chars : limits.title_chars);
   }
   article.language = detect_language(article.paragraphs, meta.declared_language);
   return article;

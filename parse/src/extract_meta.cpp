@@ -8,6 +8,7 @@
 
 #include "extract_internal.hpp"
 #include "extract_text.hpp"
+#include "json_bounded.hpp"
 #include "newsd/base/ascii.hpp"
 #include "newsd/parse/dates.hpp"
 #include "newsd/parse/url.hpp"
@@ -141,7 +142,8 @@ void read_jsonld(std::string_view raw, Collected& c) {
   for (char& ch : cleaned) {
     if (static_cast<unsigned char>(ch) < 0x20) ch = ' ';
   }
-  const json doc = json::parse(cleaned, nullptr, /*allow_exceptions=*/false);
+  bool too_deep = false;  // what is that deep is nothing read_jsonld_object() looks for
+  const json doc = parse_json_bounded(cleaned, too_deep);
   if (doc.is_discarded()) return;
   if (doc.is_array()) {
     for (const auto& item : doc) read_jsonld_object(item, c);
@@ -244,6 +246,9 @@ void collect_link_texts(const xmlNode* node, std::vector<std::string>& out, int 
   }
 }
 
+// Raw text read of a byline candidate: far more than a byline.
+constexpr std::size_t kBylineBytes = 4096;
+
 void walk(const xmlNode* node, Collected& c, int depth) {
   if (depth > 256) return;
   for (const xmlNode* n = node->children; n != nullptr; n = n->next) {
@@ -286,11 +291,13 @@ void walk(const xmlNode* node, Collected& c, int depth) {
       const auto rel = html::attr(n, "rel");
       const auto itemprop = html::attr(n, "itemprop");
       const auto cls = html::attr(n, "class");
+      // Candidates nest (a byline div in a byline div…): reading each one's
+      // text only up to a byline's size keeps the walk linear.
       if ((tag == Tag::a && rel == "author") || itemprop == "author") {
-        c.byline.offer(nonempty(strip_by_prefix(text::collapse(html::inner_text(n)))), 3);
+        c.byline.offer(nonempty(strip_by_prefix(text::collapse(html::inner_text(n, kBylineBytes)))), 3);
       } else if (!cls.empty() && (class_has_word(cls, "byline") || class_has_word(cls, "author-name") ||
                                   class_has_word(cls, "author_name"))) {
-        auto t = text::collapse(html::inner_text(n));
+        auto t = text::collapse(html::inner_text(n, kBylineBytes));
         if (!t.empty() && text::count_chars(t) <= 80) c.byline.offer(nonempty(strip_by_prefix(t)), 4);
       }
     }

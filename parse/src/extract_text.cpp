@@ -92,6 +92,20 @@ std::size_t count_chars(std::string_view s) {
   return n;
 }
 
+bool cut_chars(std::string& s, std::size_t max_chars) {
+  if (s.size() <= max_chars) return false;  // bytes >= code points
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;  // inside a sequence
+    if (chars++ == max_chars) {
+      s.resize(i);
+      s.shrink_to_fit();
+      return true;
+    }
+  }
+  return false;
+}
+
 double arabic_letter_share(std::string_view s) {
   std::size_t letters = 0, arabic = 0;
   int32_t i = 0;

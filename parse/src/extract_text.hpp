@@ -21,6 +21,10 @@ std::string nfc(std::string s);
 /// Number of code points in UTF-8 `s`.
 std::size_t count_chars(std::string_view s);
 
+/// Cuts `s` to its first `max_chars` code points, at a UTF-8 sequence
+/// boundary, and releases the memory the rest held. True if it was longer.
+bool cut_chars(std::string& s, std::size_t max_chars);
+
 /// Share of letters in `s` that are Arabic script (0 when no letters).
 double arabic_letter_share(std::string_view s);
 

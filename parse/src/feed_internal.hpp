@@ -38,12 +38,18 @@ RepairedXml repair_xml(std::string_view utf8);
 /// found no root element.
 std::optional<std::string> recover_xml(std::string_view utf8);
 
-/// Walks a well-formed (or recovered) XML feed document into `out`.
-/// Returns false if the root is not a feed (RSS, RDF or Atom).
-bool read_xml_feed(std::string_view xml, std::string_view base_url, ParsedFeed& out, std::string& problem);
+/// Walks a well-formed (or recovered) XML feed document into `out`, reading
+/// at most `max_entries` entries (the rest are counted in entries_dropped).
+/// Returns false if the root is not a feed (RSS, RDF or Atom). `problem`
+/// receives the first bozo reason if it is still empty.
+bool read_xml_feed(std::string_view xml, std::string_view base_url, std::size_t max_entries, ParsedFeed& out,
+                   std::string& problem);
 
-/// Reads a JSON Feed 1.0/1.1 document into `out`; false if it is not valid JSON.
-bool read_json_feed(std::string_view json, std::string_view base_url, ParsedFeed& out);
+/// Reads a JSON Feed 1.0/1.1 document into `out` like read_xml_feed(); false
+/// if it is not valid JSON. Values nested deeper than 64 levels are dropped
+/// (a problem): nothing in JSON Feed is that deep.
+bool read_json_feed(std::string_view json, std::string_view base_url, std::size_t max_entries, ParsedFeed& out,
+                    std::string& problem);
 
 /// Rewrites relative URLs in URL-valued attributes (a@href, img@src, …) of
 /// an HTML/XHTML fragment against `base`; everything else is left byte for byte.

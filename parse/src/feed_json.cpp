@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "feed_internal.hpp"
+#include "json_bounded.hpp"
 #include "newsd/parse/dates.hpp"
 #include "newsd/parse/url.hpp"
 
@@ -30,6 +31,13 @@ std::optional<std::string> id_field(const json& object, const char* key) {
   return std::nullopt;
 }
 
+// A URL-valued field: blank is no URL (resolved, it would name the feed).
+std::optional<std::string> url_field(const json& object, const char* key) {
+  auto url = string_field(object, key);
+  if (url && url->find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
+  return url;
+}
+
 std::optional<std::int64_t> length_field(const json& object, const char* key) {
   const auto it = object.find(key);
   if (it == object.end()) return std::nullopt;
@@ -50,7 +58,7 @@ std::vector<Person> read_authors(const json& object) {
   std::vector<Person> out;
   auto add = [&](const json& a) {
     if (!a.is_object()) return;
-    Person p{string_field(a, "name"), std::nullopt, string_field(a, "url")};
+    Person p{string_field(a, "name"), std::nullopt, url_field(a, "url")};
     if (p.name || p.uri) out.push_back(std::move(p));
   };
   if (auto it = object.find("authors"); it != object.end() && it->is_array()) {
@@ -70,11 +78,11 @@ Entry read_item(const json& item, std::string_view base) {
   Entry e;
   e.id = id_field(item, "id");
   if (auto title = string_field(item, "title")) e.title = TextConstruct{*title, "text"};
-  if (auto url = string_field(item, "url")) {
+  if (auto url = url_field(item, "url")) {
     e.link = absolute(base, *url);
     e.links.push_back(Link{*e.link, "alternate", "text/html", std::nullopt, std::nullopt});
   }
-  if (auto external = string_field(item, "external_url"))
+  if (auto external = url_field(item, "external_url"))
     e.links.push_back(Link{absolute(base, *external), "related", "text/html", std::nullopt, std::nullopt});
   if (auto html = string_field(item, "content_html"))
     e.content.push_back(TextConstruct{base.empty() ? *html : resolve_html_urls(*html, base), "html"});
@@ -91,7 +99,7 @@ Entry read_item(const json& item, std::string_view base) {
   if (auto attachments = item.find("attachments"); attachments != item.end() && attachments->is_array()) {
     for (const auto& a : *attachments) {
       if (!a.is_object()) continue;
-      auto url = string_field(a, "url");
+      auto url = url_field(a, "url");
       if (!url) continue;
       Enclosure enc{absolute(base, *url), string_field(a, "mime_type"), length_field(a, "size_in_bytes")};
       e.links.push_back(Link{enc.url, "enclosure", enc.type, string_field(a, "title"), enc.length});
@@ -103,24 +111,33 @@ Entry read_item(const json& item, std::string_view base) {
 
 }  // namespace
 
-bool read_json_feed(std::string_view text, std::string_view base_url, ParsedFeed& out) {
-  const json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+bool read_json_feed(std::string_view text, std::string_view base_url, std::size_t max_entries, ParsedFeed& out,
+                    std::string& problem) {
+  bool too_deep = false;
+  const json doc = detail::parse_json_bounded(text, too_deep);
   if (doc.is_discarded() || !doc.is_object()) return false;
+  if (too_deep && problem.empty())
+    problem = "JSON nested deeper than " + std::to_string(detail::kMaxJsonDepth) + " levels: inner values dropped";
   std::string base(base_url);
   FeedInfo& f = out.feed;
   if (auto title = string_field(doc, "title")) f.title = TextConstruct{*title, "text"};
   if (auto description = string_field(doc, "description")) f.subtitle = TextConstruct{*description, "text"};
-  if (auto home = string_field(doc, "home_page_url")) {
+  if (auto home = url_field(doc, "home_page_url")) {
     f.link = absolute(base, *home);
     f.links.push_back(Link{*f.link, "alternate", "text/html", std::nullopt, std::nullopt});
   }
-  if (auto self = string_field(doc, "feed_url"))
+  if (auto self = url_field(doc, "feed_url"))
     f.links.push_back(Link{absolute(base, *self), "self", "application/feed+json", std::nullopt, std::nullopt});
   f.language = string_field(doc, "language");
   f.authors = read_authors(doc);
   if (auto items = doc.find("items"); items != doc.end() && items->is_array()) {
-    for (const auto& item : *items)
-      if (item.is_object()) out.entries.push_back(read_item(item, base));
+    for (const auto& item : *items) {
+      if (!item.is_object()) continue;
+      if (out.entries.size() < max_entries)
+        out.entries.push_back(read_item(item, base));
+      else
+        ++out.entries_dropped;
+    }
   }
   return true;
 }

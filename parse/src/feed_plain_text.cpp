@@ -49,23 +49,37 @@ class TextBuilder {
   bool pending_space_ = false;
 };
 
-void walk(xmlNode* node, TextBuilder& out) {
-  for (xmlNode* n = node; n != nullptr; n = n->next) {
+bool is_skipped(std::string_view name) { return name == "script" || name == "style" || name == "template"; }
+
+std::string_view name_of(const xmlNode* n) { return n->name ? reinterpret_cast<const char*>(n->name) : ""; }
+
+// Iterative, like every walk over markup from feeds (libxml2 already stops
+// nesting at 256 levels, but this does not rely on it).
+void walk(xmlNode* root, TextBuilder& out) {
+  for (xmlNode* n = root; n != nullptr;) {
+    bool descend = false;
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
       if (n->content) out.text(reinterpret_cast<const char*>(n->content));
+    } else if (n->type == XML_ELEMENT_NODE) {
+      const std::string_view name = name_of(n);
+      if (name == "br") {
+        out.line_break();
+      } else if (!is_skipped(name)) {
+        if (is_block(name)) out.block_break();
+        descend = n->children != nullptr;
+        if (!descend && is_block(name)) out.block_break();
+      }
+    }
+    if (descend) {
+      n = n->children;
       continue;
     }
-    if (n->type != XML_ELEMENT_NODE) continue;
-    const std::string_view name = n->name ? reinterpret_cast<const char*>(n->name) : "";
-    if (name == "script" || name == "style" || name == "template") continue;
-    if (name == "br") {
-      out.line_break();
-      continue;
+    // On to the next node in document order, closing the blocks left.
+    while (n != root && n->next == nullptr) {
+      n = n->parent;
+      if (is_block(name_of(n))) out.block_break();
     }
-    const bool block = is_block(name);
-    if (block) out.block_break();
-    walk(n->children, out);
-    if (block) out.block_break();
+    n = n == root ? nullptr : n->next;
   }
 }
 

@@ -1,7 +1,9 @@
 // RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 documents, read from a pugixml tree:
 // which element feeds which field (see feed_xml_scope.hpp for the walker).
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 #include "feed_internal.hpp"
@@ -82,15 +84,17 @@ Person read_atom_person(pugi::xml_node node, const Scope& scope) {
       p.name = text_of(c);
     else if (local == "email" && !p.email)
       p.email = text_of(c);
-    else if ((local == "uri" || local == "url") && !p.uri)
-      p.uri = child.resolve(text_of(c));
+    else if ((local == "uri" || local == "url") && !p.uri) {
+      // An empty reference would resolve to the document itself.
+      if (std::string ref = text_of(c); !ref.empty()) p.uri = child.resolve(ref);
+    }
   }
   return p;
 }
 
 void read_atom_link(pugi::xml_node node, const Scope& scope, Target& t) {
   const pugi::xml_attribute href = node.attribute("href");
-  if (!href) return;
+  if (!href || trim(href.value()).empty()) return;  // no link, not the document's own URL
   Link link;
   link.href = scope.resolve(href.value());
   if (auto rel = optional_attr(node, "rel"); rel && !rel->empty()) link.rel = *rel;
@@ -110,8 +114,9 @@ void read_child(pugi::xml_node node, const Scope& scope, Target& t) {
       if (local == "title") {
         if (!*t.title) *t.title = read_rss_text(node, scope, false);
       } else if (local == "link") {
-        const std::string href = scope.resolve(text_of(node));
-        if (!href.empty()) t.links->push_back(Link{href, "alternate", "text/html", std::nullopt, std::nullopt});
+        // An empty <link/> is no link: resolved, it would name the feed itself.
+        if (const std::string ref = text_of(node); !ref.empty())
+          t.links->push_back(Link{scope.resolve(ref), "alternate", "text/html", std::nullopt, std::nullopt});
       } else if (local == "description") {
         if (!*t.summary) *t.summary = read_rss_text(node, scope, true);
       } else if (local == "pubDate") {
@@ -129,7 +134,7 @@ void read_child(pugi::xml_node node, const Scope& scope, Target& t) {
         add_category(*t.categories, Category{text_of(node), optional_attr(node, "domain"), std::nullopt});
       } else if (local == "enclosure" && t.enclosures) {
         const pugi::xml_attribute url = node.attribute("url");
-        if (!url) break;
+        if (!url || trim(url.value()).empty()) break;
         Enclosure e{scope.resolve(url.value()), optional_attr(node, "type"), std::nullopt};
         if (auto length = optional_attr(node, "length")) e.length = parse_length(*length);
         t.enclosures->push_back(e);
@@ -261,48 +266,79 @@ bool is_empty(const Entry& e) {
          !e.summary && e.content.empty() && e.categories.empty() && e.enclosures.empty();
 }
 
-void read_entry(pugi::xml_node node, const Scope& scope, ParsedFeed& out) {
-  Entry entry;
-  Target t = entry_target(entry);
-  // libxml2's recovery nests the entries that follow an unclosed one inside
-  // it; they are still entries of the feed, in document order after this one.
-  std::vector<pugi::xml_node> nested;
-  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
-    if (c.type() != pugi::node_element) continue;
-    Scope child(&scope, c, scope.document_default());
-    const auto [ns, local] = child.qualify(c);
-    if (is_entry(ns, local)) {
-      nested.push_back(c);
+// The document-wide state of one walk.
+struct Walk {
+  ParsedFeed& out;
+  std::size_t max_entries;
+};
+
+// Reads an entry and the entries libxml2's recovery nested inside it (those
+// that followed an unclosed one): they are entries of the feed too, in
+// document order after it. Iterative, since a hostile feed nests 100,000 of
+// them; nesting deeper than kMaxDepth is not read. Entries past the cap are
+// only counted.
+void read_entry(pugi::xml_node node, const Scope& parent, Walk& walk) {
+  struct Pending {
+    pugi::xml_node node;
+    const Scope* parent;
+    int depth;
+  };
+  std::deque<Scope> scopes;  // a nested entry's scope inherits its parent entry's
+  std::vector<Pending> pending{{node, &parent, 0}};
+  while (!pending.empty()) {
+    const Pending p = pending.back();
+    pending.pop_back();
+    const Scope& scope = scopes.emplace_back(p.parent, p.node, p.parent->document_default());
+    const bool read = walk.out.entries.size() < walk.max_entries;
+    Entry entry;
+    Target t = entry_target(entry);
+    const std::size_t first_nested = pending.size();
+    for (pugi::xml_node c = p.node.first_child(); c; c = c.next_sibling()) {
+      if (c.type() != pugi::node_element) continue;
+      Scope child(&scope, c, scope.document_default());
+      const auto [ns, local] = child.qualify(c);
+      if (is_entry(ns, local)) {
+        if (p.depth < kMaxDepth)
+          pending.push_back({c, &scope, p.depth + 1});
+        else
+          scope.note("entries nested deeper than " + std::to_string(kMaxDepth) + " levels: inner ones dropped");
+      } else if (read) {
+        read_child(c, child, t);
+      }
+    }
+    std::reverse(pending.begin() + static_cast<std::ptrdiff_t>(first_nested), pending.end());
+    if (!read) {
+      ++walk.out.entries_dropped;
       continue;
     }
-    read_child(c, child, t);
-  }
-  if (!entry.id) {
-    if (auto about = node.attribute("rdf:about")) entry.id = std::string(trim(about.value()));
-  }
-  finish_links(t);
-  // A truncated document can end inside an entry's start tag: nothing to keep.
-  if (!is_empty(entry)) out.entries.push_back(std::move(entry));
-  for (pugi::xml_node child : nested) {
-    const Scope child_scope(&scope, child, scope.document_default());
-    read_entry(child, child_scope, out);
+    if (!entry.id) {
+      if (auto about = p.node.attribute("rdf:about")) entry.id = std::string(trim(about.value()));
+    }
+    finish_links(t);
+    // A truncated document can end inside an entry's start tag: nothing to keep.
+    if (!is_empty(entry)) walk.out.entries.push_back(std::move(entry));
   }
 }
 
 // Reads the children of a channel/feed element (and, for RSS 1.0, of the
 // rdf:RDF root) in document order: entries are collected, the rest is feed
-// metadata. RSS <image>/<textInput> blocks are skipped whole.
-void read_container(pugi::xml_node node, const Scope& scope, ParsedFeed& out, Target& feed) {
+// metadata. RSS <image>/<textInput> blocks are skipped whole. Channels nested
+// in channels are read down to kMaxDepth.
+void read_container(pugi::xml_node node, const Scope& scope, Walk& walk, Target& feed, int depth) {
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
     Scope child(&scope, c, scope.document_default());
     const auto [ns, local] = child.qualify(c);
     if (is_entry(ns, local)) {
-      read_entry(c, child, out);
+      read_entry(c, scope, walk);
     } else if (ns == Ns::rss && local == "channel") {
+      if (depth >= kMaxDepth) {
+        scope.note("channels nested deeper than " + std::to_string(kMaxDepth) + " levels: inner ones dropped");
+        continue;
+      }
       if (auto about = c.attribute("rdf:about"); about && !*feed.id) *feed.id = std::string(trim(about.value()));
       if (auto lang = c.attribute("xml:lang"); lang && !feed.xml_lang) feed.xml_lang = std::string(trim(lang.value()));
-      read_container(c, child, out, feed);
+      read_container(c, child, walk, feed, depth + 1);
     } else if ((ns == Ns::rss || ns == Ns::none) &&
                (local == "image" || local == "textInput" || local == "textinput" || local == "items")) {
       continue;
@@ -316,7 +352,8 @@ void read_container(pugi::xml_node node, const Scope& scope, ParsedFeed& out, Ta
 
 }  // namespace
 
-bool read_xml_feed(std::string_view decoded, std::string_view base_url, ParsedFeed& out, std::string& problem) {
+bool read_xml_feed(std::string_view decoded, std::string_view base_url, std::size_t max_entries, ParsedFeed& out,
+                   std::string& problem) {
   RepairedXml repaired = repair_xml(decoded);
   if (!repaired.problem.empty() && problem.empty()) problem = repaired.problem;
 
@@ -370,17 +407,18 @@ bool read_xml_feed(std::string_view decoded, std::string_view base_url, ParsedFe
   pugi::xml_node base_node = base_holder.append_child("base");
   if (!base_url.empty()) base_node.append_attribute("xml:base") = std::string(base_url).c_str();
   Scope document_scope(nullptr, base_node, document_default);
-  bool undeclared_prefix = false;
-  document_scope.report_undeclared_prefixes_to(&undeclared_prefix);
+  WalkProblems walk_problems;
+  document_scope.report_problems_to(&walk_problems);
   const Scope root_scope(&document_scope, root, document_default);
 
   Target feed = feed_target(out.feed);
   if (auto lang = root.attribute("xml:lang")) feed.xml_lang = std::string(trim(lang.value()));
-  read_container(root, root_scope, out, feed);
+  Walk walk{out, max_entries};
+  read_container(root, root_scope, walk, feed, 0);
   // xml:lang only stands in for an explicit <language>/dc:language.
   if (!out.feed.language && feed.xml_lang) out.feed.language = feed.xml_lang;
   finish_links(feed);
-  if (undeclared_prefix && problem.empty()) problem = "undeclared namespace prefix";
+  if (problem.empty()) problem = std::move(walk_problems.first);
   return true;
 }
 

@@ -27,6 +27,26 @@ Ns ns_from_uri(std::string_view uri);
 /// The vocabulary publishers mean by a conventional prefix they forgot to declare.
 Ns ns_from_undeclared_prefix(std::string_view prefix);
 
+/// Nesting of entries in entries (libxml2's recovery nests unclosed ones)
+/// and of channels in channels beyond which they are not read: libxml2's own
+/// depth limit, which its recovery path never exceeds.
+inline constexpr int kMaxDepth = 256;
+
+/// Nesting of inline markup (XHTML content, unescaped RSS markup) beyond
+/// which elements keep their text but lose their tags. Well below libxml2's
+/// 256, so that an HTML parser reading the value later inside a document of
+/// its own (plain_text) still reaches all of the text.
+inline constexpr int kMaxMarkupDepth = 128;
+
+/// Problems found while walking a tree pugixml accepted; the first one
+/// noted becomes the bozo message when parsing found none.
+struct WalkProblems {
+  std::string first;
+  void note(std::string_view problem) {
+    if (first.empty()) first = problem;
+  }
+};
+
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 inline std::string_view trim(std::string_view s) {
@@ -40,7 +60,7 @@ class Scope {
  public:
   Scope(const Scope* parent, pugi::xml_node node, Ns document_default) : parent_(parent), default_(document_default) {
     base_ = parent ? parent->base_ : nullptr;
-    undeclared_prefix_ = parent ? parent->undeclared_prefix_ : nullptr;
+    problems_ = parent ? parent->problems_ : nullptr;
     for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
       const std::string_view name = a.name();
       if (name.starts_with("xmlns")) {
@@ -67,13 +87,17 @@ class Scope {
       for (const auto& [bound, ns] : s->bindings_)
         if (bound == prefix) return ns;
     if (prefix.empty()) return Ns::none;
-    if (prefix != "xml" && prefix != "xmlns" && undeclared_prefix_ != nullptr) *undeclared_prefix_ = true;
+    if (prefix != "xml" && prefix != "xmlns") note("undeclared namespace prefix");
     return ns_from_undeclared_prefix(prefix);
   }
 
-  /// Where to record that a prefix was used without declaration (the
-  /// document is then not namespace-well-formed: bozo). Inherited.
-  void report_undeclared_prefixes_to(bool* flag) { undeclared_prefix_ = flag; }
+  /// Where to record problems of the document (a prefix used without
+  /// declaration, nesting cut at kMaxDepth): they make it bozo. Inherited.
+  void report_problems_to(WalkProblems* problems) { problems_ = problems; }
+
+  void note(std::string_view problem) const {
+    if (problems_ != nullptr) problems_->note(problem);
+  }
 
   // Namespace and local name of `node`; unqualified names in the
   // document's own vocabulary (RSS 2.0 has none, Atom sometimes omits it).
@@ -106,13 +130,15 @@ class Scope {
   std::vector<std::pair<std::string_view, Ns>> bindings_;
   const std::string* base_ = nullptr;
   std::string own_base_;
-  bool* undeclared_prefix_ = nullptr;
+  WalkProblems* problems_ = nullptr;
 };
 
-/// All character data below `node`, entities decoded, trimmed.
+/// All character data below `node` (at any depth), entities decoded, trimmed.
 std::string text_of(pugi::xml_node node);
 
 /// Inline markup below `node`, serialised (XHTML prefix dropped), trimmed.
+/// Elements more than kMaxMarkupDepth levels down are written as their text only,
+/// noted on the scope.
 std::string inner_markup(pugi::xml_node node, const Scope& scope);
 
 /// Resolves relative URLs in an html/xhtml value against the scope's base.

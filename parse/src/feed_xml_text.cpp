@@ -36,12 +36,20 @@ Ns ns_from_undeclared_prefix(std::string_view prefix) {
 
 namespace {
 
+// Walks are iterative: a hostile feed nests elements 100,000 deep.
 void append_text(pugi::xml_node node, std::string& out) {
-  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
-    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata)
+  for (pugi::xml_node c = node.first_child(); c;) {
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
       out += c.value();
-    else if (c.type() == pugi::node_element)
-      append_text(c, out);
+    } else if (c.type() == pugi::node_element && c.first_child()) {
+      c = c.first_child();
+      continue;
+    }
+    while (!c.next_sibling()) {
+      c = c.parent();
+      if (c == node) return;
+    }
+    c = c.next_sibling();
   }
 }
 
@@ -87,42 +95,64 @@ void escape_into(std::string_view s, std::string& out, bool attribute) {
   }
 }
 
-// Serialises inline markup. The XHTML namespace prefix and its declaration
-// are dropped so consumers get plain HTML-compatible markup.
+// The element's name as written out: the XHTML namespace prefix is dropped
+// so consumers get plain HTML-compatible markup.
+std::string_view markup_name(pugi::xml_node element, const Scope& scope) {
+  std::string_view name = element.name();
+  if (const auto colon = name.find(':');
+      colon != std::string_view::npos && scope.lookup(name.substr(0, colon)) == Ns::xhtml)
+    name.remove_prefix(colon + 1);
+  return name;
+}
+
+void open_tag(pugi::xml_node element, const Scope& scope, std::string& out) {
+  out += '<';
+  out += markup_name(element, scope);
+  for (pugi::xml_attribute a = element.first_attribute(); a; a = a.next_attribute()) {
+    const std::string_view attr = a.name();
+    if (attr == "xmlns" || (attr.starts_with("xmlns:") && ns_from_uri(a.value()) == Ns::xhtml)) continue;
+    out += ' ';
+    out += attr;
+    out += "=\"";
+    escape_into(a.value(), out, true);
+    out += '"';
+  }
+  out += element.first_child() ? ">" : " />";
+}
+
+// Serialises inline markup, dropping the XHTML namespace declaration. Below
+// kMaxMarkupDepth levels only the text is written, so that what is kept can
+// be read back by libxml2 (plain_text), which stops at 256.
 void serialise(pugi::xml_node node, const Scope& scope, std::string& out) {
-  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
-    switch (c.type()) {
-      case pugi::node_pcdata:
-      case pugi::node_cdata: escape_into(c.value(), out, false); break;
-      case pugi::node_element: {
-        std::string_view name = c.name();
-        if (const auto colon = name.find(':');
-            colon != std::string_view::npos && scope.lookup(name.substr(0, colon)) == Ns::xhtml)
-          name.remove_prefix(colon + 1);
-        out += '<';
-        out += name;
-        for (pugi::xml_attribute a = c.first_attribute(); a; a = a.next_attribute()) {
-          const std::string_view attr = a.name();
-          if (attr == "xmlns" || (attr.starts_with("xmlns:") && ns_from_uri(a.value()) == Ns::xhtml)) continue;
-          out += ' ';
-          out += attr;
-          out += "=\"";
-          escape_into(a.value(), out, true);
-          out += '"';
-        }
-        if (!c.first_child()) {
-          out += " />";
-        } else {
-          out += '>';
-          serialise(c, scope, out);
-          out += "</";
-          out += name;
-          out += '>';
-        }
-        break;
+  static const std::string too_deep =
+      "markup nested deeper than " + std::to_string(kMaxMarkupDepth) + " elements: inner tags dropped";
+  int level = 0;  // of `c`: children of `node` are level 0
+  for (pugi::xml_node c = node.first_child(); c;) {
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
+      escape_into(c.value(), out, false);
+    } else if (c.type() == pugi::node_element) {
+      if (level < kMaxMarkupDepth)
+        open_tag(c, scope, out);
+      else
+        scope.note(too_deep);
+      if (c.first_child()) {
+        c = c.first_child();
+        ++level;
+        continue;
       }
-      default: break;
     }
+    // On to the next node in document order, closing what was opened.
+    while (!c.next_sibling()) {
+      c = c.parent();
+      --level;
+      if (c == node) return;
+      if (level < kMaxMarkupDepth) {
+        out += "</";
+        out += markup_name(c, scope);
+        out += '>';
+      }
+    }
+    c = c.next_sibling();
   }
 }
 

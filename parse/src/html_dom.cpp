@@ -202,33 +202,45 @@ bool has_attr(const xmlNode* element, std::string_view name) {
 }
 
 namespace {
-void append_text(const xmlNode* node, std::string& out) {
-  for (const xmlNode* c = node->children; c != nullptr; c = c->next) {
-    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
-      out += to_view(c->content);
-    } else if (c->type == XML_ELEMENT_NODE) {
-      append_text(c, out);
-    }
-  }
+
+// The node after `n` in document order within `root`'s subtree, skipping
+// n's children; null at the end. Walks here are iterative so that no page can
+// exhaust the stack, whatever depth the HTML parser lets through.
+template <class Node>
+Node* next_skipping_children(Node* n, const xmlNode* root) {
+  while (n != root && n->next == nullptr) n = n->parent;
+  return n == root ? nullptr : n->next;
 }
+
 }  // namespace
 
-std::string inner_text(const xmlNode* node) {
+std::string inner_text(const xmlNode* node, std::size_t max_bytes) {
   std::string out;
   if (node == nullptr) return out;
   if (node->type == XML_TEXT_NODE) return std::string(to_view(node->content));
-  append_text(node, out);
+  for (const xmlNode* c = node->children; c != nullptr && out.size() < max_bytes;) {
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      out += to_view(c->content);
+    } else if (c->type == XML_ELEMENT_NODE && c->children != nullptr) {
+      c = c->children;
+      continue;
+    }
+    c = next_skipping_children(c, node);
+  }
   return out;
 }
 
 xmlNode* find_element(xmlNode* parent, Tag t, bool deep) {
   if (parent == nullptr) return nullptr;
-  for (xmlNode* c = parent->children; c != nullptr; c = c->next) {
-    if (c->type != XML_ELEMENT_NODE) continue;
-    if (tag_of(c) == t) return c;
-    if (deep) {
-      if (xmlNode* found = find_element(c, t, true)) return found;
+  for (xmlNode* c = parent->children; c != nullptr;) {
+    if (c->type == XML_ELEMENT_NODE) {
+      if (tag_of(c) == t) return c;
+      if (deep && c->children != nullptr) {
+        c = c->children;
+        continue;
+      }
     }
+    c = deep ? next_skipping_children(c, parent) : c->next;
   }
   return nullptr;
 }

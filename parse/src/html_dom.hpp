@@ -114,8 +114,9 @@ std::string_view attr(const xmlNode* element, std::string_view name);
 /// True if the element carries attribute `name` at all.
 bool has_attr(const xmlNode* element, std::string_view name);
 
-/// Text of all descendants, raw (not collapsed).
-std::string inner_text(const xmlNode* node);
+/// Text of all descendants, raw (not collapsed); with `max_bytes`, the
+/// text nodes after the one that reaches it are left out.
+std::string inner_text(const xmlNode* node, std::size_t max_bytes = std::string::npos);
 
 /// True if `element` matches the selector (tests ancestors for combinators).
 bool matches(const xmlNode* element, const Selector& selector);

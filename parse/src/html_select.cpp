@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <utility>
 
 #include "html_dom.hpp"
 #include "newsd/base/ascii.hpp"
@@ -202,28 +204,73 @@ bool matches_compound(const xmlNode* el, const CompoundSelector& c) {
   return true;
 }
 
-// Matches parts[0..=index] with parts[index] on `el`, walking ancestors for
-// the combinators (backtracking over descendant combinators).
-bool matches_from(const xmlNode* el, const ComplexSelector& sel, std::size_t index) {
-  if (!matches_compound(el, sel.parts[index])) return false;
-  if (index == 0) return true;
-  const bool child = sel.parts[index].child_of_previous;
-  for (const xmlNode* up = el->parent; up != nullptr && up->type == XML_ELEMENT_NODE; up = up->parent) {
-    if (matches_from(up, sel, index - 1)) return true;
-    if (child) return false;
-  }
-  return false;
+const xmlNode* parent_element(const xmlNode* n) {
+  return n->parent != nullptr && n->parent->type == XML_ELEMENT_NODE ? n->parent : nullptr;
 }
 
-void collect(xmlNode* node, const Selector& sel, bool outermost_only, std::vector<xmlNode*>& out, int depth) {
+// Matches one complex selector against the elements of one tree. Naive
+// backtracking over descendant combinators tries every combination of
+// ancestors ("div div div div" on 256 nested divs: 256^3 per element); here
+// "does this element or an ancestor match parts[0..=i]?" is answered once per
+// (element, i) and remembered, so a whole tree costs elements × parts.
+// Recursion goes by selector part, never by element.
+class Matcher {
+ public:
+  explicit Matcher(const ComplexSelector& sel) : sel_(sel) {}
+
+  bool matches(const xmlNode* el) { return !sel_.parts.empty() && match(el, sel_.parts.size() - 1); }
+
+ private:
+  // `el` matches parts[index], and its ancestors the parts before it.
+  bool match(const xmlNode* el, std::size_t index) {
+    if (!matches_compound(el, sel_.parts[index])) return false;
+    if (index == 0) return true;
+    const xmlNode* up = parent_element(el);
+    if (up == nullptr) return false;
+    return sel_.parts[index].child_of_previous ? match(up, index - 1) : reach(up, index - 1);
+  }
+
+  // `n` or one of its ancestors matches parts[0..=index].
+  bool reach(const xmlNode* n, std::size_t index) {
+    std::vector<const xmlNode*> walked;
+    bool found = false;
+    for (; n != nullptr; n = parent_element(n)) {
+      if (const auto it = reach_.find({n, index}); it != reach_.end()) {
+        found = it->second;
+        break;
+      }
+      walked.push_back(n);
+      if (match(n, index)) {
+        found = true;
+        break;
+      }
+    }
+    for (const xmlNode* w : walked) reach_.emplace(std::pair{w, index}, found);
+    return found;
+  }
+
+  const ComplexSelector& sel_;
+  std::map<std::pair<const xmlNode*, std::size_t>, bool> reach_;
+};
+
+bool matches_any(const xmlNode* el, std::vector<Matcher>& matchers) {
+  return std::ranges::any_of(matchers, [&](Matcher& m) { return m.matches(el); });
+}
+
+std::vector<Matcher> matchers_for(const Selector& selector) {
+  return {selector.alternatives.begin(), selector.alternatives.end()};
+}
+
+void collect(xmlNode* node, std::vector<Matcher>& matchers, bool outermost_only, std::vector<xmlNode*>& out,
+             int depth) {
   if (depth > 512) return;
   for (xmlNode* c = node->children; c != nullptr; c = c->next) {
     if (c->type != XML_ELEMENT_NODE) continue;
-    if (html::matches(c, sel)) {
+    if (matches_any(c, matchers)) {
       out.push_back(c);
       if (outermost_only) continue;
     }
-    collect(c, sel, outermost_only, out, depth + 1);
+    collect(c, matchers, outermost_only, out, depth + 1);
   }
 }
 
@@ -234,19 +281,19 @@ Result<Selector> parse_selector(std::string_view text) { return SelectorParser(t
 namespace html {
 
 bool matches(const xmlNode* element, const Selector& selector) {
-  return std::ranges::any_of(selector.alternatives, [&](const ComplexSelector& alt) {
-    return !alt.parts.empty() && matches_from(element, alt, alt.parts.size() - 1);
-  });
+  auto matchers = matchers_for(selector);
+  return matches_any(element, matchers);
 }
 
 std::vector<xmlNode*> select_all(xmlNode* root, const Selector& selector, bool outermost_only) {
   std::vector<xmlNode*> out;
   if (root == nullptr) return out;
-  if (root->type == XML_ELEMENT_NODE && matches(root, selector)) {
+  auto matchers = matchers_for(selector);  // one memo for the whole tree
+  if (root->type == XML_ELEMENT_NODE && matches_any(root, matchers)) {
     out.push_back(root);
     if (outermost_only) return out;
   }
-  collect(root, selector, outermost_only, out, 0);
+  collect(root, matchers, outermost_only, out, 0);
   return out;
 }
 

@@ -25,6 +25,7 @@ INSTANTIATE_TEST_SUITE_P(Rfc822, LenientDates,
                          ::testing::Values(DateCase{"Thu, 01 Jan 2004 19:48:21 GMT", "2004-01-01T19:48:21Z"},
                                            DateCase{"Thu, 01 Jan 04 19:48:21 GMT", "2004-01-01T19:48:21Z"},
                                            DateCase{"Fri, 31 Dec 99 23:59:59 +0000", "1999-12-31T23:59:59Z"},
+                                           DateCase{"Mon, 15 Mar 89 12:00:00 GMT", "2089-03-15T12:00:00Z"},
                                            DateCase{"Sat, 01 Jan 2005 10:00 EST", "2005-01-01T15:00:00Z"},
                                            DateCase{"Sun, 03 Jul 2005 10:00:00 PDT", "2005-07-03T17:00:00Z"},
                                            DateCase{"Mon, 26 Jan 2004 16:31:00 GMT+3", "2004-01-26T13:31:00Z"},
@@ -72,6 +73,25 @@ TEST(FormatIso8601, PadsEveryField) {
   using namespace std::chrono;
   EXPECT_EQ(format_iso8601(sys_days{year{987} / 3 / 4} + hours{5} + minutes{6} + seconds{7}), "0987-03-04T05:06:07Z");
   EXPECT_EQ(format_iso8601(sys_seconds{seconds{0}}), "1970-01-01T00:00:00Z");
+}
+
+TEST(PlausibleDates, WindowRunsFrom1990ToTwoDaysAfterNow) {
+  using newsd::parse::is_plausible_date;
+  const auto now = *parse_date("2025-06-01T12:00:00Z");
+  EXPECT_TRUE(is_plausible_date(*parse_date("1990-01-01T00:00:00Z"), now));
+  EXPECT_FALSE(is_plausible_date(*parse_date("1989-12-31T23:59:59Z"), now));
+  EXPECT_FALSE(is_plausible_date(*parse_date("1900-01-01"), now));
+  EXPECT_TRUE(is_plausible_date(*parse_date("2025-06-03T12:00:00Z"), now));
+  EXPECT_FALSE(is_plausible_date(*parse_date("2025-06-03T12:00:01Z"), now));
+  EXPECT_FALSE(is_plausible_date(*parse_date("9999-12-31"), now));
+}
+
+TEST(PlausibleDates, ImplausibleBecomesAbsent) {
+  using newsd::parse::plausible_date;
+  const auto now = *parse_date("2025-06-01T12:00:00Z");
+  EXPECT_EQ(plausible_date(parse_date("2025-05-31"), now), parse_date("2025-05-31"));
+  EXPECT_EQ(plausible_date(parse_date("1970-01-01"), now), std::nullopt);
+  EXPECT_EQ(plausible_date(std::nullopt, now), std::nullopt);
 }
 
 }  // namespace

@@ -151,17 +151,28 @@ TEST(ExtractContent, MinTextCharsFromConfig) {
   EXPECT_TRUE(extract_fixture("boilerplate/comments-form-and-list.html", {}, strict).paragraphs.empty());
 }
 
+// The story of rules/site-rule-keep-and-drop.html, without the editor's note.
+const std::vector<std::string> kCouncilStory = {
+    "The council agreed to extend the bus lane on Harbour Road by four hundred metres.", "Work starts in March."};
+
 TEST(ExtractContent, SiteRuleKeepAndDropSelectors) {
   config::ExtractConfig cfg;
   cfg.sites.push_back({"council.example", {"div.story-text"}, {"p.editor-note"}});
   const auto ruled = extract_fixture("rules/site-rule-keep-and-drop.html", "https://www.council.example/n/1", cfg);
-  const std::vector<std::string> expected = {
-      "The council agreed to extend the bus lane on Harbour Road by four hundred metres.", "Work starts in March."};
-  EXPECT_EQ(ruled.paragraphs, expected);
+  EXPECT_EQ(ruled.paragraphs, kCouncilStory);
 
   // Another host: the rule does not apply and the generic pass picks the teasers.
   const auto other = extract_fixture("rules/site-rule-keep-and-drop.html", "https://notcouncil.example/n/1", cfg);
-  EXPECT_NE(other.paragraphs, expected);
+  EXPECT_NE(other.paragraphs, kCouncilStory);
+}
+
+TEST(ExtractContent, SiteRuleSelectorsLookPastTheNearestAncestor) {
+  // The editor's note's nearest div (div.story-text) is not a child of body;
+  // the next one up (div#page) is, so the drop selector matches.
+  config::ExtractConfig cfg;
+  cfg.sites.push_back({"council.example", {"div.story-text"}, {"body > div p.editor-note"}});
+  EXPECT_EQ(extract_fixture("rules/site-rule-keep-and-drop.html", "https://www.council.example/n/1", cfg).paragraphs,
+            kCouncilStory);
 }
 
 TEST(ExtractContent, SiteRuleWithoutMatchFallsBackToGenericPass) {

@@ -6,4 +6,5 @@ newsd_test(parse_feed_tests
     ${CMAKE_CURRENT_SOURCE_DIR}/feed_conformance_test.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/feed_parser_test.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/feed_plain_text_test.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/feed_hostile_test.cpp
   DEPS newsd::parse nlohmann_json::nlohmann_json)

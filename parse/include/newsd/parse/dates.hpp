@@ -34,6 +34,21 @@ std::optional<std::chrono::sys_seconds> parse_iso8601_date(std::string_view text
 /// Only the RFC 822 (and asctime) shapes of parse_date().
 std::optional<std::chrono::sys_seconds> parse_rfc822_date(std::string_view text);
 
+/// True if `instant` lies in the window newsd believes of a publication
+/// date: from 1990-01-01T00:00:00Z to two days after `now` (inclusive).
+/// Earlier dates are placeholders (1900, the 1970 epoch), later ones typos
+/// (year 9999) or a publisher's clock gone wrong; the two days allow for a
+/// wrong time zone. parse_feed() and extract_article() drop dates outside it.
+bool is_plausible_date(std::chrono::sys_seconds instant, std::chrono::sys_seconds now);
+
+/// `instant` if is_plausible_date(), else nullopt.
+std::optional<std::chrono::sys_seconds> plausible_date(std::optional<std::chrono::sys_seconds> instant,
+                                                       std::chrono::sys_seconds now);
+
+/// The system clock, to the second: the `now` of parse_feed() and
+/// extract_article() when their caller gives none.
+std::chrono::sys_seconds current_time();
+
 /// Formats an instant as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
 std::string format_iso8601(std::chrono::sys_seconds instant);
 

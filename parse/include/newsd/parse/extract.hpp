@@ -26,6 +26,7 @@ struct ExtractedArticle {
   std::vector<std::string> paragraphs;  ///< body blocks, NFC, whitespace collapsed
   std::string text;                     ///< paragraphs joined by "\n\n"
   std::string encoding;                 ///< charset used to decode the bytes
+  bool text_cut = false;                ///< the body was longer than limits.article_chars
 };
 
 /// Extracts the article from `bytes` (raw page bytes, any charset).
@@ -40,9 +41,17 @@ struct ExtractedArticle {
 /// first `keep` selector that matches; selector syntax: html_select.hpp.
 /// `language` is "ar" when the body is mostly Arabic script, otherwise the
 /// page's declared language (html lang, Content-Language, og:locale).
+/// Caps (code points, cut at a UTF-8 boundary): `title`, `site_name` and
+/// `section` to `limits.title_chars`, `byline` to `limits.byline_chars`, and
+/// the body to `limits.article_chars` of `text` (paragraphs past the cut are
+/// dropped, the one it falls in is shortened; `text_cut` is set). Dates
+/// outside is_plausible_date()'s window around `now` (the system clock when
+/// nullopt) are dropped. libxml2 stops reading a page at 256 levels of
+/// nesting (what follows is lost); JSON-LD deeper than 64 levels is ignored.
 /// Fails only if the bytes cannot be parsed as HTML at all (Errc::parse).
 Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_view url, const config::ExtractConfig& cfg,
-                                         std::string_view http_charset = {});
+                                         std::string_view http_charset = {}, const config::LimitsConfig& limits = {},
+                                         std::optional<std::chrono::sys_seconds> now = std::nullopt);
 
 /// The spec's `--json` object (no trailing newline).
 std::string to_json(const ExtractedArticle& article);

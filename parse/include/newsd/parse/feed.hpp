@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "newsd/config/config.hpp"
+
 namespace newsd::parse {
 
 using TimePoint = std::chrono::sys_seconds;
@@ -83,12 +85,32 @@ struct ParsedFeed {
   std::string encoding;      ///< encoding actually used, e.g. "utf-8"
   FeedInfo feed;
   std::vector<Entry> entries;
+  /// Entries in the document past `limits.entries_per_feed`, not read (the
+  /// first ones in document order are kept). Not a bozo problem.
+  std::size_t entries_dropped = 0;
 };
 
 /// Parses one feed document as fetched. `base_url` is the document's URL
 /// (base for relative links); `http_charset` is the Content-Type charset if
 /// the bytes came over HTTP (it outranks the XML declaration, not a BOM).
-ParsedFeed parse_feed(std::string_view bytes, std::string_view base_url = {}, std::string_view http_charset = {});
+///
+/// Hostile input is contained:
+///  - At most `limits.entries_per_feed` entries are read (entries_dropped).
+///  - Values are cut to whole code points: titles, category terms, labels
+///    and schemes to `limits.title_chars`; author names, emails and URIs to
+///    `limits.byline_chars`; the feed subtitle, summaries and each content
+///    value to `limits.article_chars` (html/xhtml values are cut as text,
+///    possibly inside a tag).
+///  - Dates outside is_plausible_date()'s window around `now` (the system
+///    clock when nullopt) are dropped; the entry is kept.
+///  - Inline markup nested deeper than 128 elements keeps its text but not
+///    those tags; entries nested in entries and channels in channels deeper
+///    than 256 levels are not read; JSON values deeper than 64 levels are
+///    dropped. Each cut makes the feed bozo. No walk recurses per element.
+///  - An empty or blank link (`<link/>`, `href=""`, JSON `"url": ""`) is no
+///    link, not the document's own URL.
+ParsedFeed parse_feed(std::string_view bytes, std::string_view base_url = {}, std::string_view http_charset = {},
+                      const config::LimitsConfig& limits = {}, std::optional<TimePoint> now = std::nullopt);
 
 /// The spec's JSON rendering (one object, no trailing newline).
 std::string to_json(const ParsedFeed& feed);
