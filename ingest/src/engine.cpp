@@ -91,17 +91,19 @@ fetch::Request page_request(const PageJob& job) { return {job.item.address.url, 
 const std::string& effective_url(const fetch::Response& r) { return r.final_url.empty() ? r.url : r.final_url; }
 
 // The one place feed bodies are parsed.
-parse::ParsedFeed parse_feed_body(const fetch::Response& r) {
-  return parse::parse_feed(r.body, effective_url(r), r.charset);
+parse::ParsedFeed parse_feed_body(const fetch::Response& r, const config::LimitsConfig& limits) {
+  return parse::parse_feed(r.body, effective_url(r), r.charset, limits);
 }
 
 // The one place article pages are extracted.
-std::optional<parse::ExtractedArticle> extract_page(const fetch::Response& r, const config::ExtractConfig& cfg) {
-  auto page = parse::extract_article(r.body, effective_url(r), cfg, r.charset);
+std::optional<parse::ExtractedArticle> extract_page(const fetch::Response& r, const config::ExtractConfig& cfg,
+                                                    const config::LimitsConfig& limits) {
+  auto page = parse::extract_article(r.body, effective_url(r), cfg, r.charset, limits);
   if (!page) {
     log::warn("page.unparseable", {{"url", effective_url(r)}, {"error", page.error().describe()}});
     return std::nullopt;
   }
+  if (page->text_cut) log::warn("page.text_cut", {{"url", effective_url(r)}, {"article_chars", limits.article_chars}});
   return std::move(*page);
 }
 
@@ -376,8 +378,10 @@ void Engine::Impl::on_feed_fetched(FeedFetched& e) {
   }
   poll.facts.etag = response.etag;
   poll.facts.last_modified = response.last_modified;
-  pool->submit([this, id = e.feed_id, response = std::move(response)] {
-    inbox.push(FeedParsed{id, parse_feed_body(response)});
+  // The limits go by value: a reload on the coordinator thread must not
+  // change them under a worker.
+  pool->submit([this, id = e.feed_id, limits = cfg.limits, response = std::move(response)] {
+    inbox.push(FeedParsed{id, parse_feed_body(response, limits)});
   });
 }
 
@@ -391,6 +395,13 @@ void Engine::Impl::on_feed_parsed(FeedParsed& e) {
     return;
   }
   if (parsed.bozo) log::warn("feed.bozo", {{"url", poll.feed.cfg->url}, {"reason", parsed.bozo_message}});
+  if (parsed.entries_dropped > 0) {
+    // The oldest entries of a very long feed: reading them would cost memory and
+    // time, and holding the validators would not bring them back.
+    log::warn("feed.entries_capped", {{"url", poll.feed.cfg->url},
+                                      {"dropped", parsed.entries_dropped},
+                                      {"entries_per_feed", cfg.limits.entries_per_feed}});
+  }
   ++report->feeds_fetched;
   if (parsed.feed.title) poll.facts.title = parsed.feed.title->value;
   poll.facts.hints = feed_hints(parsed.feed);
@@ -461,8 +472,8 @@ void Engine::Impl::on_page_fetched(PageFetched& e) {
     return;
   }
   ++report->pages_fetched;
-  pool->submit([this, job = e.job, response = std::move(*e.result)] {
-    const bool stored = store_article(*job, extract_page(response, cfg.extract), effective_url(response));
+  pool->submit([this, job = e.job, extract = cfg.extract, limits = cfg.limits, response = std::move(*e.result)] {
+    const bool stored = store_article(*job, extract_page(response, extract, limits), effective_url(response));
     inbox.push(PageDone{job, !stored, false, false});
   });
 }
