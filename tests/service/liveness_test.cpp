@@ -82,8 +82,8 @@ class ScopedEnv {
 TEST(Liveness, WatchdogPingsKeepComingDuringALongIngest) {
   TempDir dir("newsd-wd");
   StaticServer slow(kSamples, 2s);
-  std::ofstream(dir.path() / "newsd.toml") << config_text(
-      {slow.url("/maghreb-defense.rss"), slow.url("/cyber-fr.atom"), slow.url("/world-en.rss")});
+  std::ofstream(dir.path() / "newsd.toml")
+      << config_text({slow.url("/maghreb-defense.rss"), slow.url("/cyber-fr.atom"), slow.url("/world-en.rss")});
   NotifySocket notify(dir.path() / "notify.sock");
   ASSERT_TRUE(notify.bound());
   ScopedEnv env({{"NOTIFY_SOCKET", (dir.path() / "notify.sock").string()}, {"WATCHDOG_USEC", "2000000"}});
