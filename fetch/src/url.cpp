@@ -94,7 +94,8 @@ Result<UrlParts> split_url(const std::string& url) {
   }
   parts.url = get_part(u->get(), CURLUPART_URL);
   const std::string port = get_part(u->get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
-  parts.origin = parts.scheme + "://" + parts.host + (port.empty() ? "" : ":" + port);
+  parts.host_port = parts.host + (port.empty() ? "" : ":" + port);
+  parts.origin = parts.scheme + "://" + parts.host_port;
   // libcurl normalizes an empty path to "/", so the path is never empty.
   parts.path_and_query = get_part(u->get(), CURLUPART_PATH);
   if (const std::string query = get_part(u->get(), CURLUPART_QUERY); !query.empty()) {

@@ -11,7 +11,8 @@ namespace newsd::fetch::detail {
 struct UrlParts {
   std::string url;             ///< the URL as sent: spaces and non-ASCII bytes percent-encoded, IDN host in punycode
   std::string scheme;          ///< lower-case: "http", "https", "file", …
-  std::string host;            ///< lower-case host name (punycode) or IP literal (politeness key)
+  std::string host;            ///< lower-case host name (punycode) or IP literal
+  std::string host_port;       ///< host:port, default port spelled out (politeness and pause key)
   std::string origin;          ///< scheme://host:port, default port spelled out (robots.txt and trust key)
   std::string path_and_query;  ///< "/a/b?c=d", as sent on the wire
 };

@@ -1,11 +1,14 @@
 #pragma once
-/// Asynchronous HTTP(S)/file fetching over libcurl's multi interface.
+/// HTTP(S)/file fetching over libcurl's multi interface.
 ///
-/// One Fetcher owns one curl multi handle and runs transfers on the calling
-/// thread inside `fetch`; it enforces the total and per-host concurrency
-/// limits, the per-host politeness interval, size and time limits, redirects
-/// (with loop detection), conditional GET, compression, robots.txt and
-/// retries with backoff for 429/5xx/network errors.
+/// The work is done by an IoLoop (io_loop.hpp): one libcurl multi loop on
+/// its own thread. A Fetcher is the synchronous face of a private IoLoop:
+/// `fetch` submits a batch and waits, calling back on the caller's thread.
+/// The rules below are the IoLoop's: total and per-host:port concurrency
+/// limits, the per-host:port politeness interval (and robots.txt
+/// Crawl-delay), size and time limits, redirects (with loop detection),
+/// conditional GET, compression, robots.txt, retries with backoff for
+/// 429/5xx/network errors, and Retry-After pauses.
 ///
 /// Where a URL came from decides what it may reach (`Request::derived_from`),
 /// judged again on every redirect hop:
@@ -26,8 +29,8 @@
 ///   but a regular file is ever opened (a FIFO fails at once).
 /// Refusals are permanent errors naming the URL and the rule.
 ///
-/// A Fetcher is not thread-safe: use it from one thread (the daemon's I/O
-/// thread). It keeps a robots.txt cache and a connection cache across calls.
+/// A Fetcher is not thread-safe: call `fetch` from one thread at a time. It
+/// keeps a robots.txt cache and a connection cache across calls.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -67,6 +70,7 @@ struct Response {
 };
 
 /// Called once per request, from the thread running `fetch`, as each finishes.
+/// (IoLoop callbacks get the same Result, on the I/O thread.)
 /// Failures (P = `Error::permanent` is set):
 /// Errc::network (DNS, connect, TLS, reset; robots.txt unreachable),
 /// Errc::timeout (connect/total/low-speed timeout, or "cancelled"; a
@@ -110,24 +114,23 @@ class Fetcher {
   /// "cancelled"). Retries (429/5xx/network/timeout) wait
   /// retry_backoff * 2^(n-1), or Retry-After for a 429 when it is at most
   /// 60 s (a longer Retry-After fails at once with the 429). Once three
-  /// requests in a row to one host end in network errors or timeouts, that
-  /// host's remaining requests in this call fail at once with the same Errc
-  /// and a message starting "not tried:". `done` must not call `fetch` on
+  /// requests in a row to one host:port end in network errors or timeouts,
+  /// that host's queued requests fail at once with the same Errc and a
+  /// message starting "not tried:" (until its queue has drained). `done` must not call `fetch` on
   /// this Fetcher (it may call `reconfigure`).
   void fetch(std::span<const Request> requests, const Completion& done, const std::function<bool()>& cancelled = {});
 
   /// Convenience: fetch and return results in request order.
   std::vector<Result<Response>> fetch_all(std::span<const Request> requests);
 
-  /// Counters so far (cheap; call from the thread that calls `fetch`).
+  /// Counters so far (cheap; thread-safe).
   [[nodiscard]] FetchStats stats() const;
 
-  /// Replaces the limits (used on SIGHUP); takes effect for the next `fetch`
-  /// (a `fetch` in progress keeps its limits). A changed user agent drops
-  /// the robots.txt cache.
+  /// Replaces the limits (used on SIGHUP) for transfers started from now on.
+  /// A changed user agent drops the robots.txt cache.
   void reconfigure(const config::FetchConfig& cfg);
 
-  /// Test and operations hook: from the next `fetch` on, every transfer
+  /// Test and operations hook: from now on, every transfer
   /// resolves the given hosts as libcurl's CURLOPT_RESOLVE says
   /// ("host:port:address", host as sent: ASCII, IDN in punycode), replacing
   /// earlier overrides; empty = DNS only. Trust is unchanged: the address
