@@ -9,7 +9,7 @@
 #include <optional>
 #include <string_view>
 
-namespace newsd::ingest {
+namespace newsd::fetch {
 
 enum class FailureClass {
   none,           ///< no failure
@@ -68,4 +68,4 @@ struct HttpAnswer {
 ///  - otherwise none: a body the parser must judge (its failure is `parse`).
 FailureClass classify_http(const HttpAnswer& answer) noexcept;
 
-}  // namespace newsd::ingest
+}  // namespace newsd::fetch

@@ -1,9 +1,9 @@
-#include "newsd/ingest/failure_class.hpp"
+#include "newsd/fetch/failure_class.hpp"
 
 #include <algorithm>
 #include <array>
 
-namespace newsd::ingest {
+namespace newsd::fetch {
 namespace {
 
 constexpr std::array<std::string_view, 13> kNames = {
@@ -120,4 +120,4 @@ FailureClass classify_http(const HttpAnswer& a) noexcept {
   return FailureClass::none;
 }
 
-}  // namespace newsd::ingest
+}  // namespace newsd::fetch
