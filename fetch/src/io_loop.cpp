@@ -70,6 +70,7 @@ struct Job {
   int attempt = 0;                   // transfers made for the current URL
   Clock::time_point not_before{};
   std::optional<Clock::time_point> started;
+  bool permanent_redirects_only = true;  // every hop so far was a 301/308
   bool is_robots = false;
   std::string robots_origin;
   std::string robots_key;  // robots_ cache key: origin, marked when fetched under the guard
@@ -103,7 +104,11 @@ struct Inbox {
   std::optional<std::vector<std::string>> resolve;
 };
 
-bool is_host_failure(Errc code) { return code == Errc::network || code == Errc::timeout; }
+// Failures that say the host:port is unreachable, not that one URL is bad.
+bool is_host_failure(Errc code) {
+  return code == Errc::network || code == Errc::timeout || code == Errc::dns || code == Errc::connect ||
+         code == Errc::tls;
+}
 
 }  // namespace
 
@@ -281,10 +286,13 @@ void IoLoop::Impl::admit(JobId id) {
 
   if (scheme == "file" && job.visited.size() == 1 && !job.is_robots) return read_file(id);
   if (scheme != "http" && scheme != "https") {
+    // Any scheme is fine in the config (then it is simply not supported);
+    // an untrusted URL or a redirect may only lead to http(s).
     const bool redirected = job.visited.size() > 1;
-    return finish(id,
-                  fail_permanently(Errc::unsupported, fmt::format("{}unsupported scheme '{}': {}",
-                                                                  redirected ? "redirect to " : "", scheme, job.url)));
+    const bool untrusted = redirected || !job.request.derived_from.empty();
+    return finish(id, fail_permanently(untrusted ? Errc::refused : Errc::unsupported,
+                                       fmt::format("{}unsupported scheme '{}': {}", redirected ? "redirect to " : "",
+                                                   scheme, job.url)));
   }
   job.guarded = job.parts.origin != job.trusted_origin && !allow_hosts.contains(job.parts.host);
   if (cfg.respect_robots_txt && !job.is_robots && !check_robots(id)) return;
@@ -302,10 +310,10 @@ void IoLoop::Impl::read_file(JobId id) {
   if (!feed.empty()) {
     const auto feed_parts = detail::split_url(feed);
     if (!feed_parts || feed_parts->scheme != "file") {
-      return finish(id, fail_permanently(Errc::invalid_argument,
-                                         fmt::format("refused {}: a file: URL taken from the content of {}, which "
-                                                     "is not a file: feed",
-                                                     job.url, feed)));
+      return finish(
+          id, fail_permanently(Errc::refused, fmt::format("refused {}: a file: URL taken from the content of {}, which "
+                                                          "is not a file: feed",
+                                                          job.url, feed)));
     }
     if (auto inside = detail::check_under_feed_directory(job.url, feed); !inside) {
       return finish(id, std::unexpected(inside.error()));
@@ -342,7 +350,7 @@ bool IoLoop::Impl::check_robots(JobId id, bool rules_just_arrived) {
     return false;
   }
   if (!entry.rules.allowed(job.parts.path_and_query)) {
-    finish(id, fail_permanently(Errc::invalid_argument, "disallowed by robots.txt: " + job.url));
+    finish(id, fail_permanently(Errc::robots, "disallowed by robots.txt: " + job.url));
     return false;
   }
   return true;
@@ -384,8 +392,8 @@ void IoLoop::Impl::on_robots_done(const Job& job, const Result<Response>& result
   } else {
     // RFC 9309: "unreachable" means complete disallow. Only for the URLs
     // waiting now: the next one asks again.
-    entry.unreachable =
-        Error{result.error().code == Errc::timeout ? Errc::timeout : Errc::network, result.error().message};
+    const Errc code = is_host_failure(result.error().code) ? result.error().code : Errc::network;
+    entry.unreachable = Error{code, result.error().message};
     entry.expires = now;
     outcome = "unreachable, disallow all";
   }
@@ -492,10 +500,18 @@ void IoLoop::Impl::on_transfer_done(JobId id, detail::TransferResult result) {
       detail::parse_content_type(result.content_type, response.content_type, response.charset);
       response.etag = std::move(result.etag);
       response.last_modified = std::move(result.last_modified);
+      response.cache_control = std::move(result.cache_control);
+      response.expires = std::move(result.expires);
+      response.retry_after = std::move(result.retry_after_header);
+      response.server = std::move(result.server);
+      response.cf_mitigated = std::move(result.cf_mitigated);
+      if (job.visited.size() > 1 && job.permanent_redirects_only) response.moved_to = job.url;
       response.body = std::move(result.body);
       return finish(id, std::move(response));
     }
-    case detail::Verdict::Kind::redirect: return follow_redirect(id, result.redirect_url);
+    case detail::Verdict::Kind::redirect:
+      if (result.status != 301 && result.status != 308) job.permanent_redirects_only = false;
+      return follow_redirect(id, result.redirect_url);
     case detail::Verdict::Kind::retry: {
       const int max_retries = std::max(0, cfg.max_retries);
       if (job.attempt > max_retries) return finish(id, std::unexpected(std::move(verdict.error)));

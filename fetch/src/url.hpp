@@ -26,7 +26,7 @@ Result<UrlParts> split_url(const std::string& url);
 
 /// Succeeds when the file: URL `url` names a path inside the directory of
 /// the file: URL `feed_url` (both resolved with realpath, so `..` and
-/// symlinks cannot leave it). Fails with Errc::invalid_argument, permanent,
+/// symlinks cannot leave it). Fails with Errc::refused, permanent,
 /// otherwise, naming the URL and the directory.
 Result<void> check_under_feed_directory(const std::string& url, const std::string& feed_url);
 
@@ -35,8 +35,8 @@ Result<void> check_under_feed_directory(const std::string& url, const std::strin
 /// socket) before reading a byte. Fails with Errc::not_found (no such
 /// file), Errc::too_large (over `max_body_bytes`; permanent),
 /// Errc::invalid_argument (malformed, or naming a host other than
-/// localhost; permanent), Errc::io (not a regular file: permanent;
-/// unreadable: not).
+/// localhost; permanent), Errc::refused (not a regular file; permanent),
+/// Errc::io (unreadable).
 Result<Response> read_file_url(const std::string& url, std::size_t max_body_bytes);
 
 }  // namespace newsd::fetch::detail

@@ -64,6 +64,17 @@ struct Response {
   std::string charset;        ///< charset parameter of Content-Type, lower-case, empty if none
   std::string etag;
   std::string last_modified;
+  /// Set when `url` was answered through permanent redirects only (one or
+  /// more 301/308, no 302/303/307 on the way): where the resource now
+  /// lives, as sent (equal to final_url). Empty otherwise.
+  std::string moved_to;
+  // The server's hints, raw header values of the final response (empty
+  // when absent); the scheduler interprets them.
+  std::string cache_control;             ///< Cache-Control
+  std::string expires;                   ///< Expires
+  std::string retry_after;               ///< Retry-After
+  std::string server;                    ///< Server
+  std::string cf_mitigated;              ///< cf-mitigated (Cloudflare)
   std::string body;                      ///< raw bytes, decompressed but NOT charset-decoded
   std::chrono::milliseconds elapsed{0};  ///< first attempt start to completion, retries included
   int attempts = 1;                      ///< transfers made for the final URL (1 = no retry)
@@ -72,19 +83,26 @@ struct Response {
 /// Called once per request, from the thread running `fetch`, as each finishes.
 /// (IoLoop callbacks get the same Result, on the I/O thread.)
 /// Failures (P = `Error::permanent` is set):
-/// Errc::network (DNS, connect, TLS, reset; robots.txt unreachable),
+/// Errc::dns (name or proxy did not resolve), Errc::connect (no
+/// connection), Errc::tls (handshake or certificate), Errc::network (any
+/// other transfer failure: reset, empty reply, ...) — robots.txt
+/// unreachable for one of these reasons fails its URLs with the same code;
 /// Errc::timeout (connect/total/low-speed timeout, or "cancelled"; a
 /// transfer slower than 256 bytes/s over total_timeout/3, clamped to
 /// 1–15 s, counts as timed out),
 /// Errc::too_large (P; body over max_body_bytes, declared or not),
 /// Errc::http_status (4xx/5xx after retries, `Error::http_status` set;
-/// P for 404 and 410 only), Errc::unsupported (P; scheme, also a redirect
-/// to a non-HTTP scheme), Errc::not_found (file:// path missing),
-/// Errc::io (file:// path unreadable; P when not a regular file),
+/// P for 404 and 410 only; a 429/503 that sent Retry-After has
+/// `Error::retry_after`), Errc::blocked (an error answer that is a bot
+/// challenge, fetch::classify_http; `http_status` set; not retried),
+/// Errc::robots (P; disallowed by robots.txt), Errc::refused (P; the
+/// trust rules: private address, `file:` outside its feed's directory or
+/// taken from a non-`file:` feed, a non-http(s) scheme on an untrusted URL
+/// or a redirect, not a regular file), Errc::unsupported (P; a configured
+/// URL with a scheme other than http, https, file), Errc::not_found
+/// (file:// path missing), Errc::io (file:// path unreadable),
 /// Errc::invalid_argument (P; bad URL or a file:// URL naming a remote
-/// host, redirect loop or too many redirects, disallowed by robots.txt,
-/// refused by the trust rules: private address, `file:` outside its feed's
-/// directory or taken from a non-`file:` feed).
+/// host, redirect loop or too many redirects).
 using Completion = std::function<void(std::size_t index, Result<Response>)>;
 
 /// Cumulative counters of one Fetcher since construction, for the metrics
