@@ -33,7 +33,12 @@ namespace {
 // The loop goes round at least this often even when idle, so heartbeat()
 // keeps advancing for the watchdog (the contract says 250 ms).
 constexpr auto kIdleSlice = 200ms;
-constexpr auto kMaxRetryAfter = 60s;  // a longer Retry-After fails now; the scheduler polls again later
+// A Retry-After up to this long (with retries left) is waited out inside the
+// loop and the request retried; a longer one fails the request at once and
+// its host:port stays paused (Error::retry_after tells the scheduler when to
+// come back).
+constexpr auto kMaxRetryAfter = 60s;
+constexpr auto kMaxCrawlDelay = 60s;  // a larger robots.txt Crawl-delay would starve the host's feeds
 constexpr auto kRobotsTtl = 24h;
 constexpr auto kHousekeeping = 1s;                   // how often expired cache entries are dropped
 constexpr std::size_t kRobotsMaxBytes = 512 * 1024;  // RFC 9309 asks for at least 500 KiB
@@ -82,6 +87,15 @@ struct HostSlot {
   int in_flight = 0;
   int consecutive_failures = 0;  // requests that ended in network/timeout errors, retries spent
   std::optional<Error> last_failure;
+};
+
+/// A host:port that answered 429/503 with Retry-After.
+struct Pause {
+  Clock::time_point until;
+  long status = 0;
+  // Hard: requests to the host fail at once until `until`. Soft (a short
+  // Retry-After being waited out by a retry): they wait.
+  bool hard = false;
 };
 
 struct Counters {
@@ -148,6 +162,8 @@ struct IoLoop::Impl {
   // Politeness outlives a host's queue: the daemon sends a feed, then that
   // feed's articles, to the same host:port.
   std::map<std::string, Clock::time_point> last_start_by_host;
+  std::map<std::string, milliseconds> crawl_delays;  // by host:port, from robots.txt, capped
+  std::map<std::string, Pause> pauses;               // by host:port
   // Origins connected to without the address guard. A pooled connection
   // skips CURLOPT_OPENSOCKETFUNCTION, so a guarded transfer to one of these
   // must open its own connection.
@@ -188,6 +204,8 @@ struct IoLoop::Impl {
   void housekeeping(Clock::time_point now);
   milliseconds next_wait(Clock::time_point now);
   Clock::time_point next_start(const std::string& host) const;
+  void pause_host(const std::string& host, std::chrono::seconds wait, long status, bool hard);
+  std::unexpected<Error> paused(const std::string& host, const Pause& pause, const Job& job) const;
 };
 
 void IoLoop::Impl::apply_config(const config::FetchConfig& c) {
@@ -343,10 +361,10 @@ bool IoLoop::Impl::check_robots(JobId id, bool rules_just_arrived) {
     return false;
   }
   if (entry.unreachable) {
-    finish(id, std::unexpected(Error{
-                   entry.unreachable->code,
-                   fmt::format("robots.txt unavailable ({}), not fetching {}", entry.unreachable->message, job.url), 0,
-                   entry.unreachable->permanent}));
+    Error error = *entry.unreachable;
+    error.message = fmt::format("robots.txt unavailable ({}), not fetching {}", entry.unreachable->message, job.url);
+    if (!error.retry_after) error.http_status = 0;  // the status was robots.txt's, not this URL's
+    finish(id, std::unexpected(std::move(error)));
     return false;
   }
   if (!entry.rules.allowed(job.parts.path_and_query)) {
@@ -380,6 +398,11 @@ void IoLoop::Impl::on_robots_done(const Job& job, const Result<Response>& result
   if (result) {
     entry.rules = RobotsRules::parse(result->body, robots_token);
     outcome = fmt::format("{} rules", entry.rules.rule_count());
+    if (const auto delay = entry.rules.crawl_delay(); delay && *delay > milliseconds(0)) {
+      crawl_delays[job.parts.host_port] = std::min(*delay, duration_cast<milliseconds>(kMaxCrawlDelay));
+    } else {
+      crawl_delays.erase(job.parts.host_port);
+    }
   } else if (status >= 400 && status < 500 && status != 429) {
     entry.rules = RobotsRules::allow_all();  // RFC 9309: "unavailable" means no restriction
     outcome = "absent, allow all";
@@ -389,6 +412,11 @@ void IoLoop::Impl::on_robots_done(const Job& job, const Result<Response>& result
     entry.unreachable = result.error();
     entry.expires = now;
     outcome = "refused";
+  } else if (result.error().retry_after) {
+    // 429/503 with Retry-After: the host:port is paused; its URLs say so.
+    entry.unreachable = result.error();
+    entry.expires = now;
+    outcome = "paused";
   } else {
     // RFC 9309: "unreachable" means complete disallow. Only for the URLs
     // waiting now: the next one asks again.
@@ -412,6 +440,10 @@ void IoLoop::Impl::enqueue(JobId id, bool front) {
   const std::string& host = job.parts.host_port;
   HostSlot& slot = hosts[host];
   if (slot.consecutive_failures >= kHostFailureLimit) return finish(id, host_given_up(host, slot, job));
+  if (auto pause = pauses.find(host); pause != pauses.end() && pause->second.hard) {
+    if (pause->second.until > Clock::now()) return finish(id, paused(host, pause->second, job));
+    pauses.erase(pause);
+  }
   if (front) {
     slot.waiting.push_front(id);
   } else {
@@ -514,13 +546,16 @@ void IoLoop::Impl::on_transfer_done(JobId id, detail::TransferResult result) {
       return follow_redirect(id, result.redirect_url);
     case detail::Verdict::Kind::retry: {
       const int max_retries = std::max(0, cfg.max_retries);
-      if (job.attempt > max_retries) return finish(id, std::unexpected(std::move(verdict.error)));
+      const bool retries_left = job.attempt <= max_retries;
       const int doublings = std::min(job.attempt - 1, 16);
       milliseconds delay = duration_cast<milliseconds>(cfg.retry_backoff) * (1LL << doublings);
-      if (result.status == 429 && result.retry_after) {
-        if (*result.retry_after > kMaxRetryAfter) return finish(id, std::unexpected(std::move(verdict.error)));
+      if ((result.status == 429 || result.status == 503) && result.retry_after) {
+        const bool wait_here = retries_left && *result.retry_after <= kMaxRetryAfter;
+        pause_host(job.parts.host_port, *result.retry_after, result.status, !wait_here);
+        if (!wait_here) return finish(id, std::unexpected(std::move(verdict.error)));
         delay = *result.retry_after;
       }
+      if (!retries_left) return finish(id, std::unexpected(std::move(verdict.error)));
       job.not_before = now + delay;
       counters.retries.fetch_add(1);
       log::info("fetch.retry", {{"url", job.url},
@@ -665,14 +700,53 @@ void IoLoop::Impl::housekeeping(Clock::time_point now) {
   if (now - last_housekeeping < kHousekeeping) return;
   last_housekeeping = now;
   std::erase_if(robots, [&](const auto& item) { return item.second.ready && item.second.expires <= now; });
-  std::erase_if(last_start_by_host, [&](const auto& item) { return now - item.second >= cfg.min_host_interval; });
+  std::erase_if(pauses, [&](const auto& item) { return item.second.until <= now; });
+  std::erase_if(last_start_by_host, [&](const auto& item) { return now >= next_start(item.first); });
 }
 
 // The earliest a new transfer to `host` (host:port) may start under the
 // politeness interval.
 Clock::time_point IoLoop::Impl::next_start(const std::string& host) const {
-  const auto last = last_start_by_host.find(host);
-  return last == last_start_by_host.end() ? Clock::time_point{} : last->second + cfg.min_host_interval;
+  Clock::time_point earliest{};
+  if (const auto last = last_start_by_host.find(host); last != last_start_by_host.end()) {
+    auto gap = duration_cast<milliseconds>(cfg.min_host_interval);
+    if (const auto delay = crawl_delays.find(host); delay != crawl_delays.end()) gap = std::max(gap, delay->second);
+    earliest = last->second + gap;
+  }
+  if (const auto pause = pauses.find(host); pause != pauses.end()) earliest = std::max(earliest, pause->second.until);
+  return earliest;
+}
+
+// Pauses `host` (host:port) for `wait`. A hard pause also fails what is
+// queued for it now; in-flight transfers finish as they will.
+void IoLoop::Impl::pause_host(const std::string& host, std::chrono::seconds wait, long status, bool hard) {
+  const auto until = Clock::now() + wait;
+  Pause& pause = pauses[host];
+  if (pause.until < until) {
+    pause.until = until;
+    pause.status = status;
+  }
+  pause.hard = pause.hard || hard;
+  log::warn("fetch.host_paused", {{"host", host},
+                                  {"status", status},
+                                  {"retry_after_s", static_cast<long long>(wait.count())},
+                                  {"hard", pause.hard}});
+  if (!pause.hard) return;
+  auto slot = hosts.find(host);
+  if (slot == hosts.end()) return;
+  std::deque<JobId> waiting = std::move(slot->second.waiting);
+  slot->second.waiting.clear();
+  for (JobId id : waiting) finish(id, paused(host, pauses.at(host), jobs.at(id)));
+}
+
+std::unexpected<Error> IoLoop::Impl::paused(const std::string& host, const Pause& pause, const Job& job) const {
+  const auto left = std::chrono::ceil<std::chrono::seconds>(pause.until - Clock::now());
+  Error error{Errc::http_status,
+              fmt::format("not tried: {} paused for {} s more after a {} with Retry-After: {}", host, left.count(),
+                          pause.status, job.url),
+              pause.status};
+  error.retry_after = std::max(left, std::chrono::seconds(1));
+  return std::unexpected(std::move(error));
 }
 
 // How long curl_multi_poll may sleep: until curl's next timer, the next

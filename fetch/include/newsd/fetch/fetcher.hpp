@@ -130,8 +130,11 @@ class Fetcher {
   /// have completed or `cancelled()` turns true (polled at least every
   /// 100 ms; remaining requests then complete with Errc::timeout
   /// "cancelled"). Retries (429/5xx/network/timeout) wait
-  /// retry_backoff * 2^(n-1), or Retry-After for a 429 when it is at most
-  /// 60 s (a longer Retry-After fails at once with the 429). Once three
+  /// retry_backoff * 2^(n-1). A 429 or 503 with Retry-After pauses its
+  /// host:port (for every later request too, up to 7 days): at most 60 s
+  /// with retries left is waited out and retried; longer, or no retries
+  /// left, fails at once with Error::retry_after set, and so does every
+  /// request to that host:port until the pause ends. Once three
   /// requests in a row to one host:port end in network errors or timeouts,
   /// that host's queued requests fail at once with the same Errc and a
   /// message starting "not tried:" (until its queue has drained). `done` must not call `fetch` on
