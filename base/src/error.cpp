@@ -18,6 +18,12 @@ std::string_view to_string(Errc code) noexcept {
     case Errc::unsupported: return "unsupported";
     case Errc::internal: return "internal";
     case Errc::locked: return "locked";
+    case Errc::dns: return "dns";
+    case Errc::connect: return "connect";
+    case Errc::tls: return "tls";
+    case Errc::robots: return "robots";
+    case Errc::refused: return "refused";
+    case Errc::blocked: return "blocked";
   }
   return "internal";
 }

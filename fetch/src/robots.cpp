@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 
 #include "newsd/base/ascii.hpp"
 
@@ -91,6 +93,18 @@ bool pattern_matches(std::string_view pattern, std::string_view path) {
   return p == pattern.size();
 }
 
+// Crawl-delay is not in RFC 9309; crawlers that honour it read seconds,
+// often fractional ("0.5").
+std::optional<std::chrono::milliseconds> parse_delay(std::string_view value) {
+  double seconds = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (ec != std::errc{} || end != value.data() + value.size() || !std::isfinite(seconds) || seconds < 0) {
+    return std::nullopt;
+  }
+  // Capped here only so the conversion cannot overflow; the fetcher has its own, lower cap.
+  return std::chrono::milliseconds(static_cast<long long>(std::min(seconds, 1e9) * 1000));
+}
+
 }  // namespace
 
 std::string robots_product_token(std::string_view user_agent) {
@@ -116,6 +130,7 @@ RobotsRules RobotsRules::parse(std::string_view text, std::string_view product_t
   bool group_is_ours = false, group_is_star = false;
   bool in_agent_lines = false;  // consecutive user-agent lines share one group
   bool found_ours = false;
+  std::optional<std::chrono::milliseconds> ours_delay, star_delay;
 
   while (!text.empty()) {
     const auto eol = text.find_first_of("\r\n");
@@ -139,8 +154,16 @@ RobotsRules RobotsRules::parse(std::string_view text, std::string_view product_t
       }
       continue;
     }
+    if (ascii_iequals(key, "crawl-delay")) {
+      in_agent_lines = false;
+      if (const auto delay = parse_delay(value)) {
+        if (group_is_ours) ours_delay = delay;
+        if (group_is_star) star_delay = delay;
+      }
+      continue;
+    }
     const bool is_allow = ascii_iequals(key, "allow");
-    if (!is_allow && !ascii_iequals(key, "disallow")) continue;  // sitemap, crawl-delay, …: not group rules
+    if (!is_allow && !ascii_iequals(key, "disallow")) continue;  // sitemap, …: not group rules
     in_agent_lines = false;
     if (value.empty()) continue;  // "Disallow:" with no path allows everything: no rule
     Rule rule{normalize_path(value), is_allow};
@@ -150,6 +173,7 @@ RobotsRules RobotsRules::parse(std::string_view text, std::string_view product_t
 
   RobotsRules rules;
   rules.rules_ = found_ours ? std::move(ours) : std::move(star);
+  rules.crawl_delay_ = found_ours ? ours_delay : star_delay;
   return rules;
 }
 

@@ -12,6 +12,7 @@
 
 #include "newsd/base/ascii.hpp"
 #include "newsd/fetch/address_guard.hpp"
+#include "newsd/fetch/failure_class.hpp"
 
 namespace newsd::fetch::detail {
 namespace {
@@ -54,6 +55,35 @@ std::string describe_address(const curl_sockaddr* address) {
     return fmt::format("address family {}", address->family);
   }
   return text;
+}
+
+// A Retry-After beyond this is a misconfigured server or a date far off;
+// a week is as long as any pause is honoured.
+constexpr std::chrono::seconds kMaxRetryAfter = std::chrono::hours(24 * 7);
+
+// The Errc of a transfer that ended without an HTTP answer.
+Errc transfer_errc(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return Errc::dns;
+    case CURLE_COULDNT_CONNECT: return Errc::connect;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_USE_SSL_FAILED: return Errc::tls;
+    default: return Errc::network;
+  }
 }
 
 bool is_transient_network_error(CURLcode code) {
@@ -183,6 +213,8 @@ std::size_t Transfer::on_body(char* data, std::size_t size, std::size_t count, v
   auto* t = static_cast<Transfer*>(self);
   const std::size_t bytes = size * count;
   if (!is_success(t->response_code())) {
+    std::string& kept = t->result_.error_body;
+    if (kept.size() < kClassifySniffBytes) kept.append(data, std::min(bytes, kClassifySniffBytes - kept.size()));
     t->dropped_bytes_ += bytes;
     if (t->dropped_bytes_ > kMaxDroppedErrorBody) {
       t->result_.error_body_dropped = true;
@@ -224,14 +256,21 @@ TransferResult Transfer::finish(CURLcode code) {
   }
   r.etag = header_value(easy_, "ETag");
   r.last_modified = header_value(easy_, "Last-Modified");
+  r.cache_control = header_value(easy_, "Cache-Control");
+  r.expires = header_value(easy_, "Expires");
+  r.retry_after_header = header_value(easy_, "Retry-After");
+  r.server = header_value(easy_, "Server");
+  r.cf_mitigated = header_value(easy_, "cf-mitigated");
   if (r.status >= 300 && r.status < 400) {
     if (const char* target = nullptr;
         curl_easy_getinfo(easy_, CURLINFO_REDIRECT_URL, &target) == CURLE_OK && target != nullptr) {
       r.redirect_url = target;
     }
   }
+  // libcurl reads both forms (delta-seconds and HTTP-date); a date in the
+  // past comes out as 0, which asks for no wait at all.
   if (curl_off_t seconds = 0; curl_easy_getinfo(easy_, CURLINFO_RETRY_AFTER, &seconds) == CURLE_OK && seconds > 0) {
-    r.retry_after = std::chrono::seconds(seconds);
+    r.retry_after = std::min(std::chrono::seconds(seconds), kMaxRetryAfter);
   }
   return r;
 }
@@ -248,12 +287,25 @@ Verdict judge(const TransferResult& r, const std::string& url) {
     if (is_success(s) || s == 304) return {Kind::success, {}};
     const bool redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
     if (redirect && !r.redirect_url.empty()) return {Kind::redirect, {}};
+    HttpAnswer answer;
+    answer.status = static_cast<int>(s);
+    answer.content_type = r.content_type;
+    answer.server = r.server;
+    answer.cf_mitigated = r.cf_mitigated;
+    answer.has_retry_after = r.retry_after.has_value();
+    answer.body = r.error_body;
+    if (classify_http(answer) == FailureClass::bot_challenge) {
+      // Asking again gets the same challenge: not retried, but not
+      // permanent either (sites lift them).
+      return {Kind::fail, Error{Errc::blocked, fmt::format("bot challenge ({} response) from {}", s, url), s}};
+    }
     Error error{Errc::http_status, fmt::format("{} response from {}", s, url), s, s == 404 || s == 410};
+    if (s == 429 || s == 503) error.retry_after = r.retry_after;
     if (s == 429 || s >= 500) return {Kind::retry, std::move(error)};
     return {Kind::fail, std::move(error)};
   }
   if (!r.blocked_address.empty() && r.code == CURLE_COULDNT_CONNECT) {
-    return {Kind::fail, Error{Errc::invalid_argument,
+    return {Kind::fail, Error{Errc::refused,
                               fmt::format("address guard refused private address {} for {} (an untrusted URL: taken "
                                           "from feed content or redirected off the configured origin; "
                                           "[fetch] allow_hosts/allow_networks lift this)",
@@ -269,7 +321,7 @@ Verdict judge(const TransferResult& r, const std::string& url) {
       return {Kind::fail, Error{Errc::invalid_argument, fmt::format("{}: {}", r.curl_message, url), 0, true}};
     default: break;
   }
-  Error error{Errc::network, fmt::format("{}: {}", r.curl_message, url)};
+  Error error{transfer_errc(r.code), fmt::format("{}: {}", r.curl_message, url)};
   return {is_transient_network_error(r.code) ? Kind::retry : Kind::fail, std::move(error)};
 }
 

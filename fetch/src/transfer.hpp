@@ -40,8 +40,15 @@ struct TransferResult {
   std::string content_type;  ///< raw Content-Type header value
   std::string etag;
   std::string last_modified;
-  std::string redirect_url;  ///< absolute Location target of a 3xx, empty otherwise
-  std::optional<std::chrono::seconds> retry_after;
+  std::string redirect_url;                         ///< absolute Location target of a 3xx, empty otherwise
+  std::optional<std::chrono::seconds> retry_after;  ///< Retry-After as libcurl read it (seconds or HTTP-date)
+  // Raw header values of the final response, empty when absent.
+  std::string cache_control;
+  std::string expires;
+  std::string retry_after_header;
+  std::string server;
+  std::string cf_mitigated;
+  std::string error_body;           ///< first kClassifySniffBytes of a non-2xx body (bot challenge detection)
   bool too_large = false;           ///< body (or its declared length) exceeded the limit
   bool truncated = false;           ///< too large, but kept the first max_body_bytes as asked
   bool error_body_dropped = false;  ///< a non-2xx body was cut short on purpose
@@ -90,10 +97,14 @@ struct Verdict {
 };
 
 /// Judges `result` of a GET of `url`: 2xx/304 succeed; 301/302/303/307/308
-/// with a Location redirect; 429, 5xx, timeouts and transient network errors
-/// may be retried; everything else fails with its Errc. The error carries
-/// `http_status` for an HTTP answer and `permanent` for 404/410, too large,
-/// address guard refusals, unsupported scheme and malformed URL.
+/// with a Location redirect; an error answer that is a bot challenge
+/// (classify_http) fails with Errc::blocked; 429, 5xx, timeouts and
+/// transient network errors (dns, connect, reset) may be retried;
+/// everything else fails with its Errc (dns, connect, tls, refused by the
+/// address guard, network, ...). The error carries `http_status` for an
+/// HTTP answer, `retry_after` for a 429/503 that sent one (capped at 7
+/// days), and `permanent` for 404/410, too large, address guard refusals,
+/// unsupported scheme and malformed URL.
 Verdict judge(const TransferResult& result, const std::string& url);
 
 /// Splits a Content-Type value into a lower-case media type and a

@@ -94,7 +94,8 @@ Result<UrlParts> split_url(const std::string& url) {
   }
   parts.url = get_part(u->get(), CURLUPART_URL);
   const std::string port = get_part(u->get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
-  parts.origin = parts.scheme + "://" + parts.host + (port.empty() ? "" : ":" + port);
+  parts.host_port = parts.host + (port.empty() ? "" : ":" + port);
+  parts.origin = parts.scheme + "://" + parts.host_port;
   // libcurl normalizes an empty path to "/", so the path is never empty.
   parts.path_and_query = get_part(u->get(), CURLUPART_PATH);
   if (const std::string query = get_part(u->get(), CURLUPART_QUERY); !query.empty()) {
@@ -111,7 +112,7 @@ Result<void> check_under_feed_directory(const std::string& url, const std::strin
   std::error_code ec;
   const std::filesystem::path dir = std::filesystem::canonical(feed->parent_path(), ec);
   if (ec) {
-    return fail_permanently(Errc::invalid_argument,
+    return fail_permanently(Errc::refused,
                             "refused " + url + ": the directory of its feed " + feed_url + " cannot be resolved");
   }
   // weakly_canonical: a missing target still has its `..` and symlinked
@@ -119,8 +120,8 @@ Result<void> check_under_feed_directory(const std::string& url, const std::strin
   const std::filesystem::path resolved = std::filesystem::weakly_canonical(*target, ec);
   const auto [dir_end, inside_end] = std::ranges::mismatch(dir, resolved);
   if (ec || dir_end != dir.end() || inside_end == resolved.end()) {
-    return fail_permanently(Errc::invalid_argument, "refused " + url + ": a file: link from a feed must stay inside " +
-                                                        dir.string() + ", the directory of " + feed_url);
+    return fail_permanently(Errc::refused, "refused " + url + ": a file: link from a feed must stay inside " +
+                                               dir.string() + ", the directory of " + feed_url);
   }
   return {};
 }
@@ -140,7 +141,7 @@ Result<Response> read_file_url(const std::string& url, std::size_t max_body_byte
   const FdCloser closer{fd};
   struct stat st {};
   if (::fstat(fd, &st) != 0) return fail(Errc::io, "cannot stat " + path->string() + ": " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) return fail_permanently(Errc::io, "not a regular file, refused: " + url);
+  if (!S_ISREG(st.st_mode)) return fail_permanently(Errc::refused, "not a regular file, refused: " + url);
   const auto declared = static_cast<std::size_t>(st.st_size);
   if (declared > max_body_bytes) return fail_permanently(Errc::too_large, "file over the max_body_bytes limit: " + url);
 

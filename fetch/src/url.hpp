@@ -11,7 +11,8 @@ namespace newsd::fetch::detail {
 struct UrlParts {
   std::string url;             ///< the URL as sent: spaces and non-ASCII bytes percent-encoded, IDN host in punycode
   std::string scheme;          ///< lower-case: "http", "https", "file", …
-  std::string host;            ///< lower-case host name (punycode) or IP literal (politeness key)
+  std::string host;            ///< lower-case host name (punycode) or IP literal
+  std::string host_port;       ///< host:port, default port spelled out (politeness and pause key)
   std::string origin;          ///< scheme://host:port, default port spelled out (robots.txt and trust key)
   std::string path_and_query;  ///< "/a/b?c=d", as sent on the wire
 };
@@ -25,7 +26,7 @@ Result<UrlParts> split_url(const std::string& url);
 
 /// Succeeds when the file: URL `url` names a path inside the directory of
 /// the file: URL `feed_url` (both resolved with realpath, so `..` and
-/// symlinks cannot leave it). Fails with Errc::invalid_argument, permanent,
+/// symlinks cannot leave it). Fails with Errc::refused, permanent,
 /// otherwise, naming the URL and the directory.
 Result<void> check_under_feed_directory(const std::string& url, const std::string& feed_url);
 
@@ -34,8 +35,8 @@ Result<void> check_under_feed_directory(const std::string& url, const std::strin
 /// socket) before reading a byte. Fails with Errc::not_found (no such
 /// file), Errc::too_large (over `max_body_bytes`; permanent),
 /// Errc::invalid_argument (malformed, or naming a host other than
-/// localhost; permanent), Errc::io (not a regular file: permanent;
-/// unreadable: not).
+/// localhost; permanent), Errc::refused (not a regular file; permanent),
+/// Errc::io (unreadable).
 Result<Response> read_file_url(const std::string& url, std::size_t max_body_bytes);
 
 }  // namespace newsd::fetch::detail

@@ -362,10 +362,17 @@ void Engine::Impl::on_feed_fetched(FeedFetched& e) {
       return;
     }
     poll.facts.gone = is_gone(e.result.error());
+    poll.facts.retry_after = retry_after(e.result.error(), now_seconds());
     fail_poll(e.feed_id, poll, e.result.error().describe(), classify_error(e.result.error()));
     return;
   }
   fetch::Response& response = *e.result;
+  if (!response.moved_to.empty()) {
+    // 301/308 all the way: the feed lives there now (the store moves it).
+    log::info("feed.moved", {{"from", poll.feed.state.url}, {"to", response.moved_to}});
+    poll.facts.moved_to = response.moved_to;
+  }
+  poll.facts.hints = http_hints(response, now_seconds());
   if (response.not_modified) {
     ++report->feeds_not_modified;
     poll.facts.not_modified = true;
@@ -404,7 +411,10 @@ void Engine::Impl::on_feed_parsed(FeedParsed& e) {
   }
   ++report->feeds_fetched;
   if (parsed.feed.title) poll.facts.title = parsed.feed.title->value;
-  poll.facts.hints = feed_hints(parsed.feed);
+  // The feed's own hints join those of its HTTP answer.
+  const ServerHints own = feed_hints(parsed.feed);
+  poll.facts.hints.ttl = own.ttl;
+  poll.facts.hints.sy_update_period = own.sy_update_period;
   EntryPlan plan = plan_entries(
       e.feed_id, parsed.entries, [this](std::string_view url) { return reader->has_article(url); },
       [this, id = e.feed_id](const std::string& canonical) {
@@ -538,6 +548,7 @@ void Engine::Impl::remember(std::int64_t id, const FeedAfterPoll& after) {
   const store::FeedFetchResult& r = after.result;
   if (r.etag) s.etag = *r.etag;
   if (r.last_modified) s.last_modified = *r.last_modified;
+  if (r.moved_to) s.url = *r.moved_to;
   s.consecutive_errors = r.error ? s.consecutive_errors + 1 : 0;
   s.state = r.gone ? "gone" : r.error ? "error" : "active";
   s.last_fetched_at = r.fetched_at;

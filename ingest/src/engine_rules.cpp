@@ -57,22 +57,26 @@ EntryPlan plan_entries(std::int64_t feed_id, std::span<const parse::Entry> entri
 
 FailureClass classify_error(const Error& error) {
   switch (error.code) {
+    case Errc::dns: return FailureClass::dns;
+    case Errc::connect:
+    case Errc::network: return FailureClass::connect;
+    case Errc::tls: return FailureClass::tls;
     case Errc::timeout: return FailureClass::timeout;
     case Errc::too_large: return FailureClass::too_large;
-    case Errc::network: return FailureClass::connect;
+    case Errc::robots: return FailureClass::robots;
+    case Errc::blocked: return FailureClass::bot_challenge;
+    case Errc::refused:
+    case Errc::unsupported: return FailureClass::refused;
     case Errc::parse:
     case Errc::encoding: return FailureClass::parse;
-    case Errc::http_status: {
-      if (error.http_status == 429) return FailureClass::rate_limited;
+    case Errc::http_status:
+      if (error.http_status == 429 || (error.http_status == 503 && error.retry_after)) {
+        return FailureClass::rate_limited;
+      }
       return error.http_status >= 500 ? FailureClass::http_5xx : FailureClass::http_4xx;
-    }
-    // Refusals before any answer (robots.txt, the address guard, a redirect
-    // loop, a bad URL) share Errc::invalid_argument until fetch types them;
-    // all are the client refusing, which is closest to a 4xx.
-    case Errc::invalid_argument:
-    case Errc::unsupported:
-    case Errc::not_found: return FailureClass::http_4xx;
-    default: return FailureClass::connect;
+    // What is left before any answer: a bad URL, a redirect loop, a missing
+    // file: closest to the client being refused a resource.
+    default: return FailureClass::http_4xx;
   }
 }
 
@@ -81,12 +85,14 @@ bool failed_for_good(const Error& error) { return error.permanent; }
 bool is_gone(const Error& error) { return error.http_status == 410; }
 
 FailureClass classify_feed_answer(const fetch::Response& response) {
-  HttpAnswer answer;
+  fetch::HttpAnswer answer;
   answer.status = static_cast<int>(response.status);
   answer.content_type = response.content_type;
   answer.body = response.body;
   answer.expect_feed = true;
-  return classify_http(answer);
+  answer.server = response.server;
+  answer.cf_mitigated = response.cf_mitigated;
+  return fetch::classify_http(answer);
 }
 
 ServerHints feed_hints(const parse::FeedInfo& feed) {
@@ -96,6 +102,20 @@ ServerHints feed_hints(const parse::FeedInfo& feed) {
     hints.sy_update_period = syndication_period(feed.update_period.value_or(""), feed.update_frequency.value_or(1));
   }
   return hints;
+}
+
+ServerHints http_hints(const fetch::Response& response, SysSeconds now, ServerHints feed) {
+  if (!response.cache_control.empty()) feed.max_age = parse_cache_control_max_age(response.cache_control);
+  if (!response.expires.empty()) {
+    // An Expires in the past asks nothing.
+    if (auto at = parse_expires(response.expires); at && *at > now) feed.expires = at;
+  }
+  return feed;
+}
+
+std::optional<SysSeconds> retry_after(const Error& error, SysSeconds now) {
+  if (!error.retry_after) return std::nullopt;
+  return now + *error.retry_after;
 }
 
 namespace {

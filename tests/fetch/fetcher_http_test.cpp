@@ -279,7 +279,7 @@ TEST(FetcherHttp, RedirectToFileSchemeIsRefused) {
 
   auto r = fetch_one(fetcher, {srv.url("/sneaky")});
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, Errc::unsupported);
+  EXPECT_EQ(r.error().code, Errc::refused);
   EXPECT_NE(r.error().message.find("redirect"), std::string::npos) << r.error().message;
 }
 
@@ -377,7 +377,7 @@ TEST(FetcherHttp, UntrustedTlsCertificateIsRefused) {
     Fetcher fetcher(quick_config());
     auto r = fetch_one(fetcher, {server.url()});
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, Errc::network);
+    EXPECT_EQ(r.error().code, Errc::tls);
     EXPECT_NE(r.error().message.find("certificate"), std::string::npos) << r.error().message;
   }
   EXPECT_EQ(server.hits, 0);

@@ -185,7 +185,7 @@ TEST(FetcherLimits, TrickleBelowTheLowSpeedLimitIsCutBeforeTheTotalTimeout) {
   EXPECT_NE(r.error().message.find("too slow"), std::string::npos) << r.error().message;
 }
 
-TEST(FetcherLimits, ConnectionRefusedIsANetworkError) {
+TEST(FetcherLimits, ConnectionRefusedIsAConnectError) {
   // Bind an ephemeral port and close it again: nothing listens there now.
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(fd, 0);
@@ -203,7 +203,7 @@ TEST(FetcherLimits, ConnectionRefusedIsANetworkError) {
 
   auto r = fetch_one(fetcher, url);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, Errc::network);
+  EXPECT_EQ(r.error().code, Errc::connect);
 }
 
 // Counts handlers running at once, overall and per Host header.
@@ -369,7 +369,7 @@ TEST(FetcherLimits, AddressGuardRefusesLoopback) {
   auto results = fetcher.fetch_all(requests);
   for (const auto& r : results) {
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, Errc::invalid_argument);
+    EXPECT_EQ(r.error().code, Errc::refused);
     EXPECT_TRUE(r.error().permanent);
     EXPECT_NE(r.error().message.find("address guard"), std::string::npos) << r.error().message;
   }
@@ -391,7 +391,7 @@ TEST(FetcherLimits, AddressGuardAlsoStopsTheRobotsFetch) {
   const Request request{srv.url("/page"), "", "", "https://feeds.example/rss.xml"};
   auto r = std::move(fetcher.fetch_all(std::span(&request, 1)).front());
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, Errc::invalid_argument);
+  EXPECT_EQ(r.error().code, Errc::refused);
   EXPECT_TRUE(r.error().permanent);
   EXPECT_NE(r.error().message.find("robots.txt unavailable (address guard"), std::string::npos) << r.error().message;
   EXPECT_EQ(hits, 0);

@@ -55,7 +55,7 @@ TEST(FetcherRobots, OurGroupIsObeyedAndRobotsTxtIsFetchedOnce) {
                                    {pages.srv.url("/news/1")}};
   auto results = fetcher.fetch_all(first);
   ASSERT_FALSE(results[0]);
-  EXPECT_EQ(results[0].error().code, Errc::invalid_argument);
+  EXPECT_EQ(results[0].error().code, Errc::robots);
   EXPECT_NE(results[0].error().message.find("robots.txt"), std::string::npos);
   EXPECT_TRUE(results[1]) << results[1].error().describe();
   EXPECT_TRUE(results[2]) << results[2].error().describe();  // the '*' group does not apply to us
@@ -142,7 +142,7 @@ TEST(FetcherRobots, ReconfiguredUserAgentDropsTheCacheAndUsesTheNewToken) {
   fetcher.reconfigure(cfg);
   auto results = fetcher.fetch_all(requests);
   ASSERT_FALSE(results[0]);
-  EXPECT_EQ(results[0].error().code, Errc::invalid_argument);
+  EXPECT_EQ(results[0].error().code, Errc::robots);
   EXPECT_EQ(pages.robots_hits, 2);
 }
 

@@ -42,7 +42,7 @@ Request derived(std::string url, std::string feed) {
 
 void expect_refused(const Result<Response>& r, std::string_view rule) {
   ASSERT_FALSE(r) << "expected a refusal, got status " << r->status;
-  EXPECT_EQ(r.error().code, Errc::invalid_argument) << r.error().describe();
+  EXPECT_EQ(r.error().code, Errc::refused) << r.error().describe();
   EXPECT_TRUE(r.error().permanent) << r.error().describe();
   EXPECT_NE(r.error().message.find(rule), std::string::npos) << r.error().message;
 }
@@ -248,7 +248,7 @@ TEST(FetcherTrust, FifoFailsAtOnceConfiguredOrDerived) {
   const std::vector<Request> requests{{dir.url("pipe.xml")}, derived(dir.url("pipe.xml"), dir.url("feed.xml"))};
   for (const auto& r : fetcher.fetch_all(requests)) {
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, Errc::io) << r.error().describe();
+    EXPECT_EQ(r.error().code, Errc::refused) << r.error().describe();
     EXPECT_TRUE(r.error().permanent);
     EXPECT_NE(r.error().message.find("not a regular file"), std::string::npos) << r.error().message;
   }
@@ -258,7 +258,7 @@ TEST(FetcherTrust, DirectoryIsNotARegularFile) {
   Fetcher fetcher(quick_config());
   auto r = fetch_one(fetcher, {"file://" + std::string(NEWSD_TEST_DATA) + "/fetch/offline/"});
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, Errc::io);
+  EXPECT_EQ(r.error().code, Errc::refused);
   EXPECT_TRUE(r.error().permanent);
 }
 
@@ -266,7 +266,7 @@ TEST(FetcherTrust, DerivedUrlsAreLimitedToHttp) {
   Fetcher fetcher(quick_config());
   auto r = fetch_one(fetcher, derived("ftp://feeds.example/file.xml", kPublicFeed));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, Errc::unsupported);
+  EXPECT_EQ(r.error().code, Errc::refused);
   EXPECT_TRUE(r.error().permanent);
 }
 

@@ -86,6 +86,15 @@ TEST(Robots, CrlfCommentsAndUnknownLinesAreTolerated) {
   EXPECT_EQ(rules.rule_count(), 1u);
 }
 
+TEST(Robots, CrawlDelayComesFromTheGroupThatApplies) {
+  const std::string text = robots_fixture("crawl_delay.txt");
+  EXPECT_EQ(RobotsRules::parse(text, "newsd-test").crawl_delay(), std::chrono::milliseconds(2500));
+  EXPECT_EQ(RobotsRules::parse(text, "otherbot").crawl_delay(), std::chrono::seconds(10));
+  EXPECT_FALSE(RobotsRules::parse(text, "sloppybot").crawl_delay());  // not a number: ignored
+  EXPECT_FALSE(RobotsRules::parse(robots_fixture("groups.txt"), "newsd-test").crawl_delay());
+  EXPECT_FALSE(RobotsRules::parse(text, "newsd-test").allowed("/private/x"));  // rules still apply
+}
+
 TEST(Robots, EmptyDisallowAllowsEverything) {
   const auto rules = RobotsRules::parse("User-agent: *\nDisallow:\n", "newsd");
   EXPECT_TRUE(rules.allowed("/"));

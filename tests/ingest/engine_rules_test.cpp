@@ -201,7 +201,15 @@ TEST(FeedAfterPoll, HourlyAndDailyPublishersEndUpWithDifferentIntervals) {
 TEST(ClassifyError, FetchErrorsMapToFailureClasses) {
   EXPECT_EQ(classify_error({Errc::timeout, "slow"}), FailureClass::timeout);
   EXPECT_EQ(classify_error({Errc::too_large, "big"}), FailureClass::too_large);
-  EXPECT_EQ(classify_error({Errc::network, "refused"}), FailureClass::connect);
+  EXPECT_EQ(classify_error({Errc::network, "reset"}), FailureClass::connect);
+  EXPECT_EQ(classify_error({Errc::dns, "no such host"}), FailureClass::dns);
+  EXPECT_EQ(classify_error({Errc::connect, "refused"}), FailureClass::connect);
+  EXPECT_EQ(classify_error({Errc::tls, "bad certificate"}), FailureClass::tls);
+  EXPECT_EQ(classify_error({Errc::robots, "disallowed", 0, true}), FailureClass::robots);
+  EXPECT_EQ(classify_error({Errc::refused, "address guard", 0, true}), FailureClass::refused);
+  EXPECT_EQ(classify_error({Errc::blocked, "challenge", 403}), FailureClass::bot_challenge);
+  EXPECT_EQ(classify_error({Errc::http_status, "busy", 503, false, std::chrono::seconds{60}}),
+            FailureClass::rate_limited);
   EXPECT_EQ(classify_error({Errc::http_status, "Too Many Requests", 429}), FailureClass::rate_limited);
   EXPECT_EQ(classify_error({Errc::http_status, "Not Found", 404, true}), FailureClass::http_4xx);
   EXPECT_EQ(classify_error({Errc::http_status, "Bad Gateway", 502}), FailureClass::http_5xx);
@@ -209,7 +217,7 @@ TEST(ClassifyError, FetchErrorsMapToFailureClasses) {
 
 TEST(FailedForGood, IsTheFetchersPermanentFlagAndGoneIsA410) {
   EXPECT_TRUE(failed_for_good({Errc::http_status, "Gone", 410, true}));
-  EXPECT_TRUE(failed_for_good({Errc::invalid_argument, "disallowed by robots.txt", 0, true}));
+  EXPECT_TRUE(failed_for_good({Errc::robots, "disallowed by robots.txt", 0, true}));
   EXPECT_FALSE(failed_for_good({Errc::http_status, "Service Unavailable", 503, false}));
   EXPECT_FALSE(failed_for_good({Errc::timeout, "cancelled"}));
   EXPECT_TRUE(is_gone({Errc::http_status, "Gone", 410, true}));

@@ -1,11 +1,14 @@
 #pragma once
-/// Asynchronous HTTP(S)/file fetching over libcurl's multi interface.
+/// HTTP(S)/file fetching over libcurl's multi interface.
 ///
-/// One Fetcher owns one curl multi handle and runs transfers on the calling
-/// thread inside `fetch`; it enforces the total and per-host concurrency
-/// limits, the per-host politeness interval, size and time limits, redirects
-/// (with loop detection), conditional GET, compression, robots.txt and
-/// retries with backoff for 429/5xx/network errors.
+/// The work is done by an IoLoop (io_loop.hpp): one libcurl multi loop on
+/// its own thread. A Fetcher is the synchronous face of a private IoLoop:
+/// `fetch` submits a batch and waits, calling back on the caller's thread.
+/// The rules below are the IoLoop's: total and per-host:port concurrency
+/// limits, the per-host:port politeness interval (and robots.txt
+/// Crawl-delay), size and time limits, redirects (with loop detection),
+/// conditional GET, compression, robots.txt, retries with backoff for
+/// 429/5xx/network errors, and Retry-After pauses.
 ///
 /// Where a URL came from decides what it may reach (`Request::derived_from`),
 /// judged again on every redirect hop:
@@ -26,8 +29,8 @@
 ///   but a regular file is ever opened (a FIFO fails at once).
 /// Refusals are permanent errors naming the URL and the rule.
 ///
-/// A Fetcher is not thread-safe: use it from one thread (the daemon's I/O
-/// thread). It keeps a robots.txt cache and a connection cache across calls.
+/// A Fetcher is not thread-safe: call `fetch` from one thread at a time. It
+/// keeps a robots.txt cache and a connection cache across calls.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -61,26 +64,45 @@ struct Response {
   std::string charset;        ///< charset parameter of Content-Type, lower-case, empty if none
   std::string etag;
   std::string last_modified;
+  /// Set when `url` was answered through permanent redirects only (one or
+  /// more 301/308, no 302/303/307 on the way): where the resource now
+  /// lives, as sent (equal to final_url). Empty otherwise.
+  std::string moved_to;
+  // The server's hints, raw header values of the final response (empty
+  // when absent); the scheduler interprets them.
+  std::string cache_control;             ///< Cache-Control
+  std::string expires;                   ///< Expires
+  std::string retry_after;               ///< Retry-After
+  std::string server;                    ///< Server
+  std::string cf_mitigated;              ///< cf-mitigated (Cloudflare)
   std::string body;                      ///< raw bytes, decompressed but NOT charset-decoded
   std::chrono::milliseconds elapsed{0};  ///< first attempt start to completion, retries included
   int attempts = 1;                      ///< transfers made for the final URL (1 = no retry)
 };
 
 /// Called once per request, from the thread running `fetch`, as each finishes.
+/// (IoLoop callbacks get the same Result, on the I/O thread.)
 /// Failures (P = `Error::permanent` is set):
-/// Errc::network (DNS, connect, TLS, reset; robots.txt unreachable),
+/// Errc::dns (name or proxy did not resolve), Errc::connect (no
+/// connection), Errc::tls (handshake or certificate), Errc::network (any
+/// other transfer failure: reset, empty reply, ...) — robots.txt
+/// unreachable for one of these reasons fails its URLs with the same code;
 /// Errc::timeout (connect/total/low-speed timeout, or "cancelled"; a
 /// transfer slower than 256 bytes/s over total_timeout/3, clamped to
 /// 1–15 s, counts as timed out),
 /// Errc::too_large (P; body over max_body_bytes, declared or not),
 /// Errc::http_status (4xx/5xx after retries, `Error::http_status` set;
-/// P for 404 and 410 only), Errc::unsupported (P; scheme, also a redirect
-/// to a non-HTTP scheme), Errc::not_found (file:// path missing),
-/// Errc::io (file:// path unreadable; P when not a regular file),
+/// P for 404 and 410 only; a 429/503 that sent Retry-After has
+/// `Error::retry_after`), Errc::blocked (an error answer that is a bot
+/// challenge, fetch::classify_http; `http_status` set; not retried),
+/// Errc::robots (P; disallowed by robots.txt), Errc::refused (P; the
+/// trust rules: private address, `file:` outside its feed's directory or
+/// taken from a non-`file:` feed, a non-http(s) scheme on an untrusted URL
+/// or a redirect, not a regular file), Errc::unsupported (P; a configured
+/// URL with a scheme other than http, https, file), Errc::not_found
+/// (file:// path missing), Errc::io (file:// path unreadable),
 /// Errc::invalid_argument (P; bad URL or a file:// URL naming a remote
-/// host, redirect loop or too many redirects, disallowed by robots.txt,
-/// refused by the trust rules: private address, `file:` outside its feed's
-/// directory or taken from a non-`file:` feed).
+/// host, redirect loop or too many redirects).
 using Completion = std::function<void(std::size_t index, Result<Response>)>;
 
 /// Cumulative counters of one Fetcher since construction, for the metrics
@@ -108,26 +130,28 @@ class Fetcher {
   /// have completed or `cancelled()` turns true (polled at least every
   /// 100 ms; remaining requests then complete with Errc::timeout
   /// "cancelled"). Retries (429/5xx/network/timeout) wait
-  /// retry_backoff * 2^(n-1), or Retry-After for a 429 when it is at most
-  /// 60 s (a longer Retry-After fails at once with the 429). Once three
-  /// requests in a row to one host end in network errors or timeouts, that
-  /// host's remaining requests in this call fail at once with the same Errc
-  /// and a message starting "not tried:". `done` must not call `fetch` on
+  /// retry_backoff * 2^(n-1). A 429 or 503 with Retry-After pauses its
+  /// host:port (for every later request too, up to 7 days): at most 60 s
+  /// with retries left is waited out and retried; longer, or no retries
+  /// left, fails at once with Error::retry_after set, and so does every
+  /// request to that host:port until the pause ends. Once three
+  /// requests in a row to one host:port end in network errors or timeouts,
+  /// that host's queued requests fail at once with the same Errc and a
+  /// message starting "not tried:" (until its queue has drained). `done` must not call `fetch` on
   /// this Fetcher (it may call `reconfigure`).
   void fetch(std::span<const Request> requests, const Completion& done, const std::function<bool()>& cancelled = {});
 
   /// Convenience: fetch and return results in request order.
   std::vector<Result<Response>> fetch_all(std::span<const Request> requests);
 
-  /// Counters so far (cheap; call from the thread that calls `fetch`).
+  /// Counters so far (cheap; thread-safe).
   [[nodiscard]] FetchStats stats() const;
 
-  /// Replaces the limits (used on SIGHUP); takes effect for the next `fetch`
-  /// (a `fetch` in progress keeps its limits). A changed user agent drops
-  /// the robots.txt cache.
+  /// Replaces the limits (used on SIGHUP) for transfers started from now on.
+  /// A changed user agent drops the robots.txt cache.
   void reconfigure(const config::FetchConfig& cfg);
 
-  /// Test and operations hook: from the next `fetch` on, every transfer
+  /// Test and operations hook: from now on, every transfer
   /// resolves the given hosts as libcurl's CURLOPT_RESOLVE says
   /// ("host:port:address", host as sent: ASCII, IDN in punycode), replacing
   /// earlier overrides; empty = DNS only. Trust is unchanged: the address

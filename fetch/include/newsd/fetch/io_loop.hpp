@@ -22,6 +22,9 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "newsd/base/error.hpp"
 #include "newsd/config/config.hpp"
@@ -44,6 +47,11 @@ class IoLoop {
   /// Queues a request; thread-safe, never blocks.
   void submit(Request request, Callback done);
 
+  /// Queues several requests at once: the loop sees all of them in the same
+  /// turn (so a batch is scheduled as a whole, e.g. a dead host's queue is
+  /// failed together). Thread-safe, never blocks.
+  void submit_all(std::vector<std::pair<Request, Callback>> requests);
+
   /// New limits for transfers started from now on (SIGHUP); thread-safe.
   void reconfigure(const config::FetchConfig& cfg);
 
@@ -53,6 +61,13 @@ class IoLoop {
 
   /// Requests submitted and not yet completed; thread-safe.
   [[nodiscard]] std::size_t pending() const;
+
+  /// Test and operations hook: transfers started from now on resolve the
+  /// given hosts as libcurl's CURLOPT_RESOLVE says ("host:port:address",
+  /// host as sent: ASCII, IDN in punycode), replacing earlier overrides;
+  /// empty = DNS only. Trust is unchanged: the address guard still judges
+  /// the address connected to. Thread-safe.
+  void set_resolve_overrides(std::vector<std::string> entries);
 
   /// Counters so far; thread-safe.
   [[nodiscard]] FetchStats stats() const;

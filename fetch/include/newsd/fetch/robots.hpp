@@ -1,6 +1,8 @@
 #pragma once
 /// robots.txt rules (RFC 9309) for one crawler. Debian ships no C/C++
 /// robots.txt library, so this is a small parser of our own.
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +37,11 @@ class RobotsRules {
   /// Number of Allow/Disallow rules retained for our crawler.
   [[nodiscard]] std::size_t rule_count() const { return rules_.size(); }
 
+  /// The Crawl-delay of the group that applies (ours, else `*`): seconds,
+  /// fractions allowed, as asked (the fetcher caps it); nullopt when absent
+  /// or not a non-negative number.
+  [[nodiscard]] std::optional<std::chrono::milliseconds> crawl_delay() const { return crawl_delay_; }
+
  private:
   struct Rule {
     std::string pattern;  ///< normalized; may contain '*' and a trailing '$'
@@ -42,6 +49,7 @@ class RobotsRules {
   };
   std::vector<Rule> rules_;
   bool disallow_everything_ = false;
+  std::optional<std::chrono::milliseconds> crawl_delay_;
 };
 
 /// The product token of a User-Agent header value, as robots.txt groups

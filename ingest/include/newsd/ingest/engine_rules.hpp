@@ -13,13 +13,15 @@
 #include <vector>
 
 #include "newsd/base/error.hpp"
+#include "newsd/fetch/failure_class.hpp"
 #include "newsd/fetch/fetcher.hpp"
-#include "newsd/ingest/failure_class.hpp"
 #include "newsd/ingest/schedule.hpp"
 #include "newsd/parse/feed.hpp"
 #include "newsd/store/store.hpp"
 
 namespace newsd::ingest {
+
+using fetch::FailureClass;
 
 /// Where an entry's article lives.
 struct EntryAddress {
@@ -90,9 +92,16 @@ bool is_gone(const Error& error);
 FailureClass classify_feed_answer(const fetch::Response& response);
 
 /// The server's hints about when to come back, from the parsed feed
-/// (<ttl>, sy:updatePeriod/updateFrequency). The HTTP header hints
-/// (max-age, Expires) join here once fetch::Response carries them.
+/// (<ttl>, sy:updatePeriod/updateFrequency).
 ServerHints feed_hints(const parse::FeedInfo& feed);
+
+/// The hints of the feed's HTTP answer (Cache-Control max-age, Expires),
+/// read at `now`; `feed` adds the feed's own (feed_hints).
+ServerHints http_hints(const fetch::Response& response, SysSeconds now, ServerHints feed = {});
+
+/// When a failed fetch may be retried by the server's word (Retry-After
+/// carried by the error), counted from `now`.
+std::optional<SysSeconds> retry_after(const Error& error, SysSeconds now);
 
 /// Everything a finished poll learned, for feed_after_poll().
 struct PollFacts {

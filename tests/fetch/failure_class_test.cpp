@@ -1,5 +1,5 @@
-// Failure classes of HTTP answers, from the fixture pages under tests/data/ingest/.
-#include "newsd/ingest/failure_class.hpp"
+// Failure classes of HTTP answers, from the fixture pages under tests/data/fetch/challenge/.
+#include "newsd/fetch/failure_class.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,11 +7,11 @@
 #include <sstream>
 #include <string>
 
-namespace newsd::ingest {
+namespace newsd::fetch {
 namespace {
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(NEWSD_TEST_DATA) + "/ingest/" + name, std::ios::binary);
+  std::ifstream in(std::string(NEWSD_TEST_DATA) + "/fetch/challenge/" + name, std::ios::binary);
   EXPECT_TRUE(in) << name;
   std::ostringstream out;
   out << in.rdbuf();
@@ -142,4 +142,4 @@ TEST(FailureClassNames, RoundTripAndStableNames) {
 }
 
 }  // namespace
-}  // namespace newsd::ingest
+}  // namespace newsd::fetch

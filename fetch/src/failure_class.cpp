@@ -1,14 +1,14 @@
-#include "newsd/ingest/failure_class.hpp"
+#include "newsd/fetch/failure_class.hpp"
 
 #include <algorithm>
 #include <array>
 
-namespace newsd::ingest {
+namespace newsd::fetch {
 namespace {
 
-constexpr std::array<std::string_view, 13> kNames = {
+constexpr std::array<std::string_view, 14> kNames = {
     "none",         "dns",       "connect",       "tls",    "timeout",    "http_4xx", "http_5xx",
-    "rate_limited", "too_large", "bot_challenge", "robots", "not_a_feed", "parse",
+    "rate_limited", "too_large", "bot_challenge", "robots", "not_a_feed", "parse",    "refused",
 };
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -120,4 +120,4 @@ FailureClass classify_http(const HttpAnswer& a) noexcept {
   return FailureClass::none;
 }
 
-}  // namespace newsd::ingest
+}  // namespace newsd::fetch

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string_view>
 
-namespace newsd::ingest {
+namespace newsd::fetch {
 
 enum class FailureClass {
   none,           ///< no failure
@@ -25,11 +25,12 @@ enum class FailureClass {
   robots,         ///< refused by robots.txt
   not_a_feed,     ///< HTML, an empty body, or something else where a feed was expected
   parse,          ///< the body claims to be a feed but cannot be read as one
+  refused,        ///< refused by newsd's own trust rules (address guard, file: confinement, scheme)
 };
 
 /// Stable lower-case name, as stored in the database: "none", "dns",
 /// "connect", "tls", "timeout", "http_4xx", "http_5xx", "rate_limited",
-/// "too_large", "bot_challenge", "robots", "not_a_feed", "parse".
+/// "too_large", "bot_challenge", "robots", "not_a_feed", "parse", "refused".
 std::string_view to_string(FailureClass c) noexcept;
 /// Inverse of to_string(FailureClass); nullopt for any other text.
 std::optional<FailureClass> parse_failure_class(std::string_view text) noexcept;
@@ -68,4 +69,4 @@ struct HttpAnswer {
 ///  - otherwise none: a body the parser must judge (its failure is `parse`).
 FailureClass classify_http(const HttpAnswer& answer) noexcept;
 
-}  // namespace newsd::ingest
+}  // namespace newsd::fetch
