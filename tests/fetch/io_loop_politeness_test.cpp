@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "completions.hpp"
 #include "newsd/fetch/io_loop.hpp"
 #include "test_server.hpp"
 
@@ -18,37 +19,10 @@ namespace newsd::fetch {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::Completions;
 using testing::quick_config;
 using testing::TestServer;
 using Clock = std::chrono::steady_clock;
-
-constexpr auto kHang = 30s;
-
-/// Completions in arrival order, tagged.
-struct Completions {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::vector<std::pair<std::string, Result<Response>>> results;
-
-  IoLoop::Callback callback(std::string tag) {
-    return [this, tag = std::move(tag)](Result<Response> r) {
-      std::lock_guard lock(mutex);
-      results.emplace_back(tag, std::move(r));
-      cv.notify_all();
-    };
-  }
-  bool wait_for(std::size_t n) {
-    std::unique_lock lock(mutex);
-    return cv.wait_for(lock, kHang, [&] { return results.size() >= n; });
-  }
-  const Result<Response>& get(const std::string& tag) {
-    std::lock_guard lock(mutex);
-    for (const auto& [t, r] : results) {
-      if (t == tag) return r;
-    }
-    throw std::runtime_error("no completion tagged " + tag);
-  }
-};
 
 /// Answers every path with `status` and a Retry-After header (when non-empty),
 /// counting hits.

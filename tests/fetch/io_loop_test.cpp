@@ -12,40 +12,18 @@
 #include <thread>
 #include <vector>
 
+#include "completions.hpp"
 #include "test_server.hpp"
 
 namespace newsd::fetch {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::Completions;
 using testing::interruptible_sleep;
+using testing::kHang;
 using testing::quick_config;
 using testing::TestServer;
-
-constexpr auto kHang = 30s;  // upper bound for "completed at all"
-
-/// Collects completions from the I/O thread, in order, with the thread each came on.
-struct Completions {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::vector<std::pair<std::string, Result<Response>>> results;  // tag, result
-  std::set<std::thread::id> threads;
-
-  IoLoop::Callback callback(std::string tag) {
-    return [this, tag = std::move(tag)](Result<Response> r) {
-      std::lock_guard lock(mutex);
-      results.emplace_back(tag, std::move(r));
-      threads.insert(std::this_thread::get_id());
-      cv.notify_all();
-    };
-  }
-
-  /// Waits until `n` completions arrived (false if kHang passed first).
-  bool wait_for(std::size_t n) {
-    std::unique_lock lock(mutex);
-    return cv.wait_for(lock, kHang, [&] { return results.size() >= n; });
-  }
-};
 
 /// Serves /fast at once and /slow after `slow` (interrupted when the server stops).
 struct Pages {
