@@ -3,17 +3,9 @@
 #include <future>
 
 #include "newsd/base/log.hpp"
+#include "steady_ns.hpp"
 
 namespace newsd::ingest {
-namespace {
-
-std::int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 StoreWriter::StoreWriter(store::Store store, std::size_t queue_capacity, int batch_size)
     : store_(std::move(store)),
       queue_(queue_capacity),

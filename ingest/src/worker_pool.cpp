@@ -1,17 +1,9 @@
 #include "newsd/ingest/worker_pool.hpp"
 
 #include "newsd/base/log.hpp"
+#include "steady_ns.hpp"
 
 namespace newsd::ingest {
-namespace {
-
-std::int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 WorkerPool::WorkerPool(int threads, std::size_t backlog)
     : tasks_(backlog),
       busy_since_(new std::atomic<std::int64_t>[static_cast<std::size_t>(threads < 1 ? 1 : threads)]),
