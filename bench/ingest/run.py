@@ -5,6 +5,7 @@ resolves to loopback without DNS), so per-host politeness applies as it would
 across real sites.
 
 usage: bench/ingest/run.py [--newsd build-rel/newsd] [--feeds 1000] [--pages 20] [--workers 2]
+       bench/ingest/run.py --idle-feeds 10000   # `newsd run`'s RSS once every feed was polled
 
 In one run, each twice (first pass, then the second pass that should be all
 304s): Debian's `newsboat -x reload` (feeds only), `newsd once` with
@@ -126,6 +127,41 @@ def newsd_config(work, port, n_feeds, fetch_articles, workers, name):
     return path
 
 
+def idle_rss(a, work):
+    """`newsd run` over N small feeds: peak and idle RSS once every feed has
+    been polled once and the daemon waits for the next due time."""
+    rng = random.Random(3)
+    make_site(work, a.idle_feeds, 1, rng)
+    port = free_port()
+    nginx = start_nginx(work, port)
+    cfg = newsd_config(work, port, a.idle_feeds, False, a.workers, 'idle')
+    import sqlite3
+    try:
+        t0 = time.perf_counter()
+        daemon = subprocess.Popen([a.newsd, 'run', '--config', str(cfg)], cwd=work,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        polled = 0
+        while time.perf_counter() - t0 < 600 and polled < a.idle_feeds:
+            time.sleep(2)
+            try:
+                with sqlite3.connect(f'file:{work}/idle.db?mode=ro', uri=True, timeout=5) as db:
+                    polled = db.execute('SELECT count(*) FROM feeds WHERE last_fetched_at IS NOT NULL').fetchone()[0]
+            except sqlite3.Error:
+                pass
+        first_pass = time.perf_counter() - t0
+        time.sleep(10)  # idle: every feed is scheduled minutes ahead
+        status = Path(f'/proc/{daemon.pid}/status').read_text()
+        rss = int(re.search(r'VmRSS:\s+(\d+)', status).group(1)) / 1024
+        hwm = int(re.search(r'VmHWM:\s+(\d+)', status).group(1)) / 1024
+        daemon.send_signal(signal.SIGTERM)
+        daemon.wait(timeout=60)
+    finally:
+        nginx.send_signal(signal.SIGQUIT)
+        nginx.wait(timeout=10)
+    print(f'newsd run, {a.idle_feeds} feeds: all polled once in {first_pass:.1f} s ({polled} feeds); '
+          f'idle RSS {rss:.0f} MB, peak {hwm:.0f} MB')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--newsd', default=str(ROOT / 'build-rel/newsd'))
@@ -133,6 +169,7 @@ def main():
     ap.add_argument('--pages', type=int, default=20)
     ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--keep', help='keep the work dir here')
+    ap.add_argument('--idle-feeds', type=int, help='measure `newsd run` idle RSS with this many feeds instead')
     a = ap.parse_args()
     a.newsd = str(Path(a.newsd).resolve())
     for tool in ('nginx', 'newsboat'):
@@ -143,6 +180,11 @@ def main():
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
+    if a.idle_feeds:
+        idle_rss(a, work)
+        if not a.keep:
+            shutil.rmtree(work)
+        return
     total = make_site(work, a.feeds, a.pages, random.Random(11))
     port = free_port()
     nginx = start_nginx(work, port)
