@@ -31,29 +31,50 @@ void add_db_options(CLI::App& cmd, DbOptions& opts) {
   config->excludes(db);
 }
 
-std::optional<store::Store> open_for_reading(const DbOptions& opts, CommandContext& ctx) {
-  std::filesystem::path path = opts.db;
-  std::chrono::milliseconds busy{std::chrono::seconds{5}};
-  if (path.empty()) {
-    std::filesystem::path config_path = opts.config;
-    if (config_path.empty() && std::filesystem::exists(default_config_path())) config_path = default_config_path();
-    if (!config_path.empty()) {
-      auto cfg = load_config_or_report(config_path);
-      if (!cfg) {
-        ctx.exit_code = 2;
-        return std::nullopt;
-      }
-      path = cfg->store.path;
-      busy = cfg->store.busy_timeout;
-    } else {
-      path = config::StoreConfig{}.path;
-    }
+namespace {
+
+// --db if given, else store.path of --config (or of the default config file
+// when it exists), else the built-in default; with the store settings.
+std::optional<config::StoreConfig> resolve_store(const DbOptions& opts, CommandContext& ctx) {
+  config::StoreConfig store;
+  if (!opts.db.empty()) {
+    store.path = opts.db;
+    return store;
   }
-  auto store = store::Store::open_readonly(path, busy);
+  std::filesystem::path config_path = opts.config;
+  if (config_path.empty() && std::filesystem::exists(default_config_path())) config_path = default_config_path();
+  if (config_path.empty()) return store;
+  auto cfg = load_config_or_report(config_path);
+  if (!cfg) {
+    ctx.exit_code = 2;
+    return std::nullopt;
+  }
+  return cfg->store;
+}
+
+}  // namespace
+
+std::optional<store::Store> open_for_reading(const DbOptions& opts, CommandContext& ctx) {
+  const auto where = resolve_store(opts, ctx);
+  if (!where) return std::nullopt;
+  auto store = store::Store::open_readonly(where->path, where->busy_timeout);
   if (!store) {
     std::cerr << "newsd: " << store.error().message
               << (store.error().code == Errc::not_found ? " (pass --db FILE or --config FILE)" : "") << '\n';
     ctx.exit_code = 1;
+    return std::nullopt;
+  }
+  return std::move(*store);
+}
+
+std::optional<store::Store> open_for_writing(const DbOptions& opts, CommandContext& ctx) {
+  const auto where = resolve_store(opts, ctx);
+  if (!where) return std::nullopt;
+  auto store = store::Store::open(where->path, *where);
+  if (!store) {
+    std::cerr << "newsd: " << store.error().message << '\n';
+    // Another newsd holds the writer lock: a usage matter, not a failure.
+    ctx.exit_code = store.error().code == Errc::locked ? 2 : 1;
     return std::nullopt;
   }
   return std::move(*store);

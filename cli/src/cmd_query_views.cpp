@@ -221,10 +221,53 @@ void add_report_command(CLI::App& app, CommandContext& ctx, const std::string& n
 
 }  // namespace
 
+namespace {
+
+// `feeds --reactivate URL`: a write, so it takes the store's writer lock.
+void reactivate(const DbOptions& db, const std::string& url, CommandContext& ctx) {
+  auto store = open_for_writing(db, ctx);
+  if (!store) return;
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto done = store->reactivate_feed(url, now);
+  if (!done) {
+    std::cerr << "newsd feeds: " << done.error().message << '\n';
+    ctx.exit_code = 1;
+  } else if (!*done) {
+    std::cerr << "newsd feeds: no feed " << url << '\n';
+    ctx.exit_code = 2;
+  } else {
+    std::cout << "reactivated " << url << ": active and due now\n";
+  }
+}
+
+}  // namespace
+
 void add_feeds_command(CLI::App& app, CommandContext& ctx) {
-  add_report_command(
-      app, ctx, "feeds", "List feeds with their health: state, errors, last and next fetch, articles",
-      "One JSON object per feed per line", [](store::Store& s) { return s.feeds(); }, print_feeds);
+  struct Options {
+    DbOptions db;
+    bool json = false;
+    std::string reactivate;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("feeds", "List feeds with their health: state, interval and why, errors, articles");
+  cmd->add_flag("--json", o->json, "One JSON object per feed per line");
+  cmd->add_option("--reactivate", o->reactivate,
+                  "Make a gone or failing feed active and due now instead of listing (the daemon must be "
+                  "stopped: it holds the database)");
+  add_db_options(*cmd, o->db);
+  cmd->callback([o, &ctx] {
+    setup_logging("warn");
+    if (!o->reactivate.empty()) return reactivate(o->db, o->reactivate, ctx);
+    auto store = open_for_reading(o->db, ctx);
+    if (!store) return;
+    auto feeds = store->feeds();
+    if (!feeds) {
+      std::cerr << "newsd feeds: " << feeds.error().message << '\n';
+      ctx.exit_code = 1;
+      return;
+    }
+    print_feeds(*feeds, o->json);
+  });
 }
 
 void add_stats_command(CLI::App& app, CommandContext& ctx) {

@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "fetch/test_server.hpp"
 #include "process.hpp"
 #include "support/daemon_test_util.hpp"
 #include "support/static_server.hpp"
@@ -292,6 +293,52 @@ TEST_F(Untrusted, AnExpensiveSearchIsRefusedWithAClearError) {
   const auto r = newsd({"search", "--config", cfg.string(), query});
   EXPECT_EQ(r.status, 2) << r.out << r.err;
   EXPECT_FALSE(r.err.empty());
+}
+
+// Not hostile input but the same world: a feed that answers 410 is marked
+// gone and skipped; `feeds --reactivate` brings it back, and refuses while a
+// daemon holds the database.
+using FeedLifecycle = Untrusted;
+
+TEST_F(FeedLifecycle, AGoneFeedComesBackWithReactivate) {
+  fetch::testing::TestServer srv;
+  std::atomic<bool> gone{true};
+  std::atomic<int> hits{0};
+  srv.server.Get("/feed", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    if (gone) {
+      res.status = 410;
+      return;
+    }
+    res.set_content(rss(item("back", "", "b1", story(5))), "application/rss+xml");
+  });
+  srv.start();
+  const auto cfg = config({srv.url("/feed")}, "fetch_articles = false\n");
+  EXPECT_EQ(once(cfg).status, 1);  // its only feed failed
+  auto feeds = newsd({"feeds", "--config", cfg.string()});
+  EXPECT_NE(feeds.out.find("gone"), std::string::npos) << feeds.out;
+
+  gone = false;
+  {
+    Process daemon({kBinary, "run", "--config", cfg.string()}, dir_.path() / "daemon");
+    ASSERT_TRUE(eventually([&] { return daemon.stderr_text().find("daemon.ready") != std::string::npos; }, 60s));
+    const auto refused = newsd({"feeds", "--config", cfg.string(), "--reactivate", srv.url("/feed")});
+    EXPECT_EQ(refused.status, 2);
+    EXPECT_NE(refused.err.find("in use by pid"), std::string::npos) << refused.err;
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(exit_code(daemon.wait(30s)), 0);
+  }
+  EXPECT_EQ(hits.load(), 1) << "a gone feed was polled again";
+  EXPECT_EQ(newsd({"feeds", "--config", cfg.string(), "--reactivate", srv.url("/nope")}).status, 2);
+  const auto r = newsd({"feeds", "--config", cfg.string(), "--reactivate", srv.url("/feed")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(rows("SELECT state FROM feeds")[0][0], "active");
+  // `run` (not `once`, which polls everything) is what skips gone feeds.
+  Process daemon({kBinary, "run", "--config", cfg.string()}, dir_.path() / "daemon2");
+  EXPECT_TRUE(eventually([&] { return rows("SELECT count(*) FROM articles")[0][0] == "1"; }, 60s))
+      << daemon.stderr_text();
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(exit_code(daemon.wait(30s)), 0);
 }
 
 }  // namespace
