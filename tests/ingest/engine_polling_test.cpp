@@ -27,8 +27,8 @@ std::string rss(const std::string& channel_extra, const std::string& items) {
 
 std::string text_item(const std::string& id) {
   return "<item><title>story " + id + "</title><guid isPermaLink=\"false\">" + id +
-         "</guid><description>The ministry said on Monday that talks on the border treaty would resume, story " +
-         id + ".</description></item>";
+         "</guid><description>The ministry said on Monday that talks on the border treaty would resume, story " + id +
+         ".</description></item>";
 }
 
 class EnginePolling : public ::testing::Test {
@@ -36,10 +36,11 @@ class EnginePolling : public ::testing::Test {
   void SetUp() override { dir_ = testing::TempDir("newsd-polling"); }
 
   config::Config config_for(const std::vector<std::string>& feeds, const std::string& extra = {}) {
-    std::string toml = "[log]\nlevel = \"warn\"\n[fetch]\nmin_host_interval = \"0s\"\nmax_retries = 0\n"
-                       "respect_robots_txt = false\n" +
-                       extra + "[classify]\ntaxonomy = \"" + kTaxonomy.string() +
-                       "\"\n[store]\npath = \"newsd.db\"\n[schedule]\njitter = 0\n";
+    std::string toml =
+        "[log]\nlevel = \"warn\"\n[fetch]\nmin_host_interval = \"0s\"\nmax_retries = 0\n"
+        "respect_robots_txt = false\n" +
+        extra + "[classify]\ntaxonomy = \"" + kTaxonomy.string() +
+        "\"\n[store]\npath = \"newsd.db\"\n[schedule]\njitter = 0\n";
     for (const auto& url : feeds) toml += "[[feeds]]\nurl = \"" + url + "\"\ninterval = \"10m\"\n";
     auto cfg = config::parse_config(toml, dir_.path() / "newsd.toml");
     if (!cfg) throw std::runtime_error(cfg.error().message);
@@ -76,9 +77,8 @@ class EnginePolling : public ::testing::Test {
 TEST_F(EnginePolling, EachServerHintMovesTheNextFetch) {
   TestServer srv;
   const std::string body = rss("", text_item("1"));
-  srv.server.Get("/plain", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_content(body, "application/rss+xml");
-  });
+  srv.server.Get(
+      "/plain", [&](const httplib::Request&, httplib::Response& res) { res.set_content(body, "application/rss+xml"); });
   srv.server.Get("/ttl", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(rss("<ttl>180</ttl>", text_item("2")), "application/rss+xml");
   });
