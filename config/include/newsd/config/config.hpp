@@ -54,8 +54,10 @@ struct FetchConfig {
 };
 
 /// `[limits]`: caps that keep one hostile feed or page from exhausting newsd.
-/// Text over a cap is cut at a character boundary; entries and pages over a
-/// cap are left for the next poll (entries) or skipped (pages), and logged.
+/// Text over a cap is cut at a character boundary. Entries past
+/// `entries_per_feed` are not read (a feed lists its newest first); new pages
+/// past `pages_per_poll` wait for the next poll (the feed's validators are
+/// held). Each cut is logged.
 struct LimitsConfig {
   std::size_t title_chars = 1000;       ///< characters kept of a title
   std::size_t byline_chars = 200;       ///< characters kept of an author/byline
