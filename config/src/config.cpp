@@ -1,10 +1,8 @@
 #include "newsd/config/config.hpp"
 
-#include <arpa/inet.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <charconv>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -12,6 +10,7 @@
 #include <sstream>
 
 #include "newsd/base/ascii.hpp"
+#include "newsd/base/network.hpp"
 #include "newsd/config/duration.hpp"
 
 namespace newsd::config {
@@ -231,25 +230,6 @@ std::string resolve_feed_url(const std::string& url, const TableReader& reader) 
   return url;
 }
 
-// "10.0.0.0/8", "fd00::/8", or a bare address (a /32 or /128).
-bool is_cidr(std::string_view text) {
-  const auto slash = text.find('/');
-  const std::string address(text.substr(0, slash));
-  unsigned char buf[sizeof(in6_addr)];
-  int max_prefix = 0;
-  if (inet_pton(AF_INET, address.c_str(), buf) == 1)
-    max_prefix = 32;
-  else if (inet_pton(AF_INET6, address.c_str(), buf) == 1)
-    max_prefix = 128;
-  else
-    return false;
-  if (slash == std::string_view::npos) return true;
-  const auto bits = text.substr(slash + 1);
-  int prefix = 0;
-  const auto [end, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), prefix);
-  return ec == std::errc{} && end == bits.data() + bits.size() && !bits.empty() && prefix >= 0 && prefix <= max_prefix;
-}
-
 // Schemes compare case-insensitively (RFC 3986): "HTTPS://x" is a feed too.
 bool has_supported_scheme(std::string_view url) {
   const std::string head = ascii_lower(url.substr(0, 8));
@@ -346,7 +326,7 @@ Config read_config(const toml::table& doc, Validator& v) {
     r.string_list("allow_hosts", f.allow_hosts);
     r.string_list("allow_networks", f.allow_networks);
     for (const auto& net : f.allow_networks) {
-      if (!is_cidr(net))
+      if (!parse_network(net))
         r.error_at("allow_networks", "'fetch.allow_networks' entry '" + net +
                                          "' is not a network such as \"10.0.0.0/8\" or \"fd00::/8\"");
     }

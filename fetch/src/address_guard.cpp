@@ -4,7 +4,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <charconv>
 #include <cstring>
 #include <string>
 
@@ -93,28 +92,6 @@ bool is_private_address(std::string_view ip) {
   in6_addr v6{};
   if (inet_pton(AF_INET6, text.c_str(), &v6) == 1) return is_private_ipv6(v6);
   return false;
-}
-
-std::optional<Network> parse_network(std::string_view cidr) {
-  const auto slash = cidr.find('/');
-  const std::string address(cidr.substr(0, slash));
-  Network net;
-  int max_prefix = 32;
-  if (inet_pton(AF_INET, address.c_str(), net.bytes.data()) != 1) {
-    if (inet_pton(AF_INET6, address.c_str(), net.bytes.data()) != 1) return std::nullopt;
-    net.v6 = true;
-    max_prefix = 128;
-  }
-  net.prefix = max_prefix;
-  if (slash != std::string_view::npos) {
-    const std::string_view bits = cidr.substr(slash + 1);
-    const auto [end, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), net.prefix);
-    if (bits.empty() || ec != std::errc{} || end != bits.data() + bits.size() || net.prefix < 0 ||
-        net.prefix > max_prefix) {
-      return std::nullopt;
-    }
-  }
-  return net;
 }
 
 bool network_contains(const Network& network, const sockaddr* address) {

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string_view>
 
+#include "newsd/base/network.hpp"
+
 struct sockaddr;
 
 namespace newsd::fetch {
@@ -28,16 +30,10 @@ bool is_private_address(const sockaddr* address);
 /// Same for a textual IPv4 or IPv6 address; false if `ip` is not an IP literal.
 bool is_private_address(std::string_view ip);
 
-/// An IPv4 or IPv6 network (`FetchConfig::allow_networks` entry).
-struct Network {
-  bool v6 = false;
-  std::array<std::uint8_t, 16> bytes{};  ///< network address, first 4 bytes for IPv4
-  int prefix = 0;                        ///< bits that must match
-};
-
-/// Parses "10.0.0.0/8", "fd00::/8" or a bare address (a /32 or /128);
-/// nullopt if it is not one.
-std::optional<Network> parse_network(std::string_view cidr);
+/// `FetchConfig::allow_networks` entries are parsed by newsd::parse_network
+/// (base), the same parser the config validates them with.
+using newsd::Network;
+using newsd::parse_network;
 
 /// True if `address` (AF_INET or AF_INET6) lies in `network`. A v4-mapped
 /// IPv6 address (::ffff:10.0.0.1) is judged as its IPv4 address.
