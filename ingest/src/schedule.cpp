@@ -292,16 +292,4 @@ std::optional<SysSeconds> parse_http_date(std::string_view value) {
 
 std::optional<SysSeconds> parse_expires(std::string_view value) { return parse_http_date(value); }
 
-std::optional<SysSeconds> parse_retry_after(std::string_view value, SysSeconds now) {
-  const std::string_view text = trim(value);
-  if (text.empty()) return std::nullopt;
-  if (text.front() >= '0' && text.front() <= '9') {
-    const auto delay = delta_seconds(text);
-    if (!delay) return std::nullopt;
-    return now + *delay;
-  }
-  if (text.front() == '-' || text.front() == '+') return std::nullopt;
-  return parse_http_date(text);
-}
-
 }  // namespace newsd::ingest

@@ -8,7 +8,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const SysSeconds kNow = std::chrono::sys_days{std::chrono::year{2024} / 10 / 9} + 10h;
 const SysSeconds kNov1994 = std::chrono::sys_days{std::chrono::year{1994} / 11 / 6} + 8h + 49min + 37s;
 constexpr Seconds kSaturated{std::int64_t{1} << 31};
 
@@ -64,25 +63,6 @@ TEST(HttpDate, InvalidExpiresValuesAreNoDate) {
   for (const char* bad : {"", "0", "-1", "now", "never", "Sun, 32 Nov 1994 08:49:37 GMT", "tomorrow at noon"}) {
     EXPECT_EQ(parse_expires(bad), std::nullopt) << bad;
   }
-}
-
-TEST(RetryAfter, DelaySecondsAreRelativeToNow) {
-  EXPECT_EQ(parse_retry_after("120", kNow), kNow + 120s);
-  EXPECT_EQ(parse_retry_after(" 0 ", kNow), kNow);
-  EXPECT_EQ(parse_retry_after("259200", kNow), kNow + 72h);
-}
-
-TEST(RetryAfter, HttpDateIsAbsolute) {
-  EXPECT_EQ(parse_retry_after("Wed, 09 Oct 2024 12:00:00 GMT", kNow), kNow + 2h);
-  // A date already past is returned as is: retry now.
-  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", kNow), kNov1994);
-}
-
-TEST(RetryAfter, GarbageNegativeAndOverflow) {
-  for (const char* bad : {"", "   ", "-5", "+5", "1.5", "120s", "soon", "12 0"}) {
-    EXPECT_EQ(parse_retry_after(bad, kNow), std::nullopt) << bad;
-  }
-  EXPECT_EQ(parse_retry_after("99999999999999999999999999", kNow), kNow + kSaturated);
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ struct ServerHints {
   std::optional<Seconds> sy_update_period;  ///< see syndication_period()
   std::optional<Seconds> max_age;           ///< see parse_cache_control_max_age()
   std::optional<SysSeconds> expires;        ///< see parse_expires()
-  std::optional<SysSeconds> retry_after;    ///< see parse_retry_after()
+  std::optional<SysSeconds> retry_after;    ///< from Error::retry_after (libcurl reads the header)
 };
 
 /// When to poll next and why.
@@ -161,11 +161,5 @@ std::optional<SysSeconds> parse_http_date(std::string_view value);
 
 /// The instant an Expires value names; same as parse_http_date().
 std::optional<SysSeconds> parse_expires(std::string_view value);
-
-/// The instant a Retry-After value allows, relative to `now` for the
-/// delay-seconds form ("120") or absolute for the HTTP-date form. nullopt for
-/// negative, fractional or unparsable values. A date in the past is returned
-/// as is (it means "now").
-std::optional<SysSeconds> parse_retry_after(std::string_view value, SysSeconds now);
 
 }  // namespace newsd::ingest
