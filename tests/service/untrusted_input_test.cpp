@@ -20,11 +20,6 @@ using namespace std::chrono_literals;
 const std::string kBinary = NEWSD_BINARY;
 const fs::path kTaxonomy = fs::path(NEWSD_SOURCE_DIR) / "config/taxonomy/default.toml";
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 void write_file(const fs::path& p, const std::string& text) {
   fs::create_directories(p.parent_path());
   std::ofstream(p, std::ios::binary) << text;
