@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "newsd/base/error.hpp"
@@ -179,8 +180,17 @@ struct SearchLimits {
   std::chrono::steady_clock::duration time_budget = std::chrono::seconds{5};
 };
 
+/// How SearchQuery::text is read.
+enum class QuerySyntax {
+  /// Words are text (`air-defence`, `l'Algérie`, `NATO's`); only "phrase",
+  /// prefix*, AND/OR/NOT and parentheses are syntax (store/src/query_parse.hpp).
+  plain,
+  fts,  ///< raw FTS5 query syntax (columns, NEAR, …), for experts
+};
+
 struct SearchQuery {
-  std::string text;                ///< FTS5 query syntax; empty = all articles
+  std::string text;  ///< read as `syntax` says; empty = all articles
+  QuerySyntax syntax = QuerySyntax::plain;
   std::vector<std::string> tags;   ///< tag names (any kind), all must match
   std::string country;             ///< ISO 3166-1 alpha-2 country tag; empty = any
   std::string lang;                ///< article language; empty = any
@@ -192,6 +202,9 @@ struct SearchQuery {
   SortOrder sort = SortOrder::relevance;  ///< relevance without text = date
   std::string highlight_open = "[";       ///< inserted before each match in the snippet
   std::string highlight_close = "]";      ///< inserted after each match
+  /// Snippets without highlight markers, the matches given as offsets in
+  /// SearchHit::matches instead (for machine-readable output).
+  bool plain_snippets = false;
   SearchLimits limits;
 };
 
@@ -205,7 +218,10 @@ struct SearchHit {
   std::optional<TimePoint> published_at;
   TimePoint fetched_at{};
   std::string snippet;  ///< matches wrapped in highlight_open/close (start of the text if no query text)
-  double rank = 0;      ///< bm25 (lower is better); 0 without query text
+  /// With SearchQuery::plain_snippets: each match in `snippet` as
+  /// {start, length} in Unicode code points, in order.
+  std::vector<std::pair<int, int>> matches;
+  double rank = 0;  ///< bm25 (lower is better); 0 without query text
   std::vector<std::string> tags;
 };
 
@@ -282,9 +298,11 @@ class Store {
   /// for the next batch.
   Result<std::vector<UpsertOutcome>> write_articles(std::span<const ArticleRecord> batch);
 
-  /// FTS5 search with filters. A syntax error in `q.text` (or a reference to
-  /// an unknown column) is Errc::invalid_argument with SQLite's message; so
-  /// is a query beyond `q.limits` ("query too expensive: …").
+  /// FTS5 search with filters. A syntax error in `q.text` (or, with
+  /// QuerySyntax::fts, a reference to an unknown column) is
+  /// Errc::invalid_argument "invalid search query '…': …"; so is a query
+  /// beyond `q.limits` ("query too expensive: …"), the plain syntax's terms
+  /// counted in the FTS5 expression built from them.
   Result<std::vector<SearchHit>> search(const SearchQuery& q);
 
   /// The article with its tags, sources and cluster, or nullopt.
