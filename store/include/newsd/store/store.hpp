@@ -163,6 +163,12 @@ struct ArticleView {
 
 enum class SortOrder { relevance, date };
 
+/// How Store::checkpoint copies the WAL into the main database file.
+enum class WalCheckpoint {
+  passive,   ///< what no reader is using; never waits
+  truncate,  ///< everything, then empties the -wal file; waits (busy timeout) for readers
+};
+
 /// What one search may cost. A query over a limit fails before it runs, and
 /// one that runs past the time budget is stopped; both are
 /// Errc::invalid_argument with a message starting "query too expensive: ".
@@ -328,6 +334,18 @@ class Store {
   /// date, not the publication date, decides: an old story fetched today is
   /// kept, otherwise it would be pruned and fetched again at every poll.
   Result<int> prune(TimePoint older_than, int max_rows = 500);
+
+  /// Copies committed transactions from the -wal file into the database
+  /// file, so that the file alone (copied, or read by a user who cannot
+  /// open the WAL) holds them. Errc::database when SQLite fails; with
+  /// `truncate`, also when a reader keeps it from finishing in time.
+  Result<void> checkpoint(WalCheckpoint mode);
+  /// For a long-running writer between batches: a passive checkpoint when
+  /// the last one is kCheckpointPeriod old, every tenth of them a truncating
+  /// one that, if a reader is in the way, gives up at once (no busy wait)
+  /// and is tried again the next round.
+  Result<void> checkpoint_when_due(std::chrono::steady_clock::time_point now);
+  static constexpr std::chrono::seconds kCheckpointPeriod{60};
 
   /// Online, consistent copy of the whole database to `destination` (SQLite
   /// backup API; the writer is blocked only for short steps). The copy is
