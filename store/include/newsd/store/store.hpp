@@ -255,7 +255,11 @@ class Store {
   /// blocks (the kernel drops the lock with its holder). Read-only opens
   /// neither take nor check the lock.
   static Result<Store> open(const std::filesystem::path& path, const config::StoreConfig& cfg);
-  /// Opens an existing database read-only (queries while the daemon writes).
+  /// Opens an existing database read-only (queries while the daemon writes),
+  /// as `mode=ro`. A reader that can neither create nor open the -shm/-wal
+  /// files (a user who may not write the directory, the daemon stopped)
+  /// reads the file as `immutable=1` instead, provided the -wal file is
+  /// absent or empty, i.e. the main file holds every commit.
   /// Errc::not_found if the file does not exist, Errc::database if its
   /// schema is not kSchemaVersion (older ones are migrated by Store::open).
   static Result<Store> open_readonly(const std::filesystem::path& path,
