@@ -98,11 +98,6 @@ Result<void> check_expression_cost(std::string_view expression, const SearchLimi
 
 }  // namespace
 
-Result<void> check_query_cost(std::string_view query, const SearchLimits& limits) {
-  if (auto ok = check_query_bytes(query, limits); !ok) return ok;
-  return check_expression_cost(query, limits);
-}
-
 Result<std::string> search_expression(const SearchQuery& q) {
   if (auto ok = check_query_bytes(q.text, q.limits); !ok) return std::unexpected(ok.error());
   std::string expression = q.text;
