@@ -23,9 +23,9 @@ inline constexpr int kMaxQueryNesting = 16;
 /// The FTS5 expression for a plain query: every word and phrase becomes an
 /// FTS5 string (`"l'Algérie"`), which FTS5 hands whole to the newsd
 /// tokenizer, so a query word is broken, folded and stemmed exactly as the
-/// indexed text is; terms side by side are joined by an explicit AND. A word the text pipeline finds no token in (`-`, a lone
-/// `*`, punctuation) is left out; NUL and other control characters separate
-/// words. "" when no word is left: such a query matches nothing.
+/// indexed text is; terms side by side are joined by an explicit AND. A
+/// word the text pipeline finds no token in (`-`, a lone `*`, punctuation)
+/// is left out; NUL and other control characters separate words. "" when no word is left: such a query matches nothing.
 /// Errc::invalid_argument for an operator without its terms (`NOT` first,
 /// `a OR`, `a AND OR b`) or nesting deeper than kMaxQueryNesting.
 Result<std::string> plain_query_to_fts(std::string_view query);

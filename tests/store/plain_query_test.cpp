@@ -23,7 +23,7 @@ TEST(PlainQuery, EveryWordBecomesAnFts5StringAsTyped) {
   EXPECT_EQ(fts("air-defence F-16"), "\"air-defence\" AND \"F-16\"");
   EXPECT_EQ(fts("l'Algérie U.S. NATO's"), "\"l'Algérie\" AND \"U.S.\" AND \"NATO's\"");
   EXPECT_EQ(fts("والمغرب"), "\"والمغرب\"");
-  EXPECT_EQ(fts("title:maroc"), "\"title:maroc\"");                      // columns are --fts syntax
+  EXPECT_EQ(fts("title:maroc"), "\"title:maroc\"");                                  // columns are --fts syntax
   EXPECT_EQ(fts("NEAR and or not"), "\"NEAR\" AND \"and\" AND \"or\" AND \"not\"");  // operators are upper case only
 }
 
@@ -33,7 +33,7 @@ TEST(PlainQuery, ExplicitOperatorsAreSyntax) {
   EXPECT_EQ(fts("négoc* \"cyber att\"*"), "\"négoc\"* AND \"cyber att\"*");
   EXPECT_EQ(fts("a OR b AND c NOT d"), "\"a\" OR \"b\" AND \"c\" NOT \"d\"");
   EXPECT_EQ(fts("(maroc OR algérie) AND (défense)"), "(\"maroc\" OR \"algérie\") AND (\"défense\")");
-  EXPECT_EQ(fts("AND*"), "\"AND\"*");            // a prefix is a term
+  EXPECT_EQ(fts("AND*"), "\"AND\"*");                // a prefix is a term
   EXPECT_EQ(fts("\"NOT\" x"), "\"NOT\" AND \"x\"");  // a quoted operator is a word
 }
 
