@@ -133,7 +133,7 @@ struct SearchOptions {
   std::vector<std::string> tags;
   std::string country, lang, feed, since, until, sort = "relevance";
   int limit = 20, offset = 0;
-  bool json = false, csv = false;
+  bool json = false, csv = false, fts = false;
 };
 
 // `7d`, `24h`, `30m`, `2w` before now, or an ISO 8601 date/time (UTC unless
@@ -171,6 +171,16 @@ std::string joined(const std::vector<std::string>& parts, std::string_view sep) 
   return out;
 }
 
+// `start:length` of each match in the snippet (code points), space-separated.
+std::string csv_matches(const std::vector<std::pair<int, int>>& matches) {
+  std::string out;
+  for (const auto& [start, length] : matches) {
+    if (!out.empty()) out += ' ';
+    out += std::to_string(start) + ':' + std::to_string(length);
+  }
+  return out;
+}
+
 std::optional<store::TimePoint> hit_date(const store::SearchHit& h) {
   return h.published_at ? h.published_at : std::optional<store::TimePoint>(h.fetched_at);
 }
@@ -192,6 +202,7 @@ void print_table(const std::vector<store::SearchHit>& hits, bool terminal) {
 int run_search(const SearchOptions& o, CommandContext& ctx) {
   store::SearchQuery q;
   q.text = joined(o.words, " ");
+  q.syntax = o.fts ? store::QuerySyntax::fts : store::QuerySyntax::plain;
   q.tags = o.tags;
   q.country = o.country;
   q.lang = o.lang;
@@ -211,6 +222,8 @@ int run_search(const SearchOptions& o, CommandContext& ctx) {
   }
   const Format format = o.json ? Format::json : o.csv ? Format::csv : Format::table;
   const bool terminal = format == Format::table && stdout_is_terminal();
+  // Programs reading --json/--csv get the snippet as stored, with offsets.
+  q.plain_snippets = format != Format::table;
   if (terminal) {
     q.highlight_open = "\x1b[1;33m";
     q.highlight_close = "\x1b[0m";
@@ -241,16 +254,17 @@ int run_search(const SearchOptions& o, CommandContext& ctx) {
                          {"lang", h.lang},
                          {"tags", h.tags},
                          {"snippet", h.snippet},
+                         {"matches", h.matches},
                          {"rank", h.rank}};
         std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
       }
       break;
     case Format::csv:
-      std::cout << "id,date,feed,title,url,lang,tags,snippet\r\n";
+      std::cout << "id,date,feed,title,url,lang,tags,snippet,matches\r\n";
       for (const auto& h : *hits) {
         std::cout << h.id << ',' << iso_time(hit_date(h)) << ',' << csv_field(h.feed_name) << ',' << csv_field(h.title)
                   << ',' << csv_field(h.url) << ',' << csv_field(h.lang) << ',' << csv_field(joined(h.tags, ";")) << ','
-                  << csv_field(h.snippet) << "\r\n";
+                  << csv_field(h.snippet) << ',' << csv_matches(h.matches) << "\r\n";
       }
       break;
   }
@@ -264,10 +278,17 @@ void add_search_command(CLI::App& app, CommandContext& ctx) {
   auto* cmd = app.add_subcommand("search",
                                  "Full-text search of the archive (Arabic-aware: clitics, plurals, diacritics and "
                                  "hamza/alef/taa-marbuta variants match). Matches are highlighted: bold on a "
-                                 "terminal, [like this] otherwise and in --json/--csv.");
+                                 "terminal, [like this] otherwise; --json/--csv give the plain snippet and the "
+                                 "matches as offsets. Options may come before or after the text.");
   cmd->add_option("text", o->words,
-                  "FTS5 query: words (all must match), \"a phrase\", OR, NOT, prefix*, title:word; empty = everything");
-  cmd->add_option("--tag,-t", o->tags, "Only articles with this tag (repeatable: all must match)");
+                  "Words to find, as written (air-defence, l'Algérie, NATO's all work; all must match). Syntax: "
+                  "\"a phrase\", prefix*, AND, OR, NOT (upper case, between terms), ( ); empty = everything");
+  cmd->add_flag("--fts", o->fts, "Read the text as raw FTS5 query syntax (title:word, NEAR(a b, 5), …)");
+  // One value per option, so `--tag defense المغرب` searches المغرب with tag defense.
+  cmd->add_option("--tag,-t", o->tags, "Only articles with this tag (repeat --tag for more: all must match)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--country", o->country, "Only articles tagged with this ISO 3166 country code");
   cmd->add_option("--lang", o->lang, "Only articles in this language (ar, fr, en, …)");
   cmd->add_option("--feed", o->feed, "Only articles from this feed URL");

@@ -127,9 +127,16 @@ void StoreWriter::loop() {
       item = queue_.try_pop();
     } while (item);
     commit_articles(batch);
+    // The database file alone should hold what was written (copies, readers that cannot open the WAL).
+    if (auto ok = store_.checkpoint_when_due(std::chrono::steady_clock::now()); !ok) {
+      log::warn("store.checkpoint_failed", {{"error", ok.error().describe()}});
+    }
     last_progress_ns_ = steady_ns();
   }
   commit_articles(batch);
+  if (auto ok = store_.checkpoint(store::WalCheckpoint::truncate); !ok) {
+    log::warn("store.checkpoint_failed", {{"error", ok.error().describe()}});
+  }
 }
 
 }  // namespace newsd::ingest

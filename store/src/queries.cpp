@@ -5,6 +5,7 @@
 #include "fingerprint.hpp"
 #include "query_cost.hpp"
 #include "schema.hpp"
+#include "snippet_matches.hpp"
 #include "store_impl.hpp"
 
 namespace newsd::store {
@@ -102,7 +103,8 @@ std::string hit_columns() {
   return std::string("SELECT a.id, a.title, a.url, f.url, ") + kFeedName + ", a.lang, a.published_at, a.fetched_at, ";
 }
 
-SearchSql build_search(const SearchQuery& q) {
+// `expression` is the FTS5 form of q.text (search_expression()).
+SearchSql build_search(const SearchQuery& q, const std::string& expression) {
   SearchSql s;
   std::string& sql = s.text;
   if (q.text.empty()) {
@@ -123,7 +125,7 @@ SearchSql build_search(const SearchQuery& q) {
   // name articles_fts.rowid so they run before the articles row is read.
   // snippet() needs the MATCH on its own cursor, hence the second, per-id
   // MATCH (FTS5 answers `MATCH ... AND rowid = ?` with a seek).
-  const std::string match = s.param(q.text);
+  const std::string match = s.param(expression);
   const bool by_rank = q.sort == SortOrder::relevance;
   sql = "WITH page AS (SELECT articles_fts.rowid AS id, ";
   sql += by_rank ? "articles_fts.rank AS score " : "0.0 AS score ";
@@ -140,6 +142,10 @@ SearchSql build_search(const SearchQuery& q) {
   sql += hit_columns();
   sql += "(SELECT snippet(articles_fts, -1, ?1, ?2, '…', 16) FROM articles_fts WHERE articles_fts MATCH " + match +
          " AND articles_fts.rowid = page.id), page.score ";
+  if (q.plain_snippets) {
+    sql += ", (SELECT snippet(articles_fts, -1, '', '', '…', 16) FROM articles_fts WHERE articles_fts MATCH " + match +
+           " AND articles_fts.rowid = page.id) ";
+  }
   sql += "FROM page JOIN articles a ON a.id = page.id JOIN feeds f ON f.id = a.feed_id ";
   sql += by_rank ? "ORDER BY page.score, page.id DESC" : std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC";
   return s;
@@ -195,11 +201,21 @@ Result<std::vector<std::string>> tag_names(sql::Stmt& stmt, std::int64_t article
 
 Result<std::vector<SearchHit>> Store::search(const SearchQuery& q) {
   sqlite3* db = impl_->db.get();
-  if (auto cheap = check_query_cost(q.text, q.limits); !cheap) return std::unexpected(cheap.error());
-  const SearchSql built = build_search(q);
+  std::string expression;
+  if (!q.text.empty()) {
+    auto checked = search_expression(q);
+    if (!checked) return std::unexpected(checked.error());
+    expression = std::move(*checked);
+    if (expression.empty()) return std::vector<SearchHit>{};  // plain text without a word
+  }
+  const SearchSql built = build_search(q, expression);
   auto stmt = sql::Stmt::prepare(db, built.text);
   if (!stmt) return std::unexpected(stmt.error());
-  stmt->bind(1, q.highlight_open).bind(2, q.highlight_close);
+  if (q.plain_snippets) {
+    stmt->bind(1, kMatchOpen).bind(2, kMatchClose);
+  } else {
+    stmt->bind(1, q.highlight_open).bind(2, q.highlight_close);
+  }
   for (const auto& [index, value] : built.binds_text) stmt->bind(index, value);
   for (const auto& [index, value] : built.binds_int) stmt->bind(index, value);
   std::vector<SearchHit> hits;
@@ -218,6 +234,11 @@ Result<std::vector<SearchHit>> Store::search(const SearchQuery& q) {
     hit.fetched_at = from_unix(stmt->int64(7));
     hit.snippet = stmt->text(8);
     hit.rank = stmt->real(9);
+    if (q.plain_snippets && !expression.empty()) {
+      std::string plain = stmt->text(10);
+      hit.matches = snippet_matches(hit.snippet, plain);
+      hit.snippet = std::move(plain);
+    }
     hits.push_back(std::move(hit));
   });
   const bool spent = budget->spent();

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "newsd/classify/text.hpp"
+#include "query_parse.hpp"
 
 namespace newsd::store {
 namespace {
@@ -70,12 +71,18 @@ QueryCost fts_query_cost(std::string_view q) {
   return cost;
 }
 
-Result<void> check_query_cost(std::string_view query, const SearchLimits& limits) {
+namespace {
+
+Result<void> check_query_bytes(std::string_view query, const SearchLimits& limits) {
   if (query.size() > limits.max_query_bytes) {
     return fail(Errc::invalid_argument, "query too expensive: " + std::to_string(query.size()) + " bytes, at most " +
                                             std::to_string(limits.max_query_bytes));
   }
-  const QueryCost cost = fts_query_cost(query);
+  return {};
+}
+
+Result<void> check_expression_cost(std::string_view expression, const SearchLimits& limits) {
+  const QueryCost cost = fts_query_cost(expression);
   // Prefix terms first: they are the costly part of a query that has both.
   if (cost.prefix_terms > limits.max_prefix_terms) {
     return fail(Errc::invalid_argument, "query too expensive: " + std::to_string(cost.prefix_terms) +
@@ -87,6 +94,20 @@ Result<void> check_query_cost(std::string_view query, const SearchLimits& limits
                                             std::to_string(limits.max_terms));
   }
   return {};
+}
+
+}  // namespace
+
+Result<std::string> search_expression(const SearchQuery& q) {
+  if (auto ok = check_query_bytes(q.text, q.limits); !ok) return std::unexpected(ok.error());
+  std::string expression = q.text;
+  if (q.syntax == QuerySyntax::plain) {
+    auto built = plain_query_to_fts(q.text);
+    if (!built) return fail(Errc::invalid_argument, "invalid search query '" + q.text + "': " + built.error().message);
+    expression = std::move(*built);
+  }
+  if (auto ok = check_expression_cost(expression, q.limits); !ok) return std::unexpected(ok.error());
+  return expression;
 }
 
 }  // namespace newsd::store

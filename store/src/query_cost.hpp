@@ -20,8 +20,11 @@ struct QueryCost {
 /// AND, OR, NOT and NEAR are not terms; a NEAR distance counts as one.
 QueryCost fts_query_cost(std::string_view query);
 
-/// Errc::invalid_argument "query too expensive: …" when `query` exceeds
-/// the byte, term or prefix-term limit.
-Result<void> check_query_cost(std::string_view query, const SearchLimits& limits);
+/// The FTS5 expression to run for `q.text` (non-empty): the text itself
+/// with QuerySyntax::fts, else plain_query_to_fts() of it ("" when it holds
+/// no word: nothing matches). The byte limit applies to the text as typed,
+/// the term limits to the expression as FTS5 will see it. Errc::invalid_argument: "query too expensive: …", or
+/// "invalid search query '…': …" for plain text that does not parse.
+Result<std::string> search_expression(const SearchQuery& q);
 
 }  // namespace newsd::store

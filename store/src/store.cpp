@@ -2,6 +2,7 @@
 // clusters, retention and backup. Queries are in queries.cpp.
 #include <unistd.h>
 
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <system_error>
@@ -72,15 +73,51 @@ Store::Impl::~Impl() = default;
 
 namespace {
 
-Result<sql::DbPtr> open_connection(const std::filesystem::path& path, int flags, std::chrono::milliseconds busy) {
+// `name` is a path, or a `file:` URI when `flags` has SQLITE_OPEN_URI.
+Result<sql::DbPtr> open_connection(const std::filesystem::path& path, const std::string& name, int flags,
+                                   std::chrono::milliseconds busy) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(name.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   sql::DbPtr db(raw);
   if (rc != SQLITE_OK) return sql::db_error(raw, "cannot open " + path.string());
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, static_cast<int>(busy.count()));
   if (auto ok = register_tokenizer(raw); !ok) return std::unexpected(ok.error());
   return db;
+}
+
+// `file:` URI for `path` with one query parameter. Everything but
+// unreserved characters is percent-encoded: a '?', '#' or '%' in a file
+// name must not end the path.
+std::string sqlite_uri(const std::filesystem::path& path, std::string_view parameter) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string uri = "file:";
+  for (const char c : path.string()) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') {
+      uri += c;
+    } else {
+      uri += '%';
+      uri += kHex[u >> 4];
+      uri += kHex[u & 0xF];
+    }
+  }
+  return uri + "?" + std::string(parameter);
+}
+
+// The read-only connection could not map or create the WAL index: the
+// errors SQLite gives a reader that may not write the database directory.
+bool cannot_share_wal(sqlite3* db) {
+  const int primary = sqlite3_extended_errcode(db) & 0xff;
+  return primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY;
+}
+
+// No -wal file, or an empty one: nothing committed lies outside the main
+// file, and no writer is between checkpoints.
+bool wal_is_empty(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path.string() + "-wal", ec);
+  return ec || size == 0;
 }
 
 // The first column of the first row, if any; the statement is reset for reuse.
@@ -109,7 +146,7 @@ Result<Store> Store::open(const std::filesystem::path& path, const config::Store
   // Before the connection: a second writer must not even run migrations.
   auto lock = WriterLock::acquire(path);
   if (!lock) return std::unexpected(lock.error());
-  auto db = open_connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+  auto db = open_connection(path, path.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                             std::chrono::duration_cast<std::chrono::milliseconds>(cfg.busy_timeout));
   if (!db) return std::unexpected(db.error());
   // WAL lets readers run while the writer commits; synchronous=NORMAL in WAL
@@ -127,6 +164,8 @@ Result<Store> Store::open(const std::filesystem::path& path, const config::Store
   impl->lock = std::move(*lock);
   impl->db = std::move(*db);
   impl->path = path;
+  impl->busy_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.busy_timeout);
+  impl->last_checkpoint = std::chrono::steady_clock::now();
   log::info("store.open", {{"path", path.string()}, {"schema", kSchemaVersion}});
   return Store(std::move(impl));
 }
@@ -134,9 +173,18 @@ Result<Store> Store::open(const std::filesystem::path& path, const config::Store
 Result<Store> Store::open_readonly(const std::filesystem::path& path, std::chrono::milliseconds busy_timeout) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return fail(Errc::not_found, "no database at " + path.string());
-  auto db = open_connection(path, SQLITE_OPEN_READONLY, busy_timeout);
+  auto db = open_connection(path, sqlite_uri(path, "mode=ro"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, busy_timeout);
   if (!db) return std::unexpected(db.error());
   auto version = schema_version(db->get());
+  if (!version && cannot_share_wal(db->get()) && wal_is_empty(path)) {
+    // A reader that may not create the -shm/-wal files (a read-only user,
+    // a directory it cannot write) with no daemon running: the main file
+    // holds every commit, so it is read as an immutable file, unlocked.
+    log::info("store.open_immutable", {{"path", path.string()}, {"reason", sqlite3_errmsg(db->get())}});
+    db = open_connection(path, sqlite_uri(path, "immutable=1"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, busy_timeout);
+    if (!db) return std::unexpected(db.error());
+    version = schema_version(db->get());
+  }
   if (!version) return std::unexpected(version.error());
   if (*version != kSchemaVersion) {
     return fail(Errc::database, path.string() + " has schema version " + std::to_string(*version) + ", expected " +
@@ -148,6 +196,38 @@ Result<Store> Store::open_readonly(const std::filesystem::path& path, std::chron
   impl->readonly = true;
   impl->path = path;
   return Store(std::move(impl));
+}
+
+Result<void> Store::checkpoint(WalCheckpoint mode) {
+  sqlite3* db = impl_->db.get();
+  const int how = mode == WalCheckpoint::truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE;
+  int wal_frames = 0, copied = 0;
+  if (sqlite3_wal_checkpoint_v2(db, nullptr, how, &wal_frames, &copied) != SQLITE_OK) {
+    return sql::db_error(db, mode == WalCheckpoint::truncate ? "WAL checkpoint (truncate)" : "WAL checkpoint");
+  }
+  log::debug("store.checkpoint", {{"mode", mode == WalCheckpoint::truncate ? "truncate" : "passive"},
+                                  {"wal_frames", wal_frames},
+                                  {"copied", copied}});
+  return {};
+}
+
+Result<void> Store::checkpoint_when_due(std::chrono::steady_clock::time_point now) {
+  constexpr int kPassivePerTruncate = 10;
+  if (now - impl_->last_checkpoint < kCheckpointPeriod) return {};
+  impl_->last_checkpoint = now;
+  if (++impl_->passive_checkpoints < kPassivePerTruncate) return checkpoint(WalCheckpoint::passive);
+  impl_->passive_checkpoints = 0;
+  // The writer thread must not stall behind a long search: no busy wait,
+  // a reader in the way just postpones the truncation by one round.
+  sqlite3_busy_timeout(impl_->db.get(), 0);
+  auto done = checkpoint(WalCheckpoint::truncate);
+  const bool busy = !done && (sqlite3_errcode(impl_->db.get()) & 0xff) == SQLITE_BUSY;
+  sqlite3_busy_timeout(impl_->db.get(), static_cast<int>(impl_->busy_timeout.count()));
+  if (busy) {
+    impl_->passive_checkpoints = kPassivePerTruncate - 1;  // try again next round
+    return {};
+  }
+  return done;
 }
 
 Result<FeedState> Store::ensure_feed(std::string_view url, std::string_view name) {

@@ -24,6 +24,10 @@ struct Store::Impl {
   /// has_article/add_source look-up, prepared on first use: the engine asks
   /// once per feed entry on every poll.
   sql::Stmt article_by_linked_url;
+  /// Writer only: the configured busy timeout, and checkpoint_when_due()'s state.
+  std::chrono::milliseconds busy_timeout{0};
+  std::chrono::steady_clock::time_point last_checkpoint{};
+  int passive_checkpoints = 0;
 
   Impl();
   ~Impl();

@@ -1,77 +1,13 @@
 // The query subcommands through the real binary: search (formats, filters,
 // syntax errors), show, feeds, stats, backup.
 #include <sqlite3.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
-#include <nlohmann/json.hpp>
-
-#include "store_fixture.hpp"
+#include "cli_run.hpp"
 
 namespace newsd::store::testing {
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
-
-// Runs the newsd binary with `args` (shell-quoted by the caller), stderr
-// merged into the output.
-Run newsd(const std::string& args) {
-  Run run;
-  const std::string command = std::string(NEWSD_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) run.out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-std::vector<nlohmann::json> json_lines(const std::string& out) {
-  std::vector<nlohmann::json> lines;
-  std::size_t start = 0;
-  while (start < out.size()) {
-    const auto end = out.find('\n', start);
-    const auto line = out.substr(start, end - start);
-    if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return lines;
-}
-
-class CliTest : public StoreTest {
- protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    auto store = open_store();
-    const auto a = add_feed(store, "https://a.example/feed", "Agency A");
-    const auto b = add_feed(store, "https://b.example/rss");
-    auto one = article(a, "https://a.example/1", "المغرب وفرنسا يوقعان اتفاقية دفاعية",
-                       "وقعت الحكومة اتفاقية دفاع مشترك، والمغرب يعزز قدراته الجوية.");
-    one.tags = {tag("defense", classify::TagKind::topic, 0.9), tag("MA", classify::TagKind::country)};
-    auto two =
-        article(b, "https://b.example/2", "Cyberattaque, \"massive\"", "Une cyberattaque vise le ministère.", "fr");
-    two.tags = {tag("cyber")};
-    two.published_at = day(2026, 10, 1);
-    write(store, {one, two});
-    FeedFetchResult failed;
-    failed.feed_id = b;
-    failed.error = "http_status: 503";
-    failed.fetched_at = day(2026, 11, 21);
-    failed.next_fetch_at = day(2026, 11, 21, 13);
-    ASSERT_TRUE(store.record_fetch(failed).has_value());
-    db_arg_ = "--db '" + db_path_.string() + "'";
-  }
-  std::string db_arg_;
-};
-
-TEST_F(CliTest, SearchJsonHasHighlightedSnippetAndTags) {
+TEST_F(CliTest, SearchJsonHasPlainSnippetMatchOffsetsAndTags) {
   auto run = newsd("search المغرب --json " + db_arg_);
   ASSERT_EQ(run.status, 0) << run.out;
   auto lines = json_lines(run.out);
@@ -81,7 +17,48 @@ TEST_F(CliTest, SearchJsonHasHighlightedSnippetAndTags) {
   EXPECT_EQ(lines[0]["date"], "2026-11-20T08:00:00Z");
   EXPECT_EQ(lines[0]["tags"], nlohmann::json({"MA", "defense"}));
   // The title is the best-matching column here, so it is the snippet.
-  EXPECT_EQ(lines[0]["snippet"], "[المغرب] وفرنسا يوقعان اتفاقية دفاعية");
+  EXPECT_EQ(lines[0]["snippet"], "المغرب وفرنسا يوقعان اتفاقية دفاعية");
+  EXPECT_EQ(lines[0]["matches"], nlohmann::json::parse("[[0, 6]]"));
+}
+
+TEST_F(CliTest, TheTableKeepsItsHighlightBrackets) {
+  auto run = newsd("search المغرب " + db_arg_);
+  ASSERT_EQ(run.status, 0) << run.out;
+  EXPECT_NE(run.out.find("[المغرب] وفرنسا"), std::string::npos) << run.out;
+}
+
+TEST_F(CliTest, OptionsTakeOneValueAndMayComeInAnyOrder) {
+  // The text after --tag's value is the query, not a second tag.
+  for (const std::string args :
+       {"search --tag defense المغرب --json ", "search المغرب --tag defense --json ",
+        "search --json --tag defense --tag MA المغرب ", "search --tag=defense --json المغرب "}) {
+    auto run = newsd(args + db_arg_);
+    ASSERT_EQ(run.status, 0) << args << run.out;
+    auto lines = json_lines(run.out);
+    ASSERT_EQ(lines.size(), 1u) << args << run.out;
+    EXPECT_EQ(lines[0]["id"], 1) << args;
+  }
+  EXPECT_TRUE(json_lines(newsd("search --tag cyber المغرب --json " + db_arg_).out).empty());
+  EXPECT_TRUE(json_lines(newsd("search --tag defense --tag cyber --json " + db_arg_).out).empty());
+}
+
+TEST_F(CliTest, PlainWordsWithPunctuationAreText) {
+  // `"massive"` and a trailing comma were FTS5 syntax; here they are text.
+  auto run = newsd("search --json 'Cyberattaque, \"massive\"' " + db_arg_);
+  ASSERT_EQ(run.status, 0) << run.out;
+  ASSERT_EQ(json_lines(run.out).size(), 1u) << run.out;
+  EXPECT_EQ(json_lines(newsd("search --json 'ministère.' " + db_arg_).out).size(), 1u);
+  EXPECT_EQ(json_lines(newsd("search --json 'cyber*' OR 'فرنسا' " + db_arg_).out).size(), 2u);
+}
+
+TEST_F(CliTest, FtsFlagTakesRawFts5Syntax) {
+  auto run = newsd("search --fts --json 'title:cyberattaque' " + db_arg_);
+  ASSERT_EQ(run.status, 0) << run.out;
+  EXPECT_EQ(json_lines(run.out).size(), 1u) << run.out;
+  EXPECT_EQ(json_lines(newsd("search --json 'title:cyberattaque' " + db_arg_).out).size(), 0u);  // a phrase here
+  auto bad = newsd("search --fts '\"unterminated' " + db_arg_);
+  EXPECT_EQ(bad.status, 2) << bad.out;
+  EXPECT_NE(bad.out.find("invalid search query"), std::string::npos) << bad.out;
 }
 
 TEST_F(CliTest, SearchFiltersAndTable) {
@@ -112,14 +89,19 @@ TEST_F(CliTest, SeveralWordsAreOneQuery) {
 TEST_F(CliTest, SearchCsvQuotesFields) {
   auto run = newsd("search cyberattaque --csv " + db_arg_);
   ASSERT_EQ(run.status, 0) << run.out;
-  EXPECT_EQ(run.out.rfind("id,date,feed,title,url,lang,tags,snippet\r\n", 0), 0u) << run.out;
+  EXPECT_EQ(run.out.rfind("id,date,feed,title,url,lang,tags,snippet,matches\r\n", 0), 0u) << run.out;
   EXPECT_NE(run.out.find("\"Cyberattaque, \"\"massive\"\"\""), std::string::npos) << run.out;
+  // The plain snippet (the title), then where the match is in it.
+  EXPECT_NE(run.out.find(",\"Cyberattaque, \"\"massive\"\"\",0:12\r\n"), std::string::npos) << run.out;
 }
 
 TEST_F(CliTest, SyntaxErrorIsExitCode2WithAMessage) {
-  auto run = newsd("search '\"unterminated' " + db_arg_);
+  auto run = newsd("search 'NOT المغرب' " + db_arg_);
   EXPECT_EQ(run.status, 2) << run.out;
-  EXPECT_NE(run.out.find("invalid search query"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("invalid search query 'NOT المغرب': NOT needs a term before it"), std::string::npos)
+      << run.out;
+  // An unterminated quote is forgiven: the phrase runs to the end.
+  EXPECT_EQ(json_lines(newsd("search --json '\"المغرب وفرنسا' " + db_arg_).out).size(), 1u);
 }
 
 TEST_F(CliTest, SearchWarnsWhileTheIndexIsFromAnotherTokenizer) {

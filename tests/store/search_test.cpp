@@ -98,9 +98,9 @@ TEST_F(SearchTest, LimitAndOffsetPage) {
   EXPECT_TRUE(query_ids(*store_, {.limit = 2, .offset = 9}).empty());
 }
 
-TEST_F(SearchTest, SyntaxErrorsAreInvalidArgumentNotCrashes) {
+TEST_F(SearchTest, FtsSyntaxErrorsAreInvalidArgumentNotCrashes) {
   for (const char* bad : {"\"unterminated", "AND", "(هجوم", "nosuchcolumn:x", "a NEAR(", "*", "title:"}) {
-    auto hits = store_->search({.text = bad});
+    auto hits = store_->search({.text = bad, .syntax = QuerySyntax::fts});
     ASSERT_FALSE(hits.has_value()) << bad;
     EXPECT_EQ(hits.error().code, Errc::invalid_argument) << bad;
     EXPECT_NE(hits.error().message.find(bad), std::string::npos) << hits.error().message;

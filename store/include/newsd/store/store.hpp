@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "newsd/base/error.hpp"
@@ -162,6 +163,12 @@ struct ArticleView {
 
 enum class SortOrder { relevance, date };
 
+/// How Store::checkpoint copies the WAL into the main database file.
+enum class WalCheckpoint {
+  passive,   ///< what no reader is using; never waits
+  truncate,  ///< everything, then empties the -wal file; waits (busy timeout) for readers
+};
+
 /// What one search may cost. A query over a limit fails before it runs, and
 /// one that runs past the time budget is stopped; both are
 /// Errc::invalid_argument with a message starting "query too expensive: ".
@@ -179,8 +186,17 @@ struct SearchLimits {
   std::chrono::steady_clock::duration time_budget = std::chrono::seconds{5};
 };
 
+/// How SearchQuery::text is read.
+enum class QuerySyntax {
+  /// Words are text (`air-defence`, `l'Algérie`, `NATO's`); only "phrase",
+  /// prefix*, AND/OR/NOT and parentheses are syntax (store/src/query_parse.hpp).
+  plain,
+  fts,  ///< raw FTS5 query syntax (columns, NEAR, …), for experts
+};
+
 struct SearchQuery {
-  std::string text;                ///< FTS5 query syntax; empty = all articles
+  std::string text;  ///< read as `syntax` says; empty = all articles
+  QuerySyntax syntax = QuerySyntax::plain;
   std::vector<std::string> tags;   ///< tag names (any kind), all must match
   std::string country;             ///< ISO 3166-1 alpha-2 country tag; empty = any
   std::string lang;                ///< article language; empty = any
@@ -192,6 +208,9 @@ struct SearchQuery {
   SortOrder sort = SortOrder::relevance;  ///< relevance without text = date
   std::string highlight_open = "[";       ///< inserted before each match in the snippet
   std::string highlight_close = "]";      ///< inserted after each match
+  /// Snippets without highlight markers, the matches given as offsets in
+  /// SearchHit::matches instead (for machine-readable output).
+  bool plain_snippets = false;
   SearchLimits limits;
 };
 
@@ -205,7 +224,10 @@ struct SearchHit {
   std::optional<TimePoint> published_at;
   TimePoint fetched_at{};
   std::string snippet;  ///< matches wrapped in highlight_open/close (start of the text if no query text)
-  double rank = 0;      ///< bm25 (lower is better); 0 without query text
+  /// With SearchQuery::plain_snippets: each match in `snippet` as
+  /// {start, length} in Unicode code points, in order.
+  std::vector<std::pair<int, int>> matches;
+  double rank = 0;  ///< bm25 (lower is better); 0 without query text
   std::vector<std::string> tags;
 };
 
@@ -233,7 +255,11 @@ class Store {
   /// blocks (the kernel drops the lock with its holder). Read-only opens
   /// neither take nor check the lock.
   static Result<Store> open(const std::filesystem::path& path, const config::StoreConfig& cfg);
-  /// Opens an existing database read-only (queries while the daemon writes).
+  /// Opens an existing database read-only (queries while the daemon writes),
+  /// as `mode=ro`. A reader that can neither create nor open the -shm/-wal
+  /// files (a user who may not write the directory, the daemon stopped)
+  /// reads the file as `immutable=1` instead, provided the -wal file is
+  /// absent or empty, i.e. the main file holds every commit.
   /// Errc::not_found if the file does not exist, Errc::database if its
   /// schema is not kSchemaVersion (older ones are migrated by Store::open).
   static Result<Store> open_readonly(const std::filesystem::path& path,
@@ -282,9 +308,11 @@ class Store {
   /// for the next batch.
   Result<std::vector<UpsertOutcome>> write_articles(std::span<const ArticleRecord> batch);
 
-  /// FTS5 search with filters. A syntax error in `q.text` (or a reference to
-  /// an unknown column) is Errc::invalid_argument with SQLite's message; so
-  /// is a query beyond `q.limits` ("query too expensive: …").
+  /// FTS5 search with filters. A syntax error in `q.text` (or, with
+  /// QuerySyntax::fts, a reference to an unknown column) is
+  /// Errc::invalid_argument "invalid search query '…': …"; so is a query
+  /// beyond `q.limits` ("query too expensive: …"), the plain syntax's terms
+  /// counted in the FTS5 expression built from them.
   Result<std::vector<SearchHit>> search(const SearchQuery& q);
 
   /// The article with its tags, sources and cluster, or nullopt.
@@ -310,6 +338,18 @@ class Store {
   /// date, not the publication date, decides: an old story fetched today is
   /// kept, otherwise it would be pruned and fetched again at every poll.
   Result<int> prune(TimePoint older_than, int max_rows = 500);
+
+  /// Copies committed transactions from the -wal file into the database
+  /// file, so that the file alone (copied, or read by a user who cannot
+  /// open the WAL) holds them. Errc::database when SQLite fails; with
+  /// `truncate`, also when a reader keeps it from finishing in time.
+  Result<void> checkpoint(WalCheckpoint mode);
+  /// For a long-running writer between batches: a passive checkpoint when
+  /// the last one is kCheckpointPeriod old, every tenth of them a truncating
+  /// one that, if a reader is in the way, gives up at once (no busy wait)
+  /// and is tried again the next round.
+  Result<void> checkpoint_when_due(std::chrono::steady_clock::time_point now);
+  static constexpr std::chrono::seconds kCheckpointPeriod{60};
 
   /// Online, consistent copy of the whole database to `destination` (SQLite
   /// backup API; the writer is blocked only for short steps). The copy is
