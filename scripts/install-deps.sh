@@ -16,6 +16,8 @@ packages=(
   libgtest-dev libgmock-dev libcpp-httplib-dev
   # systemd-analyze verify for the unit file test
   systemd
+  # cpack -G DEB and dpkg-shlibdeps for the package test
+  dpkg-dev
 )
 if [[ "${1:-}" == "--all" ]]; then
   packages+=(libbenchmark-dev python3-feedparser zlib1g-dev clang-19 libclang-rt-19-dev clang-format clang-tidy-19

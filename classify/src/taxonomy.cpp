@@ -309,6 +309,13 @@ Result<std::shared_ptr<const Taxonomy>> parse_taxonomy(std::string_view toml_tex
 std::filesystem::path default_taxonomy_path() {
   if (const char* env = std::getenv("NEWSD_TAXONOMY"); env != nullptr && *env != '\0') return env;
   std::error_code ec;
+  // Next to the running binary first (bin/../share/newsd), so an install
+  // unpacked under another root (`dpkg-deb -x`, DESTDIR) uses its own data.
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto beside = (exe.parent_path() / NEWSD_TAXONOMY_FROM_BINDIR).lexically_normal();
+    if (std::filesystem::exists(beside, ec)) return beside;
+  }
   const std::filesystem::path installed = NEWSD_TAXONOMY_INSTALLED;
   if (std::filesystem::exists(installed, ec)) return installed;
   return NEWSD_TAXONOMY_SOURCE;

@@ -1,25 +1,36 @@
 #include "cli_common.hpp"
 
-#include <spdlog/sinks/stdout_sinks.h>
-
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 #include "newsd/base/log.hpp"
+#include "newsd/base/log_stderr.hpp"
 
 namespace newsd::cli {
 
-void setup_logging(const std::string& level) {
-  auto logger = spdlog::stderr_logger_mt("newsd");
-  spdlog::set_default_logger(logger);
-  spdlog::set_pattern(std::getenv("JOURNAL_STREAM") ? "%l %v" : "%Y-%m-%dT%H:%M:%S.%e %l %v");
+void add_log_flags(CLI::App& cmd, LogFlags& flags) {
+  cmd.add_option("--log-level", flags.level, "Log level, overriding the config's [log] level (also after SIGHUP)")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  cmd.add_option("--color", flags.color, "Colour the log level names: auto (terminal, unless $NO_COLOR), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+}
+
+void setup_logging(const std::string& level, const LogFlags& flags) {
+  // The flags were checked by CLI11, so parse_color fails only when absent.
+  log::log_to_stderr(log::stderr_is_journal(), log::parse_color(flags.color).value_or(log::Color::automatic));
   if (!log::set_level(level)) log::set_level("info");
+  if (!flags.level.empty()) log::set_level_override(flags.level);
 }
 
 std::optional<config::Config> load_config_or_report(const std::filesystem::path& path) {
   auto cfg = config::load_config(path);
   if (!cfg) {
-    std::cerr << cfg.error().message << '\n';
+    // Under systemd (ExecStartPre=newsd check-config) each problem is an
+    // error-priority journal line, so `journalctl -p err` shows them.
+    const std::string_view prefix = log::stderr_is_journal() ? "<3>" : "";
+    std::istringstream lines(cfg.error().message);
+    for (std::string line; std::getline(lines, line);) std::cerr << prefix << line << '\n';
     return std::nullopt;
   }
   return std::move(*cfg);

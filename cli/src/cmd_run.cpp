@@ -87,30 +87,33 @@ int run_once(const config::Config& cfg, bool json) {
 void add_run_command(CLI::App& app, CommandContext& ctx) {
   auto config_path = std::make_shared<std::filesystem::path>(default_config_path());
   auto json = std::make_shared<bool>(false);
+  auto log_flags = std::make_shared<LogFlags>();
   const std::string config_help = "Config file (default: $NEWSD_CONFIG, /etc/newsd/newsd.toml, config/newsd.toml)";
 
   auto* once = app.add_subcommand("once", "Fetch every feed once, store new articles, print what was stored");
   once->add_option("--config,-c", *config_path, config_help);
   once->add_flag("--json", *json, "One JSON object per stored article instead of the table");
-  once->callback([config_path, json, &ctx] {
+  add_log_flags(*once, *log_flags);
+  once->callback([config_path, json, log_flags, &ctx] {
     auto cfg = load_config_or_report(*config_path);
     if (!cfg) {
       ctx.exit_code = 2;
       return;
     }
-    setup_logging(cfg->log.level);
+    setup_logging(cfg->log.level, *log_flags);
     ctx.exit_code = run_once(*cfg, *json);
   });
 
   auto* run = app.add_subcommand("run", "Run the daemon: poll feeds on schedule until SIGTERM/SIGINT; SIGHUP reloads");
   run->add_option("--config,-c", *config_path, config_help);
-  run->callback([config_path, &ctx] {
+  add_log_flags(*run, *log_flags);
+  run->callback([config_path, log_flags, &ctx] {
     auto cfg = load_config_or_report(*config_path);
     if (!cfg) {
       ctx.exit_code = 2;
       return;
     }
-    setup_logging(cfg->log.level);
+    setup_logging(cfg->log.level, *log_flags);
     ctx.exit_code = service::run_daemon(*cfg, *config_path);
   });
 }

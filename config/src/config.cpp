@@ -6,11 +6,13 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "newsd/base/ascii.hpp"
 #include "newsd/base/network.hpp"
+#include "newsd/config/config_keys.hpp"
 #include "newsd/config/duration.hpp"
 
 namespace newsd::config {
@@ -47,6 +49,13 @@ class Validator {
 
   [[nodiscard]] const fs::path& origin() const { return origin_; }
 
+  // config_keys(): every key the readers ask for, as `section.key`.
+  enum class Shape { value, table, table_array };
+  void record_keys(std::map<std::string, Shape>* keys) { keys_ = keys; }
+  void asked(const std::string& key, Shape shape) {
+    if (keys_ != nullptr && (shape != Shape::value || !keys_->contains(key))) (*keys_)[key] = shape;
+  }
+
  private:
   struct Problem {
     toml::source_index line;
@@ -55,6 +64,7 @@ class Validator {
   };
   fs::path origin_;
   std::vector<Problem> errors_;
+  std::map<std::string, Shape>* keys_ = nullptr;
 };
 
 // One table's keys, read in a declared order; keys nobody asked for are
@@ -76,6 +86,7 @@ class TableReader {
 
   const toml::node* find(std::string_view key) {
     seen_.insert(std::string(key));
+    v_.asked(prefix_ + std::string(key), Validator::Shape::value);
     return table_.get(key);
   }
 
@@ -169,6 +180,7 @@ class TableReader {
   // A sub-table (`[fetch]`); absent is fine, anything else is a type error.
   const toml::table* table(std::string_view key) {
     const auto* n = find(key);
+    v_.asked(prefix_ + std::string(key), Validator::Shape::table);
     if (!n) return nullptr;
     if (const auto* t = n->as_table()) return t;
     type_error(*n, key, "a table");
@@ -178,6 +190,7 @@ class TableReader {
   // An array of tables (`[[feeds]]`).
   const toml::array* table_array(std::string_view key) {
     const auto* n = find(key);
+    v_.asked(prefix_ + std::string(key), Validator::Shape::table_array);
     if (!n) return nullptr;
     const auto* arr = n->as_array();
     if (!arr || !arr->is_array_of_tables()) {
@@ -292,10 +305,11 @@ void read_sites(TableReader& extract, ExtractConfig& cfg, Validator& v) {
 Config read_config(const toml::table& doc, Validator& v) {
   Config cfg;
   cfg.source = v.origin();
-  // Defaults for paths are relative to the config file too.
+  // The default store path is relative to the config file too. The default
+  // taxonomy is not: an empty path makes load_taxonomy() use the installed
+  // one (or $NEWSD_TAXONOMY), so /etc/newsd needs no taxonomy of its own.
   TableReader root(doc, "", v);
   cfg.store.path = root.resolve(cfg.store.path);
-  cfg.classify.taxonomy = root.resolve("taxonomy/default.toml");
 
   if (const auto* t = root.table("log")) {
     TableReader r(*t, "log.", v);
@@ -390,7 +404,43 @@ Config read_config(const toml::table& doc, Validator& v) {
   return cfg;
 }
 
+// Adds the table (or array of one table) `dotted` names to `doc`, walking
+// arrays of tables through their first element.
+void add_skeleton(toml::table& doc, std::string_view dotted, Validator::Shape shape) {
+  toml::table* parent = &doc;
+  std::string_view rest = dotted;
+  for (auto dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
+    toml::node* child = parent->get(rest.substr(0, dot));
+    if (auto* arr = child != nullptr ? child->as_array() : nullptr; arr != nullptr && !arr->empty())
+      child = arr->get(0);
+    parent = child != nullptr ? child->as_table() : nullptr;
+    if (parent == nullptr) return;
+    rest.remove_prefix(dot + 1);
+  }
+  if (parent->contains(rest)) return;
+  if (shape == Validator::Shape::table) parent->insert(rest, toml::table{});
+  if (shape == Validator::Shape::table_array) parent->insert(rest, toml::array{toml::table{}});
+}
+
 }  // namespace
+
+std::vector<std::string> config_keys() {
+  // The readers ask for every key they accept, but only inside tables that
+  // exist: read documents holding every table asked for so far until no new
+  // key appears.
+  std::map<std::string, Validator::Shape> keys;
+  toml::table doc;
+  for (std::size_t known = std::numeric_limits<std::size_t>::max(); keys.size() != known;) {
+    known = keys.size();
+    for (const auto& [key, shape] : keys) add_skeleton(doc, key, shape);
+    Validator v{fs::path{}};
+    v.record_keys(&keys);
+    read_config(doc, v);
+  }
+  std::vector<std::string> out;
+  for (const auto& [key, shape] : keys) out.push_back(key);
+  return out;
+}
 
 Result<Config> parse_config(std::string_view toml_text, const fs::path& origin) {
   toml::table doc;

@@ -145,8 +145,9 @@ TEST(Systemd, UnitFilePassesSystemdAnalyzeVerify) {
   std::stringstream unit;
   unit << in.rdbuf();
   std::string text = unit.str();
-  const std::string from = "/usr/bin/newsd";
-  text.replace(text.find(from), from.size(), kBinary);
+  const std::string from = "/usr/bin/newsd";  // ExecStartPre and ExecStart
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + kBinary.size()))
+    text.replace(at, from.size(), kBinary);
   std::ofstream(dir.path() / "newsd.service") << text;
   const std::string cmd = "systemd-analyze verify " + (dir.path() / "newsd.service").string() + " > " +
                           (dir.path() / "verify.log").string() + " 2>&1";

@@ -27,8 +27,9 @@ Result<std::shared_ptr<const Taxonomy>> load_taxonomy(const std::filesystem::pat
 Result<std::shared_ptr<const Taxonomy>> parse_taxonomy(std::string_view toml_text, const std::filesystem::path& origin);
 
 /// The taxonomy used when the config names none: `$NEWSD_TAXONOMY` if set,
-/// else the installed `share/newsd/taxonomy/default.toml`, else the source
-/// tree's `config/taxonomy/default.toml` (development builds).
+/// else `share/newsd/taxonomy/default.toml` beside the running binary
+/// (`bin/../share`), else the one installed at the configured prefix, else the
+/// source tree's `config/taxonomy/default.toml` (development builds).
 std::filesystem::path default_taxonomy_path();
 
 /// One tag of a loaded taxonomy, for listings and checks.
