@@ -135,12 +135,12 @@ std::string canonical_name(const Codec& codec) {
   const char* icu_name = ucnv_getName(conv.get(), &status);
   if (U_FAILURE(status) || icu_name == nullptr) return ascii_lower(codec.name);
   // Prefer the MIME/IANA spelling users (and Python's codecs) know over
-  // ICU's internal name ("ibm-9448_X100-1995" is windows-1256, "ibm-437_P100-1995"
-  // IBM437 rather than ICU's WINDOWS name "windows-437"); then the WINDOWS
-  // name ("x-mac-greek"); IBM's own ("ibm-1125") for code pages the registry
-  // does not list. A standard name is used only if it
-  // opens this very converter: ICU tags ibm-874's alias "TIS-620" as IANA,
-  // but "TIS-620" opens windows-874.
+  // ICU's internal name ("ibm-9448_X100-1995" is windows-1256; ibm-437 is
+  // IBM437, not ICU's WINDOWS name "windows-437"); then the WINDOWS name
+  // ("x-mac-greek"); then IBM's ("ibm-1125") for code pages the registry
+  // does not list. A standard name is used only if it opens this very
+  // converter: ICU tags ibm-874's alias "TIS-620" as IANA, but "TIS-620"
+  // opens windows-874.
   for (const char* standard : {"MIME", "IANA", "WINDOWS", "IBM"}) {
     UErrorCode s = U_ZERO_ERROR;
     const char* std_name = ucnv_getStandardName(icu_name, standard, &s);
