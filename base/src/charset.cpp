@@ -1,11 +1,14 @@
 #include "newsd/base/charset.hpp"
 
+#include <iconv.h>
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_err.h>
 #include <unicode/ucsdet.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cerrno>
 #include <memory>
 #include <vector>
 
@@ -35,6 +38,146 @@ void note_and_substitute(const void* context, UConverterToUnicodeArgs* args, con
     static_cast<SubstituteContext*>(const_cast<void*>(context))->hit = true;
   }
   UCNV_TO_U_CALLBACK_SUBSTITUTE(nullptr, args, bytes, length, reason, err);
+}
+
+// ICU compares charset labels ignoring case and punctuation; lookups in the
+// spelling table below do the same.
+std::string label_key(std::string_view label) {
+  std::string key;
+  for (char c : label)
+    if (std::isalnum(static_cast<unsigned char>(c))) key += ascii_lower(c);
+  return key;
+}
+
+// Spellings publishers use (mostly Python's codec aliases) that neither
+// ICU's alias table nor glibc iconv's knows, mapped to one that one of them
+// does. Label aliases only: the byte mappings are ICU's or glibc's.
+struct Spelling {
+  std::string_view key;  // label_key() of the publisher's spelling
+  std::string_view name;
+};
+constexpr std::array kSpellings{
+    // MS-DOS Arabic
+    Spelling{"cp720", "ibm-720"},
+    Spelling{"dos720", "ibm-720"},
+    // Python's mac_latin2 is Mac Central European
+    Spelling{"maclatin2", "x-mac-ce"},
+    Spelling{"xmaclatin2", "x-mac-ce"},
+    Spelling{"maccenteuro", "x-mac-ce"},
+};
+
+struct IconvCloser {
+  void operator()(iconv_t cd) const { iconv_close(cd); }
+};
+using IconvPtr = std::unique_ptr<std::remove_pointer_t<iconv_t>, IconvCloser>;
+
+IconvPtr open_iconv(const std::string& name) {
+  iconv_t cd = iconv_open("UTF-8", name.c_str());
+  return IconvPtr(cd == reinterpret_cast<iconv_t>(-1) ? nullptr : cd);
+}
+
+bool icu_knows(const std::string& name) {
+  UErrorCode status = U_ZERO_ERROR;
+  ConverterPtr conv(ucnv_open(name.c_str(), &status));
+  return U_SUCCESS(status) && conv != nullptr;
+}
+
+// The characters of charset names (RFC 2978's mime-charset, plus the '.',
+// ':' and parentheses of some IANA names). Anything else, '/' and ',' in
+// particular, would reach iconv's "//TRANSLIT" and ICU's ",swaplfnl"
+// option syntax, or glibc's "the locale's charset" for an empty name.
+bool is_label_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view("!#$%&'+-^_`{}~.:()").find(c) != std::string_view::npos;
+}
+
+// Which library decodes a label, and under which name.
+struct Codec {
+  enum class Backend { icu, iconv } backend = Backend::icu;
+  std::string name;
+};
+
+// The spellings of `label` worth trying, most literal first: as written; the
+// IANA registry's "cs" aliases without their prefix (csKOI8U is KOI8-U,
+// csIBM01140 is IBM01140); Python's "macgreek" as ICU's "x-mac-greek" and
+// glibc's "mac-greek"; the table above.
+std::vector<std::string> spellings(std::string_view label) {
+  std::vector<std::string> out{std::string(label)};
+  const std::string key = label_key(label);
+  if (key.starts_with("cs") && key.size() > 2) out.push_back(key.substr(2));
+  if (key.starts_with("mac") && key.size() > 3) {
+    out.push_back("x-mac-" + key.substr(3));
+    out.push_back("mac-" + key.substr(3));
+  }
+  for (const Spelling& s : kSpellings)
+    if (s.key == key) out.emplace_back(s.name);
+  return out;
+}
+
+// ICU first (its converters carry the IANA/WINDOWS names reported to users),
+// then glibc iconv, which has some ICU lacks (KOI8-T).
+std::optional<Codec> resolve(std::string_view label) {
+  if (label.empty() || label.size() > 64 || !std::ranges::all_of(label, is_label_char)) return std::nullopt;
+  const std::vector<std::string> names = spellings(label);
+  for (const std::string& name : names)
+    if (icu_knows(name)) return Codec{Codec::Backend::icu, name};
+  for (const std::string& name : names)
+    if (open_iconv(name)) return Codec{Codec::Backend::iconv, name};
+  return std::nullopt;
+}
+
+std::string canonical_name(const Codec& codec) {
+  // glibc has no notion of a preferred name: the one that opened it is used.
+  if (codec.backend == Codec::Backend::iconv) return ascii_lower(codec.name);
+  UErrorCode status = U_ZERO_ERROR;
+  ConverterPtr conv(ucnv_open(codec.name.c_str(), &status));
+  if (U_FAILURE(status) || !conv) return ascii_lower(codec.name);
+  const char* icu_name = ucnv_getName(conv.get(), &status);
+  if (U_FAILURE(status) || icu_name == nullptr) return ascii_lower(codec.name);
+  // Prefer the MIME/IANA spelling users (and Python's codecs) know over
+  // ICU's internal name ("ibm-9448_X100-1995" is windows-1256; ibm-437 is
+  // IBM437, not ICU's WINDOWS name "windows-437"); then the WINDOWS name
+  // ("x-mac-greek"); then IBM's ("ibm-1125") for code pages the registry
+  // does not list. A standard name is used only if it opens this very
+  // converter: ICU tags ibm-874's alias "TIS-620" as IANA, but "TIS-620"
+  // opens windows-874.
+  for (const char* standard : {"MIME", "IANA", "WINDOWS", "IBM"}) {
+    UErrorCode s = U_ZERO_ERROR;
+    const char* std_name = ucnv_getStandardName(icu_name, standard, &s);
+    if (U_FAILURE(s) || std_name == nullptr) continue;
+    ConverterPtr named(ucnv_open(std_name, &s));
+    const char* named_icu = U_SUCCESS(s) && named ? ucnv_getName(named.get(), &s) : nullptr;
+    if (U_SUCCESS(s) && named_icu != nullptr && std::string_view(named_icu) == icu_name) return ascii_lower(std_name);
+  }
+  return ascii_lower(icu_name);
+}
+
+// glibc's iconv counterpart of ICU's conversion: invalid or truncated
+// sequences become U+FFFD, one per byte skipped.
+std::string iconv_to_utf8(iconv_t cd, std::string_view bytes, bool& had_errors) {
+  std::string out;
+  std::array<char, 4096> chunk{};
+  char* in = const_cast<char*>(bytes.data());  // iconv's signature; it does not write the input
+  std::size_t in_left = bytes.size();
+  while (in_left > 0) {
+    char* dst = chunk.data();
+    std::size_t dst_left = chunk.size();
+    const std::size_t rc = iconv(cd, &in, &in_left, &dst, &dst_left);
+    out.append(chunk.data(), chunk.size() - dst_left);
+    if (rc != static_cast<std::size_t>(-1) || errno == E2BIG) continue;
+    // EILSEQ (no mapping) or EINVAL (sequence cut at the end): skip a byte.
+    out += "\xEF\xBF\xBD";
+    had_errors = true;
+    ++in;
+    --in_left;
+    iconv(cd, nullptr, nullptr, nullptr, nullptr);
+  }
+  // A stateful encoding may owe a closing sequence.
+  char* dst = chunk.data();
+  std::size_t dst_left = chunk.size();
+  iconv(cd, nullptr, nullptr, &dst, &dst_left);
+  out.append(chunk.data(), chunk.size() - dst_left);
+  return out;
 }
 
 }  // namespace
@@ -109,32 +252,18 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
-bool is_known(std::string_view label) {
-  if (label.empty()) return false;
-  UErrorCode status = U_ZERO_ERROR;
-  ConverterPtr conv(ucnv_open(std::string(label).c_str(), &status));
-  return U_SUCCESS(status) && conv != nullptr;
-}
+bool is_known(std::string_view label) { return resolve(label).has_value(); }
 
 std::string canonical_name(std::string_view label) {
-  UErrorCode status = U_ZERO_ERROR;
-  ConverterPtr conv(ucnv_open(std::string(label).c_str(), &status));
-  if (U_FAILURE(status) || !conv) return ascii_lower(label);
-  const char* icu_name = ucnv_getName(conv.get(), &status);
-  if (U_FAILURE(status) || icu_name == nullptr) return ascii_lower(label);
-  // Prefer the IANA/WHATWG spelling users know over ICU's internal name
-  // ("ibm-9448_X100-1995" is windows-1256).
-  for (const char* standard : {"MIME", "WINDOWS", "IANA"}) {
-    UErrorCode s = U_ZERO_ERROR;
-    const char* std_name = ucnv_getStandardName(icu_name, standard, &s);
-    if (U_SUCCESS(s) && std_name != nullptr) return ascii_lower(std_name);
-  }
-  return ascii_lower(icu_name);
+  const auto codec = resolve(label);
+  return codec ? canonical_name(*codec) : ascii_lower(label);
 }
 
 Result<Decoded> to_utf8(std::string_view bytes, std::string_view label) {
   Decoded out;
-  out.encoding = canonical_name(label);
+  const auto codec = resolve(label);
+  if (!codec) return fail(Errc::encoding, "unknown charset '" + std::string(label) + "'");
+  out.encoding = canonical_name(*codec);
   // Strip a BOM only when it names the encoding being decoded; ICU's
   // endian-neutral "UTF-16"/"UTF-32" converters consume it themselves.
   if (auto bom = sniff_bom(bytes); bom && canonical_name(*bom) == out.encoding) {
@@ -145,8 +274,15 @@ Result<Decoded> to_utf8(std::string_view bytes, std::string_view label) {
     return out;
   }
 
+  if (codec->backend == Codec::Backend::iconv) {
+    IconvPtr cd = open_iconv(codec->name);
+    if (!cd) return fail(Errc::encoding, "iconv cannot open '" + codec->name + "'");
+    out.text = iconv_to_utf8(cd.get(), bytes, out.had_errors);
+    return out;
+  }
+
   UErrorCode status = U_ZERO_ERROR;
-  ConverterPtr conv(ucnv_open(std::string(label).c_str(), &status));
+  ConverterPtr conv(ucnv_open(codec->name.c_str(), &status));
   if (U_FAILURE(status) || !conv) {
     return fail(Errc::encoding, "unknown charset '" + std::string(label) + "'");
   }

@@ -1,6 +1,9 @@
 #include "newsd/parse/dates.hpp"
 
 #include <fmt/format.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
 
 #include <array>
 #include <cctype>
@@ -30,8 +33,10 @@ struct Fields {
 };
 
 std::optional<sys_seconds> to_instant(const Fields& f) {
-  if (f.year < 1 || f.year > 9999 || f.hour < 0 || f.hour > 23 || f.minute < 0 || f.minute > 59 || f.second < 0 ||
-      f.second > 60)
+  // ISO 8601 writes the end of a day as 24:00:00 (the next day's midnight).
+  const bool end_of_day = f.hour == 24 && f.minute == 0 && f.second == 0;
+  if (f.year < 1 || f.year > 9999 || f.hour < 0 || (f.hour > 23 && !end_of_day) || f.minute < 0 || f.minute > 59 ||
+      f.second < 0 || f.second > 60)
     return std::nullopt;
   const year_month_day ymd{year{f.year}, month{static_cast<unsigned>(f.month)}, day{static_cast<unsigned>(f.day)}};
   if (!ymd.ok()) return std::nullopt;
@@ -42,6 +47,9 @@ std::optional<sys_seconds> to_instant(const Fields& f) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+
+// Korean date units written after the number: 년 (year), 월 (month), 일 (day).
+constexpr std::array<std::string_view, 3> kKoreanUnits{"년", "월", "일"};
 
 // Arabic-language sites often write dates with Arabic-Indic digits and the
 // Arabic comma; both are mapped to ASCII so one grammar serves all sites.
@@ -159,33 +167,60 @@ std::optional<int> read_digits(std::string_view s, std::size_t& pos, std::size_t
   return v;
 }
 
-// hh[:mm[:ss[.fff]]] or hhmm[ss]; stops before a zone.
+// The seconds a decimal fraction (the digits after `.` or `,`) of `unit`
+// seconds stands for, truncated; digits past the ninth are read and ignored.
+std::optional<int> read_fraction(std::string_view s, std::size_t& pos, std::int64_t unit) {
+  std::int64_t numerator = 0, denominator = 1;
+  const std::size_t start = pos;
+  for (; pos < s.size() && is_digit(s[pos]); ++pos) {
+    if (pos - start >= 9) continue;
+    numerator = numerator * 10 + (s[pos] - '0');
+    denominator *= 10;
+  }
+  if (pos == start) return std::nullopt;
+  return static_cast<int>(numerator * unit / denominator);
+}
+
+// hh[:mm[:ss]] or hhmm[ss], the last component with an optional decimal
+// fraction (ISO 8601 §4.2.2.4: `10.5` is 10:30, `10:30.5` is 10:30:30;
+// fractions of a second are dropped); stops before a zone.
 bool read_time(std::string_view s, std::size_t& pos, Fields& f) {
   const std::size_t start = pos;
   auto h = read_digits(s, pos, 1, 2);
   if (!h) return false;
   f.hour = *h;
+  std::int64_t unit = 3600;  // seconds in the last component read
   if (pos < s.size() && s[pos] == ':') {
     ++pos;
     auto m = read_digits(s, pos, 2, 2);
     if (!m) return false;
     f.minute = *m;
+    unit = 60;
     if (pos < s.size() && s[pos] == ':') {
       ++pos;
       auto sec = read_digits(s, pos, 2, 2);
       if (!sec) return false;
       f.second = *sec;
+      unit = 1;
     }
   } else if (pos - start == 2) {
     // Basic format: hhmm or hhmmss.
     if (auto m = read_digits(s, pos, 2, 2)) {
       f.minute = *m;
-      if (auto sec = read_digits(s, pos, 2, 2)) f.second = *sec;
+      unit = 60;
+      if (auto sec = read_digits(s, pos, 2, 2)) {
+        f.second = *sec;
+        unit = 1;
+      }
     }
   }
   if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
     ++pos;
-    if (!read_digits(s, pos, 1, 12)) return false;  // fractions are truncated
+    // The components below the fraction's are zero, so this cannot carry.
+    auto extra = read_fraction(s, pos, unit);
+    if (!extra) return false;
+    f.minute += *extra / 60;
+    f.second += *extra % 60;
   }
   return true;
 }
@@ -206,29 +241,73 @@ constexpr std::array<MonthName, 34> kMonthNames{{
     {"اكتوبر", 10},   {"نوفمبر", 11},   {"ديسمبر", 12},   {"sept", 9},
 }};
 
+// Month stems matched as prefixes of a folded word (see fold_word): English
+// ("sept", "September"); Greek, whose dates use the genitive ("Νοεμβρίου")
+// or three letters ("Νοε"), Ιούν/Ιούλ told apart by the fourth; and the
+// Hungarian stems English does not cover ("máj.", "szept.", "október").
+constexpr std::array<MonthName, 27> kMonthStems{{
+    {"jan", 1},  {"feb", 2},  {"mar", 3},  {"apr", 4},  {"may", 5},  {"jun", 6},  {"jul", 7}, {"aug", 8},  {"sep", 9},
+    {"oct", 10}, {"nov", 11}, {"dec", 12}, {"ιαν", 1},  {"φεβ", 2},  {"μαρ", 3},  {"απρ", 4}, {"μαι", 5},  {"ιουν", 6},
+    {"ιουλ", 7}, {"αυγ", 8},  {"σεπ", 9},  {"οκτ", 10}, {"νοε", 11}, {"δεκ", 12}, {"maj", 5}, {"szep", 9}, {"okt", 10},
+}};
+
 std::optional<int> month_number(std::string_view lowered) {
   for (const auto& m : kMonthNames)
     if (m.name == lowered) return m.month;
-  static constexpr std::array<std::string_view, 12> kEnglish{"jan", "feb", "mar", "apr", "may", "jun",
-                                                             "jul", "aug", "sep", "oct", "nov", "dec"};
+  // Three letters at least: "Mar" must not swallow French "mardi" (handled
+  // as a day name first), nor a lone Greek "μ".
   if (lowered.size() < 3) return std::nullopt;
-  // "Mar" must not swallow French "mardi" (handled as a day name first).
-  for (std::size_t i = 0; i < kEnglish.size(); ++i)
-    if (lowered.starts_with(kEnglish[i])) return static_cast<int>(i) + 1;
+  for (const auto& m : kMonthStems)
+    if (lowered.starts_with(m.name)) return m.month;
   return std::nullopt;
 }
 
 bool is_day_name(std::string_view lowered) {
-  static constexpr std::array<std::string_view, 21> kDays{
-      "mon",     "tue",     "wed",      "thu",      "fri",      "sat",    "sun",
-      "lundi",   "mardi",   "mercredi", "jeudi",    "vendredi", "samedi", "dimanche",
-      "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس",   "الجمعة", "السبت"};
-  if (lowered == "الأحد" || lowered == "الاحد") return true;
-  for (std::size_t i = 0; i < kDays.size(); ++i) {
-    if (i < 7 ? lowered.starts_with(kDays[i]) : lowered == kDays[i] || lowered == std::string(kDays[i]) + ".")
+  // English and Greek day names are matched by their first three letters
+  // ("Thu", "Thursday"; "Πέμ", "Πέμπτη"); the others whole, folded.
+  static constexpr std::array<std::string_view, 14> kDayStems{"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+                                                              "δευ", "τρι", "τετ", "πεμ", "παρ", "σαβ", "κυρ"};
+  static constexpr std::array<std::string_view, 44> kDays{
+      "lundi",   "mardi",   "mercredi", "jeudi",     "vendredi", "samedi",  "dimanche",                    // French
+      "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء",  "الخميس",   "الجمعة",  "السبت",    "الأحد", "الاحد",  // Arabic
+      "hetfo",   "kedd",    "szerda",   "csutortok", "pentek",   "szombat", "vasarnap",                    // Hungarian
+      "he",      "ke",      "sze",      "cs",        "pe",       "szo",     "va",  // its short forms
+      "월",      "화",      "수",       "목",        "금",       "토",      "일",  // Korean
+      "월요일",  "화요일",  "수요일",   "목요일",    "금요일",   "토요일",  "일요일"};
+  for (auto stem : kDayStems)
+    if (lowered.starts_with(stem)) return true;
+  for (auto day : kDays)
+    if (lowered == day || (lowered.size() == day.size() + 1 && lowered.starts_with(day) && lowered.back() == '.'))
       return true;
-  }
   return false;
+}
+
+// A word lower-cased and stripped of accents (NFD, combining marks dropped,
+// case-folded, NFC), so "Νοεμβρίου", "ΝΟΈΜΒΡΙΟΣ" and "november" meet the
+// tables above as "νοεμβριου", "νοεμβριοσ", "november". ASCII words are
+// only lower-cased.
+std::string fold_word(std::string_view word) {
+  if (std::ranges::all_of(word, [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return ascii_lower(word);
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  if (U_FAILURE(status)) return std::string(word);
+  const icu::UnicodeString decomposed = nfd->normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(word.data(), static_cast<int32_t>(word.size()))), status);
+  if (U_FAILURE(status)) return std::string(word);
+  icu::UnicodeString bare;
+  for (int32_t i = 0; i < decomposed.length();) {
+    const UChar32 c = decomposed.char32At(i);
+    if (u_charType(c) != U_NON_SPACING_MARK) bare.append(c);
+    i += U16_LENGTH(c);
+  }
+  // Recompose what NFD split but is no mark (Hangul syllables: "오후").
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return std::string(word);
+  const icu::UnicodeString composed = nfc->normalize(bare.foldCase(), status);
+  if (U_FAILURE(status)) return std::string(word);
+  std::string out;
+  composed.toUTF8String(out);
+  return out;
 }
 
 bool all_digits(std::string_view s) {
@@ -238,33 +317,185 @@ bool all_digits(std::string_view s) {
   return true;
 }
 
+std::size_t digit_run(std::string_view s, std::size_t pos) {
+  std::size_t n = 0;
+  while (pos + n < s.size() && is_digit(s[pos + n])) ++n;
+  return n;
+}
+
+void set_date(Fields& f, year_month_day ymd) {
+  f.year = static_cast<int>(ymd.year());
+  f.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+  f.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+}
+
+// Ordinal date (ISO 8601 §4.1.2.3): day `ordinal` of the year.
+bool set_ordinal_date(Fields& f, int y, int ordinal) {
+  if (ordinal < 1 || ordinal > (year{y}.is_leap() ? 366 : 365)) return false;
+  set_date(f, year_month_day{sys_days{year{y} / January / 1} + days{ordinal - 1}});
+  return true;
+}
+
+// Week date (ISO 8601 §4.1.2.4): week 1 is the one holding 4 January,
+// weeks start on Monday (day 1). Week 53 exists only in years whose last
+// week's Thursday is still in the year.
+bool set_week_date(Fields& f, int y, int week, int day_of_week) {
+  if (week < 1 || week > 53 || day_of_week < 1 || day_of_week > 7) return false;
+  const sys_days jan4{year{y} / January / 4};
+  const sys_days monday = jan4 - (weekday{jan4} - Monday) + weeks{week - 1};
+  if (year_month_day{monday + days{3}}.year() != year{y}) return false;
+  set_date(f, year_month_day{monday + days{day_of_week - 1}});
+  return true;
+}
+
+// After "YYYY-W" or "YYYYW": ww, then an optional day (`-d`, or `d` in the
+// basic format).
+bool read_week_date(std::string_view s, std::size_t& pos, Fields& f, bool extended) {
+  auto week = read_digits(s, pos, 2, 2);
+  if (!week) return false;
+  int day_of_week = 1;
+  if (extended && pos + 1 < s.size() && s[pos] == '-' && is_digit(s[pos + 1])) {
+    day_of_week = s[pos + 1] - '0';
+    pos += 2;
+  } else if (!extended && pos < s.size() && is_digit(s[pos])) {
+    day_of_week = s[pos] - '0';
+    ++pos;
+  }
+  return set_week_date(f, f.year, *week, day_of_week);
+}
+
+// The date part of an ISO 8601 / W3C-DTF date, extended (`2026-11-30`,
+// `2026-334`, `2026-W49-1`) or basic (`20261130`, `2026334`, `2026W491`),
+// reduced to `2026-11` or `2026` (missing parts: first month, first day).
+bool read_iso_date(std::string_view s, std::size_t& pos, Fields& f) {
+  auto y = read_digits(s, pos, 4, 4);
+  if (!y) return false;
+  f.year = *y;
+  const bool extended = pos < s.size() && s[pos] == '-';
+  if (extended) ++pos;
+  if (pos < s.size() && (s[pos] == 'W' || s[pos] == 'w')) {
+    ++pos;
+    return read_week_date(s, pos, f, extended);
+  }
+  const std::size_t run = digit_run(s, pos);
+  if (run == 3) {
+    auto ordinal = read_digits(s, pos, 3, 3);
+    return set_ordinal_date(f, f.year, *ordinal);
+  }
+  if (extended) {
+    auto m = read_digits(s, pos, 1, 2);
+    if (!m) return false;
+    f.month = *m;
+    if (pos < s.size() && s[pos] == '-') {
+      ++pos;
+      auto d = read_digits(s, pos, 1, 2);
+      if (!d) return false;
+      f.day = *d;
+    }
+  } else if (run > 0) {
+    auto m = read_digits(s, pos, 2, 2);
+    auto d = read_digits(s, pos, 2, 2);
+    if (!m || !d) return false;
+    f.month = *m;
+    f.day = *d;
+  }
+  return true;
+}
+
+// The words of an RFC 822-like date: split on blanks and commas; "06-Nov-94"
+// (RFC 850) split on '-' when the middle part is a month name; Korean
+// "2026년11월30일" split after each unit; a trailing period dropped
+// (Hungarian "2026. nov. 30.", Greek "μ.μ.").
+std::vector<std::string> date_tokens(std::string_view s) {
+  std::vector<std::string> tokens;
+  std::string current;
+  const auto flush = [&] {
+    while (current.size() > 1 && current.back() == '.') current.pop_back();
+    if (!current.empty()) tokens.push_back(std::move(current));
+    current.clear();
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == ' ' || c == '\t' || c == ',' || c == '\r' || c == '\n') {
+      flush();
+      continue;
+    }
+    current += c;
+    if (std::ranges::any_of(kKoreanUnits, [&](std::string_view unit) { return current.ends_with(unit); }) &&
+        current.size() > 3 && is_digit(current[current.size() - 4]))
+      flush();
+  }
+  flush();
+  std::vector<std::string> expanded;
+  for (auto& t : tokens) {
+    const auto d1 = t.find('-');
+    const auto d2 = d1 == std::string::npos ? std::string::npos : t.find('-', d1 + 1);
+    if (d1 != std::string::npos && d1 > 0 && d2 != std::string::npos && is_alpha(t[d1 + 1])) {
+      expanded.push_back(t.substr(0, d1));
+      expanded.push_back(t.substr(d1 + 1, d2 - d1 - 1));
+      expanded.push_back(t.substr(d2 + 1));
+    } else {
+      expanded.push_back(std::move(t));
+    }
+  }
+  return expanded;
+}
+
+struct NumericDate {
+  int year, month, day;
+};
+
+// "2026-11-30", "2026/11/30", "2026.11.30": four-digit year first, one
+// separator used twice.
+std::optional<NumericDate> numeric_date(std::string_view t) {
+  std::size_t pos = 0;
+  auto y = read_digits(t, pos, 4, 4);
+  if (!y || pos >= t.size()) return std::nullopt;
+  const char sep = t[pos];
+  if (sep != '-' && sep != '/' && sep != '.') return std::nullopt;
+  ++pos;
+  auto m = read_digits(t, pos, 1, 2);
+  if (!m || pos >= t.size() || t[pos] != sep) return std::nullopt;
+  ++pos;
+  auto d = read_digits(t, pos, 1, 2);
+  if (!d || pos != t.size()) return std::nullopt;
+  return NumericDate{*y, *m, *d};
+}
+
+struct KoreanDatePart {
+  char field;  // 'y', 'm' or 'd'
+  int value;
+};
+
+// "2026년" (year), "11월" (month), "30일" (day).
+std::optional<KoreanDatePart> korean_date_part(std::string_view t) {
+  for (std::size_t i = 0; i < kKoreanUnits.size(); ++i) {
+    const std::string_view unit = kKoreanUnits[i];
+    if (!t.ends_with(unit)) continue;
+    const std::string_view digits = t.substr(0, t.size() - unit.size());
+    if (!all_digits(digits) || digits.size() > 4) return std::nullopt;
+    return KoreanDatePart{"ymd"[i], std::stoi(std::string(digits))};
+  }
+  return std::nullopt;
+}
+
+enum class Meridiem { none, am, pm };
+
+// English "am"/"pm" (also "a.m"), Korean 오전/오후, Greek π.μ./μ.μ. (the
+// tokenizer dropped the final period).
+Meridiem meridiem_of(std::string_view t) {
+  if (t == "am" || t == "a.m" || t == "오전" || t == "π.μ") return Meridiem::am;
+  if (t == "pm" || t == "p.m" || t == "오후" || t == "μ.μ") return Meridiem::pm;
+  return Meridiem::none;
+}
+
 }  // namespace
 
 std::optional<sys_seconds> parse_iso8601_date(std::string_view text) {
   const std::string s = normalise(text);
   std::size_t pos = 0;
   Fields f;
-  auto y = read_digits(s, pos, 4, 4);
-  if (!y) return std::nullopt;
-  f.year = *y;
-  if (pos < s.size() && s[pos] == '-') {
-    ++pos;
-    auto m = read_digits(s, pos, 1, 2);
-    if (!m) return std::nullopt;
-    f.month = *m;
-    if (pos < s.size() && s[pos] == '-') {
-      ++pos;
-      auto d = read_digits(s, pos, 1, 2);
-      if (!d) return std::nullopt;
-      f.day = *d;
-    }
-  } else if (pos < s.size() && is_digit(s[pos])) {
-    auto m = read_digits(s, pos, 2, 2);
-    auto d = read_digits(s, pos, 2, 2);
-    if (!m || !d) return std::nullopt;
-    f.month = *m;
-    f.day = *d;
-  }
+  if (!read_iso_date(s, pos, f)) return std::nullopt;
   if (pos < s.size() && (s[pos] == 'T' || s[pos] == 't' || s[pos] == ' ')) {
     ++pos;
     while (pos < s.size() && s[pos] == ' ') ++pos;
@@ -280,40 +511,13 @@ std::optional<sys_seconds> parse_iso8601_date(std::string_view text) {
 }
 
 std::optional<sys_seconds> parse_rfc822_date(std::string_view text) {
-  const std::string s = normalise(text);
-  // Tokens split on blanks and commas; "06-Nov-94" (RFC 850) splits on '-'
-  // when the middle part is a month name.
-  std::vector<std::string> tokens;
-  {
-    std::string current;
-    for (char c : s) {
-      if (c == ' ' || c == '\t' || c == ',' || c == '\r' || c == '\n') {
-        if (!current.empty()) tokens.push_back(std::move(current));
-        current.clear();
-      } else {
-        current += c;
-      }
-    }
-    if (!current.empty()) tokens.push_back(std::move(current));
-  }
-  std::vector<std::string> expanded;
-  for (auto& t : tokens) {
-    const auto d1 = t.find('-');
-    const auto d2 = d1 == std::string::npos ? std::string::npos : t.find('-', d1 + 1);
-    if (d1 != std::string::npos && d1 > 0 && d2 != std::string::npos && is_alpha(t[d1 + 1])) {
-      expanded.push_back(t.substr(0, d1));
-      expanded.push_back(t.substr(d1 + 1, d2 - d1 - 1));
-      expanded.push_back(t.substr(d2 + 1));
-    } else {
-      expanded.push_back(std::move(t));
-    }
-  }
-
+  const std::vector<std::string> tokens = date_tokens(normalise(text));
   Fields f;
   std::optional<int> month, day, year, offset;
   std::size_t year_digits = 0;
   bool have_time = false;
-  for (const auto& raw : expanded) {
+  Meridiem meridiem = Meridiem::none;
+  for (const auto& raw : tokens) {
     std::string t = ascii_lower(raw);
     if (t.size() > 2 && t.front() == '(' && t.back() == ')') t = t.substr(1, t.size() - 2);  // "(EST)"
     if (t.empty()) continue;
@@ -336,6 +540,8 @@ std::optional<sys_seconds> parse_rfc822_date(std::string_view text) {
         if (year) return std::nullopt;
         year = std::stoi(t.substr(0, 5));
         year_digits = t.size();
+      } else if (year && !month && !day) {
+        month = std::stoi(t);  // year first: "2026. 11. 30." (Korean, Hungarian)
       } else if (!day) {
         day = std::stoi(t);
       } else if (!year) {
@@ -346,21 +552,36 @@ std::optional<sys_seconds> parse_rfc822_date(std::string_view text) {
       }
       continue;
     }
+    if (auto date = numeric_date(t)) {  // "2026-11-30", "2026/11/30"
+      if (year || month || day) return std::nullopt;
+      year = date->year;
+      year_digits = 4;
+      month = date->month;
+      day = date->day;
+      continue;
+    }
+    if (auto part = korean_date_part(t)) {  // "2026년", "11월", "30일"
+      std::optional<int>& slot = part->field == 'y' ? year : part->field == 'm' ? month : day;
+      if (slot) return std::nullopt;
+      slot = part->value;
+      if (part->field == 'y') year_digits = 4;
+      continue;
+    }
     if (t[0] == '+' || t[0] == '-') {
       if (offset) return std::nullopt;
       offset = numeric_offset(t);
       if (!offset) return std::nullopt;
       continue;
     }
-    if (t == "am" || t == "pm") {
-      if (!have_time || f.hour > 12) return std::nullopt;
-      if (t == "pm" && f.hour < 12) f.hour += 12;
-      if (t == "am" && f.hour == 12) f.hour = 0;
+    const std::string folded = fold_word(t);
+    if (const Meridiem m = meridiem_of(folded); m != Meridiem::none) {
+      if (meridiem != Meridiem::none) return std::nullopt;
+      meridiem = m;  // before the time in Korean ("오후 3:04"), after it in English
       continue;
     }
-    if (is_day_name(t)) continue;
+    if (is_day_name(t) || is_day_name(folded)) continue;
     if (!month) {
-      if (auto m = month_number(t)) {
+      if (auto m = month_number(t); m || (m = month_number(folded))) {
         month = m;
         continue;
       }
@@ -378,6 +599,11 @@ std::optional<sys_seconds> parse_rfc822_date(std::string_view text) {
     return std::nullopt;
   }
   if (!month || !day || !year) return std::nullopt;
+  if (meridiem != Meridiem::none) {
+    if (!have_time || f.hour > 12) return std::nullopt;
+    if (meridiem == Meridiem::pm && f.hour < 12) f.hour += 12;
+    if (meridiem == Meridiem::am && f.hour == 12) f.hour = 0;
+  }
   if (year_digits <= 2) *year += *year < 90 ? 2000 : 1900;
   f.year = *year;
   f.month = *month;

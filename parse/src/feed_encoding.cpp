@@ -76,19 +76,11 @@ bool is_utf16_or_32(std::string_view canonical) {
   return canonical.starts_with("utf-16") || canonical.starts_with("utf-32");
 }
 
-// Labels that publishers (and Python's codecs) use but ICU spells otherwise.
-std::string icu_label(std::string_view label) {
-  const std::string l = ascii_lower(label);
-  if (l == "cp720" || l == "dos-720") return "ibm-720";  // MS-DOS Arabic
-  return std::string(label);
-}
-
 }  // namespace
 
 DecodedText decode_feed_bytes(std::string_view bytes, std::string_view http_charset) {
   if (auto bom = charset::sniff_bom(bytes)) return decode_as(bytes, *bom);
-  if (const std::string http = icu_label(http_charset); !http.empty() && charset::is_known(http))
-    return decode_as(bytes, http);
+  if (!http_charset.empty() && charset::is_known(http_charset)) return decode_as(bytes, http_charset);
 
   const Family family = sniff_family(bytes);
   std::string declared;
@@ -97,7 +89,6 @@ DecodedText decode_feed_bytes(std::string_view bytes, std::string_view http_char
   } else if (auto head = charset::to_utf8(bytes.substr(0, 1024), family_codec(family))) {
     declared = declared_encoding(head->text);
   }
-  if (!declared.empty()) declared = icu_label(declared);
 
   if (family != Family::ascii && family != Family::ebcdic) {
     // The bytes themselves prove the UTF-16/32 width and byte order; a

@@ -55,6 +55,12 @@ bool read_json_feed(std::string_view json, std::string_view base_url, std::size_
 /// an HTML/XHTML fragment against `base`; everything else is left byte for byte.
 std::string resolve_html_urls(std::string_view html, std::string_view base);
 
+/// An IRI (reference) as a URI (RFC 3987 §3.1): the UTF-8 bytes of
+/// non-ASCII characters outside the authority are percent-encoded
+/// (`/أخبار/` → `/%D8%A3…/`). A non-ASCII host is left for IDNA at fetch
+/// time; ASCII is left byte for byte.
+std::string iri_to_uri(std::string_view iri);
+
 /// Splits an RSS person string: "me@x.com (Name)", "Name (me@x.com)",
 /// "Name <me@x.com>", a bare address (email only) or a bare name.
 Person parse_person(std::string_view text);

@@ -1,5 +1,5 @@
 // Small text helpers of the feed parser: URL rewriting inside HTML values,
-// RSS person strings, feedparser's "is this RSS text HTML?" heuristic, base64.
+// IRIs as URIs, RSS person strings, feedparser's "is this RSS text HTML?" heuristic, base64.
 #include <libxml/HTMLparser.h>
 
 #include <algorithm>
@@ -148,6 +148,35 @@ std::string resolve_html_urls(std::string_view html, std::string_view base) {
     i = j;
   }
   out.append(html.substr(copied));
+  return out;
+}
+
+std::string iri_to_uri(std::string_view iri) {
+  const auto is_ascii = [](char c) { return static_cast<unsigned char>(c) < 0x80; };
+  if (std::ranges::all_of(iri, is_ascii)) return std::string(iri);
+  // The authority of "scheme://host/…" (or of a network-path "//host/…")
+  // keeps its characters: hosts go through IDNA, not percent-encoding.
+  std::size_t authority_start = std::string_view::npos;
+  if (iri.starts_with("//")) {
+    authority_start = 2;
+  } else if (const auto colon = iri.find(':'); has_scheme(iri) && iri.substr(colon + 1).starts_with("//")) {
+    authority_start = colon + 3;
+  }
+  std::size_t authority_end = 0;
+  if (authority_start != std::string_view::npos)
+    authority_end = std::min(iri.find_first_of("/?#", authority_start), iri.size());
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out(iri.substr(0, authority_end));
+  for (const char c : iri.substr(authority_end)) {
+    if (is_ascii(c)) {
+      out += c;
+    } else {
+      const auto b = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[b >> 4];
+      out += kHex[b & 0xF];
+    }
+  }
   return out;
 }
 

@@ -312,7 +312,7 @@ void read_entry(pugi::xml_node node, const Scope& parent, Walk& walk) {
       continue;
     }
     if (!entry.id) {
-      if (auto about = p.node.attribute("rdf:about")) entry.id = std::string(trim(about.value()));
+      if (auto about = scope.attribute(p.node, Ns::rdf, "about")) entry.id = std::string(trim(about.value()));
     }
     finish_links(t);
     // A truncated document can end inside an entry's start tag: nothing to keep.
@@ -336,7 +336,8 @@ void read_container(pugi::xml_node node, const Scope& scope, Walk& walk, Target&
         scope.note("channels nested deeper than " + std::to_string(kMaxDepth) + " levels: inner ones dropped");
         continue;
       }
-      if (auto about = c.attribute("rdf:about"); about && !*feed.id) *feed.id = std::string(trim(about.value()));
+      if (auto about = child.attribute(c, Ns::rdf, "about"); about && !*feed.id)
+        *feed.id = std::string(trim(about.value()));
       if (auto lang = c.attribute("xml:lang"); lang && !feed.xml_lang) feed.xml_lang = std::string(trim(lang.value()));
       read_container(c, child, walk, feed, depth + 1);
     } else if ((ns == Ns::rss || ns == Ns::none) &&
@@ -417,6 +418,9 @@ bool read_xml_feed(std::string_view decoded, std::string_view base_url, std::siz
   read_container(root, root_scope, walk, feed, 0);
   // xml:lang only stands in for an explicit <language>/dc:language.
   if (!out.feed.language && feed.xml_lang) out.feed.language = feed.xml_lang;
+  // BCP 47 (which xml:lang and RSS's language codes follow) separates
+  // subtags with '-'; publishers often write a locale name ("ar_MA").
+  if (out.feed.language) std::ranges::replace(*out.feed.language, '_', '-');
   finish_links(feed);
   if (problem.empty()) problem = std::move(walk_problems.first);
   return true;

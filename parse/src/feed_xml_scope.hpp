@@ -69,7 +69,7 @@ class Scope {
         else if (name[5] == ':')
           bindings_.emplace_back(name.substr(6), ns_from_uri(trim(a.value())));
       } else if (name == "xml:base") {
-        const std::string_view ref = trim(a.value());
+        const std::string ref = iri_to_uri(trim(a.value()));
         // A relative base is resolved against the inherited one (RFC 3986 §5.1.2).
         auto resolved = base_ && !base_->empty() ? resolve_url(*base_, ref) : std::nullopt;
         own_base_ = resolved ? *resolved : std::string(ref);
@@ -111,15 +111,30 @@ class Scope {
     return {ns, local};
   }
 
+  /// The attribute `local` of `node` in namespace `ns`, whatever prefix the
+  /// document bound it to (`rdf:about`, `R:about`); empty if none.
+  pugi::xml_attribute attribute(pugi::xml_node node, Ns ns, std::string_view local) const {
+    for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
+      const std::string_view name = a.name();
+      const auto colon = name.find(':');
+      if (colon == std::string_view::npos || name.substr(colon + 1) != local) continue;
+      const std::string_view prefix = name.substr(0, colon);
+      if (prefix != "xmlns" && lookup(prefix) == ns) return a;
+    }
+    return {};
+  }
+
   const std::string& base() const {
     static const std::string empty;
     return base_ ? *base_ : empty;
   }
 
+  /// `ref` (an IRI reference, as feeds write them) as a URI, resolved
+  /// against the base in scope.
   std::string resolve(std::string_view ref) const {
-    ref = trim(ref);
-    if (has_scheme(ref) || base().empty()) return std::string(ref);
-    return resolve_url(base(), ref).value_or(std::string(ref));
+    std::string uri = iri_to_uri(trim(ref));
+    if (has_scheme(uri) || base().empty()) return uri;
+    return resolve_url(base(), uri).value_or(uri);
   }
 
   Ns document_default() const { return default_; }

@@ -77,5 +77,117 @@ TEST(Charset, ValidatesUtf8) {
   EXPECT_FALSE(is_valid_utf8("\xE2\x82"));      // truncated
 }
 
+// One byte per code page, with the character its definition gives it: the
+// glibc charmaps in /usr/share/i18n/charmaps (IBM437, IBM852, IBM855, IBM856,
+// IBM874, IBM875, CP1125, KOI8-T, MAC-CENTRALEUROPE, MAC-CYRILLIC),
+// RFC 2319 for KOI8-U, IBM CCSID 1140 (CCSID 37 with the euro at 0x9F), and
+// Apple's GREEK.TXT and TURKISH.TXT mapping files (unicode.org
+// MAPPINGS/VENDORS/APPLE).
+struct CodePageByte {
+  std::string_view label;
+  std::string_view bytes;
+  std::string_view utf8;
+};
+
+TEST(Charset, DecodesLongTailCodePagesByTheirDefinitions) {
+  const CodePageByte cases[] = {
+      {"IBM437", "\x9A\xE1", "Üß"},       // U+00DC, U+00DF
+      {"IBM852", "\x9D", "Ł"},            // U+0141
+      {"IBM855", "\xA0", "а"},            // U+0430
+      {"IBM856", "\x80", "א"},            // U+05D0
+      {"IBM874", "\xA1", "ก"},            // U+0E01
+      {"IBM875", "\xB1", "ά"},            // U+03AC (EBCDIC Greek)
+      {"cp1125", "\xF2\xF3", "Ґґ"},       // U+0490, U+0491
+      {"IBM01140", "\x9F", "€"},          // U+20AC
+      {"KOI8-U", "\xBD\xAD\xA4", "Ґґє"},  // U+0490, U+0491, U+0454
+      {"KOI8-T", "\x80\x81\xEF", "қғО"},  // U+049B, U+0493, U+041E
+      {"maccentraleurope", "\x8C", "Ć"},  // U+0106
+      {"maccyrillic", "\x80", "А"},       // U+0410
+      {"macgreek", "\xA1\xE1", "Γα"},     // U+0393, U+03B1
+      {"macturkish", "\xDA\xDC", "Ğİ"},   // U+011E, U+0130
+  };
+  for (const auto& c : cases) {
+    auto r = to_utf8(c.bytes, c.label);
+    ASSERT_TRUE(r) << c.label << ": " << r.error().describe();
+    EXPECT_EQ(r->text, c.utf8) << c.label;
+    EXPECT_FALSE(r->had_errors) << c.label;
+  }
+}
+
+TEST(Charset, IanaAliasesOfDosCodePagesShareOneName) {
+  for (const char* alias : {"IBM437", "cp437", "437", "csPC8CodePage437"}) EXPECT_EQ(canonical_name(alias), "ibm437");
+  for (const char* alias : {"IBM775", "cp775", "csPC775Baltic"}) EXPECT_EQ(canonical_name(alias), "ibm775");
+  for (const char* alias : {"IBM852", "cp852", "852", "csPCp852"}) EXPECT_EQ(canonical_name(alias), "ibm852");
+  for (const char* alias : {"IBM855", "cp855", "855", "csIBM855"}) EXPECT_EQ(canonical_name(alias), "ibm855");
+  // The registry's csKOI8U and csIBM01140 are not in ICU's alias table: the
+  // "cs" prefix is dropped.
+  for (const char* alias : {"KOI8-U", "csKOI8U"}) EXPECT_EQ(canonical_name(alias), "koi8-u");
+  for (const char* alias : {"IBM01140", "CCSID01140", "ebcdic-us-37+euro", "csIBM01140"})
+    EXPECT_EQ(canonical_name(alias), "ibm01140");
+}
+
+TEST(Charset, CodePagesWithoutAnIanaNameKeepIcusOwn) {
+  EXPECT_EQ(canonical_name("cp1125"), "ibm-1125");
+  EXPECT_EQ(canonical_name("cp856"), "ibm-856");
+  // ICU tags ibm-874's alias TIS-620 as its IANA name, but TIS-620 opens
+  // windows-874: reporting it would name another table.
+  EXPECT_EQ(canonical_name("cp874"), "ibm-874");
+}
+
+TEST(Charset, PythonMacSpellingsResolve) {
+  EXPECT_EQ(canonical_name("macgreek"), "x-mac-greek");
+  EXPECT_EQ(canonical_name("mac-turkish"), "x-mac-turkish");
+  EXPECT_EQ(canonical_name("maccyrillic"), "x-mac-cyrillic");
+  EXPECT_EQ(canonical_name("maclatin2"), "x-mac-centraleurroman");  // ICU's WINDOWS name
+}
+
+TEST(Charset, MacIcelandicIsUnknownRatherThanMisread) {
+  // Apple's ICELAND.TXT puts Ý at 0xA0 and Ð/ð at 0xDC/0xDD; glibc's MAC-IS
+  // has † and Đ/đ there, and ICU has no Mac Icelandic: decoding with MAC-IS
+  // would silently corrupt Icelandic letters.
+  for (const char* label : {"maciceland", "mac-iceland", "x-mac-icelandic"}) EXPECT_FALSE(is_known(label)) << label;
+}
+
+TEST(Charset, CodePagesOnlyIconvHasAreKnownAndConverted) {
+  EXPECT_TRUE(is_known("KOI8-T"));
+  EXPECT_EQ(canonical_name("koi8-t"), "koi8-t");
+  auto r = to_utf8("\xE4\xD5\xDB\xC1\xCE\xC2\xC5", "KOI8-T");  // "Душанбе"
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->text, "Душанбе");
+  EXPECT_EQ(r->encoding, "koi8-t");
+}
+
+TEST(Charset, IconvFallbackReplacesUnmappedBytesAndFlagsThem) {
+  // 0x88 and 0xA0 have no character in the KOI8-T charmap.
+  auto r = to_utf8(
+      "a\x88"
+      "b\xA0",
+      "KOI8-T");
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->text,
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD");
+  EXPECT_TRUE(r->had_errors);
+}
+
+TEST(Charset, HostileLabelsAreUnknown) {
+  EXPECT_FALSE(is_known(""));
+  EXPECT_FALSE(is_known(std::string(65, 'a')));
+  EXPECT_FALSE(is_known(std::string("KOI8-T") + std::string(60, ' ')));
+  EXPECT_FALSE(is_known("cs"));
+  EXPECT_FALSE(is_known("macnothing"));
+  // iconv's and ICU's option syntax, and glibc's empty name (the locale's charset).
+  EXPECT_FALSE(is_known("KOI8-T//TRANSLIT"));
+  EXPECT_FALSE(is_known("//"));
+  EXPECT_FALSE(is_known("ibm-1140,swaplfnl"));
+  EXPECT_FALSE(is_known("koi8-t "));
+  EXPECT_FALSE(is_known(std::string_view("koi8-t\0", 7)));
+  EXPECT_TRUE(is_known("ISO_8859-1:1987"));
+  EXPECT_TRUE(is_known("ebcdic-us-37+euro"));
+  auto r = to_utf8("abc", std::string(200, 'x'));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::encoding);
+}
+
 }  // namespace
 }  // namespace newsd::charset

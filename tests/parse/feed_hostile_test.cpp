@@ -255,4 +255,49 @@ TEST(FeedLinks, EmptyJsonFeedUrlIsNoLink) {
   EXPECT_TRUE(feed.entries[0].enclosures.empty());
 }
 
+// Charset labels and IRIs come from the document too (issue 14).
+std::string rss_declared_as(std::string_view label, std::string_view title_bytes) {
+  return "<?xml version=\"1.0\" encoding=\"" + std::string(label) +
+         "\"?>\n<rss version=\"2.0\"><channel><title>T</title><item><title>" + std::string(title_bytes) +
+         "</title></item></channel></rss>";
+}
+
+TEST(HostileFeed, UnusableCharsetLabelsInThePrologFallBackToUtf8AndAreBozo) {
+  for (const std::string& label : {std::string(100, 'k'), std::string("KOI8-T//TRANSLIT"), std::string("//"),
+                                   std::string("ibm-1140,swaplfnl"), std::string("maciceland")}) {
+    const auto feed = parse_feed(rss_declared_as(label, "caf\xC3\xA9"), "https://news.example.com/rss");
+    EXPECT_TRUE(feed.bozo) << label.substr(0, 20);
+    EXPECT_EQ(feed.encoding, "utf-8") << label.substr(0, 20);
+    ASSERT_EQ(feed.entries.size(), 1u);
+    EXPECT_EQ(feed.entries[0].title->value, "café");
+  }
+}
+
+TEST(HostileFeed, BytesAnIconvCodePageLacksBecomeReplacementCharacters) {
+  // KOI8-T (glibc iconv only) has no character at 0x88 or 0xA0.
+  const auto feed = parse_feed(rss_declared_as("KOI8-T", "\xE4\x88\xA0\xC1"), "https://news.example.com/rss");
+  EXPECT_TRUE(feed.bozo);
+  EXPECT_EQ(feed.encoding, "koi8-t");
+  ASSERT_EQ(feed.entries.size(), 1u);
+  EXPECT_EQ(feed.entries[0].title->value,
+            "Д\xEF\xBF\xBD\xEF\xBF\xBD"
+            "а");
+}
+
+TEST(HostileFeed, MegabyteIriBaseIsPercentEncodedWhole) {
+  std::string segment;
+  for (int i = 0; i < 200000; ++i) segment += "\xD8\xA3";  // U+0623, 400 KB
+  const std::string doc =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+      "xml:base=\"https://news.example.com/" +
+      segment + "/\"><title>T</title><entry><title>E</title><link href=\"a\"/></entry></feed>";
+  const auto feed = parse_feed(doc, "https://news.example.com/atom");
+  ASSERT_EQ(feed.entries.size(), 1u);
+  ASSERT_TRUE(feed.entries[0].link);
+  const std::string& link = *feed.entries[0].link;
+  EXPECT_TRUE(link.starts_with("https://news.example.com/%D8%A3%D8%A3")) << link.substr(0, 80);
+  EXPECT_TRUE(link.ends_with("%D8%A3/a")) << link.substr(link.size() - 40);
+  EXPECT_EQ(count(link, "%D8%A3"), 200000u);
+}
+
 }  // namespace

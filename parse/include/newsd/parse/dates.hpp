@@ -16,8 +16,13 @@ namespace newsd::parse {
 /// e.g. 31 February). Accepted, after trimming (Arabic-Indic digits are read
 /// as ASCII digits):
 ///  - W3C-DTF / ISO 8601: `2004-01-01T19:48:21Z`, `2004-01-01T19:48:21.5+03:00`,
-///    `2004-01-01 19:48`, `20040101T194821Z`, partial dates `2004-01`, `2004`
-///    (missing parts = first month/day, midnight); no zone = UTC.
+///    `2004-01-01 19:48`, basic format `20040101T194821Z`, reduced precision
+///    `2004-01`, `2004`, `2004-01-01T19Z` (missing parts = first month/day,
+///    zero), ordinal dates `2004-001` / `2004001`, week dates `2004-W01-4` /
+///    `2004W014` / `2004-W01` (Monday); a decimal fraction on the last time
+///    component (`19.5` = 19:30, `19:48.5` = 19:48:30; fractions of a second
+///    dropped); `24:00:00` as the next midnight; zones `Z`, `±hh`, `±hhmm`,
+///    `±hh:mm`; no zone = UTC.
 ///  - RFC 822/1123/2822 and their common corruptions: optional day name,
 ///    2-digit years (<90 → 20xx, else 19xx), month before day (`Jan 02 2004`),
 ///    missing seconds or time, zones as offsets (`+0300`, `-05:00`), names
@@ -25,7 +30,14 @@ namespace newsd::parse {
 ///    letters, CET, EET, MSK, …) or `GMT+3`/`UTC-05:30`; an unknown zone name
 ///    counts as UTC.
 ///  - asctime: `Sun Jan  4 16:29:06 2004`.
-/// English, French and Arabic month names are recognised.
+///  - The same words in other orders and scripts: year first with periods
+///    (Hungarian `2026. nov. 30., hétfő 10:30`, Korean `2026. 11. 30.`), a
+///    `YYYY-MM-DD` / `YYYY/MM/DD` / `YYYY.MM.DD` date, Korean units
+///    (`2026년 11월 30일 (월) 10:30:00`), AM/PM before or after the time
+///    (`am`, `p.m.`, `오전`/`오후`, `π.μ.`/`μ.μ.`).
+/// Month and day names in English, French, Arabic, Greek (any case, with or
+/// without accents, genitive months: `Νοεμβρίου`), Hungarian (`máj.`,
+/// `szept.`, `csütörtök`) and Korean are recognised.
 std::optional<std::chrono::sys_seconds> parse_date(std::string_view text);
 
 /// Only the W3C-DTF / ISO 8601 shapes of parse_date().

@@ -107,8 +107,18 @@ struct ParsedFeed {
 ///    those tags; entries nested in entries and channels in channels deeper
 ///    than 256 levels are not read; JSON values deeper than 64 levels are
 ///    dropped. Each cut makes the feed bozo. No walk recurses per element.
-///  - An empty or blank link (`<link/>`, `href=""`, JSON `"url": ""`) is no
-///    link, not the document's own URL.
+///  - An empty or blank link (`<link/>`, `href=""`, an Atom `<link>` without
+///    `href`, JSON `"url": ""`) is no link, not the document's own URL.
+///
+/// Details of reading (tests/data/feeds/atom_details/README.md):
+///  - Elements are matched by namespace URI, whatever the prefix (or a
+///    default namespace); unknown foreign elements are bypassed with all
+///    they contain (RFC 4287 §6.3).
+///  - Of several dates for one field (two `<updated>`, RFC 4287 allows one),
+///    the first that parses is kept.
+///  - IRIs in `xml:base`, `href`, `atom:uri` and RSS links become URIs
+///    (RFC 3987 §3.1: non-ASCII bytes outside the host percent-encoded).
+///  - `language` has BCP 47 hyphens: `xml:lang="ar_MA"` gives `ar-MA`.
 ParsedFeed parse_feed(std::string_view bytes, std::string_view base_url = {}, std::string_view http_charset = {},
                       const config::LimitsConfig& limits = {}, std::optional<TimePoint> now = std::nullopt);
 

@@ -358,9 +358,10 @@ XB = [
     ('entry_absolute_overrides', 'http://example.com/feed/', 'http://other.example.net/news/', 'item', 'http://other.example.net/news/item'),
     ('dot_segments', 'http://example.com/a/b/c/', './../../d/', 'e', 'http://example.com/a/d/e'),
     ('absolute_href_ignores_base', 'http://example.com/', 'sub/', 'https://absolute.example.org/x', 'https://absolute.example.org/x'),
-    # libcurl percent-encodes non-ASCII path characters when it resolves (feedparser keeps the IRI).
+    # An IRI becomes a URI by percent-encoding its non-ASCII UTF-8 bytes (RFC 3987 §3.1), in
+    # upper-case hex (RFC 3986 §2.1); feedparser keeps the IRI.
     ('arabic_path', 'https://www.example-news.sa/ar/', '', 'أخبار/1',
-     'https://www.example-news.sa/ar/%d8%a3%d8%ae%d8%a8%d8%a7%d8%b1/1'),
+     'https://www.example-news.sa/ar/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/1'),
 ]
 for name, feed_base, entry_base, href, expected in XB:
     entry_attr = f' xml:base="{entry_base}"' if entry_base else ''
