@@ -111,7 +111,8 @@ SearchSql build_search(const SearchQuery& q) {
     sql += "substr(a.text, 1, 160) || CASE WHEN length(a.text) > 160 THEN '…' ELSE '' END, 0.0 ";
     sql += "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE 1 ";
     add_filters(s, q, "a.id");
-    sql += q.after_id > 0 ? std::string("ORDER BY a.id ") : std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC ";
+    sql +=
+        q.after_id > 0 ? std::string("ORDER BY a.id ") : std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC ";
     add_page(s, q);
     return s;
   }
