@@ -5,8 +5,8 @@
 #include <set>
 
 #include "http_internal.hpp"
-#include "http_json.hpp"
 #include "newsd/parse/dates.hpp"
+#include "newsd/service/http_json.hpp"
 
 namespace newsd::service::http {
 namespace {

@@ -6,8 +6,8 @@
 #include <array>
 #include <map>
 
-#include "http_json.hpp"
 #include "newsd/parse/dates.hpp"
+#include "newsd/service/http_json.hpp"
 
 namespace newsd::service::http {
 
@@ -65,14 +65,22 @@ namespace {
 
 constexpr std::array<const char*, 8> kColors{"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
                                              "#9467bd", "#8c564b", "#e377c2", "#17becf"};
-constexpr int kWidth = 720, kHeight = 300, kLeft = 44, kRight = 12, kTop = 12, kBottom = 36;
+constexpr int kWidth = 480, kHeight = 290, kLeft = 36, kRight = 10, kTop = 12, kBottom = 58, kLegendColumn = 148;
 
 }  // namespace
 
 std::string trend_svg(const std::vector<store::TagDayCount>& counts, int days, std::size_t max_series) {
   // Day labels, oldest first, and each tag's total to pick the top series.
+  // The axis starts at the first day with articles, so a long window over a
+  // young archive is not a flat line with a spike at its end.
+  auto first = trend_start(days);
+  if (!counts.empty()) {
+    if (auto earliest = parse::parse_iso8601_date(counts.front().day); earliest && *earliest > first) {
+      days -= static_cast<int>(std::chrono::floor<std::chrono::days>(*earliest - first).count());
+      first = *earliest;
+    }
+  }
   std::vector<std::string> labels;
-  const auto first = trend_start(days);
   for (int i = 0; i < days; ++i) labels.push_back(parse::format_iso8601(first + std::chrono::days{i}).substr(0, 10));
   std::map<std::string, std::int64_t> totals;
   std::map<std::string, std::map<std::string, std::int64_t>> by_tag;
@@ -97,14 +105,14 @@ std::string trend_svg(const std::vector<store::TagDayCount>& counts, int days, s
       kWidth, kHeight);
   svg += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#888\"/>", kLeft, kTop + plot_h,
                      kWidth - kRight, kTop + plot_h);
-  svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">{}</text>", kLeft - 4,
+  svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" fill=\"#555\">{}</text>", kLeft - 4,
                      kTop + 10, peak);
-  svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">0</text>", kLeft - 4,
+  svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" fill=\"#555\">0</text>", kLeft - 4,
                      kTop + plot_h);
-  svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#555\">{}</text>", kLeft, kHeight - 20,
+  svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#555\">{}</text>", kLeft, kTop + plot_h + 16,
                      labels.front());
-  svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">{}</text>",
-                     kWidth - kRight, kHeight - 20, labels.back());
+  svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" fill=\"#555\">{}</text>",
+                     kWidth - kRight, kTop + plot_h + 16, labels.back());
   for (std::size_t s = 0; s < ranked.size(); ++s) {
     const auto& per_day = by_tag[ranked[s].first];
     std::string points;
@@ -115,10 +123,13 @@ std::string trend_svg(const std::vector<store::TagDayCount>& counts, int days, s
     svg += fmt::format(
         "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"><title>{}</title></polyline>",
         kColors[s % kColors.size()], points, escape(ranked[s].first));
-    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>",
-                       kLeft + 110 * static_cast<int>(s % 6), kHeight - 12 - 0, kColors[s % kColors.size()]);
-    svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#222\">{}</text>",
-                       kLeft + 14 + 110 * static_cast<int>(s % 6), kHeight - 3, escape(ranked[s].first));
+    // Legend: three per row, two rows.
+    const int column = kLeft + kLegendColumn * static_cast<int>(s % 3);
+    const int row = kHeight - 26 + 18 * static_cast<int>(s / 3);
+    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>", column, row - 9,
+                       kColors[s % kColors.size()]);
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#222\">{}</text>", column + 14, row,
+                       escape(ranked[s].first));
   }
   if (ranked.empty()) {
     svg += fmt::format(

@@ -1,8 +1,8 @@
-#include "http_json.hpp"
+#include "newsd/service/http_json.hpp"
 
 #include "newsd/parse/dates.hpp"
 
-namespace newsd::service::http {
+namespace newsd::service {
 
 using nlohmann::json;
 
@@ -100,4 +100,4 @@ store::TimePoint trend_start(int days) {
   return std::chrono::time_point_cast<std::chrono::seconds>(today - std::chrono::days{days - 1});
 }
 
-}  // namespace newsd::service::http
+}  // namespace newsd::service

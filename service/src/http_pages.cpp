@@ -5,8 +5,8 @@
 
 #include "http_html.hpp"
 #include "http_internal.hpp"
-#include "http_json.hpp"
 #include "newsd/parse/dates.hpp"
+#include "newsd/service/http_json.hpp"
 
 namespace newsd::service::http {
 
@@ -71,7 +71,7 @@ std::string search_form(const httplib::Request& req, const std::vector<store::Fe
   }
   return fmt::format(
       "<form class=\"search\" method=\"get\" action=\"/\" role=\"search\">"
-      "<input type=\"search\" name=\"q\" value=\"{}\" placeholder=\"Search: المغرب, cyber, \\\"a phrase\\\"\" "
+      "<input type=\"search\" name=\"q\" value=\"{}\" placeholder=\"Search: المغرب, cyber, &quot;a phrase&quot;\" "
       "dir=\"auto\" "
       "aria-label=\"Search text\" autofocus>"
       "<button type=\"submit\">Search</button>"
@@ -240,7 +240,7 @@ void trends_page(State& state, const httplib::Request& req, httplib::Response& r
   if (!counts) return error_page(res, status_for(counts.error()), "Trends", counts.error().message);
   std::string choices;
   for (const char* k : {"topic", "country"}) {
-    for (int d : {7, 30, 90, 365}) {
+    for (int d : {7, 30, 90, 365, 3650}) {
       const bool current = k == kind && d == days;
       choices += fmt::format("<a href=\"/trends?kind={}&amp;days={}\"{}>{} · {} days</a> ", k, d,
                              current ? " aria-current=\"true\"" : "", k, d);

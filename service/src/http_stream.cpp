@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "http_internal.hpp"
-#include "http_json.hpp"
 #include "newsd/base/log.hpp"
+#include "newsd/service/http_json.hpp"
 
 namespace newsd::service::http {
 namespace {

@@ -112,7 +112,8 @@ TEST(HttpDaemon, SearchWithAnArabicCliticMatchesTheCli) {
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   std::vector<std::int64_t> from_api;
-  for (const auto& a : nlohmann::json::parse(res->body)["articles"]) from_api.push_back(a["id"]);
+  const auto page_json = nlohmann::json::parse(res->body);
+  for (const auto& a : page_json["articles"]) from_api.push_back(a["id"]);
   EXPECT_EQ(from_api, from_cli);
   auto page = client.Get("/?q=" + httplib::detail::encode_query_param(query));
   ASSERT_TRUE(page);
