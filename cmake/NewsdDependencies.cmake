@@ -15,6 +15,7 @@ find_package(CLI11 REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 pkg_check_modules(FASTTEXT REQUIRED IMPORTED_TARGET fasttext)
 pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 # libstemmer and cld2 ship neither a CMake config nor a .pc file.
 find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
@@ -33,7 +34,6 @@ add_library(CLD2::cld2 ALIAS newsd_dep_cld2)
 
 if(NEWSD_TESTS)
   find_package(GTest REQUIRED)
-  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 endif()
 if(NEWSD_BENCH)
   find_package(benchmark REQUIRED)

@@ -12,6 +12,7 @@
 #include "cmd_query_common.hpp"
 #include "newsd/config/duration.hpp"
 #include "newsd/parse/dates.hpp"
+#include "newsd/service/http_json.hpp"
 
 namespace newsd::cli {
 
@@ -243,20 +244,7 @@ int run_search(const SearchOptions& o, CommandContext& ctx) {
     case Format::table: print_table(*hits, terminal); break;
     case Format::json:
       for (const auto& h : *hits) {
-        nlohmann::json j{{"id", h.id},
-                         {"date", iso_time(hit_date(h))},
-                         {"published_at", h.published_at ? nlohmann::json(iso_time(h.published_at)) : nullptr},
-                         {"fetched_at", iso_time(h.fetched_at)},
-                         {"feed", h.feed_name},
-                         {"feed_url", h.feed_url},
-                         {"title", h.title},
-                         {"url", h.url},
-                         {"lang", h.lang},
-                         {"tags", h.tags},
-                         {"snippet", h.snippet},
-                         {"matches", h.matches},
-                         {"rank", h.rank}};
-        std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        std::cout << service::hit_json(h).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
       }
       break;
     case Format::csv:

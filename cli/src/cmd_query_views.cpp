@@ -6,52 +6,18 @@
 
 #include "cli_common.hpp"
 #include "cmd_query_common.hpp"
+#include "newsd/service/http_json.hpp"
 
 namespace newsd::cli::query {
 namespace {
 
 using nlohmann::json;
 
-json nullable_time(const std::optional<store::TimePoint>& t) { return t ? json(iso_time(t)) : json(nullptr); }
-
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 void print_article(const store::ArticleView& a, bool as_json) {
   if (as_json) {
-    json tags = json::array(), sources = json::array(), cluster = json::array();
-    for (const auto& t : a.tags)
-      tags.push_back({{"name", t.name}, {"kind", t.kind}, {"score", t.score}, {"source", t.source}});
-    for (const auto& s : a.sources) {
-      sources.push_back(
-          {{"feed_id", s.feed_id}, {"feed_url", s.feed_url}, {"url", s.url}, {"seen_at", iso_time(s.seen_at)}});
-    }
-    for (const auto& m : a.cluster) {
-      cluster.push_back({{"id", m.id},
-                         {"title", m.title},
-                         {"url", m.url},
-                         {"feed_url", m.feed_url},
-                         {"published_at", nullable_time(m.published_at)},
-                         {"distance", m.distance}});
-    }
-    std::cout << dump({{"id", a.id},
-                       {"title", a.title},
-                       {"url", a.url},
-                       {"canonical_url", a.canonical_url},
-                       {"guid", a.guid},
-                       {"feed", a.feed_name},
-                       {"feed_url", a.feed_url},
-                       {"published_at", nullable_time(a.published_at)},
-                       {"fetched_at", iso_time(a.fetched_at)},
-                       {"byline", a.byline},
-                       {"section", a.section},
-                       {"lang", a.lang},
-                       {"image", a.image},
-                       {"tags", tags},
-                       {"cluster_id", a.cluster_id},
-                       {"cluster", cluster},
-                       {"sources", sources},
-                       {"text", a.text}})
-              << '\n';
+    std::cout << dump(service::article_json(a)) << '\n';
     return;
   }
   const bool terminal = stdout_is_terminal();
@@ -89,24 +55,7 @@ void print_article(const store::ArticleView& a, bool as_json) {
 
 void print_feeds(const std::vector<store::FeedState>& feeds, bool as_json) {
   if (as_json) {
-    for (const auto& f : feeds) {
-      std::cout << dump({{"id", f.id},
-                         {"url", f.url},
-                         {"name", f.name},
-                         {"title", f.title},
-                         {"site_url", f.site_url},
-                         {"state", f.state},
-                         {"consecutive_errors", f.consecutive_errors},
-                         {"last_error", f.last_error.empty() ? json(nullptr) : json(f.last_error)},
-                         {"last_fetched_at", nullable_time(f.last_fetched_at)},
-                         {"next_fetch_at", nullable_time(f.next_fetch_at)},
-                         {"interval_s", f.interval_s},
-                         {"interval_reason", f.interval_reason},
-                         {"error_class", f.error_class.empty() ? json(nullptr) : json(f.error_class)},
-                         {"error_since", nullable_time(f.error_since)},
-                         {"articles", f.articles}})
-                << '\n';
-    }
+    for (const auto& f : feeds) std::cout << dump(service::feed_json(f)) << '\n';
     return;
   }
   std::cout << fmt::format("{:>4}  {:<6}  {:>6}  {:<16}  {:<16}  {:>8}  {}\n", "ID", "STATE", "ERRORS", "LAST FETCH",
@@ -126,20 +75,7 @@ void print_feeds(const std::vector<store::FeedState>& feeds, bool as_json) {
 
 void print_stats(const store::Stats& s, bool as_json) {
   if (as_json) {
-    json langs = json::object();
-    for (const auto& [lang, n] : s.by_lang) langs[lang.empty() ? "und" : lang] = n;
-    std::cout << dump({{"schema_version", s.schema_version},
-                       {"feeds", s.feeds},
-                       {"articles", s.articles},
-                       {"clusters", s.clusters},
-                       {"sources", s.sources},
-                       {"tags", s.tags},
-                       {"article_tags", s.article_tags},
-                       {"db_bytes", s.db_bytes},
-                       {"oldest_fetch", nullable_time(s.oldest_fetch)},
-                       {"newest_fetch", nullable_time(s.newest_fetch)},
-                       {"articles_by_lang", langs}})
-              << '\n';
+    std::cout << dump(service::stats_json(s)) << '\n';
     return;
   }
   std::cout << "schema version:  " << s.schema_version << '\n'

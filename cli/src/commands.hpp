@@ -17,5 +17,6 @@ void add_extract_command(CLI::App& app, CommandContext& ctx);       // extract
 void add_parse_feed_command(CLI::App& app, CommandContext& ctx);    // parse-feed
 void add_classify_commands(CLI::App& app, CommandContext& ctx);     // classify, train, eval
 void add_query_commands(CLI::App& app, CommandContext& ctx);        // search, show, feeds, stats
+void add_serve_command(CLI::App& app, CommandContext& ctx);         // serve
 
 }  // namespace newsd::cli

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -400,6 +401,12 @@ Config read_config(const toml::table& doc, Validator& v) {
     r.integer("queue_capacity", cfg.daemon.queue_capacity, 1, 1'000'000);
     r.duration("shutdown_grace", cfg.daemon.shutdown_grace, Seconds{0}, Seconds{600});
   }
+  if (const auto* t = root.table("http")) {
+    TableReader r(*t, "http.", v);
+    r.string("listen", cfg.http.listen);
+    r.string("token", cfg.http.token);
+    if (auto problem = http_problem(cfg.http)) r.error_at("listen", *problem);
+  }
   read_feeds(root, cfg, v);
   return cfg;
 }
@@ -440,6 +447,40 @@ std::vector<std::string> config_keys() {
   std::vector<std::string> out;
   for (const auto& [key, shape] : keys) out.push_back(key);
   return out;
+}
+
+std::optional<ListenAddress> parse_listen(std::string_view listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string_view host = listen.substr(0, colon);
+  const std::string_view port_text = listen.substr(colon + 1);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return std::nullopt;
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return std::nullopt;  // a bare IPv6 address is ambiguous with its port
+  }
+  int port = 0;
+  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc{} || end != port_text.data() + port_text.size() || port < 0 || port > 65535) return std::nullopt;
+  return ListenAddress{std::string(host), port};
+}
+
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "::1") return true;
+  const auto net = parse_network(host);
+  return net && !net->v6 && net->bytes[0] == 127;
+}
+
+std::optional<std::string> http_problem(const HttpConfig& http) {
+  if (http.listen.empty()) return std::nullopt;
+  const auto address = parse_listen(http.listen);
+  if (!address) return "'http.listen' must be host:port, such as \"127.0.0.1:8080\" or \"[::1]:8080\"";
+  // Anyone who can reach the port could read the archive and the metrics.
+  if (!is_loopback_host(address->host) && http.token.size() < 16) {
+    return "'http.listen' on a non-loopback address needs 'http.token' (16 characters or more)";
+  }
+  return std::nullopt;
 }
 
 Result<Config> parse_config(std::string_view toml_text, const fs::path& origin) {

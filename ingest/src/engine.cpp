@@ -12,6 +12,7 @@
 #include "newsd/ingest/article_builder.hpp"
 #include "newsd/ingest/engine_rules.hpp"
 #include "newsd/ingest/scheduler.hpp"
+#include "newsd/ingest/stage_timings.hpp"
 #include "newsd/ingest/tagging.hpp"
 #include "newsd/ingest/worker_pool.hpp"
 #include "newsd/parse/extract.hpp"
@@ -92,12 +93,14 @@ const std::string& effective_url(const fetch::Response& r) { return r.final_url.
 
 // The one place feed bodies are parsed.
 parse::ParsedFeed parse_feed_body(const fetch::Response& r, const config::LimitsConfig& limits) {
+  const StageTimer timer(Stage::parse);
   return parse::parse_feed(r.body, effective_url(r), r.charset, limits);
 }
 
 // The one place article pages are extracted.
 std::optional<parse::ExtractedArticle> extract_page(const fetch::Response& r, const config::ExtractConfig& cfg,
                                                     const config::LimitsConfig& limits) {
+  const StageTimer timer(Stage::extract);
   auto page = parse::extract_article(r.body, effective_url(r), cfg, r.charset, limits);
   if (!page) {
     log::warn("page.unparseable", {{"url", effective_url(r)}, {"error", page.error().describe()}});
@@ -336,6 +339,7 @@ void Engine::Impl::start_poll(std::int64_t id) {
   auto& poll = polls[id];
   poll.feed = feeds.at(id);
   io->submit(feed_request(*poll.feed.cfg, poll.feed.state), [this, id](Result<fetch::Response> r) {
+    if (r) stage_timings().record(Stage::fetch, r->elapsed);
     inbox.push(FeedFetched{id, std::move(r)});
   });
 }
@@ -462,6 +466,7 @@ void Engine::Impl::pump_pages() {
       on_page_done(PageDone{job, false, true, false});
     } else if (job->item.address.has_page && job->feed->fetch_articles) {
       io->submit(page_request(*job), [this, job](Result<fetch::Response> r) {
+        if (r) stage_timings().record(Stage::fetch, r->elapsed);
         inbox.push(PageFetched{job, std::move(r)});
       });
     } else {
@@ -612,8 +617,18 @@ EngineStatus Engine::status() const {
   s.pages_waiting = d.waiting_pages.size();
   s.failing_feeds = d.failing.size();
   s.stored_today = d.stored_today;
+  s.writer_queued = d.writer->queued();
   return s;
 }
+
+IngestReport Engine::progress() const {
+  if (impl_->report == nullptr) return {};
+  IngestReport copy = *impl_->report;
+  copy.written.clear();
+  return copy;
+}
+
+fetch::FetchStats Engine::fetch_stats() const { return impl_->io->stats(); }
 
 std::optional<std::string> Engine::stalled_stage(std::chrono::milliseconds threshold) const {
   const Impl& d = *impl_;

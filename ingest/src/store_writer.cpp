@@ -3,6 +3,7 @@
 #include <future>
 
 #include "newsd/base/log.hpp"
+#include "newsd/ingest/stage_timings.hpp"
 #include "steady_ns.hpp"
 
 namespace newsd::ingest {
@@ -57,6 +58,7 @@ void StoreWriter::note_failure(std::int64_t feed_id, const std::string& error) {
 
 void StoreWriter::commit_articles(std::vector<store::ArticleRecord>& batch) {
   if (batch.empty()) return;
+  const StageTimer timer(Stage::write);
   auto outcomes = store_.write_articles(batch);
   if (!outcomes) {
     // The transaction rolled back: nothing of the batch is stored, and the

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "newsd/ingest/stage_timings.hpp"
+
 namespace newsd::ingest {
 
 Tagging::Tagging(std::shared_ptr<const classify::Taxonomy> taxonomy, std::optional<classify::Model> model,
@@ -24,6 +26,7 @@ Result<std::shared_ptr<const Tagging>> Tagging::load(const config::ClassifyConfi
 }
 
 std::vector<classify::Tag> Tagging::tag(const store::ArticleRecord& article, const config::FeedConfig& feed) const {
+  const StageTimer timer(Stage::classify);
   const classify::Document doc{article.title, article.text, article.lang};
   std::vector<classify::Tag> tags = rules_.tag(doc);
   const auto add_new = [&](classify::Tag tag) {

@@ -2,6 +2,7 @@
 
 #include "newsd/base/log.hpp"
 #include "newsd/ingest/engine.hpp"
+#include "newsd/service/http_server.hpp"
 #include "newsd/service/signals.hpp"
 #include "newsd/service/systemd_notify.hpp"
 
@@ -91,13 +92,29 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
   log::info("daemon.ready", {{"config", config_path.string()}, {"feeds", initial.feeds.size()}});
   engine.prune_expired();
 
+  // [http]: on its own threads; the coordinator only publishes a snapshot per tick.
+  IngestBoard board;
+  std::unique_ptr<HttpServer> http;
+  if (!initial.http.listen.empty()) {
+    auto started_http = HttpServer::start(
+        {.http = initial.http, .db = initial.store.path, .busy_timeout = initial.store.busy_timeout, .ingest = &board});
+    if (!started_http) {
+      log::error("daemon.start_failed", {{"error", started_http.error().describe()}});
+      return 1;
+    }
+    http = std::move(*started_http);
+  }
+
   ingest::RunControl control;
   control.stop = [&] { return signals.stop_requested(); };
   control.abandon = [&] {
     return signals.stop_requested() &&
            SteadyClock::now() >= signals.stop_time() + engine.config().daemon.shutdown_grace;
   };
-  control.on_tick = Ticker(systemd, signals, config_path);
+  control.on_tick = [ticker = Ticker(systemd, signals, config_path), &board](ingest::Engine& e) mutable {
+    ticker(e);
+    board.publish_from(e, kDefaultStallThreshold);
+  };
   engine.run(control);
   systemd.stopping();
   log::info("daemon.stopping", {});

@@ -92,6 +92,7 @@ void add_filters(SearchSql& s, const SearchQuery& q, std::string_view id) {
   if (!q.feed_url.empty()) sql += "AND a.feed_id IN (SELECT id FROM feeds WHERE url = " + s.param(q.feed_url) + ") ";
   if (q.since) sql += std::string("AND ") + kArticleDate + " >= " + s.param(to_unix(*q.since)) + " ";
   if (q.until) sql += std::string("AND ") + kArticleDate + " < " + s.param(to_unix(*q.until)) + " ";
+  if (q.after_id > 0) sql += "AND " + std::string(id) + " > " + s.param(q.after_id) + " ";
 }
 
 void add_page(SearchSql& s, const SearchQuery& q) {
@@ -112,7 +113,8 @@ SearchSql build_search(const SearchQuery& q, const std::string& expression) {
     sql += "substr(a.text, 1, 160) || CASE WHEN length(a.text) > 160 THEN '…' ELSE '' END, 0.0 ";
     sql += "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE 1 ";
     add_filters(s, q, "a.id");
-    sql += std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC ";
+    sql +=
+        q.after_id > 0 ? std::string("ORDER BY a.id ") : std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC ";
     add_page(s, q);
     return s;
   }
@@ -355,6 +357,7 @@ Result<Store::Counts> Store::counts() {
       {&c.feeds, "SELECT count(*) FROM feeds"},
       {&c.articles, "SELECT count(*) FROM articles"},
       {&c.article_tags, "SELECT count(*) FROM article_tags"},
+      {&c.last_article_id, "SELECT coalesce(max(id), 0) FROM articles"},
   };
   for (auto& [out, query] : queries) {
     auto n = scalar(db, query);
@@ -365,6 +368,19 @@ Result<Store::Counts> Store::counts() {
 }
 
 Result<std::optional<std::string>> Store::outdated_search_index() { return outdated_fts_tokenizer(impl_->db.get()); }
+
+Result<std::vector<TagDayCount>> Store::tag_counts(std::string_view kind, TimePoint since) {
+  auto stmt = sql::Stmt::prepare(impl_->db.get(),
+                                 "SELECT tag, kind, day, articles FROM tag_daily_counts "
+                                 "WHERE (?1 = '' OR kind = ?1) AND day >= date(?2, 'unixepoch') "
+                                 "ORDER BY day, articles DESC, tag");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, kind).bind(2, to_unix(since));
+  std::vector<TagDayCount> out;
+  auto rows = stmt->each_row([&] { out.push_back({stmt->text(0), stmt->text(1), stmt->text(2), stmt->int64(3)}); });
+  if (!rows) return std::unexpected(rows.error());
+  return out;
+}
 
 Result<Stats> Store::stats() {
   sqlite3* db = impl_->db.get();

@@ -114,6 +114,29 @@ struct DaemonConfig {
   Seconds shutdown_grace{Seconds{10}};  ///< how long in-flight work may finish after SIGTERM
 };
 
+/// `[http]`: the endpoint serving /metrics, /healthz, /readyz, the JSON API
+/// and the web reader (docs/api.md). Off unless `listen` is set.
+struct HttpConfig {
+  std::string listen;  ///< "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:8080"; empty = no HTTP endpoint
+  /// Required when `listen` is not a loopback address: every request but
+  /// /healthz, /readyz and the login form must carry it (bearer token or
+  /// the cookie set by the login form).
+  std::string token;
+};
+
+/// `listen` split into host and port; nullopt when it is not `host:port`
+/// (IPv6 in brackets) with a port in 0..65535 (0: any free port).
+struct ListenAddress {
+  std::string host;  ///< without brackets
+  int port = 0;
+};
+std::optional<ListenAddress> parse_listen(std::string_view listen);
+/// True for localhost, 127.0.0.0/8 and ::1.
+bool is_loopback_host(std::string_view host);
+/// Why an [http] section cannot be used — `listen` not host:port, or not
+/// loopback without a token of 16+ characters — or nullopt when it can.
+std::optional<std::string> http_problem(const HttpConfig& http);
+
 /// `[log]`
 struct LogConfig {
   std::string level = "info";  ///< trace, debug, info, warn, error, off
@@ -129,6 +152,7 @@ struct Config {
   ClassifyConfig classify;
   StoreConfig store;
   DaemonConfig daemon;
+  HttpConfig http;
   std::vector<FeedConfig> feeds;
 };
 

@@ -23,6 +23,7 @@
 
 #include "newsd/base/error.hpp"
 #include "newsd/config/config.hpp"
+#include "newsd/fetch/fetcher.hpp"
 #include "newsd/ingest/store_writer.hpp"
 #include "newsd/store/store.hpp"
 
@@ -75,6 +76,7 @@ struct EngineStatus {
   std::size_t pages_waiting = 0;
   std::size_t failing_feeds = 0;  ///< feeds whose last poll failed
   std::int64_t stored_today = 0;  ///< articles inserted since 00:00 UTC by this process
+  std::size_t writer_queued = 0;  ///< items waiting for the store writer
 };
 
 class Engine {
@@ -107,6 +109,11 @@ class Engine {
   void prune_expired();
 
   [[nodiscard]] EngineStatus status() const;
+  /// What the current `run` has done so far (`written` left empty), for
+  /// /metrics; on the coordinator thread (from on_tick). Zeroes outside run.
+  [[nodiscard]] IngestReport progress() const;
+  /// The fetcher's counters since start (thread-safe).
+  [[nodiscard]] fetch::FetchStats fetch_stats() const;
 
   /// The first pipeline stage that has made no progress for `threshold`:
   /// "io" (the I/O loop's heartbeat is old), "workers" (a task has run that

@@ -203,6 +203,9 @@ struct SearchQuery {
   std::string feed_url;            ///< empty = any
   std::optional<TimePoint> since;  ///< article date >= since (date = published_at, else fetched_at)
   std::optional<TimePoint> until;  ///< article date < until
+  /// > 0: only articles with a larger id, and without text the oldest id
+  /// first (how a stream catches up on what was stored since it last looked).
+  std::int64_t after_id = 0;
   int limit = 20;
   int offset = 0;
   SortOrder sort = SortOrder::relevance;  ///< relevance without text = date
@@ -229,6 +232,14 @@ struct SearchHit {
   std::vector<std::pair<int, int>> matches;
   double rank = 0;  ///< bm25 (lower is better); 0 without query text
   std::vector<std::string> tags;
+};
+
+/// Articles carrying one tag on one day (the `tag_daily_counts` view).
+struct TagDayCount {
+  std::string tag;
+  std::string kind;  ///< topic | country | org | feed | model
+  std::string day;   ///< YYYY-MM-DD (UTC) of the article date
+  std::int64_t articles = 0;
 };
 
 /// Row counts and size, for `newsd stats`.
@@ -321,9 +332,14 @@ class Store {
   /// Row counts: feeds, articles, tags.
   struct Counts {
     std::int64_t feeds = 0, articles = 0, article_tags = 0;
+    std::int64_t last_article_id = 0;  ///< highest article id (0 if none): where a stream of new articles starts
   };
   Result<Counts> counts();
   Result<Stats> stats();
+
+  /// Articles per tag per day, for days on or after `since` (UTC), kind
+  /// `kind` only unless empty; by day, then most articles first.
+  Result<std::vector<TagDayCount>> tag_counts(std::string_view kind, TimePoint since);
 
   /// The tokenizer that built the search index (meta.fts_tokenizer), when
   /// it is not this build's: after an upgrade, until the daemon opens the

@@ -1,0 +1,104 @@
+#include "newsd/service/http_json.hpp"
+
+#include "newsd/parse/dates.hpp"
+
+namespace newsd::service {
+
+using nlohmann::json;
+
+json time_json(const std::optional<store::TimePoint>& t) { return t ? json(parse::format_iso8601(*t)) : json(nullptr); }
+
+json hit_json(const store::SearchHit& h) {
+  const auto date = h.published_at ? h.published_at : std::optional<store::TimePoint>(h.fetched_at);
+  return {{"id", h.id},
+          {"date", time_json(date)},
+          {"published_at", time_json(h.published_at)},
+          {"fetched_at", time_json(h.fetched_at)},
+          {"feed", h.feed_name},
+          {"feed_url", h.feed_url},
+          {"title", h.title},
+          {"url", h.url},
+          {"lang", h.lang},
+          {"tags", h.tags},
+          {"snippet", h.snippet},
+          {"matches", h.matches},
+          {"rank", h.rank}};
+}
+
+json article_json(const store::ArticleView& a) {
+  json tags = json::array(), sources = json::array(), cluster = json::array();
+  for (const auto& t : a.tags)
+    tags.push_back({{"name", t.name}, {"kind", t.kind}, {"score", t.score}, {"source", t.source}});
+  for (const auto& s : a.sources) {
+    sources.push_back(
+        {{"feed_id", s.feed_id}, {"feed_url", s.feed_url}, {"url", s.url}, {"seen_at", time_json(s.seen_at)}});
+  }
+  for (const auto& m : a.cluster) {
+    cluster.push_back({{"id", m.id},
+                       {"title", m.title},
+                       {"url", m.url},
+                       {"feed_url", m.feed_url},
+                       {"published_at", time_json(m.published_at)},
+                       {"distance", m.distance}});
+  }
+  return {{"id", a.id},
+          {"title", a.title},
+          {"url", a.url},
+          {"canonical_url", a.canonical_url},
+          {"guid", a.guid},
+          {"feed", a.feed_name},
+          {"feed_url", a.feed_url},
+          {"published_at", time_json(a.published_at)},
+          {"fetched_at", time_json(a.fetched_at)},
+          {"byline", a.byline},
+          {"section", a.section},
+          {"lang", a.lang},
+          {"image", a.image},
+          {"tags", tags},
+          {"cluster_id", a.cluster_id},
+          {"cluster", cluster},
+          {"sources", sources},
+          {"text", a.text}};
+}
+
+json feed_json(const store::FeedState& f) {
+  auto or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  return {{"id", f.id},
+          {"url", f.url},
+          {"name", f.name},
+          {"title", f.title},
+          {"site_url", f.site_url},
+          {"state", f.state},
+          {"consecutive_errors", f.consecutive_errors},
+          {"last_error", or_null(f.last_error)},
+          {"last_fetched_at", time_json(f.last_fetched_at)},
+          {"next_fetch_at", time_json(f.next_fetch_at)},
+          {"interval_s", f.interval_s},
+          {"interval_reason", f.interval_reason},
+          {"error_class", or_null(f.error_class)},
+          {"error_since", time_json(f.error_since)},
+          {"articles", f.articles}};
+}
+
+json stats_json(const store::Stats& s) {
+  json langs = json::object();
+  for (const auto& [lang, n] : s.by_lang) langs[lang.empty() ? "und" : lang] = n;
+  return {{"schema_version", s.schema_version},
+          {"feeds", s.feeds},
+          {"articles", s.articles},
+          {"clusters", s.clusters},
+          {"sources", s.sources},
+          {"tags", s.tags},
+          {"article_tags", s.article_tags},
+          {"db_bytes", s.db_bytes},
+          {"oldest_fetch", time_json(s.oldest_fetch)},
+          {"newest_fetch", time_json(s.newest_fetch)},
+          {"articles_by_lang", langs}};
+}
+
+store::TimePoint trend_start(int days) {
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return std::chrono::time_point_cast<std::chrono::seconds>(today - std::chrono::days{days - 1});
+}
+
+}  // namespace newsd::service
