@@ -15,13 +15,14 @@ struct ServeOptions {
   std::filesystem::path config = default_config_path();
   std::filesystem::path db;
   std::string listen;
+  LogFlags log;
 };
 
 int serve(const ServeOptions& o) {
   service::SignalWatcher signals;  // before any other thread
   auto cfg = load_config_or_report(o.config);
   if (!cfg) return 2;
-  setup_logging(cfg->log.level);
+  setup_logging(cfg->log.level, o.log);
   service::HttpOptions options{
       .http = cfg->http, .db = o.db.empty() ? cfg->store.path : o.db, .busy_timeout = cfg->store.busy_timeout};
   if (!o.listen.empty()) options.http.listen = o.listen;
@@ -60,6 +61,7 @@ void add_serve_command(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--config,-c", o->config, "Config file: its [http] section and store.path");
   cmd->add_option("--db", o->db, "Database file (overrides store.path)");
   cmd->add_option("--listen", o->listen, "host:port (overrides [http] listen; port 0 = any free port, logged)");
+  add_log_flags(*cmd, o->log);
   cmd->callback([o, &ctx] { ctx.exit_code = serve(*o); });
 }
 
