@@ -612,6 +612,11 @@ EngineStatus Engine::status() const {
   s.pages_waiting = d.waiting_pages.size();
   s.failing_feeds = d.failing.size();
   s.stored_today = d.stored_today;
+  if (const IngestReport* r = d.report) {
+    s.pages_done = r->pages_fetched + r->pages_failed;
+    s.articles_stored = r->articles_inserted;
+    s.errors = r->feeds_failed + r->pages_failed + r->writes_failed;
+  }
   return s;
 }
 
