@@ -411,6 +411,10 @@ void Engine::Impl::on_feed_parsed(FeedParsed& e) {
   }
   ++report->feeds_fetched;
   if (parsed.feed.title) poll.facts.title = parsed.feed.title->value;
+  if (!poll.feed.cfg->site_url.empty())
+    poll.facts.site_url = poll.feed.cfg->site_url;
+  else
+    poll.facts.site_url = parsed.feed.link;
   // The feed's own hints join those of its HTTP answer.
   const ServerHints own = feed_hints(parsed.feed);
   poll.facts.hints.ttl = own.ttl;

@@ -181,7 +181,8 @@ TEST_F(FeedsManage, AddReloadsTheRunningDaemonWhichPollsTheNewFeed) {
   const fs::path db = dir_.path() / "newsd.db";
   ASSERT_TRUE(eventually([&] { return count(db, "SELECT count(*) FROM articles") >= 1; }, 60s)) << daemon.stderr_text();
 
-  Ran add = newsd({"feeds", "add", server.url("/cyber-fr.atom"), "--config", main.string()});
+  Ran add = newsd({"feeds", "add", server.url("/cyber-fr.atom"), "--site-url", "https://cyber.example.fr/", "--config",
+                   main.string()});
   ASSERT_EQ(add.code, 0) << add.err;
   EXPECT_NE(add.out.find("sent SIGHUP to newsd (pid " + std::to_string(daemon.pid()) + ")"), std::string::npos)
       << add.out;
@@ -195,6 +196,12 @@ TEST_F(FeedsManage, AddReloadsTheRunningDaemonWhichPollsTheNewFeed) {
       << daemon.stderr_text();
   daemon.signal(SIGTERM);
   EXPECT_EQ(exit_code(daemon.wait(30s)), 0) << daemon.stderr_text();
+  // site_url is stored: the configured one, else the feed's own link.
+  Db check(db);
+  const auto rows = check.rows("SELECT url, site_url FROM feeds ORDER BY id");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0][1], "https://www.world-briefing.example/");
+  EXPECT_EQ(rows[1][1], "https://cyber.example.fr/");
 }
 
 }  // namespace
