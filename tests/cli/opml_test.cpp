@@ -3,8 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include "cli_run.hpp"
 
 namespace newsd::cli::opml {
 namespace {
@@ -12,12 +11,7 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kData = fs::path(NEWSD_TEST_DATA) / "cli/opml";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::slurp;
 
 TEST(Opml, ReadsFeedsWithFoldersAndCategoriesAsTags) {
   auto doc = read(slurp(kData / "subscriptions.opml"));

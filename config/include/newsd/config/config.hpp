@@ -175,7 +175,9 @@ std::string feeds_to_toml(const std::vector<FeedConfig>& feeds, std::string_view
 /// The resolved config as TOML: every field with its effective value
 /// (defaults included, paths absolute, durations as "30m"), the feeds of
 /// `feeds_file` listed inline. `feeds_file` itself is shown as a comment, so
-/// the text loads back as an equivalent config.
+/// the text loads back as an equivalent config. Optional settings that are
+/// unset (`fetch.ca_file`, `classify.model`, a feed's `site_url`,
+/// `min_interval`, `max_interval`) are left out: TOML has no null.
 std::string to_toml(const Config& cfg);
 
 }  // namespace newsd::config
