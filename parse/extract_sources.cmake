@@ -4,6 +4,7 @@ list(APPEND PARSE_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/html_charset.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/html_dom.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/html_select.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/feed_links.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/extract.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/extract_content.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/extract_meta.cpp

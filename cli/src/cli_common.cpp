@@ -6,6 +6,8 @@
 
 #include "newsd/base/log.hpp"
 #include "newsd/base/log_stderr.hpp"
+#include "newsd/classify/model.hpp"
+#include "newsd/parse/html_select.hpp"
 
 namespace newsd::cli {
 
@@ -23,8 +25,9 @@ void setup_logging(const std::string& level, const LogFlags& flags) {
   if (!flags.level.empty()) log::set_level_override(flags.level);
 }
 
-std::optional<config::Config> load_config_or_report(const std::filesystem::path& path) {
-  auto cfg = config::load_config(path);
+std::optional<config::Config> load_config_or_report(const std::filesystem::path& path,
+                                                    const config::LoadOptions& options) {
+  auto cfg = config::load_config(path, options);
   if (!cfg) {
     // Under systemd (ExecStartPre=newsd check-config) each problem is an
     // error-priority journal line, so `journalctl -p err` shows them.
@@ -34,6 +37,19 @@ std::optional<config::Config> load_config_or_report(const std::filesystem::path&
     return std::nullopt;
   }
   return std::move(*cfg);
+}
+
+config::LoadOptions strict_load_options() {
+  config::LoadOptions options;
+  options.check_selector = [](std::string_view selector) -> std::string {
+    auto parsed = parse::parse_selector(selector);
+    return parsed ? std::string() : parsed.error().message;
+  };
+  options.check_model = [](const std::filesystem::path& model) -> std::string {
+    auto loaded = classify::Model::load(model);
+    return loaded ? std::string() : loaded.error().message;
+  };
+  return options;
 }
 
 std::filesystem::path default_config_path() {

@@ -27,7 +27,13 @@ void add_log_flags(CLI::App& cmd, LogFlags& flags);
 void setup_logging(const std::string& level, const LogFlags& flags = {});
 
 /// Loads the config, printing its errors (`file:line:col: …`) to stderr.
-std::optional<config::Config> load_config_or_report(const std::filesystem::path& path);
+std::optional<config::Config> load_config_or_report(const std::filesystem::path& path,
+                                                    const config::LoadOptions& options = {});
+
+/// Options for the commands that ingest or validate: `[[extract.sites]]`
+/// selectors compiled with the extractor's selector parser, the model
+/// loaded the way the engine loads it.
+config::LoadOptions strict_load_options();
 
 /// The config used when --config is not given: $NEWSD_CONFIG, else
 /// /etc/newsd/newsd.toml if it exists, else config/newsd.toml.

@@ -191,7 +191,9 @@ void add_feeds_command(CLI::App& app, CommandContext& ctx) {
                   "Make a gone or failing feed active and due now instead of listing (the daemon must be "
                   "stopped: it holds the database)");
   add_db_options(*cmd, o->db);
-  cmd->callback([o, &ctx] {
+  add_feeds_manage_commands(*cmd, ctx);
+  cmd->callback([o, cmd, &ctx] {
+    if (!cmd->get_subcommands().empty()) return;  // `feeds add` & co. did the work
     setup_logging("warn");
     if (!o->reactivate.empty()) return reactivate(o->db, o->reactivate, ctx);
     auto store = open_for_reading(o->db, ctx);

@@ -11,12 +11,13 @@ struct CommandContext {
   int exit_code = 0;
 };
 
-void add_run_command(CLI::App& app, CommandContext& ctx);           // run, once
-void add_check_config_command(CLI::App& app, CommandContext& ctx);  // check-config
-void add_extract_command(CLI::App& app, CommandContext& ctx);       // extract
-void add_parse_feed_command(CLI::App& app, CommandContext& ctx);    // parse-feed
-void add_classify_commands(CLI::App& app, CommandContext& ctx);     // classify, train, eval
-void add_query_commands(CLI::App& app, CommandContext& ctx);        // search, show, feeds, stats
-void add_serve_command(CLI::App& app, CommandContext& ctx);         // serve
+void add_run_command(CLI::App& app, CommandContext& ctx);              // run, once
+void add_check_config_command(CLI::App& app, CommandContext& ctx);     // check-config
+void add_extract_command(CLI::App& app, CommandContext& ctx);          // extract
+void add_parse_feed_command(CLI::App& app, CommandContext& ctx);       // parse-feed
+void add_classify_commands(CLI::App& app, CommandContext& ctx);        // classify, train, eval
+void add_query_commands(CLI::App& app, CommandContext& ctx);           // search, show, feeds, stats
+void add_serve_command(CLI::App& app, CommandContext& ctx);            // serve
+void add_feeds_manage_commands(CLI::App& feeds, CommandContext& ctx);  // feeds add|remove|import|export|discover
 
 }  // namespace newsd::cli

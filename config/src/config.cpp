@@ -11,10 +11,10 @@
 #include <set>
 #include <sstream>
 
-#include "newsd/base/ascii.hpp"
 #include "newsd/base/network.hpp"
 #include "newsd/config/config_keys.hpp"
 #include "newsd/config/duration.hpp"
+#include "newsd/config/feed_url.hpp"
 
 namespace newsd::config {
 namespace {
@@ -164,17 +164,28 @@ class TableReader {
     if (!s.empty()) out = resolve(s);
   }
 
-  void string_list(std::string_view key, std::vector<std::string>& out) {
+  // `check`, when set, says why an item is unusable (empty = fine); the
+  // error points at the item itself.
+  void string_list(std::string_view key, std::vector<std::string>& out,
+                   const std::function<std::string(std::string_view)>& check = {}) {
     const auto* n = find(key);
     if (!n) return;
     const auto* arr = n->as_array();
     if (!arr) return type_error(*n, key, "an array of strings");
     out.clear();
     for (const auto& item : *arr) {
-      if (auto s = item.value<std::string>())
-        out.push_back(*s);
-      else
+      auto s = item.value<std::string>();
+      if (!s) {
         v_.error(item.source(), "'" + prefix_ + std::string(key) + "' must contain only strings");
+        continue;
+      }
+      if (check) {
+        if (const std::string why = check(*s); !why.empty()) {
+          v_.error(item.source(), "'" + prefix_ + std::string(key) + "' entry '" + *s + "': " + why);
+          continue;
+        }
+      }
+      out.push_back(*s);
     }
   }
 
@@ -233,33 +244,17 @@ class TableReader {
 
 constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
 
-// Relative `file:` references ("file:../samples/feeds/a.rss") are resolved
-// against the config file's directory so a checkout works from any cwd.
-std::string resolve_feed_url(const std::string& url, const TableReader& reader) {
-  if (url.starts_with("file:") && !url.starts_with("file:/")) {
-    return "file://" + reader.resolve(url.substr(5)).string();
-  }
-  // "file:/abs/path" (RFC 8089's short form) is the same file as "file:///abs/path".
-  if (url.starts_with("file:/") && !url.starts_with("file://")) return "file://" + url.substr(5);
-  return url;
-}
-
-// Schemes compare case-insensitively (RFC 3986): "HTTPS://x" is a feed too.
-bool has_supported_scheme(std::string_view url) {
-  const std::string head = ascii_lower(url.substr(0, 8));
-  return head.starts_with("http://") || head.starts_with("https://") || head.starts_with("file://");
-}
-
-void read_feeds(TableReader& root, Config& cfg, Validator& v) {
+void read_feeds(TableReader& root, std::vector<FeedConfig>& out, std::set<std::string>& urls, Validator& v) {
   const auto* feeds = root.table_array("feeds");
   if (!feeds) return;
-  std::set<std::string> urls;
+  const fs::path base_dir = v.origin().parent_path();
   for (const auto& node : *feeds) {
     const auto& t = *node.as_table();
     TableReader r(t, "feeds.", v);
     FeedConfig feed;
     r.string("url", feed.url);
     r.string("name", feed.name);
+    r.string("site_url", feed.site_url);
     r.duration("interval", feed.interval, Seconds{60}, Seconds{7 * 24 * 3600});
     Seconds bound{};
     if (r.duration("min_interval", bound, Seconds{60}, Seconds{7 * 24 * 3600})) feed.min_interval = bound;
@@ -269,24 +264,28 @@ void read_feeds(TableReader& root, Config& cfg, Validator& v) {
     }
     r.string_list("tags", feed.tags);
     r.boolean("fetch_articles", feed.fetch_articles);
+    if (!feed.site_url.empty()) {
+      if (auto site = check_feed_url(feed.site_url, base_dir); !site) r.error_at("site_url", site.error().message);
+    }
     if (feed.url.empty()) {
       v.error(t.source(), "a [[feeds]] entry needs a 'url'");
       continue;
     }
-    feed.url = resolve_feed_url(feed.url, r);
-    if (!has_supported_scheme(feed.url)) {
-      r.error_at("url", "feed url must start with http://, https:// or file: (got '" + feed.url + "')");
+    auto checked = check_feed_url(feed.url, base_dir);
+    if (!checked) {
+      r.error_at("url", checked.error().message);
       continue;
     }
+    feed.url = std::move(*checked);
     if (!urls.insert(feed.url).second) {
       r.error_at("url", "feed '" + feed.url + "' is listed twice");
       continue;
     }
-    cfg.feeds.push_back(std::move(feed));
+    out.push_back(std::move(feed));
   }
 }
 
-void read_sites(TableReader& extract, ExtractConfig& cfg, Validator& v) {
+void read_sites(TableReader& extract, ExtractConfig& cfg, Validator& v, const LoadOptions& options) {
   const auto* sites = extract.table_array("sites");
   if (!sites) return;
   for (const auto& node : *sites) {
@@ -294,8 +293,8 @@ void read_sites(TableReader& extract, ExtractConfig& cfg, Validator& v) {
     TableReader r(t, "extract.sites.", v);
     SiteRule rule;
     r.string("host", rule.host);
-    r.string_list("keep", rule.keep);
-    r.string_list("drop", rule.drop);
+    r.string_list("keep", rule.keep, options.check_selector);
+    r.string_list("drop", rule.drop, options.check_selector);
     if (rule.host.empty())
       v.error(t.source(), "an [[extract.sites]] entry needs a 'host'");
     else
@@ -303,7 +302,7 @@ void read_sites(TableReader& extract, ExtractConfig& cfg, Validator& v) {
   }
 }
 
-Config read_config(const toml::table& doc, Validator& v) {
+Config read_config(const toml::table& doc, Validator& v, const LoadOptions& options) {
   Config cfg;
   cfg.source = v.origin();
   // The default store path is relative to the config file too. The default
@@ -377,14 +376,22 @@ Config read_config(const toml::table& doc, Validator& v) {
   if (const auto* t = root.table("extract")) {
     TableReader r(*t, "extract.", v);
     r.integer("min_text_chars", cfg.extract.min_text_chars, 0, 1'000'000);
-    read_sites(r, cfg.extract, v);
+    read_sites(r, cfg.extract, v, options);
   }
   if (const auto* t = root.table("classify")) {
     TableReader r(*t, "classify.", v);
     r.path("taxonomy", cfg.classify.taxonomy);
     fs::path model;
     r.path("model", model);
-    if (!model.empty()) cfg.classify.model = model;
+    if (!model.empty()) {
+      cfg.classify.model = model;
+      // A model that does not load stops the daemon at start; say so now.
+      if (options.check_model) {
+        if (const std::string why = options.check_model(model); !why.empty()) {
+          r.error_at("model", "'classify.model' " + model.string() + ": " + why);
+        }
+      }
+    }
     r.number("model_threshold", cfg.classify.model_threshold, 0.0, 1.0);
     r.integer("model_top_k", cfg.classify.model_top_k, 1, 20);
   }
@@ -407,7 +414,9 @@ Config read_config(const toml::table& doc, Validator& v) {
     r.string("token", cfg.http.token);
     if (auto problem = http_problem(cfg.http)) r.error_at("listen", *problem);
   }
-  read_feeds(root, cfg, v);
+  root.path("feeds_file", cfg.feeds_file);
+  std::set<std::string> urls;
+  read_feeds(root, cfg.feeds, urls, v);
   return cfg;
 }
 
@@ -442,7 +451,7 @@ std::vector<std::string> config_keys() {
     for (const auto& [key, shape] : keys) add_skeleton(doc, key, shape);
     Validator v{fs::path{}};
     v.record_keys(&keys);
-    read_config(doc, v);
+    read_config(doc, v, LoadOptions{});
   }
   std::vector<std::string> out;
   for (const auto& [key, shape] : keys) out.push_back(key);
@@ -483,28 +492,89 @@ std::optional<std::string> http_problem(const HttpConfig& http) {
   return std::nullopt;
 }
 
-Result<Config> parse_config(std::string_view toml_text, const fs::path& origin) {
-  toml::table doc;
+namespace {
+
+Result<toml::table> parse_toml(std::string_view text, const fs::path& origin) {
   try {
-    doc = toml::parse(toml_text, origin.string());
+    return toml::parse(text, origin.string());
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     return fail(Errc::config, origin.string() + ':' + std::to_string(where.line) + ':' + std::to_string(where.column) +
                                   ": " + std::string(e.description()));
   }
+}
+
+std::optional<std::string> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The feeds file holds only `[[feeds]]`; `urls` are the feeds already
+// listed (duplicates are errors). Returns the problems joined (empty = none).
+std::string read_feeds_doc(std::string_view text, const fs::path& origin, std::vector<FeedConfig>& out,
+                           std::set<std::string> urls) {
+  auto doc = parse_toml(text, origin);
+  if (!doc) return doc.error().message;
   Validator v(origin);
-  Config cfg = read_config(doc, v);
-  if (!v.ok()) return fail(Errc::config, v.joined());
+  {
+    TableReader root(*doc, "", v);  // reports keys other than [[feeds]] when it goes out of scope
+    read_feeds(root, out, urls, v);
+  }
+  return v.joined();
+}
+
+// Reported after the main file's problems, against the feeds file's own name.
+std::string read_feeds_file(Config& cfg, const LoadOptions& options) {
+  std::error_code ec;
+  if (options.feeds_file_may_be_missing && !fs::exists(cfg.feeds_file, ec)) return {};
+  const auto text = read_file(cfg.feeds_file);
+  if (!text) {
+    return cfg.feeds_file.string() + ": cannot read the feeds file named by 'feeds_file' in " + cfg.source.string() +
+           " (`newsd feeds add URL` creates it)";
+  }
+  std::set<std::string> urls;
+  for (const auto& f : cfg.feeds) urls.insert(f.url);
+  return read_feeds_doc(*text, cfg.feeds_file, cfg.feeds, std::move(urls));
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view toml_text, const fs::path& origin, const LoadOptions& options) {
+  auto doc = parse_toml(toml_text, origin);
+  if (!doc) return std::unexpected(doc.error());
+  Validator v(origin);
+  Config cfg = read_config(*doc, v, options);
+  std::string errors = v.joined();
+  if (!cfg.feeds_file.empty()) {
+    const std::string feeds_errors = read_feeds_file(cfg, options);
+    if (!feeds_errors.empty()) errors += (errors.empty() ? "" : "\n") + feeds_errors;
+  }
+  if (!errors.empty()) return fail(Errc::config, errors);
   return cfg;
 }
 
-Result<Config> load_config(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Errc::io, path.string() + ": cannot read config file");
-  std::ostringstream text;
-  text << in.rdbuf();
+Result<std::vector<FeedConfig>> parse_feeds_file(std::string_view toml_text, const fs::path& origin) {
+  std::vector<FeedConfig> feeds;
+  if (std::string errors = read_feeds_doc(toml_text, origin, feeds, {}); !errors.empty()) {
+    return fail(Errc::config, std::move(errors));
+  }
+  return feeds;
+}
+
+Result<std::vector<FeedConfig>> load_feeds_file(const fs::path& path) {
+  const auto text = read_file(path);
+  if (!text) return fail(Errc::io, path.string() + ": cannot read feeds file");
+  return parse_feeds_file(*text, fs::absolute(path).lexically_normal());
+}
+
+Result<Config> load_config(const fs::path& path, const LoadOptions& options) {
+  const auto text = read_file(path);
+  if (!text) return fail(Errc::io, path.string() + ": cannot read config file");
   const fs::path absolute = fs::absolute(path).lexically_normal();
-  return parse_config(text.str(), absolute);
+  return parse_config(*text, absolute, options);
 }
 
 }  // namespace newsd::config

@@ -415,6 +415,10 @@ void Engine::Impl::on_feed_parsed(FeedParsed& e) {
   }
   ++report->feeds_fetched;
   if (parsed.feed.title) poll.facts.title = parsed.feed.title->value;
+  if (!poll.feed.cfg->site_url.empty())
+    poll.facts.site_url = poll.feed.cfg->site_url;
+  else
+    poll.facts.site_url = parsed.feed.link;
   // The feed's own hints join those of its HTTP answer.
   const ServerHints own = feed_hints(parsed.feed);
   poll.facts.hints.ttl = own.ttl;
@@ -618,6 +622,11 @@ EngineStatus Engine::status() const {
   s.failing_feeds = d.failing.size();
   s.stored_today = d.stored_today;
   s.writer_queued = d.writer->queued();
+  if (const IngestReport* r = d.report) {
+    s.pages_done = r->pages_fetched + r->pages_failed;
+    s.articles_stored = r->articles_inserted;
+    s.errors = r->feeds_failed + r->pages_failed + r->writes_failed;
+  }
   return s;
 }
 

@@ -155,6 +155,7 @@ FeedAfterPoll feed_after_poll(std::int64_t feed_id, const FeedPolicy& policy, co
   r.interval_s = static_cast<int>(next.interval.count());
   r.interval_reason = std::string(to_string(next.reason));
   r.title = facts.title;
+  r.site_url = facts.site_url;
   if (!facts.not_modified && facts.entries_complete) {
     r.etag = facts.etag;
     r.last_modified = facts.last_modified;

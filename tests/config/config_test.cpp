@@ -85,7 +85,7 @@ TEST(Config, EveryInvalidValueIsReportedWithItsPosition) {
            file + ":4:16: 'fetch.max_per_host' must be an integer",
            file + ":7:9: 'log.level' must be one of",
            file + ":10:1: unknown key 'store.pth'",
-           file + ":13:7: feed url must start with http://, https:// or file:",
+           file + ":13:7: 'ftp://example.com/feed' is not a feed URL: scheme 'ftp' is not supported",
            "a [[feeds]] entry needs a 'url'",
            "feed 'https://example.com/dup.xml' is listed twice",
        }) {

@@ -5,8 +5,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "newsd/base/error.hpp"
@@ -19,6 +21,7 @@ using Seconds = std::chrono::seconds;
 struct FeedConfig {
   std::string url;                      ///< http(s):// or file:// (relative file: URLs resolved against the config dir)
   std::string name;                     ///< display name; empty = the feed's own title
+  std::string site_url;                 ///< the site the feed belongs to (OPML htmlUrl); empty = unknown
   Seconds interval{Seconds{1800}};      ///< how often to poll at first; adapted to the feed's publishing rate after
   std::optional<Seconds> min_interval;  ///< overrides `[schedule] min_interval` for this feed
   std::optional<Seconds> max_interval;  ///< overrides `[schedule] max_interval` for this feed
@@ -153,7 +156,22 @@ struct Config {
   StoreConfig store;
   DaemonConfig daemon;
   HttpConfig http;
-  std::vector<FeedConfig> feeds;
+  /// `feeds_file`: a TOML file of more `[[feeds]]` (written by `newsd feeds
+  /// add/remove/import`), resolved against this file's directory; empty = none.
+  std::filesystem::path feeds_file;
+  std::vector<FeedConfig> feeds;  ///< this file's `[[feeds]]`, then the feeds file's
+};
+
+/// Checks that need modules the config module does not link (the selector
+/// parser, the model loader): each returns why the value is unusable, or an
+/// empty string when it is fine. Unset = not checked. The CLI sets both, so
+/// every command, `check-config` included, rejects what the daemon could not use.
+struct LoadOptions {
+  std::function<std::string(std::string_view selector)> check_selector;
+  std::function<std::string(const std::filesystem::path& model)> check_model;
+  /// A `feeds_file` that does not exist yet reads as no feeds instead of an
+  /// error (`newsd feeds add` and `import` create it).
+  bool feeds_file_may_be_missing = false;
 };
 
 /// Loads and validates `path`. Relative paths inside the file (store path,
@@ -161,9 +179,29 @@ struct Config {
 /// directory. On failure the error is Errc::config (or Errc::io if the file
 /// cannot be read) and its message is `file:line:col: what is wrong` for
 /// every problem found, one per line.
-Result<Config> load_config(const std::filesystem::path& path);
+/// The feeds file's problems are reported the same way, against its own name.
+Result<Config> load_config(const std::filesystem::path& path, const LoadOptions& options = {});
 
 /// Same as load_config for TOML text already in memory; `origin` names it in messages.
-Result<Config> parse_config(std::string_view toml_text, const std::filesystem::path& origin);
+Result<Config> parse_config(std::string_view toml_text, const std::filesystem::path& origin,
+                            const LoadOptions& options = {});
+
+/// A feeds file alone (`[[feeds]]` only, validated as in the main file;
+/// relative `file:` URLs resolve against its directory). Errors as for
+/// load_config (Errc::io when it cannot be read).
+Result<std::vector<FeedConfig>> load_feeds_file(const std::filesystem::path& path);
+Result<std::vector<FeedConfig>> parse_feeds_file(std::string_view toml_text, const std::filesystem::path& origin);
+
+/// A feeds file holding `feeds` (every field written, so it loads back to
+/// the same feeds). `header` is written first as `#` comment lines.
+std::string feeds_to_toml(const std::vector<FeedConfig>& feeds, std::string_view header = {});
+
+/// The resolved config as TOML: every field with its effective value
+/// (defaults included, paths absolute, durations as "30m"), the feeds of
+/// `feeds_file` listed inline. `feeds_file` itself is shown as a comment, so
+/// the text loads back as an equivalent config. Optional settings that are
+/// unset (`fetch.ca_file`, `classify.model`, a feed's `site_url`,
+/// `min_interval`, `max_interval`) are left out: TOML has no null.
+std::string to_toml(const Config& cfg);
 
 }  // namespace newsd::config

@@ -77,6 +77,10 @@ struct EngineStatus {
   std::size_t failing_feeds = 0;  ///< feeds whose last poll failed
   std::int64_t stored_today = 0;  ///< articles inserted since 00:00 UTC by this process
   std::size_t writer_queued = 0;  ///< items waiting for the store writer
+  // The run() in progress so far (zero outside run), for `newsd once`'s live line.
+  int pages_done = 0;       ///< article pages fetched or failed
+  int articles_stored = 0;  ///< articles inserted
+  int errors = 0;           ///< feeds, pages and writes that failed
 };
 
 class Engine {

@@ -116,6 +116,7 @@ struct PollFacts {
   bool not_modified = false;                ///< 304
   std::string etag, last_modified;          ///< validators of the 200
   std::optional<std::string> title;         ///< the feed's own title
+  std::optional<std::string> site_url;      ///< the configured site_url, else the feed's own link
   ServerHints hints;                        ///< see feed_hints()
   std::vector<SysSeconds> new_entry_times;  ///< publication (else first-seen) time of each new entry
   bool entries_complete = true;             ///< every new entry handled for good
