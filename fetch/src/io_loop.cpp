@@ -251,7 +251,7 @@ void IoLoop::Impl::on_transfer_done(JobId id, detail::TransferResult result) {
       response.last_modified = std::move(result.last_modified);
       response.cache_control = std::move(result.cache_control);
       response.expires = std::move(result.expires);
-      response.retry_after = std::move(result.retry_after_header);
+      response.retry_after = result.retry_after;
       response.server = std::move(result.server);
       response.cf_mitigated = std::move(result.cf_mitigated);
       if (job.visited.size() > 1 && job.permanent_redirects_only) response.moved_to = job.url;
