@@ -611,7 +611,7 @@ void Engine::Impl::collect_writes() {
 
 bool Engine::Impl::store_article(const PageJob& job, const std::optional<parse::ExtractedArticle>& page,
                                  const std::string& page_url) {
-  store::ArticleRecord record = build_record(job.feed_id, job.item.entry, page, page_url, now_seconds());
+  store::ArticleRecord record = build_record(job.feed_id, job.item, page, page_url, now_seconds());
   if (record.text.empty()) return false;
   record.tags = current_tagging()->tag(record, *job.feed);
   writer->write(std::move(record));
