@@ -12,10 +12,9 @@
 
 namespace newsd::fetch {
 
-using namespace std::chrono_literals;
+using namespace detail;
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
-using namespace detail;
 
 namespace {
 
