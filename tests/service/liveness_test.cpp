@@ -131,18 +131,24 @@ TEST(Liveness, WatchdogPingsKeepComingDuringALongIngest) {
 // removed feed's poll is dropped (not written, not stored, not rescheduled).
 TEST(Liveness, SighupAddsAndRemovesFeedsWhileASlowTransferIsInFlight) {
   TempDir dir("newsd-hup");
-  StaticServer slow(kSamples, 15s);
-  StaticServer slow_removed(kSamples, 15s);
+  // 12 s per answer (robots.txt, then the feed): slow enough to be in flight
+  // at SIGHUP, under the 15 s low-speed limit that a 90 s total_timeout sets.
+  StaticServer slow(kSamples, 12s);
+  StaticServer slow_removed(kSamples, 12s);
   StaticServer fast(kSamples);
   const fs::path cfg = dir.path() / "newsd.toml";
-  std::ofstream(cfg) << config_text(
-      {slow.url("/world-en.rss"), slow_removed.url("/maghreb-defense.rss"), fast.url("/cyber-fr.atom")});
+  const auto patient = [](std::string toml) {
+    const std::string fetch = "[fetch]\n";
+    return toml.insert(toml.find(fetch) + fetch.size(), "total_timeout = \"90s\"\n");
+  };
+  std::ofstream(cfg) << patient(
+      config_text({slow.url("/world-en.rss"), slow_removed.url("/maghreb-defense.rss"), fast.url("/cyber-fr.atom")}));
   Process daemon({kBinary, "run", "--config", cfg.string()}, dir.path() / "run");
   const fs::path db = dir.path() / "newsd.db";
   ASSERT_TRUE(eventually([&] { return count(db, "SELECT count(*) FROM articles") >= 1; }, 20s)) << daemon.stderr_text();
 
   // The kept slow feed is pinned to 20 minutes: only the new config can say so.
-  std::string next = config_text({slow.url("/world-en.rss"), fast.url("/maghreb-defense.rss")});
+  std::string next = patient(config_text({slow.url("/world-en.rss"), fast.url("/maghreb-defense.rss")}));
   const std::string pin = "interval = \"1h\"\n";
   next.insert(next.find(pin) + pin.size(), "min_interval = \"20m\"\nmax_interval = \"20m\"\n");
   std::ofstream(cfg) << next;
@@ -166,9 +172,10 @@ TEST(Liveness, SighupAddsAndRemovesFeedsWhileASlowTransferIsInFlight) {
       },
       10s))
       << daemon.stderr_text();
-  EXPECT_EQ(slow.requests() + slow_removed.requests(), 0) << "a slow transfer ended before the reload was checked";
+  // Each slow feed's own answer comes after its robots.txt: 2 requests.
+  EXPECT_LT(std::max(slow.requests(), slow_removed.requests()), 2) << "a slow poll ended before the reload was checked";
 
-  // The slow answers (robots.txt first, then the feed: 30 s each).
+  // The slow answers (robots.txt first, then the feed: 24 s each).
   ASSERT_TRUE(eventually([&] { return count(db, kept_sql) == 1200; }, 60s)) << count(db, kept_sql) << "\n"
                                                                             << daemon.stderr_text();
   ASSERT_TRUE(eventually([&] { return slow_removed.requests() >= 2; }, 30s)) << daemon.stderr_text();
