@@ -32,8 +32,6 @@ void add_db_options(CLI::App& cmd, DbOptions& opts) {
   config->excludes(db);
 }
 
-namespace {
-
 // --db if given, else store.path of --config (or of the default config file
 // when it exists), else the built-in default; with the store settings.
 std::optional<config::StoreConfig> resolve_store(const DbOptions& opts, CommandContext& ctx) {
@@ -52,8 +50,6 @@ std::optional<config::StoreConfig> resolve_store(const DbOptions& opts, CommandC
   }
   return cfg->store;
 }
-
-}  // namespace
 
 std::optional<store::Store> open_for_reading(const DbOptions& opts, CommandContext& ctx) {
   const auto where = resolve_store(opts, ctx);

@@ -19,6 +19,11 @@ struct DbOptions {
 };
 void add_db_options(CLI::App& cmd, DbOptions& opts);
 
+/// The store settings the options name: --db if given, else store.path of
+/// --config (or of the default config file), else the built-in default.
+/// Prints the reason and sets ctx.exit_code when the config is broken.
+std::optional<config::StoreConfig> resolve_store(const DbOptions& opts, CommandContext& ctx);
+
 /// Opens the database read-only: --db if given, else store.path of --config
 /// (or of the default config file when it exists), else the built-in
 /// default path. Prints the reason to stderr and sets ctx.exit_code on failure.

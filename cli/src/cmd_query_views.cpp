@@ -1,6 +1,9 @@
 // `newsd show`, `feeds`, `stats`, `backup` (see cmd_query.cpp for search).
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -159,18 +162,26 @@ void add_report_command(CLI::App& app, CommandContext& ctx, const std::string& n
 
 namespace {
 
-// `feeds --reactivate URL`: a write, so it takes the store's writer lock.
+// `feeds --reactivate URL`: one row written beside the daemon (no writer
+// lock needed), then the daemon, if one holds the lock, is told to re-read
+// its feeds' stored state (SIGHUP), which schedules the feed at once.
 void reactivate(const DbOptions& db, const std::string& url, CommandContext& ctx) {
-  auto store = open_for_writing(db, ctx);
-  if (!store) return;
+  const auto where = resolve_store(db, ctx);
+  if (!where) return;
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  auto done = store->reactivate_feed(url, now);
+  auto done = store::Store::request_reactivation(where->path, url, now, where->busy_timeout);
   if (!done) {
     std::cerr << "newsd feeds: " << done.error().message << '\n';
     ctx.exit_code = 1;
-  } else if (!*done) {
+  } else if (!done->found) {
     std::cerr << "newsd feeds: no feed " << url << '\n';
     ctx.exit_code = 2;
+  } else if (done->writer_pid && ::kill(*done->writer_pid, SIGHUP) != 0) {
+    std::cerr << "newsd feeds: " << url << " is active in the database, but pid " << *done->writer_pid
+              << " (the daemon) could not be told: " << std::strerror(errno) << "; it applies at its next reload\n";
+    ctx.exit_code = 1;
+  } else if (done->writer_pid) {
+    std::cout << "reactivated " << url << ": active and due now (daemon pid " << *done->writer_pid << " told)\n";
   } else {
     std::cout << "reactivated " << url << ": active and due now\n";
   }
@@ -188,8 +199,8 @@ void add_feeds_command(CLI::App& app, CommandContext& ctx) {
   auto* cmd = app.add_subcommand("feeds", "List feeds with their health: state, interval and why, errors, articles");
   cmd->add_flag("--json", o->json, "One JSON object per feed per line");
   cmd->add_option("--reactivate", o->reactivate,
-                  "Make a gone or failing feed active and due now instead of listing (the daemon must be "
-                  "stopped: it holds the database)");
+                  "Make a gone or failing feed active and due now instead of listing (a running daemon is "
+                  "told with SIGHUP, which also re-reads its config)");
   add_db_options(*cmd, o->db);
   add_feeds_manage_commands(*cmd, ctx);
   cmd->callback([o, cmd, &ctx] {

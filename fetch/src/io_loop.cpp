@@ -1,25 +1,13 @@
-#include "newsd/fetch/io_loop.hpp"
-
-#include <curl/curl.h>
+// The I/O loop proper: its thread, the libcurl multi loop that starts and
+// completes transfers, redirects, retries, delivery to callbacks, and the
+// public IoLoop methods. robots.txt lives in io_loop_robots.cpp and per-host
+// politeness in io_loop_hosts.cpp; the state they share is io_loop_impl.hpp.
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <cstdint>
-#include <deque>
-#include <map>
-#include <mutex>
-#include <optional>
-#include <set>
-#include <stdexcept>
-#include <thread>
-#include <unordered_map>
 
+#include "io_loop_impl.hpp"
 #include "newsd/base/log.hpp"
-#include "newsd/fetch/robots.hpp"
-#include "transfer.hpp"
-#include "url.hpp"
 
 namespace newsd::fetch {
 
@@ -38,175 +26,15 @@ constexpr auto kIdleSlice = 200ms;
 // its host:port stays paused (Error::retry_after tells the scheduler when to
 // come back).
 constexpr auto kMaxRetryAfter = 60s;
-constexpr auto kMaxCrawlDelay = 60s;  // a larger robots.txt Crawl-delay would starve the host's feeds
-constexpr auto kRobotsTtl = 24h;
 constexpr auto kHousekeeping = 1s;                   // how often expired cache entries are dropped
 constexpr std::size_t kRobotsMaxBytes = 512 * 1024;  // RFC 9309 asks for at least 500 KiB
 constexpr int kRobotsMaxRedirects = 5;               // RFC 9309 §2.3.1.2
-// After this many requests in a row to one host:port end in network errors
-// or timeouts (retries spent), the rest of that host's queue fails at once:
-// a dead host would otherwise hold its queue for (retries+1) * total_timeout
-// per queued URL. The count lives as long as the host has work queued.
-constexpr int kHostFailureLimit = 3;
-
-std::once_flag curl_global_once;
-
-using JobId = std::uint64_t;
-
-/// robots.txt knowledge for one origin (scheme://host:port).
-struct RobotsEntry {
-  bool ready = false;  // false while its fetch is in flight
-  RobotsRules rules;
-  std::optional<Error> unreachable;  // set: 5xx/network; every URL fails with this
-  Clock::time_point expires;
-  std::vector<JobId> waiters;  // jobs parked until the rules are known
-};
-
-struct Job {
-  Request request;
-  IoLoop::Callback done;  // empty for robots.txt jobs
-  std::string url;        // current hop
-  detail::UrlParts parts;
-  // The origin whose hops are trusted: the configured URL's own, or that of
-  // the configured feed the URL was taken from. Empty: nothing is trusted.
-  std::string trusted_origin;
-  bool guarded = false;              // the current hop is untrusted: the address guard applies
-  std::vector<std::string> visited;  // every URL of the redirect chain, to catch loops
-  int attempt = 0;                   // transfers made for the current URL
-  Clock::time_point not_before{};
-  std::optional<Clock::time_point> started;
-  bool permanent_redirects_only = true;  // every hop so far was a 301/308
-  bool is_robots = false;
-  std::string robots_origin;
-  std::string robots_key;  // robots_ cache key: origin, marked when fetched under the guard
-};
-
-/// One host:port: its queue and what politeness knows about it.
-struct HostSlot {
-  std::deque<JobId> waiting;
-  int in_flight = 0;
-  int consecutive_failures = 0;  // requests that ended in network/timeout errors, retries spent
-  std::optional<Error> last_failure;
-};
-
-/// A host:port that answered 429/503 with Retry-After.
-struct Pause {
-  Clock::time_point until;
-  long status = 0;
-  // Hard: requests to the host fail at once until `until`. Soft (a short
-  // Retry-After being waited out by a retry): they wait.
-  bool hard = false;
-};
-
-struct Counters {
-  std::atomic<std::uint64_t> succeeded{0}, not_modified{0}, failed{0}, body_bytes{0}, transfers{0}, retries{0},
-      robots_fetches{0}, hosts_given_up{0};
-
-  [[nodiscard]] FetchStats snapshot() const {
-    return FetchStats{succeeded.load(), not_modified.load(), failed.load(),         body_bytes.load(),
-                      transfers.load(), retries.load(),      robots_fetches.load(), hosts_given_up.load()};
-  }
-};
-
-/// What other threads hand to the loop, under Impl::mutex.
-struct Inbox {
-  std::vector<std::pair<Request, IoLoop::Callback>> requests;
-  std::size_t cancel_count = 0;  // this many leading `requests` were queued before cancel_all()
-  bool cancel = false;
-  bool stop = false;
-  std::optional<config::FetchConfig> cfg;
-  std::optional<std::vector<std::string>> resolve;
-};
-
-// Failures that say the host:port is unreachable, not that one URL is bad.
-bool is_host_failure(Errc code) {
-  return code == Errc::network || code == Errc::timeout || code == Errc::dns || code == Errc::connect ||
-         code == Errc::tls;
-}
 
 }  // namespace
 
-/// Everything below runs on the I/O thread, except the members marked
-/// thread-safe (mutex/inbox, counters, pending, heartbeat).
-struct IoLoop::Impl {
-  explicit Impl(const config::FetchConfig& c) : cfg(c) {
-    std::call_once(curl_global_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    multi = curl_multi_init();
-    if (multi == nullptr) throw std::runtime_error("curl_multi_init failed");
-    apply_config(c);
-  }
-  ~Impl() {
-    for (auto& [easy, transfer] : in_flight) curl_multi_remove_handle(multi, easy);
-    in_flight.clear();
-    curl_multi_cleanup(multi);
-  }
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
+std::once_flag detail::curl_global_once;
 
-  // ---- shared with other threads ----
-  std::mutex mutex;
-  Inbox inbox;
-  Counters counters;
-  std::atomic<std::size_t> pending{0};
-  std::atomic<Clock::rep> heartbeat{Clock::now().time_since_epoch().count()};
-  std::thread thread;
-
-  // ---- I/O thread only ----
-  config::FetchConfig cfg;
-  std::string robots_token;
-  CURLM* multi = nullptr;
-  detail::TransferSettings settings;
-  std::vector<std::string> resolve;
-  std::set<std::string> allow_hosts;  // FetchConfig::allow_hosts as parsed hosts
-  std::map<std::string, RobotsEntry> robots;
-  // Politeness outlives a host's queue: the daemon sends a feed, then that
-  // feed's articles, to the same host:port.
-  std::map<std::string, Clock::time_point> last_start_by_host;
-  std::map<std::string, milliseconds> crawl_delays;  // by host:port, from robots.txt, capped
-  std::map<std::string, Pause> pauses;               // by host:port
-  // Origins connected to without the address guard. A pooled connection
-  // skips CURLOPT_OPENSOCKETFUNCTION, so a guarded transfer to one of these
-  // must open its own connection.
-  std::set<std::string> unguarded_origins;
-  std::unordered_map<JobId, Job> jobs;
-  JobId next_id = 1;
-  std::map<std::string, HostSlot> hosts;
-  std::string last_served_host;
-  struct InFlight {
-    std::unique_ptr<detail::Transfer> transfer;
-    std::string host;
-  };
-  std::unordered_map<CURL*, InFlight> in_flight;
-  int total_in_flight = 0;
-  bool cancelling = false;
-  Clock::time_point last_housekeeping{};
-
-  void run();
-  void apply_config(const config::FetchConfig& c);
-  void rebuild_settings();
-  void add_job(Request request, Callback done);
-  void admit(JobId id);
-  void read_file(JobId id);
-  bool check_robots(JobId id, bool rules_just_arrived = false);
-  void start_robots_fetch(const std::string& origin, const std::string& key, bool guarded);
-  void on_robots_done(const Job& job, const Result<Response>& result);
-  void enqueue(JobId id, bool front);
-  void start_ready(Clock::time_point now);
-  void start_transfer(JobId id, const std::string& host, HostSlot& slot, Clock::time_point now);
-  void drain_finished();
-  void on_transfer_done(JobId id, detail::TransferResult result);
-  void follow_redirect(JobId id, const std::string& target);
-  std::unexpected<Error> host_given_up(const std::string& host, const HostSlot& slot, const Job& job) const;
-  void record_host_outcome(const Job& job, const std::optional<Error>& failure);
-  void finish(JobId id, Result<Response> result);
-  void deliver(const Callback& done, Result<Response> result);
-  void cancel_everything();
-  void housekeeping(Clock::time_point now);
-  milliseconds next_wait(Clock::time_point now);
-  Clock::time_point next_start(const std::string& host) const;
-  void pause_host(const std::string& host, std::chrono::seconds wait, long status, bool hard);
-  std::unexpected<Error> paused(const std::string& host, const Pause& pause, const Job& job) const;
-};
+using namespace detail;
 
 void IoLoop::Impl::apply_config(const config::FetchConfig& c) {
   // A changed user agent may change which robots.txt group applies; rules
@@ -340,117 +168,6 @@ void IoLoop::Impl::read_file(JobId id) {
   finish(id, detail::read_file_url(job.url, cfg.max_body_bytes));
 }
 
-// True if the job may go ahead now; otherwise it was finished (disallowed)
-// or parked until its origin's robots.txt arrives. `rules_just_arrived`:
-// called for a waiter of the fetch that just ended, which gets its verdict
-// even when that verdict is good for no one after it (unreachable).
-bool IoLoop::Impl::check_robots(JobId id, bool rules_just_arrived) {
-  Job& job = jobs.at(id);
-  // Rules fetched under the guard may be "refused", which says nothing to
-  // a trusted URL of the same origin: the two are cached apart.
-  const std::string key = job.guarded ? job.parts.origin + " (guarded)" : job.parts.origin;
-  auto [it, inserted] = robots.try_emplace(key);
-  RobotsEntry& entry = it->second;
-  if (!inserted && !rules_just_arrived && entry.ready && entry.expires <= Clock::now()) {
-    entry = RobotsEntry{};  // stale, or unreachable for the URLs that were waiting then: ask again
-    inserted = true;
-  }
-  if (inserted) start_robots_fetch(job.parts.origin, key, job.guarded);
-  if (!entry.ready) {
-    entry.waiters.push_back(id);
-    return false;
-  }
-  if (entry.unreachable) {
-    Error error = *entry.unreachable;
-    error.message = fmt::format("robots.txt unavailable ({}), not fetching {}", entry.unreachable->message, job.url);
-    if (!error.retry_after) error.http_status = 0;  // the status was robots.txt's, not this URL's
-    finish(id, std::unexpected(std::move(error)));
-    return false;
-  }
-  if (!entry.rules.allowed(job.parts.path_and_query)) {
-    finish(id, fail_permanently(Errc::robots, "disallowed by robots.txt: " + job.url));
-    return false;
-  }
-  return true;
-}
-
-void IoLoop::Impl::start_robots_fetch(const std::string& origin, const std::string& key, bool guarded) {
-  const JobId id = next_id++;
-  Job& job = jobs[id];
-  job.is_robots = true;
-  job.robots_origin = origin;
-  job.robots_key = key;
-  job.trusted_origin = guarded ? std::string() : origin;
-  job.url = origin + "/robots.txt";
-  job.visited.push_back(job.url);
-  admit(id);
-}
-
-void IoLoop::Impl::on_robots_done(const Job& job, const Result<Response>& result) {
-  auto it = robots.find(job.robots_key);
-  if (it == robots.end()) return;
-  RobotsEntry& entry = it->second;
-  const auto now = Clock::now();
-  entry.ready = true;
-  entry.expires = now + kRobotsTtl;
-  const long status = result ? result->status : result.error().http_status;
-  std::string outcome;
-  if (result) {
-    entry.rules = RobotsRules::parse(result->body, robots_token);
-    outcome = fmt::format("{} rules", entry.rules.rule_count());
-    if (const auto delay = entry.rules.crawl_delay(); delay && *delay > milliseconds(0)) {
-      crawl_delays[job.parts.host_port] = std::min(*delay, duration_cast<milliseconds>(kMaxCrawlDelay));
-    } else {
-      crawl_delays.erase(job.parts.host_port);
-    }
-  } else if (status >= 400 && status < 500 && status != 429) {
-    entry.rules = RobotsRules::allow_all();  // RFC 9309: "unavailable" means no restriction
-    outcome = "absent, allow all";
-  } else if (status == 0 && result.error().permanent) {
-    // Redirect loop or address guard: nothing on this origin can be
-    // fetched anyway; keep the reason so each URL reports it.
-    entry.unreachable = result.error();
-    entry.expires = now;
-    outcome = "refused";
-  } else if (result.error().retry_after) {
-    // 429/503 with Retry-After: the host:port is paused; its URLs say so.
-    entry.unreachable = result.error();
-    entry.expires = now;
-    outcome = "paused";
-  } else {
-    // RFC 9309: "unreachable" means complete disallow. Only for the URLs
-    // waiting now: the next one asks again.
-    const Errc code = is_host_failure(result.error().code) ? result.error().code : Errc::network;
-    entry.unreachable = Error{code, result.error().message};
-    entry.expires = now;
-    outcome = "unreachable, disallow all";
-  }
-  counters.robots_fetches.fetch_add(1);
-  log::info("fetch.robots",
-            {{"origin", job.robots_origin}, {"guarded", job.guarded}, {"status", status}, {"outcome", outcome}});
-  std::vector<JobId> waiters = std::move(entry.waiters);
-  entry.waiters.clear();
-  for (JobId id : waiters) {
-    if (jobs.contains(id) && check_robots(id, true)) enqueue(id, false);
-  }
-}
-
-void IoLoop::Impl::enqueue(JobId id, bool front) {
-  const Job& job = jobs.at(id);
-  const std::string& host = job.parts.host_port;
-  HostSlot& slot = hosts[host];
-  if (slot.consecutive_failures >= kHostFailureLimit) return finish(id, host_given_up(host, slot, job));
-  if (auto pause = pauses.find(host); pause != pauses.end() && pause->second.hard) {
-    if (pause->second.until > Clock::now()) return finish(id, paused(host, pause->second, job));
-    pauses.erase(pause);
-  }
-  if (front) {
-    slot.waiting.push_front(id);
-  } else {
-    slot.waiting.push_back(id);
-  }
-}
-
 // The scheduler: starts every queued job whose host has a free slot and
 // whose politeness interval and retry delay have passed, within the total
 // limit. Hosts are served round-robin so one big host cannot starve the rest.
@@ -534,7 +251,7 @@ void IoLoop::Impl::on_transfer_done(JobId id, detail::TransferResult result) {
       response.last_modified = std::move(result.last_modified);
       response.cache_control = std::move(result.cache_control);
       response.expires = std::move(result.expires);
-      response.retry_after = std::move(result.retry_after_header);
+      response.retry_after = result.retry_after;
       response.server = std::move(result.server);
       response.cf_mitigated = std::move(result.cf_mitigated);
       if (job.visited.size() > 1 && job.permanent_redirects_only) response.moved_to = job.url;
@@ -586,37 +303,6 @@ void IoLoop::Impl::follow_redirect(JobId id, const std::string& target) {
   job.attempt = 0;
   job.not_before = {};
   admit(id);
-}
-
-std::unexpected<Error> IoLoop::Impl::host_given_up(const std::string& host, const HostSlot& slot,
-                                                   const Job& job) const {
-  return std::unexpected(
-      Error{slot.last_failure ? slot.last_failure->code : Errc::network,
-            fmt::format("not tried: {} failed {} times in a row (last: {}): {}", host, slot.consecutive_failures,
-                        slot.last_failure ? slot.last_failure->message : "", job.url)});
-}
-
-// Feeds the per-host failure count, and gives up on the host's queue once
-// it reaches kHostFailureLimit.
-void IoLoop::Impl::record_host_outcome(const Job& job, const std::optional<Error>& failure) {
-  if (job.attempt == 0 || cancelling) return;  // never went on the wire, or we stopped it
-  auto it = hosts.find(job.parts.host_port);
-  if (it == hosts.end()) return;
-  HostSlot& slot = it->second;
-  if (!failure || !is_host_failure(failure->code)) {
-    slot.consecutive_failures = 0;
-    return;
-  }
-  slot.last_failure = failure;
-  if (++slot.consecutive_failures < kHostFailureLimit) return;
-  counters.hosts_given_up.fetch_add(1);
-  log::warn("fetch.host_down", {{"host", job.parts.host_port},
-                                {"failures", slot.consecutive_failures},
-                                {"skipped", slot.waiting.size()},
-                                {"message", failure->message}});
-  std::deque<JobId> waiting = std::move(slot.waiting);
-  slot.waiting.clear();
-  for (JobId id : waiting) finish(id, host_given_up(it->first, slot, jobs.at(id)));
 }
 
 void IoLoop::Impl::finish(JobId id, Result<Response> result) {
@@ -702,51 +388,6 @@ void IoLoop::Impl::housekeeping(Clock::time_point now) {
   std::erase_if(robots, [&](const auto& item) { return item.second.ready && item.second.expires <= now; });
   std::erase_if(pauses, [&](const auto& item) { return item.second.until <= now; });
   std::erase_if(last_start_by_host, [&](const auto& item) { return now >= next_start(item.first); });
-}
-
-// The earliest a new transfer to `host` (host:port) may start under the
-// politeness interval.
-Clock::time_point IoLoop::Impl::next_start(const std::string& host) const {
-  Clock::time_point earliest{};
-  if (const auto last = last_start_by_host.find(host); last != last_start_by_host.end()) {
-    auto gap = duration_cast<milliseconds>(cfg.min_host_interval);
-    if (const auto delay = crawl_delays.find(host); delay != crawl_delays.end()) gap = std::max(gap, delay->second);
-    earliest = last->second + gap;
-  }
-  if (const auto pause = pauses.find(host); pause != pauses.end()) earliest = std::max(earliest, pause->second.until);
-  return earliest;
-}
-
-// Pauses `host` (host:port) for `wait`. A hard pause also fails what is
-// queued for it now; in-flight transfers finish as they will.
-void IoLoop::Impl::pause_host(const std::string& host, std::chrono::seconds wait, long status, bool hard) {
-  const auto until = Clock::now() + wait;
-  Pause& pause = pauses[host];
-  if (pause.until < until) {
-    pause.until = until;
-    pause.status = status;
-  }
-  pause.hard = pause.hard || hard;
-  log::warn("fetch.host_paused", {{"host", host},
-                                  {"status", status},
-                                  {"retry_after_s", static_cast<long long>(wait.count())},
-                                  {"hard", pause.hard}});
-  if (!pause.hard) return;
-  auto slot = hosts.find(host);
-  if (slot == hosts.end()) return;
-  std::deque<JobId> waiting = std::move(slot->second.waiting);
-  slot->second.waiting.clear();
-  for (JobId id : waiting) finish(id, paused(host, pauses.at(host), jobs.at(id)));
-}
-
-std::unexpected<Error> IoLoop::Impl::paused(const std::string& host, const Pause& pause, const Job& job) const {
-  const auto left = std::chrono::ceil<std::chrono::seconds>(pause.until - Clock::now());
-  Error error{Errc::http_status,
-              fmt::format("not tried: {} paused for {} s more after a {} with Retry-After: {}", host, left.count(),
-                          pause.status, job.url),
-              pause.status};
-  error.retry_after = std::max(left, std::chrono::seconds(1));
-  return std::unexpected(std::move(error));
 }
 
 // How long curl_multi_poll may sleep: until curl's next timer, the next

@@ -258,7 +258,6 @@ TransferResult Transfer::finish(CURLcode code) {
   r.last_modified = header_value(easy_, "Last-Modified");
   r.cache_control = header_value(easy_, "Cache-Control");
   r.expires = header_value(easy_, "Expires");
-  r.retry_after_header = header_value(easy_, "Retry-After");
   r.server = header_value(easy_, "Server");
   r.cf_mitigated = header_value(easy_, "cf-mitigated");
   if (r.status >= 300 && r.status < 400) {

@@ -45,7 +45,6 @@ struct TransferResult {
   // Raw header values of the final response, empty when absent.
   std::string cache_control;
   std::string expires;
-  std::string retry_after_header;
   std::string server;
   std::string cf_mitigated;
   std::string error_body;           ///< first kClassifySniffBytes of a non-2xx body (bot challenge detection)

@@ -39,24 +39,27 @@ std::string entry_text(const parse::Entry& entry) {
   return {};
 }
 
-store::ArticleRecord build_record(std::int64_t feed_id, const parse::Entry& entry,
+store::ArticleRecord build_record(std::int64_t feed_id, const NewEntry& item,
                                   const std::optional<parse::ExtractedArticle>& page, const std::string& page_url,
                                   std::chrono::sys_seconds now) {
+  const parse::Entry& entry = item.entry;
   store::ArticleRecord r;
   r.feed_id = feed_id;
   // The URL as the feed linked it is how the next poll recognises the entry;
   // rel=canonical (else the address after redirects) is the dedup key.
-  const auto link = article_url(entry);
-  if (!link && entry.id && !entry.id->empty()) {
-    // No web link: the entry is known by its id, which is unique only within
-    // its feed, so the key names the feed (feed B's "1" is not feed A's).
-    r.entry_key = store::entry_key(feed_id, *entry.id);
+  if (item.address.has_page) {
+    r.url = item.address.url;
+  } else {
+    r.entry_key = item.address.url;
   }
-  r.url = link.value_or(r.entry_key.empty() ? page_url : std::string{});
-  const std::string& canonical_source =
-      page && page->canonical_url ? *page->canonical_url : (page_url.empty() ? r.url : page_url);
-  r.canonical_url = parse::canonicalize_url(canonical_source);
-  r.guid = entry.id.value_or(r.url);
+  if (page) {
+    r.canonical_url = parse::canonicalize_url(page->canonical_url ? *page->canonical_url
+                                              : page_url.empty()  ? item.address.url
+                                                                  : page_url);
+  } else {
+    r.canonical_url = item.canonical;
+  }
+  r.guid = entry.id.value_or(item.address.url);
   r.fetched_at = now;
 
   if (page && page->title && !page->title->empty())

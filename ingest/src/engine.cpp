@@ -168,6 +168,7 @@ struct Engine::Impl {
   void on_page_done(const PageDone& e);
   void fail_poll(std::int64_t id, Poll& poll, std::string error, FailureClass failure);
   void finish_poll(std::int64_t id);
+  bool drop_if_removed(std::int64_t id);
   void remember(std::int64_t id, const FeedAfterPoll& after);
   void collect_writes();
   SteadyClock::time_point wake_time(SteadyClock::time_point next_tick) const;
@@ -245,7 +246,11 @@ Result<std::int64_t> Engine::Impl::register_feed(const config::FeedConfig& feed)
   });
   if (!r) return std::unexpected(r.error());
   feeds[state.id] = Feed{std::make_shared<const config::FeedConfig>(feed), state};
-  if (state.consecutive_errors > 0) failing.insert(state.id);
+  if (state.consecutive_errors > 0) {
+    failing.insert(state.id);
+  } else {
+    failing.erase(state.id);
+  }
   return state.id;
 }
 
@@ -358,7 +363,7 @@ void Engine::Impl::handle(Event& e) {
 
 void Engine::Impl::on_feed_fetched(FeedFetched& e) {
   auto it = polls.find(e.feed_id);
-  if (it == polls.end()) return;
+  if (it == polls.end() || drop_if_removed(e.feed_id)) return;
   Poll& poll = it->second;
   if (!e.result) {
     if (abandoned) {  // cancelled at shutdown: the feed keeps its old state
@@ -398,7 +403,7 @@ void Engine::Impl::on_feed_fetched(FeedFetched& e) {
 
 void Engine::Impl::on_feed_parsed(FeedParsed& e) {
   auto it = polls.find(e.feed_id);
-  if (it == polls.end()) return;
+  if (it == polls.end() || drop_if_removed(e.feed_id)) return;
   Poll& poll = it->second;
   const parse::ParsedFeed& parsed = e.parsed;
   if (parsed.bozo && parsed.entries.empty() && !parsed.feed.title) {
@@ -522,14 +527,27 @@ void Engine::Impl::fail_poll(std::int64_t id, Poll& poll, std::string error, Fai
   finish_poll(id);
 }
 
+bool Engine::Impl::drop_if_removed(std::int64_t id) {
+  if (feeds.contains(id)) return false;
+  // Removed by a reload while in flight: its outcome is neither written nor
+  // scheduled, so the store keeps showing it removed (pages already handed
+  // to the writer are stored: they were fetched under the old config).
+  log::info("feed.poll_dropped", {{"feed_id", id}, {"reason", "removed while in flight"}});
+  polls.erase(id);
+  return true;
+}
+
 void Engine::Impl::finish_poll(std::int64_t id) {
+  if (drop_if_removed(id)) return;
   auto it = polls.find(id);
   Poll& poll = it->second;
   poll.facts.finished = now_seconds();
   poll.facts.u = unit_from_seed(static_cast<std::uint64_t>(id) ^
                                 static_cast<std::uint64_t>(poll.facts.finished.time_since_epoch().count()));
+  // The feed's config in force now, not when the poll started: a reload
+  // during the poll has changed its bounds.
   const FeedAfterPoll after =
-      feed_after_poll(id, feed_policy(cfg.schedule, *poll.feed.cfg), stored_rate(poll.feed.state),
+      feed_after_poll(id, feed_policy(cfg.schedule, *feeds.at(id).cfg), stored_rate(poll.feed.state),
                       poll.feed.state.consecutive_errors, poll.facts);
   writer->write(after.result);
   if (poll.facts.error) {
@@ -545,7 +563,7 @@ void Engine::Impl::finish_poll(std::int64_t id) {
                             {"complete", poll.facts.entries_complete}});
   remember(id, after);
   polls.erase(it);
-  if (!once && after.next && feeds.contains(id)) agenda.schedule(id, *after.next);
+  if (!once && after.next) agenda.schedule(id, *after.next);
 }
 
 // Keeps the in-memory state in step with what was just written, so the next
@@ -602,7 +620,7 @@ void Engine::Impl::collect_writes() {
 
 bool Engine::Impl::store_article(const PageJob& job, const std::optional<parse::ExtractedArticle>& page,
                                  const std::string& page_url) {
-  store::ArticleRecord record = build_record(job.feed_id, job.item.entry, page, page_url, now_seconds());
+  store::ArticleRecord record = build_record(job.feed_id, job.item, page, page_url, now_seconds());
   if (record.text.empty()) return false;
   record.tags = current_tagging()->tag(record, *job.feed);
   writer->write(std::move(record));
@@ -672,6 +690,11 @@ Result<void> Engine::reload(const config::Config& cfg) {
       const auto from = st.last_fetched_at.value_or(SysSeconds{});
       const auto next = next_poll(feed_policy(cfg.schedule, feed), stored_rate(st), {}, from, 0.5);
       d.agenda.schedule(*id, next.at);
+    } else {
+      // The agenda follows the stored state just re-read (every outcome
+      // queued before was committed first): the same time for most feeds,
+      // and "active, due now" for one `newsd feeds --reactivate` changed.
+      d.schedule_from_store(*id);
     }
   }
   const std::set<std::int64_t> kept(order.begin(), order.end());

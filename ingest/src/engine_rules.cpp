@@ -110,6 +110,7 @@ ServerHints http_hints(const fetch::Response& response, SysSeconds now, ServerHi
     // An Expires in the past asks nothing.
     if (auto at = parse_expires(response.expires); at && *at > now) feed.expires = at;
   }
+  if (response.retry_after) feed.retry_after = now + *response.retry_after;
   return feed;
 }
 

@@ -30,12 +30,12 @@ double clamp_unit(double u) {
 }
 
 // A whole number of seconds drawn uniformly by `u` from the window
-// [d(1-f), d(1+f)] cut to [lo, hi]. Cutting the window instead of clamping
-// the result keeps feeds that sit at a bound spread out too (all feeds at
-// max_interval would otherwise land exactly on it).
-Seconds spread(double d, double lo, double hi, double f, double u) {
-  const double lower = std::ceil(std::max(lo, d * (1.0 - f)));
-  const double upper = std::max(lower, std::floor(std::min(hi, d * (1.0 + f))));
+// [d(1-down), d(1+up)] cut to [lo, hi]. Cutting the window instead of
+// clamping the result keeps feeds that sit at a bound spread out too (all
+// feeds at max_interval would otherwise land exactly on it).
+Seconds spread(double d, double lo, double hi, double down, double up, double u) {
+  const double lower = std::ceil(std::max(lo, d * (1.0 - down)));
+  const double upper = std::max(lower, std::floor(std::min(hi, d * (1.0 + up))));
   const double pick = std::min(upper, lower + std::floor(clamp_unit(u) * (upper - lower + 1.0)));
   return Seconds{static_cast<std::int64_t>(pick)};
 }
@@ -92,7 +92,7 @@ std::optional<Hint> latest_hint(const FeedPolicy& policy, const ServerHints& hin
 NextPoll apply_hint(NextPoll own, const Hint& hint, SysSeconds from, double jitter, double u) {
   if (from + hint.delay <= own.at) return own;
   const double d = seconds_of(hint.delay);
-  const Seconds interval = spread(d, d, seconds_of(hint.cap), jitter, u);
+  const Seconds interval = spread(d, d, seconds_of(hint.cap), 0.0, jitter, u);
   return {from + interval, interval, hint.reason};
 }
 
@@ -200,8 +200,13 @@ std::optional<IntervalReason> parse_interval_reason(std::string_view text) noexc
 NextPoll next_poll(const FeedPolicy& policy, const PublishRate& rate, const ServerHints& hints, SysSeconds polled_at,
                    double u) noexcept {
   const Healthy healthy = healthy_interval(policy, rate, polled_at);
+  // Earlier only: a feed that publishes every minute and asked for a
+  // 1-minute poll must not wait 66 s for it (an entry would then take more
+  // than a minute to arrive). Feeds held at min_interval get no jitter,
+  // since that bound is the politeness floor; when each of their polls
+  // finished already spreads them.
   const Seconds interval =
-      spread(healthy.seconds, seconds_of(policy.min_interval), seconds_of(policy.max_interval), policy.jitter, u);
+      spread(healthy.seconds, seconds_of(policy.min_interval), seconds_of(policy.max_interval), policy.jitter, 0.0, u);
   const NextPoll own{polled_at + interval, interval, healthy.reason};
   const auto hint = latest_hint(policy, hints, polled_at);
   return hint ? apply_hint(own, *hint, polled_at, policy.jitter, u) : own;
@@ -214,7 +219,7 @@ NextPoll next_after_failure(const FeedPolicy& policy, const PublishRate& rate, i
   const int doublings = std::clamp(consecutive_failures, 1, 41) - 1;
   const double cap = seconds_of(policy.max_backoff);
   const double delay = std::min(std::ldexp(base, doublings), cap);
-  const Seconds interval = spread(delay, 1.0, cap, policy.jitter, u);
+  const Seconds interval = spread(delay, 1.0, cap, policy.jitter, policy.jitter, u);
   const NextPoll own{failed_at + interval, interval, IntervalReason::backoff};
   if (!retry_after || *retry_after <= failed_at) return own;
   return apply_hint(

@@ -57,7 +57,11 @@ void StoreWriter::note_failure(std::int64_t feed_id, const std::string& error) {
 }
 
 void StoreWriter::commit_articles(std::vector<store::ArticleRecord>& batch) {
-  if (batch.empty()) return;
+  if (batch.empty()) {
+    for (auto& feed : waiting_feeds_) record_feed(feed);
+    waiting_feeds_.clear();
+    return;
+  }
   const StageTimer timer(Stage::write);
   auto outcomes = store_.write_articles(batch);
   if (!outcomes) {
@@ -77,6 +81,10 @@ void StoreWriter::commit_articles(std::vector<store::ArticleRecord>& batch) {
     log::debug("store.batch_committed", {{"articles", batch.size()}});
   }
   batch.clear();
+  // Only now, with their articles committed (or known failed): a feed's
+  // state never runs ahead of its articles.
+  for (auto& feed : waiting_feeds_) record_feed(feed);
+  waiting_feeds_.clear();
 }
 
 void StoreWriter::record_feed(store::FeedFetchResult& result) {
@@ -108,8 +116,9 @@ void StoreWriter::handle(Item& item, std::vector<store::ArticleRecord>& batch) {
       ++failures_.sources;
     }
   } else if (auto* feed = std::get_if<store::FeedFetchResult>(&item)) {
-    commit_articles(batch);  // a feed's state never runs ahead of its articles
-    record_feed(*feed);
+    // Its articles may be in the open batch: the outcome waits for it.
+    waiting_feeds_.push_back(std::move(*feed));
+    if (batch.empty()) commit_articles(batch);
   } else {
     commit_articles(batch);
     auto& barrier = std::get<Barrier>(item);

@@ -120,6 +120,16 @@ bool wal_is_empty(const std::filesystem::path& path) {
   return ec || size == 0;
 }
 
+// Connections that do not hold the writer lock never migrate.
+Result<void> require_current_schema(sqlite3* db, const std::filesystem::path& path) {
+  auto version = schema_version(db);
+  if (!version) return std::unexpected(version.error());
+  if (*version == kSchemaVersion) return {};
+  return fail(Errc::database, path.string() + " has schema version " + std::to_string(*version) + ", expected " +
+                                  std::to_string(kSchemaVersion) +
+                                  (*version < kSchemaVersion ? " (start the daemon once to migrate it)" : ""));
+}
+
 // The first column of the first row, if any; the statement is reset for reuse.
 Result<std::optional<std::int64_t>> first_id(sql::Stmt& stmt) {
   auto row = stmt.step();
@@ -175,22 +185,15 @@ Result<Store> Store::open_readonly(const std::filesystem::path& path, std::chron
   if (!std::filesystem::exists(path, ec)) return fail(Errc::not_found, "no database at " + path.string());
   auto db = open_connection(path, sqlite_uri(path, "mode=ro"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, busy_timeout);
   if (!db) return std::unexpected(db.error());
-  auto version = schema_version(db->get());
-  if (!version && cannot_share_wal(db->get()) && wal_is_empty(path)) {
+  if (auto probe = schema_version(db->get()); !probe && cannot_share_wal(db->get()) && wal_is_empty(path)) {
     // A reader that may not create the -shm/-wal files (a read-only user,
     // a directory it cannot write) with no daemon running: the main file
     // holds every commit, so it is read as an immutable file, unlocked.
     log::info("store.open_immutable", {{"path", path.string()}, {"reason", sqlite3_errmsg(db->get())}});
     db = open_connection(path, sqlite_uri(path, "immutable=1"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, busy_timeout);
     if (!db) return std::unexpected(db.error());
-    version = schema_version(db->get());
   }
-  if (!version) return std::unexpected(version.error());
-  if (*version != kSchemaVersion) {
-    return fail(Errc::database, path.string() + " has schema version " + std::to_string(*version) + ", expected " +
-                                    std::to_string(kSchemaVersion) +
-                                    (*version < kSchemaVersion ? " (start the daemon once to migrate it)" : ""));
-  }
+  if (auto current = require_current_schema(db->get(), path); !current) return std::unexpected(current.error());
   auto impl = std::make_unique<Impl>();
   impl->db = std::move(*db);
   impl->readonly = true;
@@ -300,13 +303,35 @@ Result<void> Store::mark_removed(std::int64_t feed_id, TimePoint at) {
   return stmt->bind(1, feed_id).bind(2, to_unix(at)).run();
 }
 
-Result<bool> Store::reactivate_feed(std::string_view url, TimePoint now) {
-  auto stmt = sql::Stmt::prepare(impl_->db.get(),
+namespace {
+
+Result<bool> reactivate_row(sqlite3* db, std::string_view url, TimePoint now) {
+  auto stmt = sql::Stmt::prepare(db,
                                  "UPDATE feeds SET state = 'active', consecutive_errors = 0, last_error = '', "
                                  "error_class = '', error_since = NULL, next_fetch_at = ?2 WHERE url = ?1");
   if (!stmt) return std::unexpected(stmt.error());
   if (auto ok = stmt->bind(1, url).bind(2, to_unix(now)).run(); !ok) return std::unexpected(ok.error());
-  return sqlite3_changes(impl_->db.get()) > 0;
+  return sqlite3_changes(db) > 0;
+}
+
+}  // namespace
+
+Result<bool> Store::reactivate_feed(std::string_view url, TimePoint now) {
+  return reactivate_row(impl_->db.get(), url, now);
+}
+
+Result<Store::ReactivationRequest> Store::request_reactivation(const std::filesystem::path& path, std::string_view url,
+                                                               TimePoint now, std::chrono::milliseconds busy_timeout) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return fail(Errc::not_found, "no database at " + path.string());
+  // No CREATE and no migration: only the lock holder may change the schema;
+  // one row of a current schema is all this touches.
+  auto db = open_connection(path, SQLITE_OPEN_READWRITE, busy_timeout);
+  if (!db) return std::unexpected(db.error());
+  if (auto current = require_current_schema(db->get(), path); !current) return std::unexpected(current.error());
+  auto found = reactivate_row(db->get(), url, now);
+  if (!found) return std::unexpected(found.error());
+  return ReactivationRequest{*found, WriterLock::holder_pid(path)};
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <string>
@@ -98,6 +99,24 @@ Result<WriterLock> WriterLock::acquire(const std::filesystem::path& db) {
     return fail(Errc::io, "cannot write " + path.string() + ": " + std::strerror(errno));
   }
   return lock;
+}
+
+std::optional<int> WriterLock::holder_pid(const std::filesystem::path& db) {
+  const int fd = ::open(lock_path(db).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  const WriterLock file(fd);  // closes it
+  // A shared lock granted means no writer holds the exclusive one: the
+  // record left in the file is a past holder's, whose pid may be reused.
+  int rc = 0;
+  while ((rc = ::flock(fd, LOCK_SH | LOCK_NB)) != 0 && errno == EINTR) {
+  }
+  if (rc == 0 || errno != EWOULDBLOCK) return std::nullopt;
+  const Holder h = read_holder(fd);
+  if (h.host != host_name()) return std::nullopt;
+  int pid = 0;
+  const auto [end, ec] = std::from_chars(h.pid.data(), h.pid.data() + h.pid.size(), pid);
+  if (ec != std::errc{} || end != h.pid.data() + h.pid.size() || pid <= 0) return std::nullopt;
+  return pid;
 }
 
 WriterLock::WriterLock(WriterLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}

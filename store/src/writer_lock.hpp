@@ -3,6 +3,7 @@
 // kernel drops the lock when its holder exits (even by kill -9), so a lock
 // file left behind never blocks anyone; its contents only say who holds it.
 #include <filesystem>
+#include <optional>
 
 #include "newsd/base/error.hpp"
 
@@ -27,6 +28,10 @@ class WriterLock {
 
   /// `<db>.lock`.
   static std::filesystem::path lock_path(const std::filesystem::path& db);
+
+  /// The pid of the process holding the lock for `db`, when one holds it
+  /// now and runs on this host (its record says so); nullopt otherwise.
+  static std::optional<int> holder_pid(const std::filesystem::path& db);
 
  private:
   explicit WriterLock(int fd) : fd_(fd) {}

@@ -94,6 +94,7 @@ struct Redirects {
     srv.server.Get(R"(/page|/a|/b)", [](const httplib::Request&, httplib::Response& res) {
       res.set_header("Cache-Control", "max-age=600, public");
       res.set_header("Expires", "Thu, 01 Dec 2039 16:00:00 GMT");
+      res.set_header("Retry-After", "120");
       res.set_content("here", "text/plain");
     });
     srv.start();
@@ -127,14 +128,17 @@ TEST(FetcherErrors, MovedToIsSetThroughPermanentRedirectsOnly) {
   EXPECT_TRUE(direct->moved_to.empty());
 }
 
-TEST(FetcherErrors, ResponseCarriesCacheHintsRaw) {
+// Cache-Control and Expires raw (the scheduler reads them); Retry-After as
+// the delay libcurl read, also on a 200.
+TEST(FetcherErrors, ResponseCarriesCacheHints) {
   Redirects r;
   Fetcher fetcher(quick_config());
   auto page = fetch_one(fetcher, r.srv.url("/page"));
   ASSERT_TRUE(page) << page.error().describe();
   EXPECT_EQ(page->cache_control, "max-age=600, public");
   EXPECT_EQ(page->expires, "Thu, 01 Dec 2039 16:00:00 GMT");
-  EXPECT_TRUE(page->retry_after.empty());
+  ASSERT_TRUE(page->retry_after);
+  EXPECT_EQ(page->retry_after->count(), 120);
 }
 
 }  // namespace

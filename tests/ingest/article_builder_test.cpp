@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "newsd/ingest/engine_rules.hpp"
+#include "newsd/parse/url.hpp"
+
 namespace newsd::ingest {
 namespace {
 
@@ -18,6 +21,14 @@ parse::Entry entry_with(std::optional<std::string> link, std::optional<std::stri
   return e;
 }
 
+// The entry as plan_entries() hands it over: its address decided once.
+NewEntry planned(std::int64_t feed_id, parse::Entry entry) {
+  auto address = entry_address(feed_id, entry);
+  if (!address) throw std::runtime_error("entry without an address");
+  std::string canonical = parse::canonicalize_url(address->url);
+  return {std::move(entry), std::move(*address), std::move(canonical)};
+}
+
 TEST(ArticleBuilder, ArticleUrlPrefersTheLinkThenAWebId) {
   EXPECT_EQ(article_url(entry_with("https://a.example/1", "tag:x")), "https://a.example/1");
   EXPECT_EQ(article_url(entry_with(std::nullopt, "https://a.example/2")), "https://a.example/2");
@@ -31,7 +42,7 @@ TEST(ArticleBuilder, PageValuesWinAndCanonicalUrlIsNormalised) {
   page.canonical_url = "https://A.example/story/?utm_source=rss";
   page.paragraphs = {"Body one.", "Body two."};
   page.text = "Body one.\n\nBody two.";
-  const auto r = build_record(7, entry_with("https://a.example/story?x=1", "guid-1"), page,
+  const auto r = build_record(7, planned(7, entry_with("https://a.example/story?x=1", "guid-1")), page,
                               "https://a.example/story?x=1", sys_seconds{std::chrono::seconds{1'800'000'000}});
   EXPECT_EQ(r.feed_id, 7);
   EXPECT_EQ(r.title, "Page title");
@@ -43,12 +54,14 @@ TEST(ArticleBuilder, PageValuesWinAndCanonicalUrlIsNormalised) {
 }
 
 TEST(ArticleBuilder, WithoutAPageTheEntryTextAndTitleAreUsed) {
-  const auto r = build_record(1, entry_with("https://a.example/3", std::nullopt), std::nullopt, "", sys_seconds{});
+  const auto r =
+      build_record(1, planned(1, entry_with("https://a.example/3", std::nullopt)), std::nullopt, "", sys_seconds{});
   EXPECT_EQ(r.title, "Feed & title");
   EXPECT_EQ(r.byline, "Feed Author");
   EXPECT_NE(r.text.find("Short summary of the story."), std::string::npos) << r.text;
   EXPECT_EQ(r.url, "https://a.example/3");
   EXPECT_EQ(r.guid, "https://a.example/3");
+  EXPECT_EQ(r.canonical_url, "https://a.example/3");
 }
 
 TEST(ArticleBuilder, AnEntryWithOnlyAnIdIsKeyedPerFeed) {
@@ -56,14 +69,15 @@ TEST(ArticleBuilder, AnEntryWithOnlyAnIdIsKeyedPerFeed) {
   parse::TextConstruct text;
   text.value = "The whole bulletin is in the feed.";
   entry.summary = text;
-  const auto a = build_record(7, entry, std::nullopt, "", std::chrono::sys_seconds{});
-  const auto b = build_record(8, entry, std::nullopt, "", std::chrono::sys_seconds{});
+  const auto a = build_record(7, planned(7, entry), std::nullopt, "", std::chrono::sys_seconds{});
+  const auto b = build_record(8, planned(8, entry), std::nullopt, "", std::chrono::sys_seconds{});
   EXPECT_EQ(a.entry_key, store::entry_key(7, "1"));
   EXPECT_NE(a.entry_key, b.entry_key);
   EXPECT_TRUE(a.url.empty());
   EXPECT_EQ(a.guid, "1");
   // An entry with a link is keyed by it, as before.
-  EXPECT_TRUE(build_record(7, entry_with("https://a.example/1", "1"), std::nullopt, "", {}).entry_key.empty());
+  EXPECT_TRUE(
+      build_record(7, planned(7, entry_with("https://a.example/1", "1")), std::nullopt, "", {}).entry_key.empty());
 }
 
 }  // namespace

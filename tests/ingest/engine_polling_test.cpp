@@ -8,6 +8,7 @@
 
 #include "fetch/test_server.hpp"
 #include "newsd/ingest/engine.hpp"
+#include "newsd/parse/dates.hpp"
 #include "support/daemon_test_util.hpp"
 
 namespace newsd::ingest {
@@ -95,9 +96,17 @@ TEST_F(EnginePolling, EachServerHintMovesTheNextFetch) {
     res.set_header("Retry-After", "5400");
     res.set_content("busy", "text/plain");
   });
+  // A feed served in full that still asks not to be polled for 2 hours; on
+  // a port of its own, since the 503 above pauses its whole host:port.
+  TestServer other;
+  other.server.Get("/ok-retry-after", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Retry-After", "7200");
+    res.set_content(rss("", text_item("5")), "application/rss+xml");
+  });
   srv.start();
-  const auto cfg = config_for(
-      {srv.url("/plain"), srv.url("/ttl"), srv.url("/max-age"), srv.url("/expires"), srv.url("/retry-after")});
+  other.start();
+  const auto cfg = config_for({srv.url("/plain"), srv.url("/ttl"), srv.url("/max-age"), srv.url("/expires"),
+                               srv.url("/retry-after"), other.url("/ok-retry-after")});
   once(cfg);
 
   const auto plain = schedule_of(srv.url("/plain"));
@@ -111,6 +120,12 @@ TEST_F(EnginePolling, EachServerHintMovesTheNextFetch) {
   EXPECT_GE(retry.first, 5400);
   EXPECT_EQ(retry.second, "retry_after");
   EXPECT_EQ(feed_row("error_class", "url = '" + srv.url("/retry-after") + "'")[0], "rate_limited");
+  // The answer's Retry-After, read when it arrived: at most a second went by before the poll finished.
+  const auto ok_retry = schedule_of(other.url("/ok-retry-after"));
+  EXPECT_GE(ok_retry.first, 7199);
+  EXPECT_LE(ok_retry.first, 7200);
+  EXPECT_EQ(ok_retry.second, "retry_after");
+  EXPECT_EQ(feed_row("error_class", "url = '" + other.url("/ok-retry-after") + "'")[0], "");
 }
 
 TEST_F(EnginePolling, APermanentRedirectMovesTheStoredUrlAndA410MarksTheFeedGone) {
@@ -201,6 +216,44 @@ TEST_F(EnginePolling, A429OnOnePortDoesNotSlowAnother) {
   EXPECT_EQ(limited_hits.load(), 1);  // paused, not retried in the loop
   EXPECT_EQ(feed_row("error_class", "url = '" + limited.url("/feed") + "'")[0], "rate_limited");
   EXPECT_GE(schedule_of(limited.url("/feed")).first, 3600);
+}
+
+// The history is in the entries' dates: ten entries an hour apart and ten a
+// day apart, served now, teach the engine two intervals in one poll each.
+TEST_F(EnginePolling, AnHourlyAndADailyPublisherEndWithDifferentIntervals) {
+  TestServer srv;
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto atom = [&](const std::string& name, std::chrono::seconds every) {
+    std::string entries;
+    for (int k = 0; k < 10; ++k) {
+      const std::string when = parse::format_iso8601(now - k * every);
+      entries += "<entry><id>urn:" + name + ":" + std::to_string(k) + "</id><title>story " + std::to_string(k) +
+                 "</title><published>" + when + "</published><updated>" + when +
+                 "</updated><summary>The ministry said talks on the border treaty would resume, " + name + " " +
+                 std::to_string(k) + ".</summary></entry>";
+    }
+    return "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>" + name +
+           "</title><id>urn:" + name + "</id><updated>" + parse::format_iso8601(now) + "</updated>" + entries +
+           "</feed>";
+  };
+  const std::string hourly = atom("hourly", std::chrono::hours{1});
+  const std::string daily = atom("daily", std::chrono::days{1});
+  srv.server.Get("/hourly", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(hourly, "application/atom+xml");
+  });
+  srv.server.Get("/daily", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(daily, "application/atom+xml");
+  });
+  srv.start();
+  // Bounds wide enough for both; the configured 10 minutes is only the start.
+  auto cfg = config_for({srv.url("/hourly"), srv.url("/daily")});
+  cfg.schedule.max_interval = std::chrono::days{3};
+  const auto report = once(cfg);
+  EXPECT_EQ(report.articles_inserted, 20);
+  EXPECT_EQ(schedule_of(srv.url("/hourly")), std::make_pair(std::int64_t{3600}, std::string("adapted")));
+  EXPECT_EQ(schedule_of(srv.url("/daily")), std::make_pair(std::int64_t{86400}, std::string("adapted")));
+  EXPECT_EQ(feed_row("interval_s", "url = '" + srv.url("/hourly") + "'")[0], "3600");
+  EXPECT_EQ(feed_row("interval_s", "url = '" + srv.url("/daily") + "'")[0], "86400");
 }
 
 }  // namespace

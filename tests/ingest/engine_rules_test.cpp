@@ -170,6 +170,22 @@ TEST(FeedAfterPoll, TtlAndSyndicationHintsPostponeThePoll) {
   EXPECT_EQ(after.result.interval_reason, "sy_update");
 }
 
+TEST(HttpHints, TheAnswersRetryAfterIsAHintCountedFromItsArrival) {
+  fetch::Response response;
+  response.status = 200;
+  response.retry_after = 2h;
+  const ServerHints hints = http_hints(response, kT0);
+  EXPECT_EQ(hints.retry_after, kT0 + 2h);
+  PollFacts facts = success_at(kT0);
+  facts.hints = hints;
+  const FeedAfterPoll after = feed_after_poll(7, hourly_policy(), {}, 0, facts);
+  EXPECT_EQ(after.next, kT0 + 2h);
+  EXPECT_EQ(after.result.interval_reason, "retry_after");
+  EXPECT_FALSE(after.result.error);
+  // None sent (or one libcurl read as already past): no hint.
+  EXPECT_FALSE(http_hints(fetch::Response{}, kT0).retry_after);
+}
+
 TEST(FeedAfterPoll, HourlyAndDailyPublishersEndUpWithDifferentIntervals) {
   // Two feeds polled every hour for four days on a fake clock: one has a
   // new entry at every poll, the other one a day.

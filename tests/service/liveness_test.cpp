@@ -125,25 +125,44 @@ TEST(Liveness, WatchdogPingsKeepComingDuringALongIngest) {
   EXPECT_EQ(exit_code(daemon.wait(30s)), 0) << daemon.stderr_text();
 }
 
-// SIGHUP while a slow transfer is in flight: the added feed is fetched and
-// stored, the removed one is marked removed, before the slow answer comes.
+// SIGHUP while slow transfers are in flight: the added feed is fetched and
+// stored and the removed one marked removed before the slow answers come;
+// when they come, the kept feed's poll is judged by its new bounds and the
+// removed feed's poll is dropped (not written, not stored, not rescheduled).
 TEST(Liveness, SighupAddsAndRemovesFeedsWhileASlowTransferIsInFlight) {
   TempDir dir("newsd-hup");
-  StaticServer slow(kSamples, 15s);
+  // 12 s per answer (robots.txt, then the feed): slow enough to be in flight
+  // at SIGHUP, under the 15 s low-speed limit that a 90 s total_timeout sets.
+  StaticServer slow(kSamples, 12s);
+  StaticServer slow_removed(kSamples, 12s);
   StaticServer fast(kSamples);
   const fs::path cfg = dir.path() / "newsd.toml";
-  std::ofstream(cfg) << config_text({slow.url("/world-en.rss"), fast.url("/cyber-fr.atom")});
+  const auto patient = [](std::string toml) {
+    const std::string fetch = "[fetch]\n";
+    return toml.insert(toml.find(fetch) + fetch.size(), "total_timeout = \"90s\"\n");
+  };
+  std::ofstream(cfg) << patient(
+      config_text({slow.url("/world-en.rss"), slow_removed.url("/maghreb-defense.rss"), fast.url("/cyber-fr.atom")}));
   Process daemon({kBinary, "run", "--config", cfg.string()}, dir.path() / "run");
   const fs::path db = dir.path() / "newsd.db";
   ASSERT_TRUE(eventually([&] { return count(db, "SELECT count(*) FROM articles") >= 1; }, 20s)) << daemon.stderr_text();
 
-  std::ofstream(cfg) << config_text({slow.url("/world-en.rss"), fast.url("/maghreb-defense.rss")});
+  // The kept slow feed is pinned to 20 minutes: only the new config can say so.
+  std::string next = patient(config_text({slow.url("/world-en.rss"), fast.url("/maghreb-defense.rss")}));
+  const std::string pin = "interval = \"1h\"\n";
+  next.insert(next.find(pin) + pin.size(), "min_interval = \"20m\"\nmax_interval = \"20m\"\n");
+  std::ofstream(cfg) << next;
   daemon.signal(SIGHUP);
+  const std::string kept_sql = "SELECT interval_s FROM feeds WHERE url LIKE '%world-en%'";
   EXPECT_TRUE(eventually(
       [&] {
         return count(db,
                      "SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id "
-                     "WHERE f.url LIKE '%maghreb-defense%'") >= 1;
+                     "WHERE f.url LIKE '%cyber-fr%'") >= 1 &&
+               count(db,
+                     "SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                     "WHERE f.url = '" +
+                         fast.url("/maghreb-defense.rss") + "'") >= 1;
       },
       10s))
       << daemon.stderr_text();
@@ -153,7 +172,24 @@ TEST(Liveness, SighupAddsAndRemovesFeedsWhileASlowTransferIsInFlight) {
       },
       10s))
       << daemon.stderr_text();
-  EXPECT_EQ(slow.requests(), 0) << "the slow transfer ended before the reload was checked";
+  // Each slow feed's own answer comes after its robots.txt: 2 requests.
+  EXPECT_LT(std::max(slow.requests(), slow_removed.requests()), 2) << "a slow poll ended before the reload was checked";
+
+  // The slow answers (robots.txt first, then the feed: 24 s each).
+  ASSERT_TRUE(eventually([&] { return count(db, kept_sql) == 1200; }, 60s)) << count(db, kept_sql) << "\n"
+                                                                            << daemon.stderr_text();
+  ASSERT_TRUE(eventually([&] { return slow_removed.requests() >= 2; }, 30s)) << daemon.stderr_text();
+  EXPECT_TRUE(
+      eventually([&] { return daemon.stderr_text().find("event=feed.poll_dropped") != std::string::npos; }, 10s))
+      << daemon.stderr_text();
+  const std::string removed_url = slow_removed.url("/maghreb-defense.rss");
+  EXPECT_EQ(count(db, "SELECT count(*) FROM feeds WHERE url = '" + removed_url +
+                          "' AND removed_at IS NOT NULL AND last_fetched_at IS NULL"),
+            1);
+  EXPECT_EQ(
+      count(db, "SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.url = '" + removed_url + "'"),
+      0);
+  EXPECT_EQ(slow_removed.requests(), 2) << "the removed feed was polled again";
   daemon.signal(SIGTERM);
   EXPECT_EQ(exit_code(daemon.wait(30s)), 0) << daemon.stderr_text();
 }

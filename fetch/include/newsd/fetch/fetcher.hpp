@@ -36,6 +36,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -70,9 +71,12 @@ struct Response {
   std::string moved_to;
   // The server's hints, raw header values of the final response (empty
   // when absent); the scheduler interprets them.
-  std::string cache_control;             ///< Cache-Control
-  std::string expires;                   ///< Expires
-  std::string retry_after;               ///< Retry-After
+  std::string cache_control;  ///< Cache-Control
+  std::string expires;        ///< Expires
+  /// Retry-After as a delay from the answer (libcurl reads both the
+  /// seconds and the HTTP-date form; capped at 7 days); unset when absent,
+  /// unreadable or already past.
+  std::optional<std::chrono::seconds> retry_after;
   std::string server;                    ///< Server
   std::string cf_mitigated;              ///< cf-mitigated (Cloudflare)
   std::string body;                      ///< raw bytes, decompressed but NOT charset-decoded

@@ -101,12 +101,16 @@ class Engine {
   IngestReport run(const RunControl& control);
 
   /// Applies a re-read config (SIGHUP), on the coordinator thread (from
-  /// on_tick) or before run: added feeds are due at once, removed feeds leave
-  /// the agenda and are marked removed (their polls in flight finish but are
-  /// not rescheduled), changed intervals reschedule from the last fetch,
-  /// fetch limits, taxonomy, model and log level apply to work started from
-  /// now on. store.path and daemon.workers need a restart (logged). On error
-  /// the old config stays.
+  /// on_tick) or before run: added feeds are due at once; removed feeds
+  /// leave the agenda and are marked removed (a poll of theirs in flight is
+  /// dropped when its answer comes: not parsed further, its outcome not
+  /// written, not rescheduled; pages already in flight are still stored);
+  /// changed intervals reschedule from the last fetch, and a poll in flight
+  /// is judged by the new bounds when it completes; other kept feeds are
+  /// scheduled from their stored state, re-read now (how `newsd feeds
+  /// --reactivate` reaches a running daemon); fetch limits, taxonomy, model
+  /// and log level apply to work started from now on. store.path and
+  /// daemon.workers need a restart (logged). On error the old config stays.
   Result<void> reload(const config::Config& cfg);
 
   /// Prunes articles older than store.keep_days, a batch at a time.

@@ -15,6 +15,7 @@
 #include "newsd/base/error.hpp"
 #include "newsd/fetch/failure_class.hpp"
 #include "newsd/fetch/fetcher.hpp"
+#include "newsd/ingest/article_builder.hpp"
 #include "newsd/ingest/schedule.hpp"
 #include "newsd/parse/feed.hpp"
 #include "newsd/store/store.hpp"
@@ -23,24 +24,11 @@ namespace newsd::ingest {
 
 using fetch::FailureClass;
 
-/// Where an entry's article lives.
-struct EntryAddress {
-  std::string url;       ///< the page to fetch, or (has_page = false) the entry_key its own text is stored under
-  bool has_page = true;  ///< false: the feed carries the text under an id (tag:, urn:uuid:), there is no page
-};
-
 /// The address of one entry of feed `feed_id`: its web page (article_url),
 /// else, when the entry carries text of its own, store::entry_key(feed_id,
 /// id); nullopt when it has neither. This is the one place text-only entries
 /// are keyed.
 std::optional<EntryAddress> entry_address(std::int64_t feed_id, const parse::Entry& entry);
-
-/// One new entry the poll must handle (fetch its page or store its text).
-struct NewEntry {
-  parse::Entry entry;
-  EntryAddress address;
-  std::string canonical;  ///< parse::canonicalize_url(address.url): the in-flight key
-};
 
 /// An entry whose article is stored or being stored for another feed: this
 /// feed is recorded as one of its sources.
@@ -95,8 +83,8 @@ FailureClass classify_feed_answer(const fetch::Response& response);
 /// (<ttl>, sy:updatePeriod/updateFrequency).
 ServerHints feed_hints(const parse::FeedInfo& feed);
 
-/// The hints of the feed's HTTP answer (Cache-Control max-age, Expires),
-/// read at `now`; `feed` adds the feed's own (feed_hints).
+/// The hints of the feed's HTTP answer (Cache-Control max-age, Expires,
+/// Retry-After), read at `now`; `feed` adds the feed's own (feed_hints).
 ServerHints http_hints(const fetch::Response& response, SysSeconds now, ServerHints feed = {});
 
 /// When a failed fetch may be retried by the server's word (Retry-After

@@ -9,7 +9,9 @@
 ///     is too short, else the feed's typical gap between new entries
 ///     (`PublishRate`), lengthened while the feed stays silent;
 ///  2. clamped to [min_interval, max_interval];
-///  3. spread by ±jitter, staying inside those bounds;
+///  3. spread earlier by up to `jitter` of it, never later (the interval is
+///     the longest a feed waits: a 1-minute feed is polled within 60 s),
+///     staying inside those bounds (a feed held at min_interval gets none);
 ///  4. never sooner than a server hint asks. Content hints (ttl,
 ///     sy:updatePeriod, max-age, Expires) are honoured up to max_interval,
 ///     which stays the longest a healthy feed goes unpolled; Retry-After is a
@@ -100,7 +102,7 @@ struct ServerHints {
   std::optional<Seconds> sy_update_period;  ///< see syndication_period()
   std::optional<Seconds> max_age;           ///< see parse_cache_control_max_age()
   std::optional<SysSeconds> expires;        ///< see parse_expires()
-  std::optional<SysSeconds> retry_after;    ///< from Error::retry_after (libcurl reads the header)
+  std::optional<SysSeconds> retry_after;    ///< from fetch::Response::retry_after (libcurl reads the header)
 };
 
 /// When to poll next and why.

@@ -8,6 +8,11 @@
 /// outcome, the outcome's validators are dropped and its error becomes
 /// "not stored: <the store's error>", so the next poll reads the feed in
 /// full and brings the entries back.
+///
+/// A feed's outcome is written after the transaction holding its articles
+/// commits, but it does not end that transaction: outcomes wait for the
+/// batch to fill or the queue to run dry, so a feed of 20 entries does not
+/// cost a transaction (and an FTS segment) of its own.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -98,6 +103,7 @@ class StoreWriter {
 
   void loop();
   void handle(Item& item, std::vector<store::ArticleRecord>& batch);
+  /// Commits the batch, then writes the feed outcomes that waited for it.
   void commit_articles(std::vector<store::ArticleRecord>& batch);
   void record_feed(store::FeedFetchResult& result);
   void note_failure(std::int64_t feed_id, const std::string& error);
@@ -108,7 +114,8 @@ class StoreWriter {
   std::mutex report_mutex_;
   std::vector<WrittenArticle> written_;
   WriteFailures failures_;
-  std::map<std::int64_t, std::string> unreported_;  // writer thread only: feed -> failure since its last outcome
+  std::map<std::int64_t, std::string> unreported_;     // writer thread only: feed -> failure since its last outcome
+  std::vector<store::FeedFetchResult> waiting_feeds_;  // writer thread only: outcomes behind the open batch
   std::atomic<std::int64_t> last_progress_ns_;
   std::thread thread_;
 };

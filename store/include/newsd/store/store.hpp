@@ -296,6 +296,23 @@ class Store {
   /// errors (`newsd feeds --reactivate`). False if no feed has this URL.
   Result<bool> reactivate_feed(std::string_view url, TimePoint now);
 
+  /// What request_reactivation() did.
+  struct ReactivationRequest {
+    bool found = false;             ///< a feed has this URL (and is now active, due at `now`)
+    std::optional<int> writer_pid;  ///< the process on this host holding the writer lock, if any
+  };
+  /// reactivate_feed() without the writer lock, for when the daemon holds
+  /// it: one UPDATE of the feed's row on its own connection (SQLite
+  /// serialises it with the daemon's writes, waiting up to `busy_timeout`),
+  /// then the lock holder's pid, which must be told to re-read the row
+  /// (SIGHUP: Engine::reload schedules kept feeds from their stored state).
+  /// Errc::not_found without a database, Errc::database if its schema is
+  /// not kSchemaVersion or the write fails.
+  static Result<ReactivationRequest> request_reactivation(const std::filesystem::path& path, std::string_view url,
+                                                          TimePoint now,
+                                                          std::chrono::milliseconds busy_timeout = std::chrono::seconds{
+                                                              5});
+
   /// True if an article is already stored under this URL or entry_key(): its canonical
   /// form matches an article's or a source's canonical URL, or the URL is
   /// exactly one a feed linked to a stored article (a source's `url`; the
