@@ -11,7 +11,7 @@ packages=(
   # libraries (see cmake/NewsdDependencies.cmake)
   libcurl4-openssl-dev libpugixml-dev libicu-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
-  libxml2-dev libstemmer-dev libcld2-dev libfasttext-dev libsystemd-dev libidn2-dev
+  libxml2-dev libstemmer-dev libcld2-dev libfasttext-dev libsystemd-dev libidn2-dev libgumbo-dev
   # tests
   libgtest-dev libgmock-dev libcpp-httplib-dev
   # systemd-analyze verify for the unit file test

@@ -72,6 +72,49 @@ std::vector<std::string> jsonld_paragraphs(std::string_view body, std::size_t mi
   return out;
 }
 
+// libxml2 2.9's HTML parser nests some pages wrongly (an unclosed <button> or
+// <header> swallows the rest of the page); gumbo's HTML5 tree builder, which
+// recovers as browsers do, reads them right but costs about twice as much.
+// So the page is parsed again with gumbo only when libxml2's tree gave no
+// article although the markup holds at least this many paragraphs: pages
+// without an article rarely have many, mis-nested article pages always do.
+constexpr std::size_t kReparseMinParagraphs = 5;
+
+// True if `html` has at least `wanted` <p> start tags (any case).
+bool has_paragraph_tags(std::string_view html, std::size_t wanted) {
+  std::size_t seen = 0;
+  for (std::size_t i = html.find('<'); i != std::string_view::npos && i + 2 < html.size(); i = html.find('<', i + 1)) {
+    if ((html[i + 1] | 0x20) != 'p') continue;
+    const char after = html[i + 2];
+    if (after == '>' || after == ' ' || after == '\t' || after == '\n' || after == '\r' || after == '/') {
+      if (++seen >= wanted) return true;
+    }
+  }
+  return false;
+}
+
+struct TreeReading {
+  detail::PageMeta meta;
+  std::vector<std::string> blocks;
+};
+
+TreeReading read_tree(xmlDoc* doc, std::string_view url, const config::ExtractConfig& cfg) {
+  TreeReading r;
+  r.meta = detail::read_metadata(doc, url);
+  detail::ContentHints hints;
+  hints.min_text_chars = cfg.min_text_chars;
+  hints.site_rule = rule_for(cfg, url);
+  for (const auto* t : {&r.meta.title, &r.meta.headline_h1, &r.meta.byline}) {
+    if (*t) hints.drop_texts.push_back(**t);
+  }
+  if (r.meta.byline) {
+    hints.drop_texts.push_back("By " + *r.meta.byline);
+    hints.drop_texts.push_back("بقلم " + *r.meta.byline);
+  }
+  r.blocks = detail::extract_body_blocks(doc, hints);
+  return r;
+}
+
 // Keeps whole paragraphs while `text` (joined by "\n\n") stays within
 // `max_chars` code points and cuts the one the limit falls in; NFC is applied
 // on the way (it can change lengths, so before counting). True if anything
@@ -103,10 +146,17 @@ Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_vie
 
   auto doc = html::parse_utf8(decoded.text);
   if (!doc) return std::unexpected(doc.error());
+  TreeReading tree = read_tree(doc->get(), url, cfg);
+  if (tree.blocks.empty() && has_paragraph_tags(decoded.text, kReparseMinParagraphs)) {
+    if (auto html5 = html::parse_utf8_html5(decoded.text); html5) {
+      TreeReading second = read_tree(html5->get(), url, cfg);
+      if (!second.blocks.empty()) tree = std::move(second);
+    }
+  }
   decoded.text.clear();
   decoded.text.shrink_to_fit();
 
-  detail::PageMeta meta = detail::read_metadata(doc->get(), url);
+  const detail::PageMeta& meta = tree.meta;
   article.canonical_url = meta.canonical_url;
   article.title = meta.title;
   article.byline = meta.byline;
@@ -117,18 +167,7 @@ Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_vie
   article.section = meta.section;
   article.image = meta.image;
 
-  detail::ContentHints hints;
-  hints.min_text_chars = cfg.min_text_chars;
-  hints.site_rule = rule_for(cfg, url);
-  for (const auto* t : {&meta.title, &meta.headline_h1, &meta.byline}) {
-    if (*t) hints.drop_texts.push_back(**t);
-  }
-  if (meta.byline) {
-    hints.drop_texts.push_back("By " + *meta.byline);
-    hints.drop_texts.push_back("بقلم " + *meta.byline);
-  }
-
-  std::vector<std::string> blocks = detail::extract_body_blocks(doc->get(), hints);
+  std::vector<std::string>& blocks = tree.blocks;
   if (blocks.empty()) blocks = jsonld_paragraphs(meta.jsonld_body, cfg.min_text_chars);
   article.text_cut = take_paragraphs(blocks, limits.article_chars, article.paragraphs);
   for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {
