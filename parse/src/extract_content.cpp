@@ -50,9 +50,11 @@ constexpr std::size_t kHeadlineChars = 200;
 // A lead container before the chosen body is taken in when no more than this
 // much text (bylines, dates, a caption) lies between them.
 constexpr std::size_t kLeadGapChars = 400;
-// A comment-policy line at most this long in the second half of the text
-// ends the article; a longer one is only dropped.
+// A comment-policy line at most this long ends the article when at least
+// kPolicyStopAfterChars of text precede it (reader comments after it can be
+// longer than the article); a longer one, or one before that, is dropped.
 constexpr std::size_t kPolicyStopChars = 250;
+constexpr std::size_t kPolicyStopAfterChars = 200;
 
 struct Elem {
   xmlNode* node = nullptr;
@@ -75,8 +77,9 @@ struct Block {
   int boiler_depth = -1;
   std::size_t chars = 0;
   double link_density = 0;
-  int links = 0;      ///< links that contributed text to the block
-  bool lead = false;  ///< inside a lead/standfirst container
+  int links = 0;         ///< links that contributed text to the block
+  bool lead = false;     ///< inside a lead/standfirst container
+  bool in_list = false;  ///< inside a list item or table cell
 };
 
 // React's streaming server rendering sends each suspended part of the page as
@@ -132,6 +135,22 @@ bool is_boilerplate_tag(Tag t) {
 bool is_boilerplate_role(std::string_view role) {
   return role == "navigation" || role == "banner" || role == "contentinfo" || role == "complementary" ||
          role == "search" || role == "menu" || role == "menubar" || role == "dialog" || role == "alert";
+}
+
+bool is_list_item(Tag t) {
+  switch (t) {
+    case Tag::li:
+    case Tag::dt:
+    case Tag::dd:
+    case Tag::td:
+    case Tag::th:
+    case Tag::tr:
+    case Tag::ul:
+    case Tag::ol:
+    case Tag::dl:
+    case Tag::table: return true;
+    default: return false;
+  }
 }
 
 // ---- segmentation ----------------------------------------------------------
@@ -217,6 +236,8 @@ class Segmenter {
       if (content || lead) boiler = false;
       flush();
       open_container(c, tag, boiler);
+      const bool list_item = is_list_item(tag);
+      list_depth_ += list_item ? 1 : 0;
       if (content) {
         elems.back().content = true;
         saw_content_marker_ = true;
@@ -232,6 +253,7 @@ class Segmenter {
       flush();
       close_container();
       if (lead) --lead_depth_;
+      list_depth_ -= list_item ? 1 : 0;
     }
   }
 
@@ -299,6 +321,7 @@ class Segmenter {
     b.link_density = static_cast<double>(std::min(link_bytes_, cur_.size())) / static_cast<double>(cur_.size());
     b.links = links_;
     b.lead = lead_depth_ > 0;
+    b.in_list = list_depth_ > 0;
     b.text = std::move(cur_);
     blocks.push_back(std::move(b));
     cur_.clear();
@@ -317,6 +340,7 @@ class Segmenter {
   int link_depth_ = 0;
   int links_ = 0;
   int lead_depth_ = 0;
+  int list_depth_ = 0;
   bool saw_content_marker_ = false;
 };
 
@@ -453,7 +477,11 @@ std::vector<Block*> trim_weak_edges(std::vector<Block*> picked) {
   return {picked.begin() + static_cast<std::ptrdiff_t>(begin), picked.begin() + static_cast<std::ptrdiff_t>(end)};
 }
 
-bool is_headline_link(const Block& b) { return b.link_density >= kHeadlineLinkShare && b.chars <= kHeadlineChars; }
+// Items of a list or table are left to the scoring: articles list products,
+// sources and changelogs as links, and readers count them as text.
+bool is_headline_link(const Block& b) {
+  return !b.in_list && b.link_density >= kHeadlineLinkShare && b.chars <= kHeadlineChars;
+}
 
 // Other stories' headlines inside the article: two or more headline-like
 // links in a row, or one line holding several ("Title one ... Title two").
@@ -486,11 +514,18 @@ std::vector<Block*> cut_at_section_stop(std::vector<Block*> picked) {
     const bool second_half = (before - b->chars) * 2 >= all;
     if (is_comment_policy_line(b->text, b->chars)) {
       // What follows a comment disclaimer is the comments, however long.
-      if (second_half && b->chars <= kPolicyStopChars) break;
+      if (before - b->chars >= kPolicyStopAfterChars && b->chars <= kPolicyStopChars) break;
     } else if (!is_section_stop_line(b->text, b->chars)) {
       out.push_back(b);
     } else if (second_half && tail_looks_like_boilerplate(picked, i + 1, picked.size())) {
       break;
+    } else {
+      // "Most read" / "À lire aussi" inside the text: the links under it are
+      // the box's, list items included.
+      while (i + 1 < picked.size() && picked[i + 1]->link_density >= kHeadlineLinkShare &&
+             picked[i + 1]->chars <= kHeadlineChars) {
+        before += picked[++i]->chars;
+      }
     }
   }
   return out;
@@ -548,7 +583,9 @@ BodyPass select_body(xmlNode* body, const ContentHints& hints, const std::vector
     const Elem& e = elems[static_cast<std::size_t>(c)];
     for (int i = e.first_block; i < e.end_block; ++i) {
       Block& b = blocks[static_cast<std::size_t>(i)];
-      if (b.boiler_depth > e.depth) continue;  // inside a marked container below the article
+      // Inside a marked container below the article; a comment disclaimer
+      // there still tells where the article ends.
+      if (b.boiler_depth > e.depth && !is_comment_policy_line(b.text, b.chars)) continue;
       if (is_dropped_text(b, drop_keys)) continue;
       picked.push_back(&b);
     }
