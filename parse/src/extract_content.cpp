@@ -229,8 +229,8 @@ class Segmenter {
         }
         continue;
       }
-      bool boiler =
-          verdict == Verdict::boilerplate || is_boilerplate_tag(tag) || is_boilerplate_role(html::attr(c, "role"));
+      bool boiler = verdict == Verdict::boilerplate || is_boilerplate_tag(tag) ||
+                    is_boilerplate_role(html::attr(c, "role")) || labelled_as_boilerplate(c);
       const bool content = verdict == Verdict::content || html::attr(c, "itemprop") == "articleBody";
       const bool lead = !content && verdict == Verdict::lead && lead_allowed_here();
       if (content || lead) boiler = false;
@@ -255,6 +255,13 @@ class Segmenter {
       if (lead) --lead_depth_;
       list_depth_ -= list_item ? 1 : 0;
     }
+  }
+
+  // A region named by a boilerplate heading: `<section
+  // aria-labelledby="podcast-promo">`, `aria-labelledby="most-read-heading"`.
+  bool labelled_as_boilerplate(const xmlNode* el) {
+    const std::string_view label = html::attr(el, "aria-labelledby");
+    return !label.empty() && verdicts_.of({}, label) == Verdict::boilerplate;
   }
 
   // A lead marker counts outside boilerplate and inside a header only: a
