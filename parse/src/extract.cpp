@@ -2,6 +2,8 @@
 // spec's JSON rendering.
 #include "newsd/parse/extract.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "extract_internal.hpp"
@@ -93,6 +95,48 @@ bool has_paragraph_tags(std::string_view html, std::size_t wanted) {
   return false;
 }
 
+// gumbo's tree builder is quadratic in the nesting depth (its scope checks
+// walk the stack of open elements at every tag: 5,000 nested "<div><p>x</p>"
+// take two seconds, 20,000 a minute), so a page whose markup may nest deeper
+// than this is not parsed a second time.
+constexpr std::size_t kReparseMaxDepth = 400;
+
+bool is_void_or_self_closing(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      // void elements
+      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+      // end tag optional: closed by their next sibling, not nested
+      "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot", "html", "head", "body"};
+  return std::ranges::find(kNames, name) != std::end(kNames);
+}
+
+// Upper estimate of how deep the markup nests: start tags of elements that
+// need an end tag push, end tags pop; script and style content is skipped.
+std::size_t estimated_depth(std::string_view html) {
+  std::size_t depth = 0, deepest = 0;
+  std::string name;
+  for (std::size_t i = html.find('<'); i != std::string_view::npos && i + 1 < html.size(); i = html.find('<', i + 1)) {
+    if (html[i + 1] == '/') {
+      if (depth > 0) --depth;
+      continue;
+    }
+    name.clear();
+    std::size_t j = i + 1;
+    while (j < html.size() && std::isalnum(static_cast<unsigned char>(html[j])) != 0) name += ascii_lower(html[j++]);
+    if (name.empty()) continue;  // "<!--", "<?", "a < b"
+    const std::size_t close = html.find('>', j);
+    if (close == std::string_view::npos) break;
+    if (name == "script" || name == "style") {
+      i = html.find(name == "script" ? "</script" : "</style", close);
+      if (i == std::string_view::npos) break;
+      continue;
+    }
+    if (html[close - 1] == '/' || is_void_or_self_closing(name)) continue;
+    deepest = std::max(deepest, ++depth);
+  }
+  return deepest;
+}
+
 struct TreeReading {
   detail::PageMeta meta;
   std::vector<std::string> blocks;
@@ -147,7 +191,8 @@ Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_vie
   auto doc = html::parse_utf8(decoded.text);
   if (!doc) return std::unexpected(doc.error());
   TreeReading tree = read_tree(doc->get(), url, cfg);
-  if (tree.blocks.empty() && has_paragraph_tags(decoded.text, kReparseMinParagraphs)) {
+  if (tree.blocks.empty() && has_paragraph_tags(decoded.text, kReparseMinParagraphs) &&
+      estimated_depth(decoded.text) <= kReparseMaxDepth) {
     if (auto html5 = html::parse_utf8_html5(decoded.text); html5) {
       TreeReading second = read_tree(html5->get(), url, cfg);
       if (!second.blocks.empty()) tree = std::move(second);
