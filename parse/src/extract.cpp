@@ -116,14 +116,16 @@ std::size_t estimated_depth(std::string_view html) {
   std::size_t depth = 0, deepest = 0;
   std::string name;
   for (std::size_t i = html.find('<'); i != std::string_view::npos && i + 1 < html.size(); i = html.find('<', i + 1)) {
-    if (html[i + 1] == '/') {
-      if (depth > 0) --depth;
-      continue;
-    }
+    const bool end_tag = html[i + 1] == '/';
     name.clear();
-    std::size_t j = i + 1;
+    std::size_t j = i + (end_tag ? 2 : 1);
     while (j < html.size() && std::isalnum(static_cast<unsigned char>(html[j])) != 0) name += ascii_lower(html[j++]);
     if (name.empty()) continue;  // "<!--", "<?", "a < b"
+    // An end tag pops only what a start tag of its kind pushed: "</p>" not.
+    if (end_tag) {
+      if (depth > 0 && !is_void_or_self_closing(name)) --depth;
+      continue;
+    }
     const std::size_t close = html.find('>', j);
     if (close == std::string_view::npos) break;
     if (name == "script" || name == "style") {

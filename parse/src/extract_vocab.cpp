@@ -338,6 +338,10 @@ bool is_comment_policy_line(std::string_view text, std::size_t chars) {
       "أضف تعليق",
       "اضف تعليق",
   };
+  // Every phrase holds one of these; most lines hold none, and are not copied.
+  static constexpr std::string_view kCues[] = {"omment", "odération", "تعليق", "النقاش", "لا تعبر"};
+  if (std::ranges::none_of(kCues, [&](std::string_view cue) { return text.find(cue) != std::string_view::npos; }))
+    return false;
   const std::string lowered = ascii_lower(text);
   for (auto phrase : kPhrases) {
     if (lowered.find(phrase) != std::string::npos) return true;
