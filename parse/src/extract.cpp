@@ -2,6 +2,8 @@
 // spec's JSON rendering.
 #include "newsd/parse/extract.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "extract_internal.hpp"
@@ -72,6 +74,93 @@ std::vector<std::string> jsonld_paragraphs(std::string_view body, std::size_t mi
   return out;
 }
 
+// libxml2 2.9's HTML parser nests some pages wrongly (an unclosed <button> or
+// <header> swallows the rest of the page); gumbo's HTML5 tree builder, which
+// recovers as browsers do, reads them right but costs about twice as much.
+// So the page is parsed again with gumbo only when libxml2's tree gave no
+// article although the markup holds at least this many paragraphs: pages
+// without an article rarely have many, mis-nested article pages always do.
+constexpr std::size_t kReparseMinParagraphs = 5;
+
+// True if `html` has at least `wanted` <p> start tags (any case).
+bool has_paragraph_tags(std::string_view html, std::size_t wanted) {
+  std::size_t seen = 0;
+  for (std::size_t i = html.find('<'); i != std::string_view::npos && i + 2 < html.size(); i = html.find('<', i + 1)) {
+    if ((html[i + 1] | 0x20) != 'p') continue;
+    const char after = html[i + 2];
+    if (after == '>' || after == ' ' || after == '\t' || after == '\n' || after == '\r' || after == '/') {
+      if (++seen >= wanted) return true;
+    }
+  }
+  return false;
+}
+
+// gumbo's tree builder is quadratic in the nesting depth (its scope checks
+// walk the stack of open elements at every tag: 5,000 nested "<div><p>x</p>"
+// take two seconds, 20,000 a minute), so a page whose markup may nest deeper
+// than this is not parsed a second time.
+constexpr std::size_t kReparseMaxDepth = 400;
+
+bool is_void_or_self_closing(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      // void elements
+      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+      // end tag optional: closed by their next sibling, not nested
+      "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot", "html", "head", "body"};
+  return std::ranges::find(kNames, name) != std::end(kNames);
+}
+
+// Upper estimate of how deep the markup nests: start tags of elements that
+// need an end tag push, end tags pop; script and style content is skipped.
+std::size_t estimated_depth(std::string_view html) {
+  std::size_t depth = 0, deepest = 0;
+  std::string name;
+  for (std::size_t i = html.find('<'); i != std::string_view::npos && i + 1 < html.size(); i = html.find('<', i + 1)) {
+    const bool end_tag = html[i + 1] == '/';
+    name.clear();
+    std::size_t j = i + (end_tag ? 2 : 1);
+    while (j < html.size() && std::isalnum(static_cast<unsigned char>(html[j])) != 0) name += ascii_lower(html[j++]);
+    if (name.empty()) continue;  // "<!--", "<?", "a < b"
+    // An end tag pops only what a start tag of its kind pushed: "</p>" not.
+    if (end_tag) {
+      if (depth > 0 && !is_void_or_self_closing(name)) --depth;
+      continue;
+    }
+    const std::size_t close = html.find('>', j);
+    if (close == std::string_view::npos) break;
+    if (name == "script" || name == "style") {
+      i = html.find(name == "script" ? "</script" : "</style", close);
+      if (i == std::string_view::npos) break;
+      continue;
+    }
+    if (html[close - 1] == '/' || is_void_or_self_closing(name)) continue;
+    deepest = std::max(deepest, ++depth);
+  }
+  return deepest;
+}
+
+struct TreeReading {
+  detail::PageMeta meta;
+  std::vector<std::string> blocks;
+};
+
+TreeReading read_tree(xmlDoc* doc, std::string_view url, const config::ExtractConfig& cfg) {
+  TreeReading r;
+  r.meta = detail::read_metadata(doc, url);
+  detail::ContentHints hints;
+  hints.min_text_chars = cfg.min_text_chars;
+  hints.site_rule = rule_for(cfg, url);
+  for (const auto* t : {&r.meta.title, &r.meta.headline_h1, &r.meta.byline}) {
+    if (*t) hints.drop_texts.push_back(**t);
+  }
+  if (r.meta.byline) {
+    hints.drop_texts.push_back("By " + *r.meta.byline);
+    hints.drop_texts.push_back("بقلم " + *r.meta.byline);
+  }
+  r.blocks = detail::extract_body_blocks(doc, hints);
+  return r;
+}
+
 // Keeps whole paragraphs while `text` (joined by "\n\n") stays within
 // `max_chars` code points and cuts the one the limit falls in; NFC is applied
 // on the way (it can change lengths, so before counting). True if anything
@@ -103,10 +192,18 @@ Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_vie
 
   auto doc = html::parse_utf8(decoded.text);
   if (!doc) return std::unexpected(doc.error());
+  TreeReading tree = read_tree(doc->get(), url, cfg);
+  if (tree.blocks.empty() && has_paragraph_tags(decoded.text, kReparseMinParagraphs) &&
+      estimated_depth(decoded.text) <= kReparseMaxDepth) {
+    if (auto html5 = html::parse_utf8_html5(decoded.text); html5) {
+      TreeReading second = read_tree(html5->get(), url, cfg);
+      if (!second.blocks.empty()) tree = std::move(second);
+    }
+  }
   decoded.text.clear();
   decoded.text.shrink_to_fit();
 
-  detail::PageMeta meta = detail::read_metadata(doc->get(), url);
+  const detail::PageMeta& meta = tree.meta;
   article.canonical_url = meta.canonical_url;
   article.title = meta.title;
   article.byline = meta.byline;
@@ -117,18 +214,7 @@ Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_vie
   article.section = meta.section;
   article.image = meta.image;
 
-  detail::ContentHints hints;
-  hints.min_text_chars = cfg.min_text_chars;
-  hints.site_rule = rule_for(cfg, url);
-  for (const auto* t : {&meta.title, &meta.headline_h1, &meta.byline}) {
-    if (*t) hints.drop_texts.push_back(**t);
-  }
-  if (meta.byline) {
-    hints.drop_texts.push_back("By " + *meta.byline);
-    hints.drop_texts.push_back("بقلم " + *meta.byline);
-  }
-
-  std::vector<std::string> blocks = detail::extract_body_blocks(doc->get(), hints);
+  std::vector<std::string>& blocks = tree.blocks;
   if (blocks.empty()) blocks = jsonld_paragraphs(meta.jsonld_body, cfg.min_text_chars);
   article.text_cut = take_paragraphs(blocks, limits.article_chars, article.paragraphs);
   for (std::size_t i = 0; i < article.paragraphs.size(); ++i) {

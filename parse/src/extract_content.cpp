@@ -42,6 +42,19 @@ constexpr double kTailLongShare = 0.5;
 // The page's marked article body replaces the best container around it when
 // it holds at least this share of the container's score.
 constexpr double kMarkedBodyShare = 0.7;
+// A block at least half linked and at most this long reads as another
+// story's headline; two in a row, or one holding several links, are a teaser
+// list rather than article text.
+constexpr double kHeadlineLinkShare = 0.5;
+constexpr std::size_t kHeadlineChars = 200;
+// A lead container before the chosen body is taken in when no more than this
+// much text (bylines, dates, a caption) lies between them.
+constexpr std::size_t kLeadGapChars = 400;
+// A comment-policy line at most this long ends the article when at least
+// kPolicyStopAfterChars of text precede it (reader comments after it can be
+// longer than the article); a longer one, or one before that, is dropped.
+constexpr std::size_t kPolicyStopChars = 250;
+constexpr std::size_t kPolicyStopAfterChars = 200;
 
 struct Elem {
   xmlNode* node = nullptr;
@@ -55,6 +68,7 @@ struct Elem {
   Tag tag = Tag::other;
   bool boilerplate = false;  ///< this element itself is marked as boilerplate
   bool content = false;      ///< this element itself is marked as the article body
+  bool lead = false;         ///< this element itself is marked as the lead/standfirst
 };
 
 struct Block {
@@ -63,12 +77,26 @@ struct Block {
   int boiler_depth = -1;
   std::size_t chars = 0;
   double link_density = 0;
+  int links = 0;         ///< links that contributed text to the block
+  bool lead = false;     ///< inside a lead/standfirst container
+  bool in_list = false;  ///< inside a list item or table cell
 };
+
+// React's streaming server rendering sends each suspended part of the page as
+// `<div hidden id="S:n">` at the end of the body, for a script to move into
+// its placeholder: hidden in the markup, shown to every reader.
+bool is_streamed_react_boundary(const xmlNode* el) {
+  const std::string_view id = html::attr(el, "id");
+  return id.size() > 2 && id.starts_with("S:") && id.find_first_not_of("0123456789", 2) == std::string_view::npos;
+}
 
 bool hidden_by_attributes(const xmlNode* el) {
   for (const xmlAttr* a = el->properties; a != nullptr; a = a->next) {
     const auto name = html::to_view(a->name);
-    if (name == "hidden") return true;
+    if (name == "hidden") {
+      if (is_streamed_react_boundary(el)) continue;
+      return true;
+    }
     if (name != "style" && name != "aria-hidden") continue;
     const std::string_view value =
         a->children != nullptr && a->children->type == XML_TEXT_NODE ? html::to_view(a->children->content) : "";
@@ -109,11 +137,30 @@ bool is_boilerplate_role(std::string_view role) {
          role == "search" || role == "menu" || role == "menubar" || role == "dialog" || role == "alert";
 }
 
+bool is_list_item(Tag t) {
+  switch (t) {
+    case Tag::li:
+    case Tag::dt:
+    case Tag::dd:
+    case Tag::td:
+    case Tag::th:
+    case Tag::tr:
+    case Tag::ul:
+    case Tag::ol:
+    case Tag::dl:
+    case Tag::table: return true;
+    default: return false;
+  }
+}
+
 // ---- segmentation ----------------------------------------------------------
 
 class Segmenter {
  public:
-  Segmenter(const std::vector<xmlNode*>& dropped) : dropped_(dropped) {}
+  /// With `honour_hidden_classes` false, "hide"/"hidden"-style classes are
+  /// read as neutral (the hidden attribute and inline styles still hide).
+  Segmenter(const std::vector<xmlNode*>& dropped, bool honour_hidden_classes)
+      : dropped_(dropped), honour_hidden_classes_(honour_hidden_classes) {}
 
   void run(xmlNode* body) {
     open_container(body, Tag::body, false);
@@ -124,6 +171,7 @@ class Segmenter {
 
   std::vector<Elem> elems;
   std::vector<Block> blocks;
+  bool skipped_hidden_class = false;  ///< a subtree was left out for a hidden class alone
 
  private:
   void visit(xmlNode* node, int depth) {
@@ -147,8 +195,14 @@ class Segmenter {
       if (html::is_never_text(tag)) continue;
       if (!dropped_.empty() && std::ranges::find(dropped_, c) != dropped_.end()) continue;
       if (hidden_by_attributes(c)) continue;
-      const Verdict verdict = verdicts_.of(html::attr(c, "class"), html::attr(c, "id"));
-      if (verdict == Verdict::hidden) continue;
+      Verdict verdict = verdicts_.of(html::attr(c, "class"), html::attr(c, "id"));
+      if (verdict == Verdict::hidden) {
+        if (honour_hidden_classes_) {
+          skipped_hidden_class = true;
+          continue;
+        }
+        verdict = Verdict::neutral;
+      }
       if (tag == Tag::hr) {
         flush();
         continue;
@@ -164,25 +218,61 @@ class Segmenter {
         // reader labels) takes no part in the text.
         if (verdict == Verdict::boilerplate) continue;
         last_was_br_ = false;
-        if (tag == Tag::a) ++link_depth_;
-        visit(c, depth + 1);
-        if (tag == Tag::a) --link_depth_;
+        if (tag == Tag::a) {
+          ++link_depth_;
+          const std::size_t before = link_bytes_;
+          visit(c, depth + 1);
+          --link_depth_;
+          if (link_bytes_ > before) ++links_;
+        } else {
+          visit(c, depth + 1);
+        }
         continue;
       }
-      bool boiler =
-          verdict == Verdict::boilerplate || is_boilerplate_tag(tag) || is_boilerplate_role(html::attr(c, "role"));
+      bool boiler = verdict == Verdict::boilerplate || is_boilerplate_tag(tag) ||
+                    is_boilerplate_role(html::attr(c, "role")) || labelled_as_boilerplate(c);
       const bool content = verdict == Verdict::content || html::attr(c, "itemprop") == "articleBody";
-      if (content) boiler = false;
+      const bool lead = !content && verdict == Verdict::lead && lead_allowed_here();
+      if (content || lead) boiler = false;
       flush();
       open_container(c, tag, boiler);
+      const bool list_item = is_list_item(tag);
+      list_depth_ += list_item ? 1 : 0;
       if (content) {
         elems.back().content = true;
         saw_content_marker_ = true;
       }
+      if (lead) {
+        // The standfirst often sits in the page's <header> with the headline:
+        // its text is article text even so.
+        elems.back().lead = true;
+        elems.back().boiler_depth = -1;
+        ++lead_depth_;
+      }
       visit(c, depth + 1);
       flush();
       close_container();
+      if (lead) --lead_depth_;
+      list_depth_ -= list_item ? 1 : 0;
     }
+  }
+
+  // A region named by a boilerplate heading: `<section
+  // aria-labelledby="podcast-promo">`, `aria-labelledby="most-read-heading"`.
+  bool labelled_as_boilerplate(const xmlNode* el) {
+    const std::string_view label = html::attr(el, "aria-labelledby");
+    return !label.empty() && verdicts_.of({}, label) == Verdict::boilerplate;
+  }
+
+  // A lead marker counts outside boilerplate and inside a header only: a
+  // "summary" in a related-stories box is a teaser.
+  bool lead_allowed_here() const {
+    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
+      const Elem& e = elems[static_cast<std::size_t>(*it)];
+      if (e.boilerplate)
+        return e.tag == Tag::header || ascii_lower(html::attr(e.node, "class")).find("header") != std::string::npos;
+    }
+    return true;
   }
 
   // A container holding the marked article body is not boilerplate, whatever
@@ -195,7 +285,7 @@ class Segmenter {
     }
     for (Elem& e : elems) {
       const int inherited = e.parent < 0 ? -1 : elems[static_cast<std::size_t>(e.parent)].boiler_depth;
-      e.boiler_depth = e.boilerplate ? e.depth : inherited;
+      e.boiler_depth = e.boilerplate ? e.depth : (e.lead ? -1 : inherited);
     }
     for (Block& b : blocks) b.boiler_depth = elems[static_cast<std::size_t>(b.owner)].boiler_depth;
   }
@@ -236,13 +326,18 @@ class Segmenter {
     b.boiler_depth = elems[static_cast<std::size_t>(b.owner)].boiler_depth;
     b.chars = text::count_chars(cur_);
     b.link_density = static_cast<double>(std::min(link_bytes_, cur_.size())) / static_cast<double>(cur_.size());
+    b.links = links_;
+    b.lead = lead_depth_ > 0;
+    b.in_list = list_depth_ > 0;
     b.text = std::move(cur_);
     blocks.push_back(std::move(b));
     cur_.clear();
     link_bytes_ = 0;
+    links_ = 0;
   }
 
   const std::vector<xmlNode*>& dropped_;
+  const bool honour_hidden_classes_;
   ClassVerdicts verdicts_;
   std::vector<int> stack_;
   std::string cur_;
@@ -250,6 +345,9 @@ class Segmenter {
   bool pending_space_ = false;
   bool last_was_br_ = false;
   int link_depth_ = 0;
+  int links_ = 0;
+  int lead_depth_ = 0;
+  int list_depth_ = 0;
   bool saw_content_marker_ = false;
 };
 
@@ -319,6 +417,25 @@ int prefer_marked_body(const std::vector<Elem>& elems, int best, double share) {
   return pick;
 }
 
+// The lead/standfirst container closest before `chosen`, when little text
+// lies between them; -1 if none. A page that marks its body (articleBody,
+// "entry-content") often keeps the standfirst in a sibling beside it.
+int lead_before(const std::vector<Elem>& elems, const std::vector<Block>& blocks, int chosen) {
+  const Elem& body = elems[static_cast<std::size_t>(chosen)];
+  int pick = -1;
+  for (std::size_t i = 0; i < elems.size(); ++i) {
+    const Elem& e = elems[i];
+    if (!e.lead || e.first_block == e.end_block || e.end_block > body.first_block) continue;
+    // Strictly later only: of a lead nested in another, the outer one is kept.
+    if (pick < 0 || e.end_block > elems[static_cast<std::size_t>(pick)].end_block) pick = static_cast<int>(i);
+  }
+  if (pick < 0) return -1;
+  std::size_t gap = 0;
+  for (int i = elems[static_cast<std::size_t>(pick)].end_block; i < body.first_block; ++i)
+    gap += blocks[static_cast<std::size_t>(i)].chars;
+  return gap <= kLeadGapChars ? pick : -1;
+}
+
 bool ends_sentence(std::string_view t) {
   while (!t.empty() && (t.back() == ' ' || t.back() == '"' || t.back() == ')' || t.back() == '\'')) t.remove_suffix(1);
   if (t.empty()) return false;
@@ -332,6 +449,7 @@ bool ends_sentence(std::string_view t) {
 // A block that does not read as article text when it sits at the edge of the
 // container: bylines, dates, "Share", category links, "Back to top".
 bool is_weak_edge(const Block& b) {
+  if (b.lead) return false;
   if (b.link_density > 0.5) return true;
   return b.chars < kWeakEdgeChars && !ends_sentence(b.text);
 }
@@ -366,6 +484,30 @@ std::vector<Block*> trim_weak_edges(std::vector<Block*> picked) {
   return {picked.begin() + static_cast<std::ptrdiff_t>(begin), picked.begin() + static_cast<std::ptrdiff_t>(end)};
 }
 
+// Items of a list or table are left to the scoring: articles list products,
+// sources and changelogs as links, and readers count them as text.
+bool is_headline_link(const Block& b) {
+  return !b.in_list && b.link_density >= kHeadlineLinkShare && b.chars <= kHeadlineChars;
+}
+
+// Other stories' headlines inside the article: two or more headline-like
+// links in a row, or one line holding several ("Title one ... Title two").
+// A lone linked line stays: a source or a document link can be article text.
+std::vector<Block*> drop_headline_runs(const std::vector<Block*>& picked) {
+  std::vector<Block*> out;
+  for (std::size_t i = 0; i < picked.size();) {
+    std::size_t j = i;
+    while (j < picked.size() && !picked[j]->lead && is_headline_link(*picked[j])) ++j;
+    if (j == i) {
+      out.push_back(picked[i++]);
+      continue;
+    }
+    if (j - i == 1 && picked[i]->links < 2) out.push_back(picked[i]);
+    i = j;
+  }
+  return out;
+}
+
 // Cuts at the first "related / comments / newsletter" line in the second half
 // of the article when teasers follow it; drops such lines elsewhere.
 std::vector<Block*> cut_at_section_stop(std::vector<Block*> picked) {
@@ -376,10 +518,21 @@ std::vector<Block*> cut_at_section_stop(std::vector<Block*> picked) {
   for (std::size_t i = 0; i < picked.size(); ++i) {
     Block* b = picked[i];
     before += b->chars;
-    if (!is_section_stop_line(b->text, b->chars)) {
+    const bool second_half = (before - b->chars) * 2 >= all;
+    if (is_comment_policy_line(b->text, b->chars)) {
+      // What follows a comment disclaimer is the comments, however long.
+      if (before - b->chars >= kPolicyStopAfterChars && b->chars <= kPolicyStopChars) break;
+    } else if (!is_section_stop_line(b->text, b->chars)) {
       out.push_back(b);
-    } else if ((before - b->chars) * 2 >= all && tail_looks_like_boilerplate(picked, i + 1, picked.size())) {
+    } else if (second_half && tail_looks_like_boilerplate(picked, i + 1, picked.size())) {
       break;
+    } else {
+      // "Most read" / "À lire aussi" inside the text: the links under it are
+      // the box's, list items included.
+      while (i + 1 < picked.size() && picked[i + 1]->link_density >= kHeadlineLinkShare &&
+             picked[i + 1]->chars <= kHeadlineChars) {
+        before += picked[++i]->chars;
+      }
     }
   }
   return out;
@@ -397,24 +550,18 @@ std::vector<xmlNode*> site_nodes(xmlNode* root, const std::vector<std::string>& 
   return out;
 }
 
-}  // namespace
+struct BodyPass {
+  std::vector<std::string> blocks;
+  bool skipped_hidden_class = false;
+};
 
-std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hints) {
-  std::vector<std::string> out;
-  xmlNode* root = xmlDocGetRootElement(doc);
-  if (root == nullptr) return out;
-  xmlNode* body = html::find_element(root, Tag::body, false);
-  if (body == nullptr) body = root;
-
-  std::vector<xmlNode*> dropped;
-  std::vector<xmlNode*> kept;
-  if (hints.site_rule != nullptr) {
-    dropped = site_nodes(body, hints.site_rule->drop, false);
-    kept = site_nodes(body, hints.site_rule->keep, true);
-  }
-
-  Segmenter seg(dropped);
+BodyPass select_body(xmlNode* body, const ContentHints& hints, const std::vector<xmlNode*>& dropped,
+                     const std::vector<xmlNode*>& kept, bool honour_hidden_classes) {
+  BodyPass pass;
+  std::vector<std::string>& out = pass.blocks;
+  Segmenter seg(dropped, honour_hidden_classes);
   seg.run(body);
+  pass.skipped_hidden_class = seg.skipped_hidden_class;
   auto& elems = seg.elems;
   auto& blocks = seg.blocks;
   score(elems, blocks);
@@ -428,7 +575,10 @@ std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hi
   if (chosen.empty()) {
     int best = best_container(elems);
     if (best >= 0) best = prefer_marked_body(elems, best, kMarkedBodyShare);
-    if (best >= 0) chosen.push_back(best);
+    if (best >= 0) {
+      if (const int lead = lead_before(elems, blocks, best); lead >= 0) chosen.push_back(lead);
+      chosen.push_back(best);
+    }
   }
 
   std::vector<std::string> drop_keys;
@@ -440,12 +590,14 @@ std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hi
     const Elem& e = elems[static_cast<std::size_t>(c)];
     for (int i = e.first_block; i < e.end_block; ++i) {
       Block& b = blocks[static_cast<std::size_t>(i)];
-      if (b.boiler_depth > e.depth) continue;  // inside a marked container below the article
+      // Inside a marked container below the article; a comment disclaimer
+      // there still tells where the article ends.
+      if (b.boiler_depth > e.depth && !is_comment_policy_line(b.text, b.chars)) continue;
       if (is_dropped_text(b, drop_keys)) continue;
       picked.push_back(&b);
     }
   }
-  picked = cut_at_section_stop(trim_weak_edges(std::move(picked)));
+  picked = cut_at_section_stop(trim_weak_edges(drop_headline_runs(picked)));
 
   std::size_t total_chars = 0;
   for (Block* b : picked) {
@@ -455,7 +607,29 @@ std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hi
   if (hints.site_rule == nullptr || kept.empty()) {
     if (total_chars < hints.min_text_chars) out.clear();
   }
-  return out;
+  return pass;
+}
+
+}  // namespace
+
+std::vector<std::string> extract_body_blocks(xmlDoc* doc, const ContentHints& hints) {
+  xmlNode* root = xmlDocGetRootElement(doc);
+  if (root == nullptr) return {};
+  xmlNode* body = html::find_element(root, Tag::body, false);
+  if (body == nullptr) body = root;
+
+  std::vector<xmlNode*> dropped;
+  std::vector<xmlNode*> kept;
+  if (hints.site_rule != nullptr) {
+    dropped = site_nodes(body, hints.site_rule->drop, false);
+    kept = site_nodes(body, hints.site_rule->keep, true);
+  }
+  BodyPass pass = select_body(body, hints, dropped, kept, true);
+  // A page whose script reveals it (a preloader's "hide" class on the page
+  // wrapper) has all its text under a hidden class; read the classes as
+  // neutral when that left no article.
+  if (pass.blocks.empty() && pass.skipped_hidden_class) pass = select_body(body, hints, dropped, kept, false);
+  return std::move(pass.blocks);
 }
 
 }  // namespace newsd::parse::detail

@@ -24,7 +24,7 @@ constexpr std::string_view kBoilerWords[] = {
     "author-bio", "authorbio",    "about-author", "author-box", "authorbox", "byline",          "post-meta",
     "entry-meta", "article-meta", "tag-list",     "taglist",    "post-tags", "entry-tags",      "signup",
     "sign-up",    "login",        "toolbar",      "sponsor",    "donate",    "jp-relatedposts", "yarpp",
-    "skip-link",  "read-next",    "readnext",
+    "skip-link",  "read-next",    "readnext",     "most-view",  "mostview",  "plus-lu",         "pluslu",
 };
 // Whole tokens that mark boilerplate (too short to match as substrings).
 constexpr std::string_view kBoilerTokens[] = {
@@ -71,6 +71,23 @@ constexpr std::string_view kHiddenTokens[] = {
     "is-hidden", "u-hidden", "hide",
 };
 
+// Parts of a class/id token (split at '-' and '_') that name the lead or
+// standfirst: "standfirst", "article__lead", "c-chapo", "post-intro".
+constexpr std::string_view kLeadParts[] = {
+    "standfirst", "summary", "intro", "lead", "lede", "chapo", "chapeau", "sapo", "dek", "deck",
+};
+
+bool is_lead_token(std::string_view token) {
+  while (!token.empty()) {
+    const std::size_t end = token.find_first_of("-_");
+    const std::string_view part = token.substr(0, end);
+    if (std::ranges::find(kLeadParts, part) != std::end(kLeadParts)) return true;
+    if (end == std::string_view::npos) break;
+    token.remove_prefix(end + 1);
+  }
+  return false;
+}
+
 bool is_state_modifier(std::string_view token) {
   // WordPress and BEM state classes ("has-sidebar", "comments-open") describe
   // the page, not the element.
@@ -104,7 +121,7 @@ Verdict classify_token(std::string_view token) {
   for (auto w : kBoilerWords) {
     if (token.find(w) != std::string_view::npos) return Verdict::boilerplate;
   }
-  return Verdict::neutral;
+  return is_lead_token(token) ? Verdict::lead : Verdict::neutral;
 }
 
 }  // namespace
@@ -130,10 +147,12 @@ class ClassVerdicts::Impl {
       f.boiler |= g.boiler;
       f.content |= g.content;
       f.hidden |= g.hidden;
+      f.lead |= g.lead;
     }
     if (f.hidden) return Verdict::hidden;
     if (f.content) return Verdict::content;
-    return f.boiler ? Verdict::boilerplate : Verdict::neutral;
+    if (f.boiler) return Verdict::boilerplate;
+    return f.lead ? Verdict::lead : Verdict::neutral;
   }
 
  private:
@@ -141,6 +160,7 @@ class ClassVerdicts::Impl {
     bool boiler = false;
     bool content = false;
     bool hidden = false;
+    bool lead = false;
   };
 
   struct Hash {
@@ -166,6 +186,7 @@ class ClassVerdicts::Impl {
         case Verdict::content: f.content = true; break;
         case Verdict::boilerplate: f.boiler = true; break;
         case Verdict::hidden: f.hidden = true; break;
+        case Verdict::lead: f.lead = true; break;
         case Verdict::neutral: break;
       }
     }
@@ -203,6 +224,11 @@ bool is_section_stop_line(std::string_view text, std::size_t chars) {
       "recommended",
       "popular posts",
       "most popular",
+      "most read",
+      "most viewed",
+      "most shared",
+      "top stories",
+      "editor's picks",
       "latest",
       "trending",
       "comments",
@@ -234,6 +260,11 @@ bool is_section_stop_line(std::string_view text, std::size_t chars) {
       "commentaires",
       "articles similaires",
       "dans la même rubrique",
+      "les plus lus",
+      "les plus lues",
+      "les plus partagés",
+      "recommandé",
+      "nos recommandations",
       "ذات صلة",
       "اقرأ أيضا",
       "اقرأ أيضاً",
@@ -248,6 +279,16 @@ bool is_section_stop_line(std::string_view text, std::size_t chars) {
       "شارك",
       "تابعنا",
       "الأكثر قراءة",
+      "الأكثر قراءةً",
+      "الأكثر مشاهدة",
+      "الأكثر تداولا",
+      "الأكثر تعليقا",
+      "الأكثر شعبية",
+      "اخترنا لك",
+      "قد يعجبك أيضا",
+      "قد يهمك",
+      "أخبار متعلقة",
+      "موصى به",
       "مواضيع ذات صلة",
       "المزيد من",
   };
@@ -261,6 +302,49 @@ bool is_section_stop_line(std::string_view text, std::size_t chars) {
     // The phrase must end at a word boundary: "Subscribers keep joining" is not a stop.
     if (t.starts_with(stop) && (t.size() == stop.size() || !std::isalpha(static_cast<unsigned char>(t[stop.size()]))))
       return true;
+  }
+  return false;
+}
+
+// Phrases of comment-section disclaimers and policies. They sit between the
+// article and its reader comments, so they also mark where the article ends.
+bool is_comment_policy_line(std::string_view text, std::size_t chars) {
+  if (chars > 400) return false;
+  static constexpr std::string_view kPhrases[] = {
+      "views expressed in the comments",
+      "views expressed in comments",
+      "comments are moderated",
+      "comments do not reflect",
+      "comments do not necessarily reflect",
+      "comments are the sole responsibility",
+      "comment policy",
+      "add a comment",
+      "les commentaires sont modérés",
+      "commentaires sont soumis à modération",
+      "commentaires n'engagent que",
+      "commentaires n’engagent que",
+      "charte de modération",
+      "ajouter un commentaire",
+      "الآراء الواردة في التعليقات",
+      "التعليقات لا تعبر",
+      "التعليقات لا تعبّر",
+      "لا تعبر عن رأي الموقع",
+      "لا تعبر بالضرورة عن رأي",
+      "ترحب بالنقاش الهادف",
+      "ترحب بتعليقات",
+      "قد تستخدم بعض التعليقات",
+      "سياسة التعليقات",
+      "شروط التعليق",
+      "أضف تعليق",
+      "اضف تعليق",
+  };
+  // Every phrase holds one of these; most lines hold none, and are not copied.
+  static constexpr std::string_view kCues[] = {"omment", "odération", "تعليق", "النقاش", "لا تعبر"};
+  if (std::ranges::none_of(kCues, [&](std::string_view cue) { return text.find(cue) != std::string_view::npos; }))
+    return false;
+  const std::string lowered = ascii_lower(text);
+  for (auto phrase : kPhrases) {
+    if (lowered.find(phrase) != std::string::npos) return true;
   }
   return false;
 }

@@ -13,6 +13,7 @@ enum class Verdict : std::uint8_t {
   boilerplate,  ///< comments, related, share, nav, ads, cookie, … (en/fr/ar conventions)
   content,      ///< the article body itself ("entry-content", "article-body", …); outranks boilerplate
   hidden,       ///< not shown to readers ("sr-only", "d-none", "hidden" unless shown at some width)
+  lead,         ///< the article's lead/standfirst ("standfirst", "chapo", "article__lead", …)
 };
 
 /// Verdicts for class/id pairs, memoised per class string. One per page.
@@ -31,6 +32,12 @@ class ClassVerdicts {
 /// "Related articles", "Leave a Reply", "ذات صلة", "À lire aussi", … (at most
 /// four words, the phrase ending at a word boundary).
 bool is_section_stop_line(std::string_view text, std::size_t chars);
+
+/// True if a line (at most 400 code points) states a comment-section policy
+/// or disclaimer: "The views expressed in the comments…", "Les commentaires
+/// sont modérés", "الآراء الواردة في التعليقات لا تعبر عن رأي…", "… ترحب
+/// بالنقاش الهادف", "Add a comment" prompts.
+bool is_comment_policy_line(std::string_view text, std::size_t chars);
 
 /// True if a line is only a placeholder label: "Advertisement", "إعلان",
 /// repeated "spot_img", "Back to top", "زر الذهاب إلى الأعلى", …

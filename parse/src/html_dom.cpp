@@ -1,11 +1,16 @@
 #include "html_dom.hpp"
 
+#include <gumbo.h>
+#include <libxml/HTMLtree.h>
 #include <libxml/parser.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 namespace newsd::parse::html {
 namespace {
@@ -132,6 +137,143 @@ Result<DocPtr> parse_utf8(std::string_view utf8) {
   htmlDocPtr doc = htmlReadMemory(utf8.data(), static_cast<int>(utf8.size()), nullptr, "UTF-8", options);
   if (doc == nullptr) return fail(Errc::parse, "libxml2 could not build a document from the page");
   return DocPtr(doc);
+}
+
+namespace {
+
+// The memory of one gumbo parse. gumbo_destroy_output() frees the tree by
+// recursion, one stack frame per level of nesting, so a page of a million
+// nested <div>s would exhaust the stack; instead every block gumbo allocates
+// is linked into a list here and the whole list is freed in one loop.
+class GumboHeap {
+ public:
+  GumboHeap() = default;
+  GumboHeap(const GumboHeap&) = delete;
+  GumboHeap& operator=(const GumboHeap&) = delete;
+  ~GumboHeap() {
+    while (head_ != nullptr) {
+      Header* next = head_->next;
+      std::free(head_);
+      head_ = next;
+    }
+  }
+
+  static void* allocate(void* self, std::size_t size) {
+    auto* heap = static_cast<GumboHeap*>(self);
+    auto* h = static_cast<Header*>(std::malloc(sizeof(Header) + size));
+    // gumbo does not check for null; failing here is what operator new would do.
+    if (h == nullptr) std::abort();
+    h->prev = nullptr;
+    h->next = heap->head_;
+    if (heap->head_ != nullptr) heap->head_->prev = h;
+    heap->head_ = h;
+    return h + 1;
+  }
+
+  static void release(void* self, void* ptr) {
+    if (ptr == nullptr) return;
+    auto* heap = static_cast<GumboHeap*>(self);
+    Header* h = static_cast<Header*>(ptr) - 1;
+    if (h->prev != nullptr) h->prev->next = h->next;
+    if (h->next != nullptr) h->next->prev = h->prev;
+    if (heap->head_ == h) heap->head_ = h->next;
+    std::free(h);
+  }
+
+ private:
+  // Keeps the block after the header aligned as malloc's would be.
+  struct alignas(std::max_align_t) Header {
+    Header* prev;
+    Header* next;
+  };
+  Header* head_ = nullptr;
+};
+
+// gumbo names the elements it knows; an unknown one keeps its source spelling,
+// which is lower-cased here as libxml2's HTML parser does.
+const xmlChar* gumbo_element_name(const GumboElement& el, std::string& scratch) {
+  if (el.tag != GUMBO_TAG_UNKNOWN) return reinterpret_cast<const xmlChar*>(gumbo_normalized_tagname(el.tag));
+  GumboStringPiece piece = el.original_tag;
+  scratch.clear();
+  if (piece.data != nullptr && piece.length > 0) {
+    gumbo_tag_from_original_text(&piece);
+    scratch.assign(piece.data, piece.length);
+  }
+  for (char& c : scratch) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  }
+  if (scratch.empty()) scratch = "unknown";
+  return reinterpret_cast<const xmlChar*>(scratch.c_str());
+}
+
+xmlNode* copy_element(xmlDoc* doc, const GumboElement& el, std::string& scratch) {
+  xmlNode* node = xmlNewDocNode(doc, nullptr, gumbo_element_name(el, scratch), nullptr);
+  for (unsigned i = 0; i < el.attributes.length; ++i) {
+    const auto* a = static_cast<const GumboAttribute*>(el.attributes.data[i]);
+    // xmlNewProp stores the value as one text node, as it is (no entity pass).
+    xmlNewProp(node, reinterpret_cast<const xmlChar*>(a->name), reinterpret_cast<const xmlChar*>(a->value));
+  }
+  return node;
+}
+
+// Copies gumbo's tree under `root` into `doc`, iteratively (no page can
+// exhaust the stack) and down to kMaxTreeDepth levels.
+void copy_tree(xmlDoc* doc, const GumboNode* root) {
+  std::string scratch;
+  xmlNode* xml_root = copy_element(doc, root->v.element, scratch);
+  xmlDocSetRootElement(doc, xml_root);
+  struct Frame {
+    const GumboVector* children;
+    unsigned next;
+    xmlNode* parent;
+  };
+  std::vector<Frame> stack{{&root->v.element.children, 0, xml_root}};
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    if (top.next == top.children->length) {
+      stack.pop_back();
+      continue;
+    }
+    const auto* child = static_cast<const GumboNode*>(top.children->data[top.next++]);
+    xmlNode* parent = top.parent;
+    switch (child->type) {
+      case GUMBO_NODE_TEXT:
+      case GUMBO_NODE_WHITESPACE:
+      case GUMBO_NODE_CDATA:
+        xmlAddChild(parent, xmlNewDocText(doc, reinterpret_cast<const xmlChar*>(child->v.text.text)));
+        break;
+      case GUMBO_NODE_ELEMENT:
+      case GUMBO_NODE_TEMPLATE: {
+        if (stack.size() >= kMaxTreeDepth) break;
+        xmlNode* el = copy_element(doc, child->v.element, scratch);
+        xmlAddChild(parent, el);
+        stack.push_back({&child->v.element.children, 0, el});
+        break;
+      }
+      case GUMBO_NODE_COMMENT:
+      case GUMBO_NODE_DOCUMENT: break;
+    }
+  }
+}
+
+}  // namespace
+
+Result<DocPtr> parse_utf8_html5(std::string_view utf8) {
+  if (utf8.size() > static_cast<std::size_t>(INT32_MAX)) return fail(Errc::too_large, "HTML page over 2 GB");
+  GumboHeap heap;
+  GumboOptions options = kGumboDefaultOptions;
+  options.allocator = &GumboHeap::allocate;
+  options.deallocator = &GumboHeap::release;
+  options.userdata = &heap;
+  options.max_errors = 0;  // the error list is never read
+  // The output lives in `heap`; gumbo_destroy_output() is deliberately not called.
+  const GumboOutput* out = gumbo_parse_with_options(&options, utf8.data(), utf8.size());
+  if (out == nullptr || out->root == nullptr || out->root->type != GUMBO_NODE_ELEMENT)
+    return fail(Errc::parse, "gumbo could not build a document from the page");
+  DocPtr doc(htmlNewDocNoDtD(nullptr, nullptr));
+  if (!doc) return fail(Errc::parse, "libxml2 could not allocate a document");
+  copy_tree(doc.get(), out->root);
+  return doc;
 }
 
 Tag tag_of(const xmlNode* element) {

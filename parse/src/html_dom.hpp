@@ -20,10 +20,23 @@ struct DocFree {
 };
 using DocPtr = std::unique_ptr<xmlDoc, DocFree>;
 
+/// Elements nested deeper than this are not in the tree: libxml2's HTML parser
+/// stops there, and parse_utf8_html5() leaves them out (with their content).
+inline constexpr std::size_t kMaxTreeDepth = 256;
+
 /// Parses UTF-8 HTML with libxml2's error-recovering parser (no network, no
 /// re-detection of the encoding). Fails with Errc::parse only if libxml2
 /// returns no document at all (e.g. empty input).
 Result<DocPtr> parse_utf8(std::string_view utf8);
+
+/// Parses UTF-8 HTML with gumbo's HTML5 tree builder (the browsers' error
+/// recovery: an unclosed `<button>` or `<header>` does not swallow the page)
+/// and copies the result into a libxml2 document of parse_utf8()'s shape:
+/// lower-case element names, each attribute value as one text child, text
+/// and whitespace as text nodes; comments are left out. Slower than
+/// parse_utf8(); meant for pages whose libxml2 tree looks broken. Fails with
+/// Errc::parse if gumbo builds no `<html>` element, Errc::too_large over 2 GB.
+Result<DocPtr> parse_utf8_html5(std::string_view utf8);
 
 /// Element kinds the extractor distinguishes; everything else is `other`.
 enum class Tag : std::uint8_t {

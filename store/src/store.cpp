@@ -326,7 +326,7 @@ Result<Store::ReactivationRequest> Store::request_reactivation(const std::filesy
   if (!std::filesystem::exists(path, ec)) return fail(Errc::not_found, "no database at " + path.string());
   // No CREATE and no migration: only the lock holder may change the schema;
   // one row of a current schema is all this touches.
-  auto db = open_connection(path, SQLITE_OPEN_READWRITE, busy_timeout);
+  auto db = open_connection(path, path.string(), SQLITE_OPEN_READWRITE, busy_timeout);
   if (!db) return std::unexpected(db.error());
   if (auto current = require_current_schema(db->get(), path); !current) return std::unexpected(current.error());
   auto found = reactivate_row(db->get(), url, now);

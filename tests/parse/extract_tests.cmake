@@ -8,4 +8,6 @@ newsd_test(extract_tests
     ${CMAKE_CURRENT_LIST_DIR}/extract_seeds_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/extract_cli_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/extract_hostile_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/extract_patterns_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/extract_reparse_test.cpp
   DEPS newsd::parse nlohmann_json::nlohmann_json ICU::uc)

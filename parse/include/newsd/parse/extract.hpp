@@ -48,6 +48,9 @@ struct ExtractedArticle {
 /// outside is_plausible_date()'s window around `now` (the system clock when
 /// nullopt) are dropped. libxml2 stops reading a page at 256 levels of
 /// nesting (what follows is lost); JSON-LD deeper than 64 levels is ignored.
+/// When libxml2's tree yields no article although the page holds at least 5
+/// `<p>` tags and is not estimated to nest deeper than 400 levels, the page
+/// is parsed again with an HTML5 tree builder (gumbo) and read from that tree.
 /// Fails only if the bytes cannot be parsed as HTML at all (Errc::parse).
 Result<ExtractedArticle> extract_article(std::string_view bytes, std::string_view url, const config::ExtractConfig& cfg,
                                          std::string_view http_charset = {}, const config::LimitsConfig& limits = {},
