@@ -67,7 +67,9 @@ def score(gold_rows, predicted):
 
 def run(cmd, **kw):
     started = time.monotonic()
-    done = subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+    done = subprocess.run(cmd, text=True, capture_output=True, **kw)
+    if done.returncode != 0:
+        sys.exit(f"compare: {' '.join(cmd)} exited {done.returncode}:\n{done.stderr[-3000:]}")
     return done.stdout, time.monotonic() - started
 
 

@@ -11,6 +11,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "newsd/base/log.hpp"
 #include "newsd/classify/text.hpp"
@@ -105,10 +106,19 @@ fasttext::Args base_args(const TrainOptions& options, const std::filesystem::pat
   return args;
 }
 
+/// How a training run ended when it produced no model but no error either.
+enum class Unfinished { none, timed_out, diverged };
+
+struct Trained {
+  std::shared_ptr<fasttext::FastText> model;  ///< null unless `unfinished` is none
+  Unfinished unfinished = Unfinished::none;
+};
+
 /// Trains one model. fastText reports bad input by throwing; a trial past
-/// `deadline` is aborted (fastText::AbortError) from the progress callback.
-Result<std::shared_ptr<fasttext::FastText>> train_fasttext(
-    const fasttext::Args& args, std::optional<std::chrono::steady_clock::time_point> deadline = {}) {
+/// `deadline` is aborted (fastText::AbortError) from the progress callback;
+/// too high a learning rate makes it throw EncounteredNaNError.
+Result<Trained> train_fasttext(const fasttext::Args& args,
+                               std::optional<std::chrono::steady_clock::time_point> deadline = {}) {
   auto model = std::make_shared<fasttext::FastText>();
   fasttext::FastText::TrainCallback callback;
   if (deadline)
@@ -118,11 +128,13 @@ Result<std::shared_ptr<fasttext::FastText>> train_fasttext(
   try {
     model->train(args, callback);
   } catch (const fasttext::FastText::AbortError&) {
-    return fail(Errc::timeout, "training trial ran past the autotune budget");
+    return Trained{nullptr, Unfinished::timed_out};
+  } catch (const fasttext::DenseMatrix::EncounteredNaNError&) {
+    return Trained{nullptr, Unfinished::diverged};
   } catch (const std::exception& e) {
     return fail(Errc::invalid_argument, std::string("fastText: ") + e.what());
   }
-  return model;
+  return Trained{std::move(model), Unfinished::none};
 }
 
 /// The part of fastText's autotune newsd uses: its search strategy (Gaussian
@@ -149,10 +161,15 @@ class AutotuneSearch {
       fasttext::Args trial = bounded(strategy_.ask(elapsed));
       // The first trial (TrainOptions' settings) always finishes, so there
       // is a baseline to beat however small the budget.
-      auto model = train_fasttext(trial, first ? std::nullopt : std::optional(deadline));
-      if (!model && model.error().code == Errc::timeout) break;
-      if (!model) return std::unexpected(model.error());
-      const double score = validation_score(**model);
+      auto trained = train_fasttext(trial, first ? std::nullopt : std::optional(deadline));
+      if (!trained) return std::unexpected(trained.error());
+      if (trained->unfinished == Unfinished::timed_out) break;
+      // A diverging trial (fastText's own autotune skips them too) scores as
+      // worse than any model; only the starting settings must train.
+      if (trained->unfinished == Unfinished::diverged && !first) continue;
+      if (trained->unfinished == Unfinished::diverged)
+        return fail(Errc::invalid_argument, "training diverged (NaN) with the starting settings; lower the lr");
+      const double score = validation_score(*trained->model);
       log::info("classify.autotune.trial", {{"trial", report.trials + 1},
                                             {"epoch", trial.epoch},
                                             {"lr", trial.lr},
@@ -222,6 +239,9 @@ Result<std::uintmax_t> write_quantized(const std::filesystem::path& full, const 
       qargs.verbose = 0;
       model.quantize(qargs);
       model.saveModel(output.string());
+    } catch (const std::invalid_argument& e) {
+      // e.g. fewer than 256 rows: the data is too small to quantize.
+      return fail(Errc::invalid_argument, fmt::format("fastText: cannot quantize: {}", e.what()));
     } catch (const std::exception& e) {
       return fail(Errc::io, fmt::format("fastText: cannot quantize into {}: {}", output.string(), e.what()));
     }
@@ -402,9 +422,11 @@ Result<TrainReport> train_model(const TrainOptions& options) {
     if (!best) return std::unexpected(best.error());
     args = *best;
   }
-  auto model = train_fasttext(args);
-  if (!model) return std::unexpected(model.error());
-  auto bytes = save_model(**model, options, temp);
+  auto trained = train_fasttext(args);
+  if (!trained) return std::unexpected(trained.error());
+  if (trained->unfinished != Unfinished::none)
+    return fail(Errc::invalid_argument, fmt::format("training diverged (NaN) with lr {}; lower it", args.lr));
+  auto bytes = save_model(*trained->model, options, temp);
   if (!bytes) return std::unexpected(bytes.error());
   report.model_bytes = *bytes;
   log::info("classify.train.done", {{"examples", report.examples},
