@@ -22,7 +22,7 @@ packages=(
 )
 if [[ "${1:-}" == "--all" ]]; then
   packages+=(libbenchmark-dev python3-feedparser zlib1g-dev clang-19 libclang-rt-19-dev clang-format clang-tidy-19
-    nginx-light newsboat time)
+    nginx-light newsboat time fasttext)
 fi
 
 missing=()

@@ -5,10 +5,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "newsd/base/log.hpp"
 #include "newsd/classify/text.hpp"
@@ -27,20 +30,8 @@ std::string_view trim(std::string_view s) {
 /// The model's view of a text: stems, Latin words stemmed in the text's language.
 std::string model_input(std::string_view text) { return stem_text(text, detect_language(text)); }
 
-/// Writes `data` in fastText's format (labels prefixed, stemmed text).
-Result<std::size_t> write_fasttext_file(const std::vector<LabeledText>& data, const std::filesystem::path& path) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return fail(Errc::io, "cannot write " + path.string());
-  std::set<std::string> labels;
-  for (const auto& example : data) {
-    for (const auto& label : example.labels) {
-      out << kLabelPrefix << label << ' ';
-      labels.insert(label);
-    }
-    out << model_input(example.text) << '\n';
-  }
-  if (!out.flush()) return fail(Errc::io, "cannot write " + path.string());
-  return labels.size();
+std::string strip_prefix(std::string label) {
+  return label.starts_with(kLabelPrefix) ? label.substr(kLabelPrefix.size()) : label;
 }
 
 /// Removes the temporary fastText input files however training ends.
@@ -50,7 +41,301 @@ struct TempFiles {
     std::error_code ec;
     for (const auto& p : paths) std::filesystem::remove(p, ec);
   }
+  std::filesystem::path add(const std::filesystem::path& output, std::string_view suffix) {
+    paths.push_back(output.string() + std::string(suffix));
+    return paths.back();
+  }
 };
+
+/// Top-1 scoring shared by evaluate() and the autotune search:
+/// `top_label(i)` is the predicted label of data[i] (empty if none).
+template <class TopLabel>
+Evaluation score_top1(const std::vector<LabeledText>& data, TopLabel&& top_label) {
+  struct Counts {
+    std::size_t tp = 0, fp = 0, fn = 0, support = 0;
+  };
+  std::map<std::string, Counts> counts;
+  Evaluation result;
+  std::size_t hits = 0;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const auto& example = data[i];
+    const std::string top = top_label(i);
+    const std::string& gold = example.labels.front();
+    ++counts[gold].support;
+    if (std::find(example.labels.begin(), example.labels.end(), top) != example.labels.end()) ++hits;
+    if (top == gold) {
+      ++counts[gold].tp;
+    } else {
+      ++counts[gold].fn;
+      if (!top.empty()) ++counts[top].fp;
+    }
+  }
+  result.examples = data.size();
+  result.accuracy = data.empty() ? 0.0 : static_cast<double>(hits) / static_cast<double>(data.size());
+  double f1_sum = 0;
+  for (const auto& [label, c] : counts) {
+    Evaluation::PerClass pc{label, 0, 0, 0, c.support};
+    if (c.tp + c.fp > 0) pc.precision = static_cast<double>(c.tp) / static_cast<double>(c.tp + c.fp);
+    if (c.tp + c.fn > 0) pc.recall = static_cast<double>(c.tp) / static_cast<double>(c.tp + c.fn);
+    if (pc.precision + pc.recall > 0) pc.f1 = 2 * pc.precision * pc.recall / (pc.precision + pc.recall);
+    f1_sum += pc.f1;
+    result.classes.push_back(std::move(pc));
+  }
+  result.macro_f1 = result.classes.empty() ? 0.0 : f1_sum / static_cast<double>(result.classes.size());
+  return result;
+}
+
+/// fastText's arguments for TrainOptions' own settings on `input`.
+fasttext::Args base_args(const TrainOptions& options, const std::filesystem::path& input) {
+  fasttext::Args args;
+  args.input = input.string();
+  args.output = options.output.string();
+  args.model = fasttext::model_name::sup;
+  args.loss = fasttext::loss_name::softmax;
+  args.epoch = options.epoch;
+  args.lr = options.lr;
+  args.dim = options.dim;
+  args.wordNgrams = options.word_ngrams;
+  args.bucket = options.word_ngrams > 1 ? options.bucket : 0;
+  args.minCount = options.min_count;
+  args.minn = 0;  // stems already merge inflections; sub-word n-grams only added size
+  args.maxn = 0;
+  args.thread = std::max(1, options.threads);
+  args.seed = static_cast<int>(options.seed);
+  args.verbose = 0;
+  return args;
+}
+
+/// How a training run ended when it produced no model but no error either.
+enum class Unfinished { none, timed_out, diverged };
+
+struct Trained {
+  std::shared_ptr<fasttext::FastText> model;  ///< null unless `unfinished` is none
+  Unfinished unfinished = Unfinished::none;
+};
+
+/// Trains one model. fastText reports bad input by throwing; a trial past
+/// `deadline` is aborted (fastText::AbortError) from the progress callback;
+/// too high a learning rate makes it throw EncounteredNaNError.
+Result<Trained> train_fasttext(const fasttext::Args& args,
+                               std::optional<std::chrono::steady_clock::time_point> deadline = {}) {
+  auto model = std::make_shared<fasttext::FastText>();
+  fasttext::FastText::TrainCallback callback;
+  if (deadline)
+    callback = [&model, at = *deadline](float, float, double, double, int64_t) {
+      if (std::chrono::steady_clock::now() > at) model->abort();
+    };
+  try {
+    model->train(args, callback);
+  } catch (const fasttext::FastText::AbortError&) {
+    return Trained{nullptr, Unfinished::timed_out};
+  } catch (const fasttext::DenseMatrix::EncounteredNaNError&) {
+    return Trained{nullptr, Unfinished::diverged};
+  } catch (const std::exception& e) {
+    return fail(Errc::invalid_argument, std::string("fastText: ") + e.what());
+  }
+  return Trained{std::move(model), Unfinished::none};
+}
+
+/// The part of fastText's autotune newsd uses: its search strategy (Gaussian
+/// steps around the best settings so far, narrowing as the budget runs out).
+/// newsd runs the loop itself rather than fasttext::Autotune::train because
+/// that one scores micro-F1 only (newsd is judged on accuracy and macro-F1
+/// too), lets a trial reach 10M buckets × 1000 dimensions (tens of GB), and
+/// retrains the winner on the training split only.
+class AutotuneSearch {
+ public:
+  AutotuneSearch(const TrainOptions& options, fasttext::Args defaults, std::vector<LabeledText> valid)
+      : options_(options), strategy_(defaults, options.seed), defaults_(std::move(defaults)), valid_(std::move(valid)) {
+    for (const auto& example : valid_) valid_input_.push_back(model_input(example.text) + "\n");
+  }
+
+  Result<AutotuneReport> run(fasttext::Args& best) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto deadline = start + std::chrono::seconds(options_.autotune_seconds);
+    AutotuneReport report;
+    report.valid_examples = valid_.size();
+    best = defaults_;
+    for (bool first = true; first || std::chrono::steady_clock::now() < deadline; first = false) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      fasttext::Args trial = bounded(strategy_.ask(elapsed));
+      // The first trial (TrainOptions' settings) always finishes, so there
+      // is a baseline to beat however small the budget.
+      auto trained = train_fasttext(trial, first ? std::nullopt : std::optional(deadline));
+      if (!trained) return std::unexpected(trained.error());
+      if (trained->unfinished == Unfinished::timed_out) break;
+      // A diverging trial (fastText's own autotune skips them too) scores as
+      // worse than any model; only the starting settings must train.
+      if (trained->unfinished == Unfinished::diverged && !first) continue;
+      if (trained->unfinished == Unfinished::diverged)
+        return fail(Errc::invalid_argument, "training diverged (NaN) with the starting settings; lower the lr");
+      const double score = validation_score(*trained->model);
+      log::info("classify.autotune.trial", {{"trial", report.trials + 1},
+                                            {"epoch", trial.epoch},
+                                            {"lr", trial.lr},
+                                            {"dim", trial.dim},
+                                            {"word_ngrams", trial.wordNgrams},
+                                            {"bucket", trial.bucket},
+                                            {"minn", trial.minn},
+                                            {"score", score}});
+      ++report.trials;
+      if (first) report.baseline_score = report.best_score = score;
+      if (first || score > report.best_score) {
+        report.best_score = score;
+        best = trial;
+        strategy_.updateBest(trial);
+      }
+    }
+    report.best = TunedSettings{best.epoch, best.lr, best.dim, best.wordNgrams, best.bucket, best.minn, best.maxn};
+    return report;
+  }
+
+ private:
+  /// Clamps what the strategy proposed to TrainOptions' bounds; buckets are
+  /// only allocated when word or sub-word n-grams use them.
+  fasttext::Args bounded(fasttext::Args args) const {
+    args.dim = std::clamp(args.dim, 1, std::max(1, options_.max_dim));
+    args.bucket = args.wordNgrams <= 1 && args.maxn == 0 ? 0 : std::min(args.bucket, options_.max_bucket);
+    args.verbose = 0;
+    return args;
+  }
+
+  double validation_score(const fasttext::FastText& model) const {
+    const auto evaluation = score_top1(valid_, [&](std::size_t i) {
+      std::istringstream in(valid_input_[i]);
+      std::vector<std::pair<fasttext::real, std::string>> predictions;
+      model.predictLine(in, predictions, 1, 0.0);
+      return predictions.empty() ? std::string{} : strip_prefix(predictions.front().second);
+    });
+    return (evaluation.accuracy + evaluation.macro_f1) / 2;
+  }
+
+  const TrainOptions& options_;
+  fasttext::AutotuneStrategy strategy_;
+  fasttext::Args defaults_;
+  std::vector<LabeledText> valid_;
+  std::vector<std::string> valid_input_;
+};
+
+/// Quantizes the model saved at `full` into `output`, pruning the input
+/// matrix to fewer rows until the file fits `max_size` (if any). Each
+/// attempt reloads the unquantized model: quantization cannot be undone.
+constexpr std::int64_t kMinQuantizedRows = 256;
+
+Result<std::uintmax_t> write_quantized(const std::filesystem::path& full, const std::filesystem::path& output,
+                                       const fasttext::Args& trained, std::optional<std::uintmax_t> max_size) {
+  int cutoff = 0;  // 0 = keep every row
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    std::int64_t rows = 0;
+    try {
+      fasttext::FastText model;
+      model.loadModel(full.string());
+      rows = model.getDictionary()->nwords() + model.getArgs().bucket;
+      fasttext::Args qargs = trained;
+      qargs.qnorm = true;
+      qargs.retrain = false;
+      qargs.cutoff = static_cast<std::size_t>(cutoff);
+      qargs.dsub = 2;
+      qargs.verbose = 0;
+      model.quantize(qargs);
+      model.saveModel(output.string());
+    } catch (const std::invalid_argument& e) {
+      // e.g. fewer than 256 rows: the data is too small to quantize.
+      return fail(Errc::invalid_argument, fmt::format("fastText: cannot quantize: {}", e.what()));
+    } catch (const std::exception& e) {
+      return fail(Errc::io, fmt::format("fastText: cannot quantize into {}: {}", output.string(), e.what()));
+    }
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(output, ec);
+    if (ec) return fail(Errc::io, "cannot stat " + output.string());
+    if (!max_size || bytes <= *max_size) return bytes;
+    // Rows (a word's or bucket's codes, and the word itself) dominate the
+    // file: shrink their number in proportion, with a margin. Product
+    // quantization needs 256 rows to train its centroids.
+    const std::int64_t kept = cutoff > 0 ? cutoff : rows;
+    if (kept <= kMinQuantizedRows) break;
+    const auto next = static_cast<std::int64_t>(static_cast<double>(kept) * static_cast<double>(*max_size) /
+                                                static_cast<double>(bytes) * 0.9);
+    cutoff = static_cast<int>(std::clamp<std::int64_t>(next, kMinQuantizedRows, kept - 1));
+  }
+  return fail(Errc::invalid_argument,
+              fmt::format("{}: the model does not fit in {} bytes even pruned", output.string(), *max_size));
+}
+
+/// Writes the trained model where the options say, quantized if asked.
+Result<std::uintmax_t> save_model(fasttext::FastText& model, const TrainOptions& options, TempFiles& temp) {
+  const bool quantize = options.quantize || options.max_size.has_value();
+  const std::filesystem::path full = quantize ? temp.add(options.output, ".full.tmp") : options.output;
+  try {
+    model.saveModel(full.string());
+  } catch (const std::exception& e) {
+    return fail(Errc::io, fmt::format("fastText: cannot write {}: {}", full.string(), e.what()));
+  }
+  if (quantize) return write_quantized(full, options.output, model.getArgs(), options.max_size);
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(full, ec);
+  if (ec) return fail(Errc::io, "cannot stat " + full.string());
+  return bytes;
+}
+
+Result<void> check_options(const TrainOptions& o) {
+  if (o.epoch <= 0 || o.lr <= 0 || o.dim <= 0 || o.word_ngrams <= 0 || o.bucket < 0 || o.max_bucket < 0 ||
+      o.max_dim <= 0)
+    return fail(Errc::invalid_argument, "epoch, lr, dim, wordNgrams and max-dim must be positive");
+  if (o.valid_fraction <= 0 || o.valid_fraction >= 1)
+    return fail(Errc::invalid_argument, "the validation fraction must be between 0 and 1");
+  if (o.max_size && *o.max_size == 0) return fail(Errc::invalid_argument, "max-size must be positive");
+  return {};
+}
+
+/// Reads the training data and refuses what cannot train a classifier.
+Result<std::vector<LabeledText>> read_training_data(const std::filesystem::path& path) {
+  auto data = read_labeled_file(path);
+  if (!data) return data;
+  if (data->empty()) return fail(Errc::invalid_argument, path.string() + ": no training examples");
+  std::set<std::string_view> labels;
+  for (const auto& example : *data) labels.insert(example.labels.begin(), example.labels.end());
+  if (labels.size() < 2)
+    return fail(Errc::invalid_argument, fmt::format("{}: only one label ({}); a classifier needs at least two",
+                                                    path.string(), *labels.begin()));
+  return data;
+}
+
+std::vector<LabeledText> pick(const std::vector<LabeledText>& data, const std::vector<std::size_t>& indices) {
+  std::vector<LabeledText> out;
+  out.reserve(indices.size());
+  for (auto i : indices) out.push_back(data[i]);
+  return out;
+}
+
+/// Runs the search; returns fastText's arguments for the final model.
+Result<fasttext::Args> autotune(const TrainOptions& options, const std::vector<LabeledText>& data,
+                                const fasttext::Args& defaults, TempFiles& temp, TrainReport& report) {
+  std::vector<LabeledText> search_train, valid;
+  if (options.valid) {
+    auto read = read_labeled_file(*options.valid);
+    if (!read) return std::unexpected(read.error());
+    valid = std::move(*read);
+    search_train = data;
+  } else {
+    const auto split = split_for_validation(data, options.valid_fraction, options.seed);
+    search_train = pick(data, split.train);
+    valid = pick(data, split.valid);
+  }
+  if (valid.empty()) return fail(Errc::invalid_argument, "autotune: no validation examples");
+  const auto search_file = temp.add(options.output, ".search.tmp");
+  if (auto written = write_fasttext_input(search_train, search_file); !written) return std::unexpected(written.error());
+  fasttext::Args search_args = defaults;
+  search_args.input = search_file.string();
+  search_args.autotuneDuration = options.autotune_seconds;  // the strategy narrows its steps over this span
+  AutotuneSearch search(options, search_args, std::move(valid));
+  fasttext::Args best;
+  auto searched = search.run(best);
+  if (!searched) return std::unexpected(searched.error());
+  report.autotune = *searched;
+  best.input = defaults.input;  // the winner is trained again on all the data
+  return best;
+}
 
 }  // namespace
 
@@ -86,72 +371,69 @@ Result<std::vector<LabeledText>> read_labeled_file(const std::filesystem::path& 
   return out;
 }
 
+Result<std::size_t> write_fasttext_input(const std::vector<LabeledText>& data, const std::filesystem::path& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return fail(Errc::io, "cannot write " + path.string());
+  std::set<std::string> labels;
+  for (const auto& example : data) {
+    for (const auto& label : example.labels) {
+      out << kLabelPrefix << label << ' ';
+      labels.insert(label);
+    }
+    out << model_input(example.text) << '\n';
+  }
+  if (!out.flush()) return fail(Errc::io, "cannot write " + path.string());
+  return labels.size();
+}
+
+DataSplit split_for_validation(const std::vector<LabeledText>& data, double fraction, std::uint32_t seed) {
+  std::map<std::string_view, std::vector<std::size_t>> by_label;
+  for (std::size_t i = 0; i < data.size(); ++i) by_label[data[i].labels.front()].push_back(i);
+  std::mt19937 rng(seed);
+  DataSplit split;
+  for (auto& [label, indices] : by_label) {
+    std::shuffle(indices.begin(), indices.end(), rng);
+    // Every label with two examples or more gets one in validation, so the
+    // search is judged on small classes too (macro-F1).
+    const auto wanted = static_cast<std::size_t>(std::lround(fraction * static_cast<double>(indices.size())));
+    const std::size_t held = indices.size() < 2 ? 0 : std::clamp<std::size_t>(wanted, 1, indices.size() - 1);
+    split.valid.insert(split.valid.end(), indices.begin(), indices.begin() + static_cast<std::ptrdiff_t>(held));
+    split.train.insert(split.train.end(), indices.begin() + static_cast<std::ptrdiff_t>(held), indices.end());
+  }
+  std::sort(split.train.begin(), split.train.end());
+  std::sort(split.valid.begin(), split.valid.end());
+  return split;
+}
+
 Result<TrainReport> train_model(const TrainOptions& options) {
-  if (options.autotune_seconds > 0 && !options.valid)
-    return fail(Errc::invalid_argument, "autotune needs a validation file (--valid)");
-  if (options.epoch <= 0 || options.lr <= 0 || options.dim <= 0 || options.word_ngrams <= 0 || options.bucket < 0)
-    return fail(Errc::invalid_argument, "epoch, lr, dim and wordNgrams must be positive");
-  auto data = read_labeled_file(options.data);
+  if (auto ok = check_options(options); !ok) return std::unexpected(ok.error());
+  auto data = read_training_data(options.data);
   if (!data) return std::unexpected(data.error());
-  if (data->empty()) return fail(Errc::invalid_argument, options.data.string() + ": no training examples");
 
   TempFiles temp;
-  const std::filesystem::path train_file = options.output.string() + ".train.tmp";
-  temp.paths.push_back(train_file);
-  auto labels = write_fasttext_file(*data, train_file);
+  const auto train_file = temp.add(options.output, ".train.tmp");
+  auto labels = write_fasttext_input(*data, train_file);
   if (!labels) return std::unexpected(labels.error());
 
-  fasttext::Args args;
-  args.input = train_file.string();
-  args.output = options.output.string();
-  args.model = fasttext::model_name::sup;
-  args.loss = fasttext::loss_name::softmax;
-  args.epoch = options.epoch;
-  args.lr = options.lr;
-  args.dim = options.dim;
-  args.wordNgrams = options.word_ngrams;
-  args.bucket = options.word_ngrams > 1 ? options.bucket : 0;
-  args.minCount = options.min_count;
-  args.minn = 0;  // stems already merge inflections; subword n-grams only added size
-  args.maxn = 0;
-  args.thread = std::max(1, options.threads);
-  args.verbose = 0;
-  if (options.valid) {
-    auto valid = read_labeled_file(*options.valid);
-    if (!valid) return std::unexpected(valid.error());
-    const std::filesystem::path valid_file = options.output.string() + ".valid.tmp";
-    temp.paths.push_back(valid_file);
-    if (auto written = write_fasttext_file(*valid, valid_file); !written) return std::unexpected(written.error());
-    args.autotuneValidationFile = valid_file.string();
+  TrainReport report{data->size(), *labels, 0, std::nullopt};
+  fasttext::Args args = base_args(options, train_file);
+  if (options.autotune_seconds > 0) {
+    auto best = autotune(options, *data, args, temp, report);
+    if (!best) return std::unexpected(best.error());
+    args = *best;
   }
-  try {
-    auto model = std::make_shared<fasttext::FastText>();
-    if (options.autotune_seconds > 0) {
-      args.autotuneDuration = options.autotune_seconds;
-      fasttext::Autotune autotune(model);
-      autotune.train(args);
-    } else {
-      args.autotuneValidationFile.clear();
-      model->train(args);
-    }
-    if (options.quantize) {
-      fasttext::Args qargs = model->getArgs();
-      qargs.input = train_file.string();
-      qargs.qnorm = true;
-      qargs.retrain = false;
-      qargs.cutoff = 0;
-      qargs.dsub = 2;
-      qargs.verbose = 0;
-      model->quantize(qargs);
-    }
-    model->saveModel(options.output.string());
-  } catch (const std::exception& e) {
-    // fastText reports bad input and unwritable files by throwing.
-    return fail(Errc::invalid_argument, std::string("fastText: ") + e.what());
-  }
-  log::info("classify.train.done",
-            {{"examples", data->size()}, {"labels", *labels}, {"model", options.output.string()}});
-  return TrainReport{data->size(), *labels};
+  auto trained = train_fasttext(args);
+  if (!trained) return std::unexpected(trained.error());
+  if (trained->unfinished != Unfinished::none)
+    return fail(Errc::invalid_argument, fmt::format("training diverged (NaN) with lr {}; lower it", args.lr));
+  auto bytes = save_model(*trained->model, options, temp);
+  if (!bytes) return std::unexpected(bytes.error());
+  report.model_bytes = *bytes;
+  log::info("classify.train.done", {{"examples", report.examples},
+                                    {"labels", report.labels},
+                                    {"bytes", report.model_bytes},
+                                    {"model", options.output.string()}});
+  return report;
 }
 
 Result<Model> Model::load(const std::filesystem::path& path) {
@@ -179,9 +461,8 @@ std::vector<Tag> Model::predict_text(std::string_view text, int k, double thresh
   std::vector<std::pair<fasttext::real, std::string>> predictions;
   model_->predictLine(in, predictions, k, static_cast<fasttext::real>(threshold));
   for (auto& [probability, label] : predictions) {
-    std::string name = label.starts_with(kLabelPrefix) ? label.substr(kLabelPrefix.size()) : label;
-    tags.push_back(
-        Tag{std::move(name), TagKind::model, std::min(1.0, static_cast<double>(probability)), TagSource::model});
+    tags.push_back(Tag{strip_prefix(std::move(label)), TagKind::model, std::min(1.0, static_cast<double>(probability)),
+                       TagSource::model});
   }
   return tags;
 }
@@ -190,45 +471,16 @@ std::vector<std::string> Model::labels() const {
   std::vector<std::string> out;
   const auto dictionary = model_->getDictionary();
   for (int32_t i = 0; i < dictionary->nlabels(); ++i) {
-    std::string label = dictionary->getLabel(i);
-    out.push_back(label.starts_with(kLabelPrefix) ? label.substr(kLabelPrefix.size()) : label);
+    out.push_back(strip_prefix(dictionary->getLabel(i)));
   }
   return out;
 }
 
 Evaluation evaluate(const Model& model, const std::vector<LabeledText>& data) {
-  struct Counts {
-    std::size_t tp = 0, fp = 0, fn = 0, support = 0;
-  };
-  std::map<std::string, Counts> counts;
-  Evaluation result;
-  std::size_t hits = 0;
-  for (const auto& example : data) {
-    const auto predicted = model.predict_text(example.text, 1, 0.0);
-    const std::string top = predicted.empty() ? std::string{} : predicted.front().name;
-    const std::string& gold = example.labels.front();
-    ++counts[gold].support;
-    if (std::find(example.labels.begin(), example.labels.end(), top) != example.labels.end()) ++hits;
-    if (top == gold) {
-      ++counts[gold].tp;
-    } else {
-      ++counts[gold].fn;
-      if (!top.empty()) ++counts[top].fp;
-    }
-  }
-  result.examples = data.size();
-  result.accuracy = data.empty() ? 0.0 : static_cast<double>(hits) / static_cast<double>(data.size());
-  double f1_sum = 0;
-  for (const auto& [label, c] : counts) {
-    Evaluation::PerClass pc{label, 0, 0, 0, c.support};
-    if (c.tp + c.fp > 0) pc.precision = static_cast<double>(c.tp) / static_cast<double>(c.tp + c.fp);
-    if (c.tp + c.fn > 0) pc.recall = static_cast<double>(c.tp) / static_cast<double>(c.tp + c.fn);
-    if (pc.precision + pc.recall > 0) pc.f1 = 2 * pc.precision * pc.recall / (pc.precision + pc.recall);
-    f1_sum += pc.f1;
-    result.classes.push_back(std::move(pc));
-  }
-  result.macro_f1 = result.classes.empty() ? 0.0 : f1_sum / static_cast<double>(result.classes.size());
-  return result;
+  return score_top1(data, [&](std::size_t i) {
+    const auto predicted = model.predict_text(data[i].text, 1, 0.0);
+    return predicted.empty() ? std::string{} : predicted.front().name;
+  });
 }
 
 std::string format_evaluation(const Evaluation& e) {

@@ -1,7 +1,9 @@
 // `newsd classify`, `newsd train`, `newsd eval`: the classifier from the
 // command line — tag one file, train a fastText model, score it.
+#include <charconv>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -12,6 +14,7 @@
 #include "newsd/classify/taxonomy.hpp"
 #include "newsd/classify/text.hpp"
 #include "newsd/config/config.hpp"
+#include "newsd/config/duration.hpp"
 #include "newsd/parse/extract.hpp"
 
 namespace newsd::cli {
@@ -35,7 +38,10 @@ struct ClassifyOptions {
 
 struct TrainFlags {
   classify::TrainOptions options;
-  std::string data, model, valid;
+  std::string data, model, valid, export_input;
+  bool autotune = false;
+  std::string budget = "5m";  // fastText's own autotune default
+  std::string max_size;
 };
 
 std::optional<std::string> read_input(const std::string& file) {
@@ -180,16 +186,84 @@ int run_classify(const ClassifyOptions& o) {
   return 0;
 }
 
+/// "100M", "512k", "2G" (decimal, as fastText's -autotune-modelsize) or bytes.
+std::optional<std::uintmax_t> parse_size(std::string_view text) {
+  std::uintmax_t scale = 1;
+  if (!text.empty()) {
+    switch (text.back()) {
+      case 'k':
+      case 'K': scale = 1'000; break;
+      case 'm':
+      case 'M': scale = 1'000'000; break;
+      case 'g':
+      case 'G': scale = 1'000'000'000; break;
+      default: break;
+    }
+    if (scale > 1) text.remove_suffix(1);
+  }
+  std::uintmax_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value == 0 ||
+      value > std::numeric_limits<std::uintmax_t>::max() / scale)
+    return std::nullopt;
+  return value * scale;
+}
+
+/// `--export-input`: the training data as fastText sees it, for other tools.
+int run_export_input(const TrainFlags& f) {
+  auto data = classify::read_labeled_file(f.data);
+  if (!data) {
+    std::cerr << "newsd train: " << data.error().message << '\n';
+    return data.error().code == Errc::io ? 1 : 2;
+  }
+  if (auto written = classify::write_fasttext_input(*data, f.export_input); !written) {
+    std::cerr << "newsd train: " << written.error().message << '\n';
+    return 1;
+  }
+  return 0;
+}
+
+void print_train_report(const classify::TrainReport& r, const std::string& model) {
+  std::cout << "examples\t" << r.examples << "\nlabels\t" << r.labels << "\nmodel\t" << model << "\nbytes\t"
+            << r.model_bytes << '\n';
+  if (!r.autotune) return;
+  const auto& a = *r.autotune;
+  std::cout << "autotune_trials\t" << a.trials << "\nvalid_examples\t" << a.valid_examples << "\nbaseline_score\t"
+            << a.baseline_score << "\nbest_score\t" << a.best_score << "\nbest\tepoch=" << a.best.epoch
+            << " lr=" << a.best.lr << " dim=" << a.best.dim << " wordNgrams=" << a.best.word_ngrams
+            << " bucket=" << a.best.bucket << " minn=" << a.best.minn << " maxn=" << a.best.maxn << '\n';
+}
+
 int run_train(TrainFlags& f) {
+  if (!f.export_input.empty()) return run_export_input(f);
+  if (f.model.empty()) {
+    std::cerr << "newsd train: --model is required\n";
+    return 2;
+  }
   f.options.data = f.data;
   f.options.output = f.model;
   if (!f.valid.empty()) f.options.valid = f.valid;
+  if (f.autotune) {
+    const auto budget = config::parse_duration(f.budget);
+    if (!budget || budget->count() <= 0) {
+      std::cerr << "newsd train: --budget: expected a duration such as 90s or 10m, got '" << f.budget << "'\n";
+      return 2;
+    }
+    f.options.autotune_seconds = static_cast<int>(budget->count());
+  }
+  if (!f.max_size.empty()) {
+    f.options.max_size = parse_size(f.max_size);
+    if (!f.options.max_size) {
+      std::cerr << "newsd train: --max-size: expected a size such as 100M, got '" << f.max_size << "'\n";
+      return 2;
+    }
+  }
   auto report = classify::train_model(f.options);
   if (!report) {
     std::cerr << "newsd train: " << report.error().message << '\n';
     return report.error().code == Errc::io ? 1 : 2;
   }
-  std::cout << "examples\t" << report->examples << "\nlabels\t" << report->labels << "\nmodel\t" << f.model << '\n';
+  print_train_report(*report, f.model);
   return 0;
 }
 
@@ -231,11 +305,20 @@ void add_classify_commands(CLI::App& app, CommandContext& ctx) {
 
   auto train_flags = std::make_shared<TrainFlags>();
   CLI::App* train = app.add_subcommand("train", "Train a fastText model on label[,label…]<TAB>text lines");
+  train->footer(
+      "--autotune searches epoch, lr, dim, word and sub-word n-grams and buckets with fastText's autotune\n"
+      "strategy for --budget, scoring (accuracy + macro-F1) / 2 on --valid or on a stratified, seeded split of\n"
+      "--data, then trains the best settings on all of --data. Bad data or options exit 2, unreadable files 1.");
   auto& t = train_flags->options;
   train->add_option("--data", train_flags->data, "Training TSV")->required();
-  train->add_option("--model", train_flags->model, "Output model file")->required();
-  train->add_option("--valid", train_flags->valid, "Validation TSV (needed by --autotune)");
-  train->add_option("--autotune", t.autotune_seconds, "Search hyper-parameters on --valid for this many seconds");
+  train->add_option("--model", train_flags->model, "Output model file (required unless --export-input)");
+  train->add_option("--valid", train_flags->valid, "Validation TSV for --autotune (default: a split of --data)");
+  train->add_flag("--autotune", train_flags->autotune, "Search hyper-parameters before training");
+  train->add_option("--budget", train_flags->budget, "Autotune time budget (90s, 10m, …)")->capture_default_str();
+  train->add_option("--valid-fraction", t.valid_fraction, "Share of each label held out for autotune")
+      ->capture_default_str();
+  train->add_option("--max-bucket", t.max_bucket, "Most buckets autotune may try")->capture_default_str();
+  train->add_option("--max-size", train_flags->max_size, "Quantize (.ftz) and prune until the model fits, e.g. 100M");
   train->add_flag("--quantize", t.quantize, "Write a quantized, much smaller model");
   train->add_option("--epoch", t.epoch, "Epochs")->capture_default_str();
   train->add_option("--lr", t.lr, "Learning rate")->capture_default_str();
@@ -243,6 +326,9 @@ void add_classify_commands(CLI::App& app, CommandContext& ctx) {
   train->add_option("--word-ngrams", t.word_ngrams, "Word n-gram length")->capture_default_str();
   train->add_option("--bucket", t.bucket, "Hash buckets for n-grams")->capture_default_str();
   train->add_option("--threads", t.threads, "Training threads")->capture_default_str();
+  train->add_option("--seed", t.seed, "Seed of the split, the search and fastText")->capture_default_str();
+  train->add_option("--export-input", train_flags->export_input,
+                    "Only write --data as fastText input (labels, newsd's tokenised text) to this file");
   train->callback([train_flags, &ctx] { ctx.exit_code = run_train(*train_flags); });
 
   auto eval_model = std::make_shared<std::string>();

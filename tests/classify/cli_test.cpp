@@ -95,6 +95,56 @@ TEST_F(CliTest, LinesWithoutModelIsUsageError) {
   EXPECT_EQ(run("classify --lines " + kData + "model/asnd-slice-heldout.tsv").status, 2);
 }
 
+TEST_F(CliTest, TrainAutotuneReportsTheSearchAndWritesAUsableModel) {
+  const auto model = (dir_ / "tuned.bin").string();
+  const CommandResult r = run("train --autotune --budget 2s --threads 1 --max-bucket 20000 --data " + kData +
+                              "model/separable-train.tsv --model " + model);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("autotune_trials\t"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("valid_examples\t12\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("best\tepoch="), std::string::npos) << r.out;
+  const CommandResult eval = run("eval --model " + model + " --data " + kData + "model/separable-heldout.tsv");
+  ASSERT_EQ(eval.status, 0);
+  EXPECT_NE(eval.out.find("examples\t30\n"), std::string::npos) << eval.out;
+}
+
+TEST_F(CliTest, TrainMaxSizeWritesAQuantizedModelUnderBudget) {
+  const auto model = dir_ / "small.ftz";
+  const CommandResult r =
+      run("train --threads 1 --max-size 300k --data " + kData + "model/asnd-slice-train.tsv --model " + model.string());
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_LE(std::filesystem::file_size(model), 300'000u);
+  EXPECT_EQ(run("eval --model " + model.string() + " --data " + kData + "model/asnd-slice-heldout.tsv").status, 0);
+}
+
+TEST_F(CliTest, TrainRejectsBadDataAndFlagsWithExitTwo) {
+  const auto model = (dir_ / "bad.bin").string();
+  for (const std::string file : {"empty.tsv", "one-label.tsv", "malformed.tsv"}) {
+    EXPECT_EQ(run("train --data " + kData + "model/" + file + " --model " + model).status, 2) << file;
+    EXPECT_EQ(run("train --autotune --budget 1s --data " + kData + "model/" + file + " --model " + model).status, 2)
+        << file;
+  }
+  const std::string data = " --data " + kData + "model/separable-train.tsv";
+  EXPECT_EQ(run("train --autotune --budget soon" + data + " --model " + model).status, 2);
+  EXPECT_EQ(run("train --max-size 12Q" + data + " --model " + model).status, 2);
+  EXPECT_EQ(run("train --max-size 0" + data + " --model " + model).status, 2);
+  EXPECT_EQ(run("train" + data).status, 2);  // no --model
+  EXPECT_FALSE(std::filesystem::exists(model));
+}
+
+TEST_F(CliTest, TrainExportInputWritesWhatFastTextSees) {
+  const auto out = dir_ / "export.txt";
+  ASSERT_EQ(run("train --data " + kData + "model/separable-heldout.tsv --export-input " + out.string()).status, 0);
+  std::ifstream in(out);
+  std::string line;
+  std::size_t lines = 0;
+  while (std::getline(in, line)) {
+    ++lines;
+    EXPECT_TRUE(line.starts_with("__label__")) << line;
+  }
+  EXPECT_EQ(lines, 30u);
+}
+
 TEST_F(CliTest, EvalPrintsAccuracyMacroF1AndPerClass) {
   const CommandResult r =
       run("eval --model " + (dir_ / "m.bin").string() + " --data " + kData + "model/asnd-slice-heldout.tsv");

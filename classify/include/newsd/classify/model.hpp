@@ -2,6 +2,7 @@
 /// The optional statistical classifier: a fastText model trained on texts
 /// passed through the same text pipeline as the rules (stems, text.hpp).
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -38,7 +39,7 @@ Result<std::vector<LabeledText>> read_labeled_file(const std::filesystem::path& 
 struct TrainOptions {
   std::filesystem::path data;                  ///< training TSV
   std::filesystem::path output;                ///< model file to write
-  std::optional<std::filesystem::path> valid;  ///< validation TSV (required for autotune)
+  std::optional<std::filesystem::path> valid;  ///< autotune's validation TSV; else a split of `data`
   int epoch = 40;
   double lr = 0.5;
   int dim = 64;
@@ -46,19 +47,68 @@ struct TrainOptions {
   int bucket = 200'000;  ///< n-gram hash buckets, only used when word_ngrams > 1
   int min_count = 1;
   int threads = 2;
-  int autotune_seconds = 0;  ///< > 0: search hyper-parameters on `valid` for this long
-  bool quantize = false;     ///< write a compressed (.ftz-style) model
+  /// > 0: search hyper-parameters (epoch, lr, dim, word n-grams, sub-word
+  /// n-grams, buckets) with fastText's autotune strategy for about this long,
+  /// starting from the settings above, then train the best on all of `data`.
+  int autotune_seconds = 0;
+  double valid_fraction = 0.1;  ///< share of each label held out for autotune when `valid` is not given
+  int max_bucket = 500'000;     ///< autotune never tries more buckets (fastText's own range reaches 10M)
+  int max_dim = 300;            ///< nor a larger dimension (its own range reaches 1000)
+  /// Bytes: write a quantized (.ftz) model, pruned until the file fits;
+  /// Errc::invalid_argument if it cannot. Implies `quantize`.
+  std::optional<std::uintmax_t> max_size;
+  bool quantize = false;   ///< write a compressed (.ftz-style) model
+  std::uint32_t seed = 1;  ///< validation split, search and fastText's initialisation
+};
+
+/// The settings autotune may change, as chosen.
+struct TunedSettings {
+  int epoch = 0;
+  double lr = 0;
+  int dim = 0;
+  int word_ngrams = 0;
+  int bucket = 0;
+  int minn = 0, maxn = 0;  ///< sub-word n-gram lengths (0 = none)
+};
+
+/// What the autotune search saw. Scores are (accuracy + macro-F1) / 2 on the
+/// validation examples, of models trained on the other examples.
+struct AutotuneReport {
+  std::size_t valid_examples = 0;
+  int trials = 0;             ///< trials that finished and were scored
+  double baseline_score = 0;  ///< the first trial: TrainOptions' own settings
+  double best_score = 0;      ///< >= baseline_score
+  TunedSettings best;         ///< the settings of the final model
 };
 
 struct TrainReport {
   std::size_t examples = 0;
   std::size_t labels = 0;
+  std::uintmax_t model_bytes = 0;
+  std::optional<AutotuneReport> autotune;  ///< set when autotune_seconds > 0
 };
 
 /// Trains a model and writes it to `options.output`. Texts go through
-/// stem_text(). Fails with Errc::invalid_argument on bad options or data,
-/// Errc::io if a file cannot be read or written.
+/// stem_text(). Fails with Errc::invalid_argument on bad options or data
+/// (no examples, fewer than two labels, a malformed line), Errc::io if a
+/// file cannot be read or written.
 Result<TrainReport> train_model(const TrainOptions& options);
+
+/// Indices into a data set, split in two.
+struct DataSplit {
+  std::vector<std::size_t> train, valid;
+};
+
+/// Holds out about `fraction` of the examples of each first label (at least
+/// one of every label that has two or more; a label seen once stays in
+/// `train`). Deterministic for a given `seed`; both index lists ascending.
+DataSplit split_for_validation(const std::vector<LabeledText>& data, double fraction, std::uint32_t seed);
+
+/// Writes `data` as fastText reads it: `__label__` prefixes, then the text
+/// through the same pipeline as Model::predict_text(). For training other
+/// fastText tools on exactly what newsd's model sees. Returns the number of
+/// distinct labels.
+Result<std::size_t> write_fasttext_input(const std::vector<LabeledText>& data, const std::filesystem::path& path);
 
 /// A loaded model. predict() is const and thread-safe: one Model may be
 /// shared by all workers. Copies share the underlying model.
