@@ -80,6 +80,15 @@ TEST_F(Package, PutsEveryFileInItsStandardPlace) {
         "usr/share/doc/newsd/LICENSE"}) {
     EXPECT_TRUE(fs::is_regular_file(root_ / file)) << file;
   }
+  // The SQLite extension sits in the library directory itself (multiarch on
+  // Debian), where `.load newsd_fts` finds it through the loader's path.
+  bool extension = false;
+  for (const auto& entry : fs::recursive_directory_iterator(root_ / "usr/lib")) {
+    if (entry.path().filename() == "newsd_fts.so") {
+      extension = entry.path().parent_path().filename() != "newsd";
+    }
+  }
+  EXPECT_TRUE(extension) << "newsd_fts.so is not in usr/lib/<arch>/";
 }
 
 TEST_F(Package, CreatesTheUserEnablesNothingAndKeepsTheConfigAsAConffile) {

@@ -32,8 +32,11 @@ TEST_F(HttpApiTest, ArabicCliticFormFindsTheSameArticleAsTheStore) {
   ASSERT_EQ(page["articles"].size(), 1u) << page.dump();
   EXPECT_EQ(page["articles"][0]["title"], "زيارة رسمية إلى الرباط");
   EXPECT_EQ(page["articles"][0]["lang"], "ar");
-  EXPECT_NE(page["articles"][0]["snippet"].get<std::string>().find("[والمغرب]"), std::string::npos)
-      << page["articles"][0]["snippet"];
+  // Like `search --json`: a plain snippet, the hit given as [start, length] in code points.
+  const auto snippet = page["articles"][0]["snippet"].get<std::string>();
+  EXPECT_EQ(snippet.find('['), std::string::npos) << snippet;
+  ASSERT_EQ(page["articles"][0]["matches"].size(), 1u) << page.dump();
+  EXPECT_EQ(page["articles"][0]["matches"][0][1], 7) << page.dump();  // والمغرب
 
   store::SearchQuery q;
   q.text = "بالمغرب";
