@@ -78,7 +78,8 @@ struct ScheduleConfig {
   Seconds min_interval{Seconds{300}};
   Seconds max_interval{Seconds{86400}};
   Seconds max_backoff{Seconds{86400}};
-  double jitter = 0.1;  ///< a poll comes up to this fraction of its interval early (never late), so feeds do not fire together
+  double jitter =
+      0.1;  ///< a poll comes up to this fraction of its interval early (never late), so feeds do not fire together
 };
 
 /// `[[extract.sites]]`: selectors applied before the generic extractor for one host.
