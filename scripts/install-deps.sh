@@ -14,7 +14,7 @@ packages=(
   libxml2-dev libstemmer-dev libcld2-dev libfasttext-dev libsystemd-dev libidn2-dev libcpp-httplib-dev
   libgumbo-dev
   # tests (promtool checks /metrics; chromium runs the web reader's browser test)
-  libgtest-dev libgmock-dev prometheus chromium
+  libgtest-dev libgmock-dev prometheus chromium fonts-noto-core
   # systemd-analyze verify for the unit file test
   systemd
   # cpack -G DEB and dpkg-shlibdeps for the package test
