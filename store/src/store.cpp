@@ -173,9 +173,15 @@ Result<Store> Store::open(const std::filesystem::path& path, const config::Store
   // WAL lets readers run while the writer commits; synchronous=NORMAL in WAL
   // can lose the last commits on power loss but never corrupts the file, and
   // a killed process loses nothing that was committed.
+  // An 8 MiB page cache (SQLite's default is 2 MiB): it holds the upper
+  // levels of the indexes every insert probes (canonical URL, content hash,
+  // sources), while the leaves come from the OS page cache at a pread each.
+  // Measured on the feeds-only benchmark (1,000 feeds x 20 entries, a 25 MB
+  // database): 32 MiB cost 73 MB peak RSS, 8 MiB 55 MB, 4 MiB 51 MB, at the
+  // same CPU time (3.1 s) for all three; see docs/performance.md.
   if (auto ok = sql::exec(db->get(),
                           "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
-                          "PRAGMA cache_size = -32768;");
+                          "PRAGMA cache_size = -8192;");
       !ok) {
     return std::unexpected(ok.error());
   }
