@@ -338,8 +338,8 @@ Result<bool> Store::reactivate_feed(std::string_view url, TimePoint now) {
   return reactivate_row(impl_->db.get(), url, now);
 }
 
-Result<Store::ReactivationRequest> Store::request_reactivation(const std::filesystem::path& path, std::string_view url,
-                                                               TimePoint now, std::chrono::milliseconds busy_timeout) {
+Result<bool> Store::request_reactivation(const std::filesystem::path& path, std::string_view url, TimePoint now,
+                                         std::chrono::milliseconds busy_timeout) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return fail(Errc::not_found, "no database at " + path.string());
   // No CREATE and no migration: only the lock holder may change the schema;
@@ -347,9 +347,7 @@ Result<Store::ReactivationRequest> Store::request_reactivation(const std::filesy
   auto db = open_connection(path, path.string(), SQLITE_OPEN_READWRITE, busy_timeout);
   if (!db) return std::unexpected(db.error());
   if (auto current = require_current_schema(db->get(), path); !current) return std::unexpected(current.error());
-  auto found = reactivate_row(db->get(), url, now);
-  if (!found) return std::unexpected(found.error());
-  return ReactivationRequest{*found, WriterLock::holder_pid(path)};
+  return reactivate_row(db->get(), url, now);
 }
 
 namespace {
