@@ -1,14 +1,12 @@
 // `newsd show`, `feeds`, `stats`, `backup` (see cmd_query.cpp for search).
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <csignal>
-#include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli_common.hpp"
 #include "cmd_query_common.hpp"
+#include "daemon_reload.hpp"
 #include "newsd/service/http_json.hpp"
 
 namespace newsd::cli::query {
@@ -173,15 +171,15 @@ void reactivate(const DbOptions& db, const std::string& url, CommandContext& ctx
   if (!done) {
     std::cerr << "newsd feeds: " << done.error().message << '\n';
     ctx.exit_code = 1;
-  } else if (!done->found) {
+  } else if (!*done) {
     std::cerr << "newsd feeds: no feed " << url << '\n';
     ctx.exit_code = 2;
-  } else if (done->writer_pid && ::kill(*done->writer_pid, SIGHUP) != 0) {
-    std::cerr << "newsd feeds: " << url << " is active in the database, but pid " << *done->writer_pid
-              << " (the daemon) could not be told: " << std::strerror(errno) << "; it applies at its next reload\n";
+  } else if (const auto told = reload_running_daemon(where->path); told.outcome == ReloadOutcome::cannot_tell) {
+    std::cerr << "newsd feeds: " << url << " is active in the database, but the daemon was not told: " << told.message
+              << '\n';
     ctx.exit_code = 1;
-  } else if (done->writer_pid) {
-    std::cout << "reactivated " << url << ": active and due now (daemon pid " << *done->writer_pid << " told)\n";
+  } else if (told.outcome == ReloadOutcome::signalled) {
+    std::cout << "reactivated " << url << ": active and due now (daemon pid " << told.pid << " told)\n";
   } else {
     std::cout << "reactivated " << url << ": active and due now\n";
   }

@@ -153,7 +153,7 @@ void add_run_command(CLI::App& app, CommandContext& ctx) {
       return;
     }
     setup_logging(cfg->log.level, *log_flags);
-    ctx.exit_code = service::run_daemon(*cfg, *config_path);
+    ctx.exit_code = service::run_daemon(*cfg, *config_path, strict_load_options());
   });
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 /// Telling a running daemon that its feeds changed (`newsd feeds add`,
-/// `remove`, `import`).
+/// `remove`, `import`, `--reactivate`).
 #include <filesystem>
 #include <string>
 
@@ -18,8 +18,8 @@ struct ReloadResult {
   std::string message;  ///< one line for the user: what happened, or how to reload by hand
 };
 
-/// Reads `<db>.lock` (the store's writer lock; it records `pid`, `program`
-/// and `host` of its holder) and, when it is held by a process named newsd
+/// Asks the store who holds `db`'s writer lock (store::writer_lock_holder)
+/// and, when it is held by a process named newsd
 /// on this host, sends it SIGHUP — the daemon re-reads its config, feeds
 /// file included. Otherwise says how to reload (`systemctl reload newsd`).
 /// Never takes the lock itself for longer than a probe.

@@ -21,9 +21,10 @@ std::string status_line(const ingest::EngineStatus& s) {
          " articles stored today; " + std::to_string(s.failing_feeds) + " feeds failing";
 }
 
-void reload(ingest::Engine& engine, const std::filesystem::path& config_path, const SystemdNotifier& systemd) {
+void reload(ingest::Engine& engine, const std::filesystem::path& config_path, const config::LoadOptions& options,
+            const SystemdNotifier& systemd) {
   systemd.reloading();
-  auto cfg = config::load_config(config_path);
+  auto cfg = config::load_config(config_path, options);
   if (!cfg) {
     log::error("config.reload_failed", {{"error", cfg.error().message}});
   } else if (auto r = engine.reload(*cfg); !r) {
@@ -39,8 +40,12 @@ void reload(ingest::Engine& engine, const std::filesystem::path& config_path, co
 // SIGHUP and retention.
 class Ticker {
  public:
-  Ticker(const SystemdNotifier& systemd, SignalWatcher& signals, std::filesystem::path config_path)
-      : systemd_(systemd), signals_(signals), config_path_(std::move(config_path)) {
+  Ticker(const SystemdNotifier& systemd, SignalWatcher& signals, std::filesystem::path config_path,
+         config::LoadOptions load_options)
+      : systemd_(systemd),
+        signals_(signals),
+        config_path_(std::move(config_path)),
+        load_options_(std::move(load_options)) {
     // A stage stalled for half the watchdog period stops the pings, so
     // systemd restarts the daemon before the period runs out.
     if (auto half = systemd.keepalive_interval()) stall_threshold_ = *half;
@@ -55,7 +60,7 @@ class Ticker {
       reported_stall_ = false;
       systemd_.keepalive();
     }
-    if (signals_.take_reload_request()) reload(engine, config_path_, systemd_);
+    if (signals_.take_reload_request()) reload(engine, config_path_, load_options_, systemd_);
     if (now >= next_status_) {
       systemd_.status(status_line(engine.status()));
       next_status_ = now + kStatusEvery;
@@ -70,6 +75,7 @@ class Ticker {
   const SystemdNotifier& systemd_;
   SignalWatcher& signals_;
   std::filesystem::path config_path_;
+  config::LoadOptions load_options_;
   std::chrono::milliseconds stall_threshold_{kDefaultStallThreshold};
   bool reported_stall_ = false;
   SteadyClock::time_point next_status_{};
@@ -78,7 +84,8 @@ class Ticker {
 
 }  // namespace
 
-int run_daemon(const config::Config& initial, const std::filesystem::path& config_path) {
+int run_daemon(const config::Config& initial, const std::filesystem::path& config_path,
+               const config::LoadOptions& load_options) {
   SignalWatcher signals;
   SystemdNotifier systemd;
   auto started = ingest::Engine::start(initial);
@@ -111,7 +118,7 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
     return signals.stop_requested() &&
            SteadyClock::now() >= signals.stop_time() + engine.config().daemon.shutdown_grace;
   };
-  control.on_tick = [ticker = Ticker(systemd, signals, config_path), &board](ingest::Engine& e) mutable {
+  control.on_tick = [ticker = Ticker(systemd, signals, config_path, load_options), &board](ingest::Engine& e) mutable {
     ticker(e);
     board.publish_from(e, kDefaultStallThreshold);
   };

@@ -24,6 +24,12 @@ struct Store::Impl {
   /// has_article/add_source look-up, prepared on first use: the engine asks
   /// once per feed entry on every poll.
   sql::Stmt article_by_linked_url;
+  /// Per-feed write statements, prepared on first use (see reuse() in
+  /// store.cpp): the writer runs each once per feed outcome or linked entry,
+  /// and preparing them every time cost 3.6 % of a feeds-only ingest.
+  sql::Stmt record_fetch;
+  sql::Stmt move_feed;
+  sql::Stmt add_source;
   /// Writer only: the configured busy timeout, and checkpoint_when_due()'s state.
   std::chrono::milliseconds busy_timeout{0};
   std::chrono::steady_clock::time_point last_checkpoint{};

@@ -101,8 +101,8 @@ Result<WriterLock> WriterLock::acquire(const std::filesystem::path& db) {
   return lock;
 }
 
-std::optional<int> WriterLock::holder_pid(const std::filesystem::path& db) {
-  const int fd = ::open(lock_path(db).c_str(), O_RDONLY | O_CLOEXEC);
+std::optional<WriterLockHolder> writer_lock_holder(const std::filesystem::path& db) {
+  const int fd = ::open(WriterLock::lock_path(db).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   const WriterLock file(fd);  // closes it
   // A shared lock granted means no writer holds the exclusive one: the
@@ -112,11 +112,11 @@ std::optional<int> WriterLock::holder_pid(const std::filesystem::path& db) {
   }
   if (rc == 0 || errno != EWOULDBLOCK) return std::nullopt;
   const Holder h = read_holder(fd);
-  if (h.host != host_name()) return std::nullopt;
+  WriterLockHolder holder{0, h.program, h.host, h.host == host_name()};
   int pid = 0;
   const auto [end, ec] = std::from_chars(h.pid.data(), h.pid.data() + h.pid.size(), pid);
-  if (ec != std::errc{} || end != h.pid.data() + h.pid.size() || pid <= 0) return std::nullopt;
-  return pid;
+  if (ec == std::errc{} && end == h.pid.data() + h.pid.size() && pid > 0) holder.pid = pid;
+  return holder;
 }
 
 WriterLock::WriterLock(WriterLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "newsd/base/error.hpp"
+#include "newsd/store/store.hpp"
 
 namespace newsd::store {
 
@@ -29,11 +30,8 @@ class WriterLock {
   /// `<db>.lock`.
   static std::filesystem::path lock_path(const std::filesystem::path& db);
 
-  /// The pid of the process holding the lock for `db`, when one holds it
-  /// now and runs on this host (its record says so); nullopt otherwise.
-  static std::optional<int> holder_pid(const std::filesystem::path& db);
-
  private:
+  friend std::optional<WriterLockHolder> writer_lock_holder(const std::filesystem::path& db);
   explicit WriterLock(int fd) : fd_(fd) {}
   int fd_ = -1;
 };

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <set>
 
@@ -48,7 +50,7 @@ TEST(Service, StopsCleanlyOnSigtermAfterIngesting) {
   EXPECT_NE(daemon.stderr_text().find("event=daemon.stopping"), std::string::npos);
 }
 
-TEST(Service, SighupReloadsFeedsAndSurvivesABrokenConfig) {
+TEST(Service, SighupReloadsFeedsAndSurvivesABrokenConfigOrABadSelector) {
   TempDir dir("newsd-svc");
   StaticServer server(kSamples);
   const auto cfg = write_config(dir.path(), server, {"world-en.rss"});
@@ -62,6 +64,23 @@ TEST(Service, SighupReloadsFeedsAndSurvivesABrokenConfig) {
   daemon.signal(SIGHUP);
   ASSERT_TRUE(eventually([&] { return daemon.stderr_text().find("config.reload_failed") != std::string::npos; }, 20s));
   EXPECT_TRUE(daemon.running());
+
+  // As strict as startup: a second feed, and a site rule whose selector
+  // `newsd run` would refuse. The reload names it by file:line:col and
+  // applies nothing of that file.
+  write_config(dir.path(), server, {"world-en.rss", "cyber-fr.atom"});
+  std::ifstream in(cfg);
+  const auto lines = std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n');
+  {
+    std::ofstream(cfg, std::ios::app)
+        << "[[extract.sites]]\nhost = \"example.com\"\nkeep = [\"article:first-child\"]\n";
+  }
+  daemon.signal(SIGHUP);
+  const std::string where = cfg.string() + ":" + std::to_string(lines + 3) + ":9: 'extract.sites.keep' entry";
+  ASSERT_TRUE(eventually([&] { return daemon.stderr_text().find(where) != std::string::npos; }, 20s))
+      << daemon.stderr_text();
+  EXPECT_TRUE(daemon.running());
+  EXPECT_EQ(count(db, "SELECT count(*) FROM feeds"), 1) << "the refused file's feed was added";
 
   // A good file with a second feed: its articles arrive without a restart.
   write_config(dir.path(), server, {"world-en.rss", "cyber-fr.atom"});

@@ -1,5 +1,11 @@
 // One writer per database: Store::open holds an advisory lock that a second
 // writer, in another process or this one, cannot take; readers never need it.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "child_process.hpp"
 #include "store_fixture.hpp"
 
@@ -66,6 +72,64 @@ TEST_F(StoreTest, SecondWriterInTheSameProcessIsLockedOutUntilTheFirstIsDestroye
   { Store last = std::move(assigned); }
   auto reopened = Store::open(db_path_, config::StoreConfig{});
   EXPECT_TRUE(reopened.has_value()) << reopened.error().describe();
+}
+
+TEST_F(StoreTest, WriterLockHolderNamesTheWriterOnlyWhileItHoldsTheLock) {
+  EXPECT_FALSE(writer_lock_holder(db_path_).has_value()) << "no lock file yet";
+  {
+    Store writer = open_store();
+    const auto holder = writer_lock_holder(db_path_);
+    ASSERT_TRUE(holder.has_value());
+    EXPECT_EQ(holder->pid, ::getpid());
+    EXPECT_EQ(holder->program, program_invocation_short_name);
+    EXPECT_TRUE(holder->on_this_host);
+    EXPECT_FALSE(holder->host.empty());
+  }
+  // The record of the writer that just closed is still in the file.
+  EXPECT_TRUE(std::filesystem::exists(db_path_.string() + ".lock"));
+  EXPECT_FALSE(writer_lock_holder(db_path_).has_value());
+}
+
+// Someone holds the lock with `record` in the lock file (a fixture under
+// tests/data/store/lock_records/): what writer_lock_holder() makes of it.
+class HeldLockRecord : public StoreTest {
+ protected:
+  WriterLockHolder holder_with(const std::string& fixture) {
+    const auto lock = db_path_.string() + ".lock";
+    std::filesystem::copy_file(std::filesystem::path(NEWSD_SOURCE_DIR) / "tests/data/store/lock_records" / fixture,
+                               lock, std::filesystem::copy_options::overwrite_existing);
+    fd_ = ::open(lock.c_str(), O_RDWR | O_CLOEXEC);
+    EXPECT_GE(fd_, 0);
+    EXPECT_EQ(::flock(fd_, LOCK_EX | LOCK_NB), 0);
+    auto holder = writer_lock_holder(db_path_);
+    EXPECT_TRUE(holder.has_value()) << "the lock is held";
+    return holder.value_or(WriterLockHolder{});
+  }
+  void TearDown() override {
+    if (fd_ >= 0) ::close(fd_);
+    StoreTest::TearDown();
+  }
+  int fd_ = -1;
+};
+
+TEST_F(HeldLockRecord, APidThatIsNotANumberIsNoPid) {
+  const auto h = holder_with("pid_not_a_number.lock");
+  EXPECT_EQ(h.pid, 0);
+  EXPECT_EQ(h.program, "newsd");
+  EXPECT_FALSE(h.on_this_host) << "a record without a host is not this host's";
+}
+
+TEST_F(HeldLockRecord, AHolderOnAnotherHostIsNotSignallable) {
+  const auto h = holder_with("other_host.lock");
+  EXPECT_EQ(h.pid, 4242);
+  EXPECT_EQ(h.host, "another-machine.invalid");
+  EXPECT_FALSE(h.on_this_host);
+}
+
+TEST_F(HeldLockRecord, ANegativePidAndKilobytesOfGarbageGiveNoPid) {
+  const auto h = holder_with("negative_pid_long_garbage.lock");
+  EXPECT_EQ(h.pid, 0);
+  EXPECT_FALSE(h.on_this_host);
 }
 
 }  // namespace

@@ -84,6 +84,22 @@ struct FeedFetchResult {
 /// ArticleRecord::entry_key, and as the `url` of has_article/add_source.
 std::string entry_key(std::int64_t feed_id, std::string_view guid);
 
+/// The process holding a database's writer lock, as its record in
+/// `<db>.lock` names it (Store::open writes the record).
+struct WriterLockHolder {
+  int pid = 0;                ///< 0 when the record has no valid pid (yet)
+  std::string program;        ///< the holder's program name, e.g. "newsd"
+  std::string host;           ///< the holder's host name
+  bool on_this_host = false;  ///< `host` is this machine: `pid` may be signalled
+};
+
+/// Who holds the writer lock of the database at `db` right now; nullopt when
+/// nobody does (no lock file, or the lock is free: a record left by a past
+/// holder is ignored, its pid may be reused). Only probes the lock, never
+/// holds it. The one parser of the lock record: `newsd feeds` uses it to
+/// tell the daemon (SIGHUP) that its feeds changed.
+std::optional<WriterLockHolder> writer_lock_holder(const std::filesystem::path& db);
+
 struct ArticleRecord {
   std::int64_t feed_id = 0;
   std::string url;            ///< as linked from the feed; may be empty when entry_key is set
@@ -296,22 +312,16 @@ class Store {
   /// errors (`newsd feeds --reactivate`). False if no feed has this URL.
   Result<bool> reactivate_feed(std::string_view url, TimePoint now);
 
-  /// What request_reactivation() did.
-  struct ReactivationRequest {
-    bool found = false;             ///< a feed has this URL (and is now active, due at `now`)
-    std::optional<int> writer_pid;  ///< the process on this host holding the writer lock, if any
-  };
   /// reactivate_feed() without the writer lock, for when the daemon holds
   /// it: one UPDATE of the feed's row on its own connection (SQLite
-  /// serialises it with the daemon's writes, waiting up to `busy_timeout`),
-  /// then the lock holder's pid, which must be told to re-read the row
+  /// serialises it with the daemon's writes, waiting up to `busy_timeout`).
+  /// True if a feed has this URL (now active, due at `now`); the lock
+  /// holder (writer_lock_holder()) must then be told to re-read the row
   /// (SIGHUP: Engine::reload schedules kept feeds from their stored state).
   /// Errc::not_found without a database, Errc::database if its schema is
   /// not kSchemaVersion or the write fails.
-  static Result<ReactivationRequest> request_reactivation(const std::filesystem::path& path, std::string_view url,
-                                                          TimePoint now,
-                                                          std::chrono::milliseconds busy_timeout = std::chrono::seconds{
-                                                              5});
+  static Result<bool> request_reactivation(const std::filesystem::path& path, std::string_view url, TimePoint now,
+                                           std::chrono::milliseconds busy_timeout = std::chrono::seconds{5});
 
   /// True if an article is already stored under this URL or entry_key(): its canonical
   /// form matches an article's or a source's canonical URL, or the URL is
