@@ -2,13 +2,14 @@
 """CPU cost of `newsd extract --batch` against libxml2's bare HTML parse, and the F1.
 
 usage: bench/extract/ratio.py [--newsd build-rel/newsd] [--data ../shared/data/extract-dev]
-                              [--rounds N] [--out DIR]
+                              [--rounds N] [--out DIR] [--before OTHER/newsd]
 
 Absolute pages/s move from machine to machine and with the load; the ratio to
 `xmllint --html --noout` over the same pages, measured in the same run, does
 not. Each round runs one `newsd extract --batch` process over every page and
-one `xmllint --html --noout` process over the same files, in alternating order
-(so neither always runs on a warmer cache), and takes each child's user+system
+one `xmllint --html --noout` process over the same files (and, with --before,
+one process of a second newsd binary), in rotating order (so none always runs
+on a warmer cache), and takes each child's user+system
 CPU time from getrusage. Prints the CPU seconds of each per round, the totals
 and their ratio, then the word-4-gram F1 of the extracted text (scored with
 shared/bench/extract_score.py) and the number of pages that come out empty
@@ -44,7 +45,8 @@ def main():
     ap.add_argument('--xmllint', default='xmllint')
     ap.add_argument('--data', default=str(SHARED / 'data' / 'extract-dev'))
     ap.add_argument('--rounds', type=int, default=3)
-    ap.add_argument('--out', help='keep <id>.txt outputs here')
+    ap.add_argument('--out', help="keep --newsd's <id>.txt outputs here")
+    ap.add_argument('--before', help='a second newsd binary (e.g. of main) measured in the same rounds')
     a = ap.parse_args()
 
     sys.path.insert(0, str(SHARED / 'bench'))
@@ -62,40 +64,45 @@ def main():
         lines.append(f"{p}\t{gt[pid].get('url') or ''}\n")
     batch = ''.join(lines).encode()
 
-    newsd_cmd = [a.newsd, 'extract', '--batch']
-    xmllint_cmd = [a.xmllint, '--html', '--noout', *files]
-    total_newsd = total_xmllint = 0.0
-    output = None
+    runs = {'newsd': [a.newsd, 'extract', '--batch'], 'xmllint': [a.xmllint, '--html', '--noout', *files]}
+    if a.before:
+        runs['before'] = [a.before, 'extract', '--batch']
+    names = list(runs)
+    total = dict.fromkeys(names, 0.0)
+    outputs = {}
     for r in range(a.rounds):
-        order = ('newsd', 'xmllint') if r % 2 == 0 else ('xmllint', 'newsd')
+        # Rotate the order so that no program always runs first (warmer or colder cache).
+        order = names[r % len(names):] + names[:r % len(names)]
         cpu = {}
         for which in order:
-            if which == 'newsd':
-                cpu[which], output = child_cpu(newsd_cmd, stdin=batch, stdout=subprocess.PIPE)
+            if which == 'xmllint':
+                cpu[which], _ = child_cpu(runs[which])
             else:
-                cpu[which], _ = child_cpu(xmllint_cmd)
-        total_newsd += cpu['newsd']
-        total_xmllint += cpu['xmllint']
-        print(f"round {r + 1}: newsd_cpu_s={cpu['newsd']:.2f} xmllint_cpu_s={cpu['xmllint']:.2f} "
-              f"ratio={cpu['newsd'] / max(cpu['xmllint'], 1e-9):.3f}")
-    print(f'pages={len(ids)} rounds={a.rounds} newsd_cpu_s={total_newsd:.2f} xmllint_cpu_s={total_xmllint:.2f} '
-          f'ratio={total_newsd / max(total_xmllint, 1e-9):.3f}')
+                cpu[which], outputs[which] = child_cpu(runs[which], stdin=batch, stdout=subprocess.PIPE)
+            total[which] += cpu[which]
+        print(f'round {r + 1}: ' + ' '.join(f'{n}_cpu_s={cpu[n]:.2f}' for n in names) + ' ' +
+              ' '.join(f'{n}_ratio={cpu[n] / max(cpu["xmllint"], 1e-9):.3f}' for n in names if n != 'xmllint'))
+    print(f'pages={len(ids)} rounds={a.rounds} ' + ' '.join(f'{n}_cpu_s={total[n]:.2f}' for n in names) + ' ' +
+          ' '.join(f'{n}_ratio={total[n] / max(total["xmllint"], 1e-9):.3f}' for n in names if n != 'xmllint'))
 
-    texts = {}
-    for line in output.decode('utf-8').splitlines():
-        if line.strip():
-            r = json.loads(line)
-            texts[Path(r['file']).name.split('.')[0]] = r.get('text') or ''
-    if a.out:
-        Path(a.out).mkdir(parents=True, exist_ok=True)
-        for pid, t in texts.items():
-            (Path(a.out) / f'{pid}.txt').write_text(t, encoding='utf-8')
     gold = {pid: gt[pid].get('articleBody') or '' for pid in ids}
-    rows = [extract_score.page_match(gold[pid], texts.get(pid, '')) for pid in ids]
-    m = extract_score.aggregate(rows)
-    empty = [pid for pid in ids if extract_score.tokenize(gold[pid]) and not extract_score.tokenize(texts.get(pid, ''))]
-    print(f"F1={m['f1']:.3f} precision={m['precision']:.3f} recall={m['recall']:.3f} accuracy={m['accuracy']:.3f} "
-          f"empty_with_article={len(empty)}{' (' + ' '.join(empty) + ')' if empty else ''}")
+    for which in [n for n in names if n != 'xmllint']:
+        texts = {}
+        for line in outputs[which].decode('utf-8').splitlines():
+            if line.strip():
+                r = json.loads(line)
+                texts[Path(r['file']).name.split('.')[0]] = r.get('text') or ''
+        if a.out and which == 'newsd':
+            Path(a.out).mkdir(parents=True, exist_ok=True)
+            for pid, t in texts.items():
+                (Path(a.out) / f'{pid}.txt').write_text(t, encoding='utf-8')
+        rows = [extract_score.page_match(gold[pid], texts.get(pid, '')) for pid in ids]
+        m = extract_score.aggregate(rows)
+        empty = [pid for pid in ids
+                 if extract_score.tokenize(gold[pid]) and not extract_score.tokenize(texts.get(pid, ''))]
+        print(f"{which}: F1={m['f1']:.3f} precision={m['precision']:.3f} recall={m['recall']:.3f} "
+              f"accuracy={m['accuracy']:.3f} "
+              f"empty_with_article={len(empty)}{' (' + ' '.join(empty) + ')' if empty else ''}")
 
 
 if __name__ == '__main__':

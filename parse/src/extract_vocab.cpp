@@ -4,8 +4,10 @@
 #include "extract_vocab.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <unordered_map>
+#include <vector>
 
 #include "extract_text.hpp"
 #include "newsd/base/ascii.hpp"
@@ -88,6 +90,33 @@ bool is_lead_token(std::string_view token) {
   return false;
 }
 
+// kBoilerWords grouped by first byte. Nearly every class/id token of a page
+// matches none of them; testing each word's first byte at each position
+// instead of searching the token once per word (70 scans) makes that answer
+// cheap, and class/id tokens are read for every element of every page.
+class BoilerWordIndex {
+ public:
+  BoilerWordIndex() {
+    for (std::string_view w : kBoilerWords) by_first_[static_cast<unsigned char>(w.front())].push_back(w);
+  }
+  bool found_in(std::string_view token) const {
+    for (std::size_t i = 0; i < token.size(); ++i) {
+      for (std::string_view w : by_first_[static_cast<unsigned char>(token[i])]) {
+        if (token.substr(i).starts_with(w)) return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  std::array<std::vector<std::string_view>, 256> by_first_;
+};
+
+bool contains_boiler_word(std::string_view token) {
+  static const BoilerWordIndex index;
+  return index.found_in(token);
+}
+
 bool is_state_modifier(std::string_view token) {
   // WordPress and BEM state classes ("has-sidebar", "comments-open") describe
   // the page, not the element.
@@ -118,9 +147,7 @@ Verdict classify_token(std::string_view token) {
   if (token.find("author") != std::string_view::npos) return Verdict::boilerplate;
   if ((token.starts_with("cta-") || token.ends_with("-cta") || token.starts_with("btn-") || token.ends_with("-btn")))
     return Verdict::boilerplate;
-  for (auto w : kBoilerWords) {
-    if (token.find(w) != std::string_view::npos) return Verdict::boilerplate;
-  }
+  if (contains_boiler_word(token)) return Verdict::boilerplate;
   return is_lead_token(token) ? Verdict::lead : Verdict::neutral;
 }
 

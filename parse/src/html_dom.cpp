@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "newsd/base/ascii.hpp"
+
 namespace newsd::parse::html {
 namespace {
 
@@ -126,6 +128,100 @@ const std::unordered_map<std::string_view, Tag>& tag_table() {
 
 }  // namespace
 
+namespace {
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// Template-framework sigils that start attribute names in served HTML: Vue's
+// and Alpine.js's `@click` / `#slot`, Angular's `*ngIf`, `(click)`, `[prop]`.
+bool is_attribute_sigil(char c) { return c == '@' || c == '#' || c == '*' || c == '(' || c == '['; }
+
+// True if some attribute-like `@name` follows whitespace: the cheap test that
+// spares almost every page the tag scan below (an "@handle" in text passes
+// it too; the scan then changes nothing).
+bool may_hold_sigil_attribute(std::string_view html) {
+  for (std::size_t i = html.find('@', 1); i != std::string_view::npos; i = html.find('@', i + 1)) {
+    if (is_blank(html[i - 1]) && i + 1 < html.size() && is_ascii_alpha(html[i + 1])) return true;
+  }
+  return false;
+}
+
+// Case-insensitive search for an ASCII end tag ("</script") from `from`.
+std::size_t find_end_tag(std::string_view html, std::string_view end_tag, std::size_t from) {
+  for (std::size_t i = html.find("</", from); i != std::string_view::npos; i = html.find("</", i + 2)) {
+    if (i + end_tag.size() > html.size()) break;
+    bool same = true;
+    for (std::size_t k = 2; k < end_tag.size() && same; ++k) same = ascii_lower(html[i + k]) == end_tag[k];
+    if (same) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Walks the attributes of the start tag whose name ends at `i` and renames,
+// in `out`, those starting with a sigil; returns the offset after the tag.
+std::size_t repair_tag_attributes(std::string_view html, std::size_t i, std::string& out) {
+  const std::size_t n = html.size();
+  while (i < n) {
+    while (i < n && (is_blank(html[i]) || html[i] == '/')) ++i;
+    if (i >= n || html[i] == '>') return i + 1;
+    if (is_attribute_sigil(html[i])) {
+      if (out.empty()) out.assign(html);
+      out[i] = '_';
+    }
+    while (i < n && !is_blank(html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/') ++i;
+    while (i < n && is_blank(html[i])) ++i;
+    if (i >= n || html[i] != '=') continue;
+    ++i;
+    while (i < n && is_blank(html[i])) ++i;
+    if (i < n && (html[i] == '"' || html[i] == '\'')) {
+      const std::size_t close = html.find(html[i], i + 1);
+      i = close == std::string_view::npos ? n : close + 1;
+    } else {
+      while (i < n && !is_blank(html[i]) && html[i] != '>') ++i;
+    }
+  }
+  return n;
+}
+
+// libxml2 2.9's HTML parser cannot read an attribute name that starts with a
+// sigil: it skips to the next blank, reads the words of the value as more
+// attribute names, and a `>` inside the value (`() => x`, common in Alpine.js
+// handlers) ends the tag, so the rest of the value becomes page text. HTML5
+// parsers take these names as they are; renaming the sigil to '_' in the
+// input keeps the tag whole and changes nothing the extractor reads. Returns
+// the repaired copy, or an empty string when no tag needs it.
+std::string repair_sigil_attribute_names(std::string_view html) {
+  std::string out;
+  if (!may_hold_sigil_attribute(html)) return out;
+  const std::size_t n = html.size();
+  std::size_t i = 0;
+  while ((i = html.find('<', i)) != std::string_view::npos && i + 1 < n) {
+    if (html.compare(i, 4, "<!--") == 0) {
+      const std::size_t end = html.find("-->", i + 4);
+      i = end == std::string_view::npos ? n : end + 3;
+      continue;
+    }
+    if (!is_ascii_alpha(html[i + 1])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i + 1;
+    std::string name;
+    while (j < n && !is_blank(html[j]) && html[j] != '>' && html[j] != '/' && name.size() < 8)
+      name += ascii_lower(html[j++]);
+    i = repair_tag_attributes(html, j, out);
+    // Script and style text is not markup: an "a<b @c" in it is no tag.
+    if (name == "script" || name == "style") {
+      const std::size_t end = find_end_tag(html, name == "script" ? "</script" : "</style", i);
+      i = end == std::string_view::npos ? n : end;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<DocPtr> parse_utf8(std::string_view utf8) {
   static std::once_flag init;
   std::call_once(init, [] { xmlInitParser(); });
@@ -134,6 +230,8 @@ Result<DocPtr> parse_utf8(std::string_view utf8) {
   // make libxml2 decode them a second time.
   const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                       HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC;
+  const std::string repaired = repair_sigil_attribute_names(utf8);
+  if (!repaired.empty()) utf8 = repaired;
   htmlDocPtr doc = htmlReadMemory(utf8.data(), static_cast<int>(utf8.size()), nullptr, "UTF-8", options);
   if (doc == nullptr) return fail(Errc::parse, "libxml2 could not build a document from the page");
   return DocPtr(doc);

@@ -25,8 +25,10 @@ using DocPtr = std::unique_ptr<xmlDoc, DocFree>;
 inline constexpr std::size_t kMaxTreeDepth = 256;
 
 /// Parses UTF-8 HTML with libxml2's error-recovering parser (no network, no
-/// re-detection of the encoding). Fails with Errc::parse only if libxml2
-/// returns no document at all (e.g. empty input).
+/// re-detection of the encoding). Attribute names that start with a template
+/// sigil (`@click`, `#slot`, `*ngIf`, `(click)`, `[prop]`), which libxml2
+/// cannot read, reach the tree with '_' in place of the sigil. Fails with
+/// Errc::parse only if libxml2 returns no document at all (e.g. empty input).
 Result<DocPtr> parse_utf8(std::string_view utf8);
 
 /// Parses UTF-8 HTML with gumbo's HTML5 tree builder (the browsers' error

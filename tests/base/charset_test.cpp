@@ -189,5 +189,20 @@ TEST(Charset, HostileLabelsAreUnknown) {
   EXPECT_EQ(r.error().code, Errc::encoding);
 }
 
+TEST(Charset, ValidatesUtf8AtEveryOffsetOfLongAsciiRuns) {
+  // The ASCII run is skipped in words: a bad byte or a cut sequence must be
+  // found wherever it falls relative to them, and a good one accepted.
+  for (std::size_t lead = 0; lead < 20; ++lead) {
+    const std::string ascii(lead, 'a');
+    for (std::size_t trail : {0u, 1u, 7u, 8u, 9u, 17u}) {
+      const std::string after(trail, 'b');
+      EXPECT_TRUE(is_valid_utf8(ascii + std::string(kHelloUtf8) + after)) << lead << ' ' << trail;
+      EXPECT_FALSE(is_valid_utf8(ascii + "\xFF" + after)) << lead << ' ' << trail;
+      EXPECT_FALSE(is_valid_utf8(ascii + "\xC0\xAF" + after)) << lead << ' ' << trail;  // overlong '/'
+      EXPECT_FALSE(is_valid_utf8(ascii + after + "\xE2\x80")) << lead << ' ' << trail;  // cut at the end
+    }
+  }
+}
+
 }  // namespace
 }  // namespace newsd::charset

@@ -1,7 +1,9 @@
 // Pages whose libxml2 tree holds no article although the markup does (issue
 // 14): markup after a stray document end (re-parsed with gumbo's HTML5 tree
-// builder), React's streamed `<div hidden id="S:n">` content, and a page a
-// script reveals by dropping a "hide" class. Fixtures:
+// builder), React's streamed `<div hidden id="S:n">` content, a page a
+// script reveals by dropping a "hide" class, and Alpine.js `@click` attributes
+// that libxml2 cannot read (a `=>` in their value ended the tag and spilled
+// the rest into the text). Fixtures:
 // tests/data/extract/reparse/<name>.html with <name>.expected.txt.
 #include <gtest/gtest.h>
 
@@ -30,7 +32,7 @@ TEST_P(HiddenOrMisNestedArticle, ExtractsExactlyTheArticle) {
 
 INSTANTIATE_TEST_SUITE_P(Pages, HiddenOrMisNestedArticle,
                          ::testing::Values("ar-stray-document-end-before-article", "en-react-streamed-article",
-                                           "fr-page-revealed-by-script"));
+                                           "fr-page-revealed-by-script", "en-alpine-event-attributes"));
 
 const std::string kParagraph =
     "<p>The harbour authority reopened the northern quay on Tuesday after three weeks of repairs to the "
@@ -76,6 +78,29 @@ TEST(Html5Reparse, APageWithoutArticleStaysEmptyAfterTheSecondParse) {
   ASSERT_TRUE(a);
   EXPECT_TRUE(a->paragraphs.empty());
   EXPECT_TRUE(a->text.empty());
+}
+
+TEST(SigilAttributes, TextScriptsAndQuotedValuesAreLeftAsTheyAre) {
+  // "@handle" in text, in a script and in a quoted value are not attribute
+  // names; only the tag's own `@click` is renamed.
+  const std::string page =
+      "<html><body><script>if (a<b @c) {}</script><article><p title=\" @x\" @click=\"() => go()\">Follow "
+      "@harbourdesk for updates. " +
+      kParagraph.substr(3, kParagraph.size() - 7) + "</p>" + repeat(kParagraph, 2) + "</article></body></html>";
+  auto a = extract_article(page, {}, {});
+  ASSERT_TRUE(a);
+  ASSERT_EQ(a->paragraphs.size(), 3u);
+  EXPECT_TRUE(a->paragraphs[0].starts_with("Follow @harbourdesk for updates. The harbour")) << a->paragraphs[0];
+}
+
+TEST(SigilAttributes, UnterminatedTagsAndCommentsAtTheEndOfThePage) {
+  for (const std::string tail :
+       {"<div @", "<div @click=\"x", "<div @click='", "<!-- <p @x", "<script> <a @b", "<p \t@", "<a href=x @"}) {
+    const std::string page = "<html><body><article>" + repeat(kParagraph, 3) + "</article> @x " + tail;
+    auto a = extract_article(page, {}, {});
+    ASSERT_TRUE(a) << tail;
+    EXPECT_EQ(a->paragraphs.size(), 3u) << tail;
+  }
 }
 
 }  // namespace
