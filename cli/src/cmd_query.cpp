@@ -64,19 +64,6 @@ std::optional<store::Store> open_for_reading(const DbOptions& opts, CommandConte
   return std::move(*store);
 }
 
-std::optional<store::Store> open_for_writing(const DbOptions& opts, CommandContext& ctx) {
-  const auto where = resolve_store(opts, ctx);
-  if (!where) return std::nullopt;
-  auto store = store::Store::open(where->path, *where);
-  if (!store) {
-    std::cerr << "newsd: " << store.error().message << '\n';
-    // Another newsd holds the writer lock: a usage matter, not a failure.
-    ctx.exit_code = store.error().code == Errc::locked ? 2 : 1;
-    return std::nullopt;
-  }
-  return std::move(*store);
-}
-
 int exit_code_for(const Error& error) { return error.code == Errc::invalid_argument ? 2 : 1; }
 
 std::string short_time(const std::optional<store::TimePoint>& t) {

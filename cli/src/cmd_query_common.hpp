@@ -29,10 +29,6 @@ std::optional<config::StoreConfig> resolve_store(const DbOptions& opts, CommandC
 /// default path. Prints the reason to stderr and sets ctx.exit_code on failure.
 std::optional<store::Store> open_for_reading(const DbOptions& opts, CommandContext& ctx);
 
-/// Opens the same database for writing, with the store's single-writer lock:
-/// fails (exit status 2, the holder named) while a daemon writes it.
-std::optional<store::Store> open_for_writing(const DbOptions& opts, CommandContext& ctx);
-
 /// Exit status for a store error: 2 for bad input (invalid_argument), else 1.
 int exit_code_for(const Error& error);
 
