@@ -334,10 +334,6 @@ Result<bool> reactivate_row(sqlite3* db, std::string_view url, TimePoint now) {
 
 }  // namespace
 
-Result<bool> Store::reactivate_feed(std::string_view url, TimePoint now) {
-  return reactivate_row(impl_->db.get(), url, now);
-}
-
 Result<bool> Store::request_reactivation(const std::filesystem::path& path, std::string_view url, TimePoint now,
                                          std::chrono::milliseconds busy_timeout) {
   std::error_code ec;

@@ -145,13 +145,13 @@ TEST_F(StoreTest, RemovedFeedsShowAsRemovedUntilConfiguredAgainAndGoneFeedsCanBe
   gone.error_class = "http_4xx";
   ASSERT_TRUE(store.record_fetch(gone).has_value());
   EXPECT_EQ(store.feeds()->front().state, "gone");
-  EXPECT_TRUE(*store.reactivate_feed("https://a.example/feed", day(2026, 11, 21, 0)));
+  EXPECT_TRUE(*Store::request_reactivation(db_path_, "https://a.example/feed", day(2026, 11, 21, 0)));
   const FeedState f = store.feeds()->front();
   EXPECT_EQ(f.state, "active");
   EXPECT_EQ(f.consecutive_errors, 0);
   EXPECT_EQ(f.error_class, "");
   EXPECT_EQ(f.next_fetch_at, day(2026, 11, 21, 0));
-  EXPECT_FALSE(*store.reactivate_feed("https://a.example/unknown", day(2026, 11, 21, 0)));
+  EXPECT_FALSE(*Store::request_reactivation(db_path_, "https://a.example/unknown", day(2026, 11, 21, 0)));
 }
 
 TEST_F(StoreTest, WritesArticleWithTagsScoresAndSources) {

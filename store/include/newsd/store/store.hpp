@@ -309,11 +309,8 @@ class Store {
   /// ensure_feed() of its URL makes it active again.
   Result<void> mark_removed(std::int64_t feed_id, TimePoint at);
   /// Makes a gone or failing feed active and due at `now`, forgetting its
-  /// errors (`newsd feeds --reactivate`). False if no feed has this URL.
-  Result<bool> reactivate_feed(std::string_view url, TimePoint now);
-
-  /// reactivate_feed() without the writer lock, for when the daemon holds
-  /// it: one UPDATE of the feed's row on its own connection (SQLite
+  /// errors (`newsd feeds --reactivate`), without the writer lock, for when
+  /// the daemon holds it: one UPDATE of the feed's row on its own connection (SQLite
   /// serialises it with the daemon's writes, waiting up to `busy_timeout`).
   /// True if a feed has this URL (now active, due at `now`); the lock
   /// holder (writer_lock_holder()) must then be told to re-read the row
