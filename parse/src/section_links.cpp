@@ -355,7 +355,7 @@ bool is_chrome_tag(Tag t) {
 // the listing. One per page.
 class Chrome {
  public:
-  explicit Chrome(xmlNode* body) { find_side_boxes(body); }
+  explicit Chrome(xmlNode* body) { survey(body); }
 
   bool skips(const xmlNode* el) {
     const Tag t = html::tag_of(el);
@@ -366,8 +366,9 @@ class Chrome {
     if (verdict == detail::Verdict::hidden) return true;
     if (!page_edge && verdict != detail::Verdict::boilerplate) return false;
     // A story card's own header, footer and meta classes ("entry-header",
-    // "post-meta") hold its headline: inside a card they are not chrome.
-    return verdict != detail::Verdict::content && !inside_card(el);
+    // "post-meta") hold its headline; a header left unclosed, or a
+    // mis-marked wrapper ("site-header-wrap"), holds the whole listing.
+    return verdict != detail::Verdict::content && !inside_card(el) && !above_main_.contains(el);
   }
 
  private:
@@ -375,12 +376,17 @@ class Chrome {
   // story's card, not a wrapper around the listing.
   bool inside_card(const xmlNode* el) {
     for (const xmlNode* n = el; n != nullptr && n->type == XML_ELEMENT_NODE; n = n->parent) {
-      if (html::tag_of(n) != Tag::article) continue;
-      auto [it, inserted] = cards_.try_emplace(n, false);
-      if (inserted) it->second = html::find_element(const_cast<xmlNode*>(n), Tag::article, true) == nullptr;
-      return it->second;
+      if (html::tag_of(n) == Tag::article) return !above_article_.contains(n);
     }
     return false;
+  }
+
+  static bool is_main(const xmlNode* el) { return html::tag_of(el) == Tag::main || html::attr(el, "role") == "main"; }
+
+  // Adds the ancestors of `el` to `set`, stopping at one already in it.
+  static void mark_ancestors(const xmlNode* el, NodeSet& set) {
+    for (const xmlNode* up = el->parent; up != nullptr && set.insert(up).second; up = up->parent) {
+    }
   }
 
   static bool is_label_candidate(const xmlNode* el) {
@@ -390,32 +396,63 @@ class Chrome {
            cls.find("head") != std::string::npos || cls.find("label") != std::string::npos;
   }
 
-  // The box a label heads: the label's parent, or further up while the label
-  // is wrapped alone ("<div class=box-head><h3>…</h3></div>"). Never the
-  // page's body or main region.
-  static const xmlNode* box_of(const xmlNode* label) {
-    const xmlNode* inner = label;
-    for (const xmlNode* up = inner->parent; up != nullptr && up->type == XML_ELEMENT_NODE; up = up->parent) {
-      const Tag t = html::tag_of(up);
-      if (t == Tag::body || t == Tag::html || t == Tag::main || html::attr(up, "role") == "main") return nullptr;
-      bool alone = true;
-      for (const xmlNode* c = up->children; c != nullptr && alone; c = c->next) {
-        alone = c == inner || c->type != XML_ELEMENT_NODE;
+  static bool holds_label_candidate(const xmlNode* root) {
+    for (const xmlNode* n = root; n != nullptr;) {
+      if (n->type == XML_ELEMENT_NODE) {
+        if (is_label_candidate(n)) return true;
+        if (n->children != nullptr) {
+          n = n->children;
+          continue;
+        }
       }
-      if (!alone) return up;
-      inner = up;
+      n = html::next_skipping_children(n, root);
     }
-    return nullptr;
+    return false;
   }
 
-  // Boxes headed by "الأكثر قراءة", "Les plus lus", "Related", … whatever
-  // their classes say.
-  void find_side_boxes(xmlNode* body) {
+  // What a label heads: the box around it ("<section><h3>الأكثر قراءة</h3>
+  // <ol>…</ol></section>", the label perhaps wrapped alone in a "box-head"),
+  // or, when the label sits in the middle of a shared column or in the page's
+  // main region, the siblings after it up to the next label.
+  void mark_box(const xmlNode* label) {
+    const xmlNode* inner = label;
+    const xmlNode* up = inner->parent;
+    for (; up != nullptr && up->type == XML_ELEMENT_NODE; inner = up, up = up->parent) {
+      const Tag t = html::tag_of(up);
+      if (t == Tag::body || t == Tag::html || t == Tag::main || html::attr(up, "role") == "main") break;
+      const xmlNode* first = nullptr;
+      bool alone = true;
+      for (const xmlNode* c = up->children; c != nullptr; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        if (first == nullptr) first = c;
+        alone = alone && c == inner;
+      }
+      if (alone) continue;
+      if (first == inner) {
+        side_boxes_.insert(up);
+        return;
+      }
+      break;
+    }
+    for (const xmlNode* c = inner->next; c != nullptr; c = c->next) {
+      if (c->type != XML_ELEMENT_NODE) continue;
+      if (holds_label_candidate(c)) break;
+      side_boxes_.insert(c);
+    }
+  }
+
+  // One walk before the listing is read: the boxes headed by "الأكثر قراءة",
+  // "Les plus lus", "Related", … whatever their classes say; the elements
+  // around the main region, which are never chrome as a whole; and the
+  // <article>s that hold others (wrappers, not cards).
+  void survey(xmlNode* body) {
     for (xmlNode* n = body; n != nullptr;) {
+      if (n->type == XML_ELEMENT_NODE && is_main(n)) mark_ancestors(n, above_main_);
+      if (n->type == XML_ELEMENT_NODE && html::tag_of(n) == Tag::article) mark_ancestors(n, above_article_);
       if (n->type == XML_ELEMENT_NODE && is_label_candidate(n)) {
         const std::string label = text::collapse(html::inner_text(n, kMaxLabelBytes));
         if (!label.empty() && detail::is_side_box_line(label, text::count_chars(label))) {
-          if (const xmlNode* box = box_of(n)) side_boxes_.insert(box);
+          mark_box(n);
           n = html::next_skipping_children(n, body);
           continue;
         }
@@ -430,7 +467,8 @@ class Chrome {
 
   detail::ClassVerdicts verdicts_;
   NodeSet side_boxes_;
-  std::unordered_map<const xmlNode*, bool> cards_;
+  NodeSet above_main_;     ///< ancestors of a <main> or role=main
+  NodeSet above_article_;  ///< ancestors of an <article>
 };
 
 // ---- the walk --------------------------------------------------------------

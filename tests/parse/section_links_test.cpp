@@ -112,6 +112,19 @@ TEST(SectionLinks, EnglishPageResolvesAgainstBaseHrefAndKeepsTheLatestListing) {
   EXPECT_EQ(titles(page), expected_titles);
 }
 
+TEST(SectionLinks, UnclosedHeaderAndMostReadInTheListingColumn) {
+  // libxml2 leaves the main region inside the unclosed <header>: it is not
+  // chrome as a whole, its own nav and promo still are. "Most read" heads
+  // only what follows it in the shared column, up to the next heading.
+  const SectionPage page = find("en-unclosed-header-shared-column.html", "https://wire.example/defense");
+  const std::vector<std::string> expected = {
+      "https://wire.example/defense/2026/11/30/army-tests-new-air-defense-radar",
+      "https://wire.example/defense/2026/11/30/shipyard-lays-keel-of-third-frigate",
+      "https://wire.example/defense/2026/11/29/correspondent-report-from-the-border",
+  };
+  EXPECT_EQ(urls(page), expected);
+}
+
 constexpr std::string_view kOverridePage = "https://www.example-mil.example/updates";
 
 TEST(SectionLinks, OverridesSelectExcludeAndMatch) {
