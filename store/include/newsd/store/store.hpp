@@ -377,21 +377,21 @@ class Store {
   static Result<bool> request_reactivation(const std::filesystem::path& path, std::string_view url, TimePoint now,
                                            std::chrono::milliseconds busy_timeout = std::chrono::seconds{5});
 
-  /// Recomputes the rule and/or model tags of the articles of the database
-  /// at `path` whose recorded version (articles.taxonomy_version /
-  /// model_version) is not `current`'s, oldest id first, `options.batch` at
-  /// a time, and records `current` on each. Only rows with source 'rule' or
-  /// 'model' (as selected) are added, removed or rescored; every other row
-  /// (feed tags, labels) is left as it is. Online beside the daemon, like
-  /// request_reactivation: no writer lock, its own connection; each batch
-  /// is read, tagged with `tagger` outside any transaction, then written in
-  /// one short transaction (waiting up to `options.busy_timeout` for the
-  /// daemon's). A batch is all-or-nothing, so a run that is interrupted
-  /// (killed, a failed write, `options.limit`) resumes where it stopped:
-  /// articles already current are skipped. Errc::not_found without a
-  /// database, Errc::database if its schema is not kSchemaVersion or a
-  /// write fails, Errc::invalid_argument if neither rules nor model is
-  /// selected or `options.batch` < 1.
+  /// Recomputes the rule and/or model tags of the articles at `path` whose
+  /// recorded version (taxonomy_version / model_version) is not `current`'s,
+  /// oldest first, `options.batch` at a time, and records `current` on each.
+  /// Only 'rule' / 'model' rows (as selected) are added, removed or
+  /// rescored; other rows (feed tags, labels) are left as they are. Beside
+  /// the daemon like request_reactivation (own connection, no writer lock),
+  /// not through it: SQLite serialises the two writers, and a batch is
+  /// tagged outside any transaction, then written in one that lasts
+  /// milliseconds (waiting up to `options.busy_timeout` for the daemon's),
+  /// so the daemon needs no request channel nor a second kind of work in its
+  /// writer (store/src/retag.cpp). A batch is all-or-nothing: an interrupted
+  /// run (kill, failed write, `options.limit`) resumes where it stopped, as
+  /// current articles are skipped. Errc::not_found without a database,
+  /// Errc::database for another schema or a failed write,
+  /// Errc::invalid_argument for no source selected or a batch < 1.
   static Result<RetagReport> retag(const std::filesystem::path& path, const TagVersions& current,
                                    const RetagOptions& options, const RetagTagger& tagger,
                                    const RetagProgress& progress = {});
