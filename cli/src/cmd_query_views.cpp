@@ -75,7 +75,14 @@ void print_feeds(const std::vector<store::FeedState>& feeds, bool as_json) {
   }
 }
 
-void print_stats(const store::Stats& s, const std::optional<store::OutdatedTags>& outdated, bool as_json) {
+struct StatsReport {
+  store::Stats stats;
+  std::optional<store::OutdatedTags> outdated;  ///< unknown without a config
+};
+
+void print_stats(const StatsReport& report, bool as_json) {
+  const store::Stats& s = report.stats;
+  const auto& outdated = report.outdated;
   if (as_json) {
     json j = service::stats_json(s);
     if (outdated) {
@@ -222,28 +229,50 @@ void add_feeds_command(CLI::App& app, CommandContext& ctx) {
   });
 }
 
-void add_stats_command(CLI::App& app, CommandContext& ctx) {
+namespace {
+
+// `stats` (and any report like it): open the archive read-only, run one
+// query, print it as text or JSON. `query` takes the store and the
+// --config/--db options and returns a Result; `print` takes its value and
+// the --json flag.
+template <class Query, class Print>
+void add_report_command(CLI::App& app, CommandContext& ctx, const std::string& name, const std::string& help,
+                        const std::string& json_help, Query query, Print print) {
   struct Options {
     DbOptions db;
     bool json = false;
   };
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand(
-      "stats", "Archive statistics: counts, clusters, languages, size, articles with outdated tags (with --config)");
-  cmd->add_flag("--json", o->json, "One JSON object");
+  auto* cmd = app.add_subcommand(name, help);
+  cmd->add_flag("--json", o->json, json_help);
   add_db_options(*cmd, o->db);
-  cmd->callback([o, &ctx] {
+  cmd->callback([o, &ctx, name, query, print] {
     setup_logging("warn");
     auto store = open_for_reading(o->db, ctx);
     if (!store) return;
-    auto stats = store->stats();
-    if (!stats) {
-      std::cerr << "newsd stats: " << stats.error().message << '\n';
+    auto result = query(*store, o->db);
+    if (!result) {
+      std::cerr << "newsd " << name << ": " << result.error().message << '\n';
       ctx.exit_code = 1;
       return;
     }
-    print_stats(*stats, outdated_tags(o->db, *store), o->json);
+    print(*result, o->json);
   });
+}
+
+}  // namespace
+
+void add_stats_command(CLI::App& app, CommandContext& ctx) {
+  add_report_command(
+      app, ctx, "stats",
+      "Archive statistics: counts, clusters, languages, size, articles with outdated tags (with --config)",
+      "One JSON object",
+      [](store::Store& s, const DbOptions& db) -> Result<StatsReport> {
+        auto stats = s.stats();
+        if (!stats) return std::unexpected(stats.error());
+        return StatsReport{std::move(*stats), outdated_tags(db, s)};
+      },
+      print_stats);
 }
 
 void add_backup_command(CLI::App& app, CommandContext& ctx) {

@@ -60,7 +60,7 @@ void print_report(const store::RetagReport& report, const store::RetagOptions& o
     return;
   }
   std::cout << "retagged " << report.articles << " articles (" << what(options) << ") in " << report.batches
-            << " batches; " << report.changed_articles << " with changed tags\n";
+            << (report.batches == 1 ? " batch; " : " batches; ") << report.changed_articles << " with changed tags\n";
   if (!report.changes.empty()) {
     std::cout << fmt::format("{:<24}  {:<8}  {:>7}  {:>7}  {:>8}\n", "TAG", "KIND", "ADDED", "REMOVED", "RESCORED");
     for (const auto& c : report.changes) {
