@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "content_version.hpp"
 #include "newsd/base/log.hpp"
 #include "newsd/classify/text.hpp"
 
@@ -436,13 +437,27 @@ Result<TrainReport> train_model(const TrainOptions& options) {
   return report;
 }
 
-Result<Model> Model::load(const std::filesystem::path& path) {
+Result<std::string> model_version(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return fail(Errc::io, "cannot read model " + path.string());
+  std::ifstream in(path, std::ios::binary);
+  ContentVersion version;
+  std::string chunk(1 << 20, '\0');
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    version.add(std::string_view(chunk.data(), static_cast<std::size_t>(in.gcount())));
+  }
+  if (in.bad()) return fail(Errc::io, "cannot read model " + path.string());
+  return version.hex();
+}
+
+Result<Model> Model::load(const std::filesystem::path& path) {
+  auto version = model_version(path);
+  if (!version) return std::unexpected(version.error());
   try {
     auto model = std::make_shared<fasttext::FastText>();
     model->loadModel(path.string());
-    return Model(std::move(model));
+    return Model(std::move(model), std::move(*version));
   } catch (const std::exception& e) {
     return fail(Errc::parse, path.string() + ": not a fastText model (" + e.what() + ")");
   }

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "content_version.hpp"
 #include "taxonomy_impl.hpp"
 
 namespace newsd::classify {
@@ -63,6 +64,10 @@ class Loader {
       return;
     }
     origin_ = origin;
+    // Every file read counts, includes too: editing any of them must make
+    // the stored tags outdated. A separator keeps "ab"+"c" apart from "a"+"bc".
+    version_.add(text);
+    version_.add(std::string_view("\0", 1));
     // Included files first, so that this file's own definitions refine theirs.
     if (const toml::node* include = root.get("include")) {
       if (const toml::array* list = include->as_array()) {
@@ -101,6 +106,7 @@ class Loader {
   Result<std::shared_ptr<const Taxonomy>> finish() {
     auto taxonomy = std::make_shared<Taxonomy>();
     taxonomy->title_weight = settings_.title_weight;
+    taxonomy->version = version_.hex();
     for (auto& [name, spec] : specs_) {
       if (!spec.kind) {
         errors_.push_back(spec.where + ": tag '" + name + "' has no kind (topic, country or org)");
@@ -282,6 +288,7 @@ class Loader {
   std::filesystem::path origin_;
   std::vector<std::string> errors_;
   bool io_error_ = false;
+  ContentVersion version_;
 };
 
 }  // namespace
@@ -320,6 +327,8 @@ std::filesystem::path default_taxonomy_path() {
   if (std::filesystem::exists(installed, ec)) return installed;
   return NEWSD_TAXONOMY_SOURCE;
 }
+
+std::string_view taxonomy_version(const Taxonomy& taxonomy) noexcept { return taxonomy.version; }
 
 std::vector<TagSummary> summarize(const Taxonomy& taxonomy) {
   std::vector<TagSummary> out;

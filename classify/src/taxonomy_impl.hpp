@@ -63,6 +63,7 @@ class Taxonomy {
   std::vector<TagDef> tags;  // name order
   double title_weight = 3.0;
   std::array<TermIndex, 2> indices;
+  std::string version;  // taxonomy_version(): hash of every file's bytes, in load order
 
   const TermIndex& index_for(std::string_view language) const {
     return language.starts_with("fr") ? indices[1] : indices[0];

@@ -107,21 +107,6 @@ std::string clip(std::string_view text, std::size_t max_chars) {
 
 bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
 
-namespace {
-
-enum class Format { table, json, csv };
-
-struct SearchOptions {
-  DbOptions db;
-  std::vector<std::string> words;  ///< joined by spaces: `newsd search a b` = `newsd search "a b"`
-  std::vector<std::string> tags;
-  std::string country, lang, feed, since, until, sort = "relevance";
-  int limit = 20, offset = 0;
-  bool json = false, csv = false, fts = false;
-};
-
-// `7d`, `24h`, `30m`, `2w` before now, or an ISO 8601 date/time (UTC unless
-// it carries an offset). A bare date as --until means the end of that day.
 std::optional<store::TimePoint> parse_when(const std::string& text, bool end_of_day) {
   // Only a trailing unit makes an age: a bare number ("2026") is a year.
   if (!text.empty() && std::string_view("mhdw").find(text.back()) != std::string_view::npos) {
@@ -135,6 +120,19 @@ std::optional<store::TimePoint> parse_when(const std::string& text, bool end_of_
   if (when && end_of_day && text.size() == 10) *when += std::chrono::days{1};
   return when;
 }
+
+namespace {
+
+enum class Format { table, json, csv };
+
+struct SearchOptions {
+  DbOptions db;
+  std::vector<std::string> words;  ///< joined by spaces: `newsd search a b` = `newsd search "a b"`
+  std::vector<std::string> tags;
+  std::string country, lang, feed, since, until, sort = "relevance";
+  int limit = 20, offset = 0;
+  bool json = false, csv = false, fts = false;
+};
 
 std::string csv_field(std::string_view v) {
   if (v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);

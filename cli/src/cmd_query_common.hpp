@@ -32,6 +32,11 @@ std::optional<store::Store> open_for_reading(const DbOptions& opts, CommandConte
 /// Exit status for a store error: 2 for bad input (invalid_argument), else 1.
 int exit_code_for(const Error& error);
 
+/// `7d`, `24h`, `30m`, `2w` before now, or an ISO 8601 date/time (UTC unless
+/// it carries an offset); nullopt if it is neither. With `end_of_day`, a
+/// bare date means the end of that day (`--until`).
+std::optional<store::TimePoint> parse_when(const std::string& text, bool end_of_day);
+
 /// `2026-11-20 08:00` (UTC) for tables; empty for nullopt.
 std::string short_time(const std::optional<store::TimePoint>& t);
 /// ISO 8601 UTC (`2026-11-20T08:00:00Z`) or JSON null.

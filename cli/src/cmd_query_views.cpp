@@ -7,6 +7,7 @@
 #include "cli_common.hpp"
 #include "cmd_query_common.hpp"
 #include "daemon_reload.hpp"
+#include "newsd/ingest/tagging.hpp"
 #include "newsd/service/http_json.hpp"
 
 namespace newsd::cli::query {
@@ -74,9 +75,21 @@ void print_feeds(const std::vector<store::FeedState>& feeds, bool as_json) {
   }
 }
 
-void print_stats(const store::Stats& s, bool as_json) {
+struct StatsReport {
+  store::Stats stats;
+  std::optional<store::OutdatedTags> outdated;  ///< unknown without a config
+};
+
+void print_stats(const StatsReport& report, bool as_json) {
+  const store::Stats& s = report.stats;
+  const auto& outdated = report.outdated;
   if (as_json) {
-    std::cout << dump(service::stats_json(s)) << '\n';
+    json j = service::stats_json(s);
+    if (outdated) {
+      j["outdated_tags"] = {{"taxonomy", outdated->taxonomy},
+                            {"model", outdated->model ? json(*outdated->model) : json(nullptr)}};
+    }
+    std::cout << dump(j) << '\n';
     return;
   }
   std::cout << "schema version:  " << s.schema_version << '\n'
@@ -92,6 +105,37 @@ void print_stats(const store::Stats& s, bool as_json) {
     for (const auto& [lang, n] : s.by_lang) std::cout << ' ' << (lang.empty() ? "und" : lang) << '=' << n;
     std::cout << '\n';
   }
+  if (outdated) {
+    std::cout << "outdated tags:   " << outdated->taxonomy << " articles not tagged by the current taxonomy";
+    if (outdated->model) std::cout << ", " << *outdated->model << " not by the current model";
+    std::cout << (outdated->taxonomy > 0 || outdated->model.value_or(0) > 0 ? " (newsd retag)" : "") << '\n';
+  }
+}
+
+// Articles whose tags another taxonomy or model made than the config names
+// now; nullopt with --db (no config to compare with) or when the taxonomy or
+// model cannot be read (said on stderr: the rest of the stats still print).
+std::optional<store::OutdatedTags> outdated_tags(const DbOptions& db, store::Store& store) {
+  if (!db.db.empty()) return std::nullopt;
+  std::filesystem::path path = db.config;
+  if (path.empty() && std::filesystem::exists(default_config_path())) path = default_config_path();
+  config::ClassifyConfig classify;  // no config file: the built-in taxonomy, no model
+  if (!path.empty()) {
+    auto cfg = load_config_or_report(path);
+    if (!cfg) return std::nullopt;
+    classify = cfg->classify;
+  }
+  auto current = ingest::Tagging::current_versions(classify);
+  if (!current) {
+    std::cerr << "newsd stats: cannot count outdated tags: " << current.error().message << '\n';
+    return std::nullopt;
+  }
+  auto outdated = store.outdated_tags(*current);
+  if (!outdated) {
+    std::cerr << "newsd stats: cannot count outdated tags: " << outdated.error().message << '\n';
+    return std::nullopt;
+  }
+  return *outdated;
 }
 
 }  // namespace
@@ -125,38 +169,6 @@ void add_show_command(CLI::App& app, CommandContext& ctx) {
     print_article(**article, o->json);
   });
 }
-
-namespace {
-
-// `feeds` and `stats` share their shape: open the archive read-only, run one
-// query, print it as text or JSON. `query` returns a Result; `print` takes
-// its value and the --json flag.
-template <class Query, class Print>
-void add_report_command(CLI::App& app, CommandContext& ctx, const std::string& name, const std::string& help,
-                        const std::string& json_help, Query query, Print print) {
-  struct Options {
-    DbOptions db;
-    bool json = false;
-  };
-  auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand(name, help);
-  cmd->add_flag("--json", o->json, json_help);
-  add_db_options(*cmd, o->db);
-  cmd->callback([o, &ctx, name, query, print] {
-    setup_logging("warn");
-    auto store = open_for_reading(o->db, ctx);
-    if (!store) return;
-    auto result = query(*store);
-    if (!result) {
-      std::cerr << "newsd " << name << ": " << result.error().message << '\n';
-      ctx.exit_code = 1;
-      return;
-    }
-    print(*result, o->json);
-  });
-}
-
-}  // namespace
 
 namespace {
 
@@ -217,10 +229,50 @@ void add_feeds_command(CLI::App& app, CommandContext& ctx) {
   });
 }
 
+namespace {
+
+// `stats` (and any report like it): open the archive read-only, run one
+// query, print it as text or JSON. `query` takes the store and the
+// --config/--db options and returns a Result; `print` takes its value and
+// the --json flag.
+template <class Query, class Print>
+void add_report_command(CLI::App& app, CommandContext& ctx, const std::string& name, const std::string& help,
+                        const std::string& json_help, Query query, Print print) {
+  struct Options {
+    DbOptions db;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand(name, help);
+  cmd->add_flag("--json", o->json, json_help);
+  add_db_options(*cmd, o->db);
+  cmd->callback([o, &ctx, name, query, print] {
+    setup_logging("warn");
+    auto store = open_for_reading(o->db, ctx);
+    if (!store) return;
+    auto result = query(*store, o->db);
+    if (!result) {
+      std::cerr << "newsd " << name << ": " << result.error().message << '\n';
+      ctx.exit_code = 1;
+      return;
+    }
+    print(*result, o->json);
+  });
+}
+
+}  // namespace
+
 void add_stats_command(CLI::App& app, CommandContext& ctx) {
   add_report_command(
-      app, ctx, "stats", "Archive statistics: counts, clusters, languages, size", "One JSON object",
-      [](store::Store& s) { return s.stats(); }, print_stats);
+      app, ctx, "stats",
+      "Archive statistics: counts, clusters, languages, size, articles with outdated tags (with --config)",
+      "One JSON object",
+      [](store::Store& s, const DbOptions& db) -> Result<StatsReport> {
+        auto stats = s.stats();
+        if (!stats) return std::unexpected(stats.error());
+        return StatsReport{std::move(*stats), outdated_tags(db, s)};
+      },
+      print_stats);
 }
 
 void add_backup_command(CLI::App& app, CommandContext& ctx) {

@@ -622,7 +622,9 @@ bool Engine::Impl::store_article(const PageJob& job, const std::optional<parse::
                                  const std::string& page_url) {
   store::ArticleRecord record = build_record(job.feed_id, job.item, page, page_url, now_seconds());
   if (record.text.empty()) return false;
-  record.tags = current_tagging()->tag(record, *job.feed);
+  const auto tagging = current_tagging();  // one snapshot: the tags and their versions agree across a reload
+  record.tags = tagging->tag(record, *job.feed);
+  record.tag_versions = tagging->versions();
   writer->write(std::move(record));
   return true;
 }

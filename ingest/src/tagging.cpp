@@ -1,17 +1,31 @@
 #include "newsd/ingest/tagging.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "newsd/ingest/stage_timings.hpp"
 
 namespace newsd::ingest {
+namespace {
+
+// Which model tags an article gets depends on how many labels are kept and
+// from which probability on, not only on the model file: changing either
+// must make the stored model tags outdated too.
+std::string model_tags_version(std::string_view file_version, const config::ClassifyConfig& cfg) {
+  return fmt::format("{}-k{}-t{}", file_version, cfg.model_top_k, cfg.model_threshold);
+}
+
+}  // namespace
 
 Tagging::Tagging(std::shared_ptr<const classify::Taxonomy> taxonomy, std::optional<classify::Model> model,
                  const config::ClassifyConfig& cfg)
     : rules_(std::move(taxonomy)),
       model_(std::move(model)),
       model_top_k_(cfg.model_top_k),
-      model_threshold_(cfg.model_threshold) {}
+      model_threshold_(cfg.model_threshold),
+      versions_{std::string(classify::taxonomy_version(rules_.taxonomy())),
+                model_ ? model_tags_version(model_->version(), cfg) : ""} {}
 
 Result<std::shared_ptr<const Tagging>> Tagging::load(const config::ClassifyConfig& cfg) {
   auto taxonomy = classify::load_taxonomy(cfg.taxonomy);
@@ -23,6 +37,18 @@ Result<std::shared_ptr<const Tagging>> Tagging::load(const config::ClassifyConfi
     model = std::move(*loaded);
   }
   return std::shared_ptr<const Tagging>(new Tagging(std::move(*taxonomy), std::move(model), cfg));
+}
+
+Result<store::TagVersions> Tagging::current_versions(const config::ClassifyConfig& cfg) {
+  auto taxonomy = classify::load_taxonomy(cfg.taxonomy);
+  if (!taxonomy) return std::unexpected(taxonomy.error());
+  store::TagVersions versions{std::string(classify::taxonomy_version(**taxonomy)), {}};
+  if (cfg.model) {
+    auto model = classify::model_version(*cfg.model);
+    if (!model) return std::unexpected(model.error());
+    versions.model = model_tags_version(*model, cfg);
+  }
+  return versions;
 }
 
 std::vector<classify::Tag> Tagging::tag(const store::ArticleRecord& article, const config::FeedConfig& feed) const {

@@ -263,8 +263,25 @@ ALTER TABLE feeds ADD COLUMN removed_at INTEGER;
 
 Result<void> migrate_v7(sqlite3* db) { return sql::exec(db, kScheduleColumns); }
 
+// ---- retag: tag versions per article (issue 17 item 3) ----
+// v8: which taxonomy and which model produced each article's rule and model
+// tags (content hashes, store::TagVersions), so that `newsd retag` redoes
+// only outdated articles and resumes after an interruption, and `newsd
+// stats` counts them. NULL = never recorded (articles stored before this
+// step): outdated for any taxonomy. The index covers both counts of
+// Store::outdated_tags without reading the article rows.
+constexpr const char* kTagVersionColumns = R"sql(
+ALTER TABLE articles ADD COLUMN taxonomy_version TEXT;
+ALTER TABLE articles ADD COLUMN model_version TEXT;
+CREATE INDEX articles_by_tag_versions ON articles(taxonomy_version, model_version);
+)sql";
+
+Result<void> migrate_tag_versions(sqlite3* db) { return sql::exec(db, kTagVersionColumns); }
+// ---- end retag ----
+
 using Step = Result<void> (*)(sqlite3*);
-constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4, migrate_v5, migrate_v6, migrate_v7};
+constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4,
+                           migrate_v5, migrate_v6, migrate_v7, migrate_tag_versions};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

@@ -46,16 +46,14 @@ struct ArticleWriter {
         {&w->cluster_candidates, kClusterCandidatesSql},
         {&w->insert_article,
          "INSERT INTO articles (feed_id, canonical_url, url, guid, title, byline, lang, section, image, text, "
-         "published_at, fetched_at, content_hash, simhash, cluster_id, id) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"},
+         "published_at, fetched_at, content_hash, simhash, cluster_id, id, taxonomy_version, model_version) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"},
         {&w->insert_fts, "INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)"},
         {&w->next_article_id, "SELECT coalesce(max(id), 0) + 1 FROM articles"},
         {&w->insert_source,
          "INSERT OR IGNORE INTO article_sources (article_id, feed_id, canonical_url, url, guid, seen_at) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
-        {&w->upsert_tag,
-         "INSERT INTO tags (name, kind) VALUES (?1, ?2) "
-         "ON CONFLICT (name, kind) DO UPDATE SET name = excluded.name RETURNING id"},
+        {&w->upsert_tag, kUpsertTagSql},
         {&w->insert_article_tag,
          "INSERT OR IGNORE INTO article_tags (article_id, tag_id, score, source) VALUES (?1, ?2, ?3, ?4)"},
     };
@@ -334,15 +332,22 @@ Result<bool> reactivate_row(sqlite3* db, std::string_view url, TimePoint now) {
 
 }  // namespace
 
-Result<bool> Store::request_reactivation(const std::filesystem::path& path, std::string_view url, TimePoint now,
-                                         std::chrono::milliseconds busy_timeout) {
+Result<sql::DbPtr> open_beside_writer(const std::filesystem::path& path, std::chrono::milliseconds busy_timeout) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return fail(Errc::not_found, "no database at " + path.string());
-  // No CREATE and no migration: only the lock holder may change the schema;
-  // one row of a current schema is all this touches.
+  // No CREATE and no migration: only the lock holder may change the schema.
   auto db = open_connection(path, path.string(), SQLITE_OPEN_READWRITE, busy_timeout);
   if (!db) return std::unexpected(db.error());
   if (auto current = require_current_schema(db->get(), path); !current) return std::unexpected(current.error());
+  if (auto ok = sql::exec(db->get(), "PRAGMA foreign_keys = ON"); !ok) return std::unexpected(ok.error());
+  return db;
+}
+
+Result<bool> Store::request_reactivation(const std::filesystem::path& path, std::string_view url, TimePoint now,
+                                         std::chrono::milliseconds busy_timeout) {
+  // One row of a current schema is all this touches.
+  auto db = open_beside_writer(path, busy_timeout);
+  if (!db) return std::unexpected(db.error());
   return reactivate_row(db->get(), url, now);
 }
 
@@ -480,6 +485,11 @@ Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
   ins.bind(14, print.simhash ? std::optional<std::int64_t>(static_cast<std::int64_t>(*print.simhash)) : std::nullopt);
   const std::int64_t id = w.next_id;
   ins.bind(15, cluster.cluster_id != 0 ? cluster.cluster_id : id).bind(16, id);
+  if (rec.tag_versions.taxonomy.empty()) {
+    ins.bind_null(17).bind_null(18);
+  } else {
+    ins.bind(17, rec.tag_versions.taxonomy).bind(18, rec.tag_versions.model);
+  }
   if (auto ok = ins.run(); !ok) return std::unexpected(ok.error());
   ++w.next_id;
   if (auto ok = w.insert_fts.bind(1, id).bind(2, rec.title).bind(3, rec.text).run(); !ok) {

@@ -39,6 +39,19 @@ struct Store::Impl {
   ~Impl();
 };
 
+/// A read-write connection to the existing database at `path` for a
+/// process that does not hold the writer lock (`feeds --reactivate`,
+/// `retag`): never creates the file nor migrates it, foreign keys on, the
+/// tokenizer registered, `busy_timeout` to wait for the lock holder's
+/// transactions. Errc::not_found without a database, Errc::database if its
+/// schema is not kSchemaVersion.
+Result<sql::DbPtr> open_beside_writer(const std::filesystem::path& path, std::chrono::milliseconds busy_timeout);
+
+/// Inserts a tag if new; the one row's `id` either way. ?1 name, ?2 kind.
+inline constexpr const char* kUpsertTagSql =
+    "INSERT INTO tags (name, kind) VALUES (?1, ?2) "
+    "ON CONFLICT (name, kind) DO UPDATE SET name = excluded.name RETURNING id";
+
 /// Feeds by id; only the one with `url` when it is not empty. Article
 /// counts cost an index scan per feed, so they are optional.
 Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, bool with_counts);

@@ -128,10 +128,22 @@ class Model {
   /// Every label the model knows, without fastText's `__label__` prefix.
   std::vector<std::string> labels() const;
 
+  /// model_version() of the file this model was loaded from.
+  const std::string& version() const noexcept { return version_; }
+
  private:
-  explicit Model(std::shared_ptr<const fasttext::FastText> model) : model_(std::move(model)) {}
+  Model(std::shared_ptr<const fasttext::FastText> model, std::string version)
+      : model_(std::move(model)), version_(std::move(version)) {}
   std::shared_ptr<const fasttext::FastText> model_;
+  std::string version_;
 };
+
+/// The version of the model file at `path`: a content hash (16 hex digits)
+/// of its bytes, what Model::load records as Model::version(). Stored with
+/// each article's model tags, so that `newsd retag` knows which are
+/// outdated; reads the file without loading the model. Errc::io if it
+/// cannot be read.
+Result<std::string> model_version(const std::filesystem::path& path);
 
 /// Scores of a model on labelled data (top-1 prediction against the first
 /// gold label; accuracy counts a hit on any gold label).

@@ -32,6 +32,13 @@ Result<std::shared_ptr<const Taxonomy>> parse_taxonomy(std::string_view toml_tex
 /// source tree's `config/taxonomy/default.toml` (development builds).
 std::filesystem::path default_taxonomy_path();
 
+/// The taxonomy's version: a content hash (16 hex digits) of the bytes of
+/// every file it was loaded from, included files too, in the order read.
+/// Any edit of any of them changes it; the path does not enter it. Stored
+/// with each article's rule tags, so that `newsd retag` knows which are
+/// outdated.
+std::string_view taxonomy_version(const Taxonomy& taxonomy) noexcept;
+
 /// One tag of a loaded taxonomy, for listings and checks.
 struct TagSummary {
   std::string name;

@@ -25,6 +25,17 @@ class Tagging {
   /// more), then `feed.tags`; a name is tagged once. Thread-safe.
   std::vector<classify::Tag> tag(const store::ArticleRecord& article, const config::FeedConfig& feed) const;
 
+  /// The versions of the loaded taxonomy (classify::taxonomy_version) and
+  /// model (classify::Model::version plus `model_top_k` and
+  /// `model_threshold`, which decide its tags too; empty: no model),
+  /// recorded with each article tagged by this object.
+  const store::TagVersions& versions() const noexcept { return versions_; }
+
+  /// The versions a Tagging loaded from `cfg` would have, without loading
+  /// the model (its file is only hashed): what `newsd stats` compares the
+  /// stored ones to. Errors as load().
+  static Result<store::TagVersions> current_versions(const config::ClassifyConfig& cfg);
+
  private:
   Tagging(std::shared_ptr<const classify::Taxonomy> taxonomy, std::optional<classify::Model> model,
           const config::ClassifyConfig& cfg);
@@ -32,6 +43,7 @@ class Tagging {
   std::optional<classify::Model> model_;
   int model_top_k_;
   double model_threshold_;
+  store::TagVersions versions_;
 };
 
 }  // namespace newsd::ingest

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -26,7 +27,7 @@ namespace newsd::store {
 using TimePoint = std::chrono::sys_seconds;
 
 /// Schema version written to `PRAGMA user_version` by this build.
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 /// Two simhashes at most this many bits apart are the same story (one cluster).
 inline constexpr int kNearDuplicateBits = 3;
@@ -100,6 +101,15 @@ struct WriterLockHolder {
 /// tell the daemon (SIGHUP) that its feeds changed.
 std::optional<WriterLockHolder> writer_lock_holder(const std::filesystem::path& db);
 
+/// Which taxonomy and which model produced an article's rule and model
+/// tags: classify::taxonomy_version() and classify::Model::version() of
+/// what the tagger had loaded (ingest::Tagging::versions()).
+struct TagVersions {
+  std::string taxonomy;  ///< empty = not recorded (both columns stored NULL: outdated for any taxonomy)
+  std::string model;     ///< empty = tagged without a model
+  bool operator==(const TagVersions&) const = default;
+};
+
 struct ArticleRecord {
   std::int64_t feed_id = 0;
   std::string url;            ///< as linked from the feed; may be empty when entry_key is set
@@ -119,6 +129,9 @@ struct ArticleRecord {
   std::optional<TimePoint> published_at;
   TimePoint fetched_at{};
   std::vector<classify::Tag> tags;
+  /// What produced `tags`; stored on the article when it is inserted (an
+  /// article already stored keeps its versions when a record adds tags).
+  TagVersions tag_versions;
 };
 
 /// What write_articles did with one record.
@@ -267,6 +280,50 @@ struct Stats {
   int schema_version = 0;
 };
 
+/// What Store::retag recomputes, and over which articles.
+struct RetagOptions {
+  bool rules = true;   ///< rows with source 'rule', and articles.taxonomy_version
+  bool model = false;  ///< rows with source 'model', and articles.model_version
+  /// Only articles dated on or after this (published_at, else fetched_at).
+  std::optional<TimePoint> since;
+  int batch = 100;  ///< articles per write transaction (at least 1)
+  /// Stop after this many articles; the rest stay outdated for the next run.
+  std::optional<std::int64_t> limit;
+  /// How long a batch waits for the daemon's writer to commit its own.
+  std::chrono::milliseconds busy_timeout{std::chrono::seconds{5}};
+};
+
+/// The tags of one stored article, given its title, text and language: the
+/// ingest pipeline's tagger (ingest::Tagging). Tags of sources other than
+/// those RetagOptions selects are ignored.
+using RetagTagger = std::function<std::vector<classify::Tag>(const classify::Document&)>;
+
+/// How one tag's rows (of one article each) changed in a retag.
+struct TagChange {
+  std::string name;
+  std::string kind;  ///< topic | country | org | model
+  std::int64_t added = 0;
+  std::int64_t removed = 0;
+  std::int64_t rescored = 0;  ///< kept, with another score
+};
+
+struct RetagReport {
+  std::int64_t articles = 0;          ///< articles recomputed: their selected versions are now current
+  std::int64_t changed_articles = 0;  ///< of those, articles with a row added, removed or rescored
+  std::int64_t batches = 0;           ///< write transactions committed
+  bool complete = false;              ///< false when RetagOptions::limit stopped it first
+  std::vector<TagChange> changes;     ///< by kind, then name
+};
+
+/// Called after each committed batch with the totals so far.
+using RetagProgress = std::function<void(const RetagReport&)>;
+
+/// Articles whose tags were not produced by the current taxonomy or model.
+struct OutdatedTags {
+  std::int64_t taxonomy = 0;          ///< taxonomy_version differs from the current one, or was never recorded
+  std::optional<std::int64_t> model;  ///< model_version differs; nullopt when no model is configured
+};
+
 class Store {
  public:
   /// Opens (creating if needed) the database at `path` in WAL mode with
@@ -319,6 +376,29 @@ class Store {
   /// not kSchemaVersion or the write fails.
   static Result<bool> request_reactivation(const std::filesystem::path& path, std::string_view url, TimePoint now,
                                            std::chrono::milliseconds busy_timeout = std::chrono::seconds{5});
+
+  /// Recomputes the rule and/or model tags of the articles at `path` whose
+  /// recorded version (taxonomy_version / model_version) is not `current`'s,
+  /// oldest first, `options.batch` at a time, and records `current` on each.
+  /// Only 'rule' / 'model' rows (as selected) are added, removed or
+  /// rescored; other rows (feed tags, labels) are left as they are. Beside
+  /// the daemon like request_reactivation (own connection, no writer lock),
+  /// not through it: SQLite serialises the two writers, and a batch is
+  /// tagged outside any transaction, then written in one that lasts
+  /// milliseconds (waiting up to `options.busy_timeout` for the daemon's),
+  /// so the daemon needs no request channel nor a second kind of work in its
+  /// writer (store/src/retag.cpp). A batch is all-or-nothing: an interrupted
+  /// run (kill, failed write, `options.limit`) resumes where it stopped, as
+  /// current articles are skipped. Errc::not_found without a database,
+  /// Errc::database for another schema or a failed write,
+  /// Errc::invalid_argument for no source selected or a batch < 1.
+  static Result<RetagReport> retag(const std::filesystem::path& path, const TagVersions& current,
+                                   const RetagOptions& options, const RetagTagger& tagger,
+                                   const RetagProgress& progress = {});
+
+  /// How many articles carry tags of another taxonomy or model than
+  /// `current` (an empty `current.model` = no model: not counted).
+  Result<OutdatedTags> outdated_tags(const TagVersions& current);
 
   /// True if an article is already stored under this URL or entry_key(): its canonical
   /// form matches an article's or a source's canonical URL, or the URL is
