@@ -11,6 +11,7 @@
 #include "fingerprint.hpp"
 #include "newsd/base/log.hpp"
 #include "newsd/parse/url.hpp"
+#include "outbox_sql.hpp"
 #include "schema.hpp"
 #include "store_impl.hpp"
 #include "tokenizer.hpp"
@@ -36,9 +37,13 @@ struct ArticleWriter {
   sql::Stmt insert_source{};
   sql::Stmt upsert_tag{};
   sql::Stmt insert_article_tag{};
+  OutboxAppender outbox;
 
   static Result<std::unique_ptr<ArticleWriter>> prepare(sqlite3* db) {
     auto w = std::make_unique<ArticleWriter>();
+    auto outbox = OutboxAppender::prepare(db);
+    if (!outbox) return std::unexpected(outbox.error());
+    w->outbox = std::move(*outbox);
     const std::pair<sql::Stmt*, const char*> statements[] = {
         {&w->article_by_canonical, "SELECT id FROM articles WHERE canonical_url = ?1"},
         {&w->source_by_canonical, "SELECT article_id FROM article_sources WHERE canonical_url = ?1 LIMIT 1"},
@@ -192,6 +197,7 @@ Result<Store> Store::open(const std::filesystem::path& path, const config::Store
   impl->db = std::move(*db);
   impl->path = path;
   impl->busy_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.busy_timeout);
+  impl->outbox_max_rows = cfg.outbox.max_rows;
   impl->last_checkpoint = std::chrono::steady_clock::now();
   log::info("store.open", {{"path", path.string()}, {"schema", kSchemaVersion}});
   return Store(std::move(impl));
@@ -485,6 +491,9 @@ Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
   if (auto ok = w.insert_fts.bind(1, id).bind(2, rec.title).bind(3, rec.text).run(); !ok) {
     return std::unexpected(ok.error());
   }
+  // In the article's transaction: a sink never hears of an article that
+  // was rolled back, and never misses one that was committed.
+  if (auto ok = w.outbox.append(id, rec.fetched_at); !ok) return std::unexpected(ok.error());
   if (auto added = attach(ctx, id, rec, canonical); !added) return std::unexpected(added.error());
   return UpsertOutcome::inserted;
 }
@@ -505,6 +514,7 @@ Result<std::vector<UpsertOutcome>> Store::write_articles(std::span<const Article
   const auto next_id = first_id(ctx.w.next_article_id);
   if (!next_id) return std::unexpected(next_id.error());
   ctx.w.next_id = next_id->value_or(1);
+  if (auto ok = ctx.w.outbox.begin_batch(); !ok) return std::unexpected(ok.error());
   std::vector<UpsertOutcome> outcomes;
   outcomes.reserve(batch.size());
   for (const auto& rec : batch) {
@@ -522,9 +532,16 @@ Result<std::vector<UpsertOutcome>> Store::write_articles(std::span<const Article
     }
     outcomes.push_back(*outcome);
   }
+  // A sink that is down never blocks ingest: past the bound its oldest
+  // undelivered rows go, counted.
+  auto dropped = ctx.w.outbox.enforce_bound(impl_->outbox_max_rows);
+  if (!dropped) return std::unexpected(dropped.error());
   if (auto ok = tx->commit(); !ok) {
     impl_->writer->tag_ids.clear();
     return std::unexpected(ok.error());
+  }
+  if (*dropped > 0) {
+    log::warn("outbox.dropped", {{"rows", *dropped}, {"max_rows", impl_->outbox_max_rows}});
   }
   return outcomes;
 }

@@ -32,6 +32,7 @@ struct Store::Impl {
   sql::Stmt add_source;
   /// Writer only: the configured busy timeout, and checkpoint_when_due()'s state.
   std::chrono::milliseconds busy_timeout{0};
+  std::int64_t outbox_max_rows = config::OutboxConfig{}.max_rows;  ///< `[outbox] max_rows`
   std::chrono::steady_clock::time_point last_checkpoint{};
   int passive_checkpoints = 0;
 
