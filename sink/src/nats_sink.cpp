@@ -16,12 +16,20 @@ std::string token(std::string_view value, std::string_view fallback) {
   return out;
 }
 
-std::string replace_placeholders(std::string_view tmpl, const std::string& lang, const std::string& topic) {
-  std::string out(tmpl);
-  for (const auto& [placeholder, value] : {std::pair<std::string_view, const std::string&>{"{lang}", lang},
-                                           std::pair<std::string_view, const std::string&>{"{topic}", topic}}) {
-    for (auto at = out.find(placeholder); at != std::string::npos; at = out.find(placeholder, at + value.size())) {
-      out.replace(at, placeholder.size(), value);
+// One pass over the template, so a value that looks like a placeholder is
+// not expanded again.
+std::string replace_placeholders(std::string_view tmpl, std::string_view lang, std::string_view topic) {
+  std::string out;
+  for (std::size_t i = 0; i < tmpl.size();) {
+    const std::string_view rest = tmpl.substr(i);
+    if (rest.starts_with("{lang}")) {
+      out += lang;
+      i += 6;
+    } else if (rest.starts_with("{topic}")) {
+      out += topic;
+      i += 7;
+    } else {
+      out += tmpl[i++];
     }
   }
   return out;

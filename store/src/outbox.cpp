@@ -9,7 +9,6 @@
 #include "newsd/base/log.hpp"
 #include "newsd/store/store.hpp"
 #include "outbox_sql.hpp"
-#include "schema.hpp"
 #include "store_impl.hpp"
 
 namespace newsd::store {
@@ -142,22 +141,13 @@ Outbox::~Outbox() = default;
 Result<Outbox> Outbox::open(const std::filesystem::path& db, std::chrono::milliseconds busy_timeout) {
   std::error_code ec;
   if (!std::filesystem::exists(db, ec)) return fail(Errc::not_found, "no database at " + db.string());
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  sql::DbPtr conn(raw);
-  if (rc != SQLITE_OK) return sql::db_error(raw, "cannot open " + db.string());
-  sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
-  if (auto ok = sql::exec(raw, "PRAGMA foreign_keys = ON"); !ok) return std::unexpected(ok.error());
+  auto conn = open_connection(db, db.string(), SQLITE_OPEN_READWRITE, busy_timeout);
+  if (!conn) return std::unexpected(conn.error());
+  if (auto ok = sql::exec(conn->get(), "PRAGMA foreign_keys = ON"); !ok) return std::unexpected(ok.error());
   // Only the writer-lock holder migrates; the sinks start after it has.
-  auto version = schema_version(raw);
-  if (!version) return std::unexpected(version.error());
-  if (*version != kSchemaVersion) {
-    return fail(Errc::database, db.string() + " has schema version " + std::to_string(*version) + ", expected " +
-                                    std::to_string(kSchemaVersion));
-  }
+  if (auto current = require_current_schema(conn->get(), db); !current) return std::unexpected(current.error());
   auto impl = std::make_unique<Impl>();
-  impl->db = std::move(conn);
+  impl->db = std::move(*conn);
   return Outbox(std::move(impl));
 }
 

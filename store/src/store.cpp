@@ -76,9 +76,6 @@ struct ArticleWriter {
 Store::Impl::Impl() = default;
 Store::Impl::~Impl() = default;
 
-namespace {
-
-// `name` is a path, or a `file:` URI when `flags` has SQLITE_OPEN_URI.
 Result<sql::DbPtr> open_connection(const std::filesystem::path& path, const std::string& name, int flags,
                                    std::chrono::milliseconds busy) {
   sqlite3* raw = nullptr;
@@ -90,6 +87,17 @@ Result<sql::DbPtr> open_connection(const std::filesystem::path& path, const std:
   if (auto ok = register_tokenizer(raw); !ok) return std::unexpected(ok.error());
   return db;
 }
+
+Result<void> require_current_schema(sqlite3* db, const std::filesystem::path& path) {
+  auto version = schema_version(db);
+  if (!version) return std::unexpected(version.error());
+  if (*version == kSchemaVersion) return {};
+  return fail(Errc::database, path.string() + " has schema version " + std::to_string(*version) + ", expected " +
+                                  std::to_string(kSchemaVersion) +
+                                  (*version < kSchemaVersion ? " (start the daemon once to migrate it)" : ""));
+}
+
+namespace {
 
 // `file:` URI for `path` with one query parameter. Everything but
 // unreserved characters is percent-encoded: a '?', '#' or '%' in a file
@@ -123,16 +131,6 @@ bool wal_is_empty(const std::filesystem::path& path) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path.string() + "-wal", ec);
   return ec || size == 0;
-}
-
-// Connections that do not hold the writer lock never migrate.
-Result<void> require_current_schema(sqlite3* db, const std::filesystem::path& path) {
-  auto version = schema_version(db);
-  if (!version) return std::unexpected(version.error());
-  if (*version == kSchemaVersion) return {};
-  return fail(Errc::database, path.string() + " has schema version " + std::to_string(*version) + ", expected " +
-                                  std::to_string(kSchemaVersion) +
-                                  (*version < kSchemaVersion ? " (start the daemon once to migrate it)" : ""));
 }
 
 // `slot` prepared with `text` on its first use, then the same statement:

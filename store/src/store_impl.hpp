@@ -40,6 +40,16 @@ struct Store::Impl {
   ~Impl();
 };
 
+/// A connection to `path` (`name` is the path, or a `file:` URI when
+/// `flags` has SQLITE_OPEN_URI) with extended result codes, the busy
+/// timeout and the newsd tokenizer registered.
+Result<sql::DbPtr> open_connection(const std::filesystem::path& path, const std::string& name, int flags,
+                                   std::chrono::milliseconds busy);
+
+/// Errc::database unless `db` has this build's schema version. Connections
+/// that do not hold the writer lock never migrate.
+Result<void> require_current_schema(sqlite3* db, const std::filesystem::path& path);
+
 /// Feeds by id; only the one with `url` when it is not empty. Article
 /// counts cost an index scan per feed, so they are optional.
 Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, bool with_counts);
