@@ -302,6 +302,120 @@ void read_sites(TableReader& extract, ExtractConfig& cfg, Validator& v, const Lo
   }
 }
 
+bool valid_sink_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::ranges::all_of(name, [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+// A NATS subject template: dot-separated tokens of printable ASCII without
+// wildcards or spaces, `{lang}` and `{topic}` the only placeholders.
+std::string subject_problem(std::string_view subject) {
+  if (subject.empty()) return "must not be empty";
+  std::string rest(subject);
+  for (const char* placeholder : {"{lang}", "{topic}"}) {
+    for (auto at = rest.find(placeholder); at != std::string::npos; at = rest.find(placeholder)) {
+      rest.replace(at, std::string_view(placeholder).size(), "x");
+    }
+  }
+  if (rest.front() == '.' || rest.back() == '.' || rest.find("..") != std::string::npos) return "has an empty token";
+  for (const char c : rest) {
+    if (c <= ' ' || c > '~' || c == '*' || c == '>' || c == '{' || c == '}')
+      return "may hold only printable ASCII without spaces or wildcards, and the placeholders {lang} and {topic}";
+  }
+  return {};
+}
+
+// Which keys each sink type reads; the others are refused, so a webhook
+// `secret` misplaced under a jsonl sink is not silently ignored.
+struct SinkKeys {
+  SinkType type;
+  std::set<std::string_view> keys;
+};
+const SinkKeys kSinkKeys[] = {
+    {SinkType::nats, {"url", "subject", "stream", "timeout", "retry_backoff", "max_backoff"}},
+    {SinkType::webhook, {"url", "secret", "timeout", "max_attempts", "retry_backoff", "max_backoff"}},
+    {SinkType::jsonl, {"path", "retry_backoff", "max_backoff"}},
+};
+
+void check_sink(TableReader& r, const toml::table& t, const SinkConfig& sink, Validator& v) {
+  for (const auto& [key, node] : t) {
+    const std::string_view k = key.str();
+    if (k == "name" || k == "type") continue;
+    const auto& allowed = std::ranges::find(kSinkKeys, sink.type, &SinkKeys::type)->keys;
+    if (!allowed.contains(k)) {
+      r.error_at(
+          k, "'sinks." + std::string(k) + "' does not apply to type = \"" + std::string(to_string(sink.type)) + "\"");
+    }
+  }
+  const auto scheme_is = [&](std::initializer_list<std::string_view> schemes) {
+    return std::ranges::any_of(schemes, [&](std::string_view s) { return sink.url.starts_with(s); });
+  };
+  switch (sink.type) {
+    case SinkType::nats:
+      if (!scheme_is({"nats://", "tls://"})) r.error_at("url", "'sinks.url' of a nats sink must be nats:// or tls://");
+      if (auto why = subject_problem(sink.subject); !why.empty()) r.error_at("subject", "'sinks.subject' " + why);
+      if (!sink.stream.empty() && !valid_sink_name(sink.stream))
+        r.error_at("stream", "'sinks.stream' may hold only letters, digits, '_' and '-'");
+      break;
+    case SinkType::webhook:
+      if (!scheme_is({"http://", "https://"}))
+        r.error_at("url", "'sinks.url' of a webhook sink must be http:// or https://");
+      if (sink.secret.size() < 16) r.error_at("secret", "'sinks.secret' of a webhook sink needs 16 characters or more");
+      break;
+    case SinkType::jsonl:
+      if (sink.path.empty()) v.error(t.source(), "a jsonl sink needs a 'path' (\"-\" for standard output)");
+      break;
+  }
+  if (sink.retry_backoff > sink.max_backoff)
+    r.error_at("retry_backoff", "'sinks.retry_backoff' cannot exceed 'sinks.max_backoff'");
+}
+
+void read_sinks(TableReader& root, std::vector<SinkConfig>& out, Validator& v) {
+  const auto* sinks = root.table_array("sinks");
+  if (!sinks) return;
+  std::set<std::string> names;
+  for (const auto& node : *sinks) {
+    const auto& t = *node.as_table();
+    TableReader r(t, "sinks.", v);
+    SinkConfig sink;
+    std::string type;
+    r.string("name", sink.name);
+    r.string("type", type);
+    r.string("url", sink.url);
+    r.string("subject", sink.subject);
+    r.string("stream", sink.stream);
+    r.string("secret", sink.secret);
+    r.duration("timeout", sink.timeout, Seconds{1}, Seconds{600});
+    r.integer("max_attempts", sink.max_attempts, 1, 1000);
+    r.duration("retry_backoff", sink.retry_backoff, Seconds{0}, Seconds{24 * 3600});
+    r.duration("max_backoff", sink.max_backoff, Seconds{0}, Seconds{24 * 3600});
+    std::string path;
+    r.string("path", path);
+    sink.path = path == "-" ? fs::path("-") : path.empty() ? fs::path() : r.resolve(path);
+    if (!valid_sink_name(sink.name)) {
+      v.error(t.source(), "a [[sinks]] entry needs a 'name' of 1 to 64 letters, digits, '_' or '-'");
+      continue;
+    }
+    if (!names.insert(sink.name).second) {
+      r.error_at("name", "sink '" + sink.name + "' is listed twice");
+      continue;
+    }
+    if (type == "nats") {
+      sink.type = SinkType::nats;
+    } else if (type == "webhook") {
+      sink.type = SinkType::webhook;
+    } else if (type == "jsonl") {
+      sink.type = SinkType::jsonl;
+    } else {
+      r.error_at("type", "'sinks.type' must be \"nats\", \"webhook\" or \"jsonl\"");
+      continue;
+    }
+    check_sink(r, t, sink, v);
+    out.push_back(std::move(sink));
+  }
+}
+
 Config read_config(const toml::table& doc, Validator& v, const LoadOptions& options) {
   Config cfg;
   cfg.source = v.origin();
@@ -414,6 +528,11 @@ Config read_config(const toml::table& doc, Validator& v, const LoadOptions& opti
     r.string("token", cfg.http.token);
     if (auto problem = http_problem(cfg.http)) r.error_at("listen", *problem);
   }
+  if (const auto* t = root.table("outbox")) {
+    TableReader r(*t, "outbox.", v);
+    r.integer("max_rows", cfg.store.outbox.max_rows, 1, std::int64_t{1} << 40);
+  }
+  read_sinks(root, cfg.sinks, v);
   root.path("feeds_file", cfg.feeds_file);
   std::set<std::string> urls;
   read_feeds(root, cfg.feeds, urls, v);
@@ -439,6 +558,15 @@ void add_skeleton(toml::table& doc, std::string_view dotted, Validator::Shape sh
 }
 
 }  // namespace
+
+std::string_view to_string(SinkType type) noexcept {
+  switch (type) {
+    case SinkType::nats: return "nats";
+    case SinkType::webhook: return "webhook";
+    case SinkType::jsonl: return "jsonl";
+  }
+  return "jsonl";
+}
 
 std::vector<std::string> config_keys() {
   // The readers ask for every key they accept, but only inside tables that

@@ -33,6 +33,29 @@ toml::table feed_table(const FeedConfig& f) {
   return t;
 }
 
+// Only the keys the sink's type reads: the loader refuses the others.
+toml::table sink_table(const SinkConfig& s) {
+  toml::table t{{"name", s.name}, {"type", std::string(to_string(s.type))}};
+  switch (s.type) {
+    case SinkType::nats:
+      t.insert("url", s.url);
+      t.insert("subject", s.subject);
+      if (!s.stream.empty()) t.insert("stream", s.stream);
+      t.insert("timeout", duration(s.timeout));
+      break;
+    case SinkType::webhook:
+      t.insert("url", s.url);
+      t.insert("secret", s.secret);
+      t.insert("timeout", duration(s.timeout));
+      t.insert("max_attempts", s.max_attempts);
+      break;
+    case SinkType::jsonl: t.insert("path", s.path.string()); break;
+  }
+  t.insert("retry_backoff", duration(s.retry_backoff));
+  t.insert("max_backoff", duration(s.max_backoff));
+  return t;
+}
+
 }  // namespace
 
 std::string feeds_to_toml(const std::vector<FeedConfig>& feeds, std::string_view header) {
@@ -108,6 +131,8 @@ std::string to_toml(const Config& cfg) {
 
   toml::array feeds;
   for (const auto& feed : cfg.feeds) feeds.push_back(feed_table(feed));
+  toml::array sinks;
+  for (const auto& sink : cfg.sinks) sinks.push_back(sink_table(sink));
 
   toml::table doc{{"log", toml::table{{"level", cfg.log.level}}},
                   {"fetch", std::move(fetch)},
@@ -116,7 +141,9 @@ std::string to_toml(const Config& cfg) {
                   {"extract", std::move(extract)},
                   {"classify", std::move(classify)},
                   {"store", std::move(store)},
-                  {"daemon", std::move(daemon)}};
+                  {"daemon", std::move(daemon)},
+                  {"outbox", toml::table{{"max_rows", cfg.store.outbox.max_rows}}}};
+  if (!sinks.empty()) doc.insert("sinks", std::move(sinks));
   if (!feeds.empty()) doc.insert("feeds", std::move(feeds));
   std::ostringstream out;
   out << "# newsd config resolved from " << cfg.source.string() << '\n';

@@ -5,6 +5,7 @@
 #include "newsd/service/http_server.hpp"
 #include "newsd/service/signals.hpp"
 #include "newsd/service/systemd_notify.hpp"
+#include "newsd/sink/drain.hpp"
 
 namespace newsd::service {
 namespace {
@@ -15,14 +16,20 @@ constexpr auto kStatusEvery = std::chrono::seconds{5};
 constexpr auto kPruneEvery = std::chrono::hours{1};
 constexpr auto kDefaultStallThreshold = std::chrono::seconds{60};
 
-std::string status_line(const ingest::EngineStatus& s) {
-  return std::to_string(s.feeds_due) + " feeds due, " + std::to_string(s.feeds_in_flight) + " in flight (" +
-         std::to_string(s.pages_in_flight + s.pages_waiting) + " pages); " + std::to_string(s.stored_today) +
-         " articles stored today; " + std::to_string(s.failing_feeds) + " feeds failing";
+std::string status_line(const ingest::EngineStatus& s, const sink::SinksStatus& sinks) {
+  std::string line = std::to_string(s.feeds_due) + " feeds due, " + std::to_string(s.feeds_in_flight) + " in flight (" +
+                     std::to_string(s.pages_in_flight + s.pages_waiting) + " pages); " +
+                     std::to_string(s.stored_today) + " articles stored today; " + std::to_string(s.failing_feeds) +
+                     " feeds failing";
+  if (sinks.sinks > 0) {
+    line += "; outbox lag " + std::to_string(sinks.max_lag);
+    if (sinks.failing > 0) line += " (" + std::to_string(sinks.failing) + " sinks failing)";
+  }
+  return line;
 }
 
-void reload(ingest::Engine& engine, const std::filesystem::path& config_path, const config::LoadOptions& options,
-            const SystemdNotifier& systemd) {
+void reload(ingest::Engine& engine, sink::SinkRunner& sinks, const std::filesystem::path& config_path,
+            const config::LoadOptions& options, const SystemdNotifier& systemd) {
   systemd.reloading();
   auto cfg = config::load_config(config_path, options);
   if (!cfg) {
@@ -31,6 +38,7 @@ void reload(ingest::Engine& engine, const std::filesystem::path& config_path, co
     log::error("config.reload_failed", {{"error", r.error().describe()}});
   } else {
     log::set_level(cfg->log.level);
+    if (auto s = sinks.reconfigure(*cfg); !s) log::error("sink.reload_failed", {{"error", s.error().describe()}});
   }
   systemd.ready();
 }
@@ -40,10 +48,11 @@ void reload(ingest::Engine& engine, const std::filesystem::path& config_path, co
 // SIGHUP and retention.
 class Ticker {
  public:
-  Ticker(const SystemdNotifier& systemd, SignalWatcher& signals, std::filesystem::path config_path,
-         config::LoadOptions load_options)
+  Ticker(const SystemdNotifier& systemd, SignalWatcher& signals, sink::SinkRunner& sinks,
+         std::filesystem::path config_path, config::LoadOptions load_options)
       : systemd_(systemd),
         signals_(signals),
+        sinks_(sinks),
         config_path_(std::move(config_path)),
         load_options_(std::move(load_options)) {
     // A stage stalled for half the watchdog period stops the pings, so
@@ -60,9 +69,9 @@ class Ticker {
       reported_stall_ = false;
       systemd_.keepalive();
     }
-    if (signals_.take_reload_request()) reload(engine, config_path_, load_options_, systemd_);
+    if (signals_.take_reload_request()) reload(engine, sinks_, config_path_, load_options_, systemd_);
     if (now >= next_status_) {
-      systemd_.status(status_line(engine.status()));
+      systemd_.status(status_line(engine.status(), sinks_.status()));
       next_status_ = now + kStatusEvery;
     }
     if (now >= next_prune_) {
@@ -74,6 +83,7 @@ class Ticker {
  private:
   const SystemdNotifier& systemd_;
   SignalWatcher& signals_;
+  sink::SinkRunner& sinks_;
   std::filesystem::path config_path_;
   config::LoadOptions load_options_;
   std::chrono::milliseconds stall_threshold_{kDefaultStallThreshold};
@@ -94,6 +104,13 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
     return started.error().code == Errc::locked ? 2 : 1;  // another newsd writes this database
   }
   ingest::Engine& engine = **started;
+  // After Engine::start (which migrates the store) and before the first
+  // article: the writer appends for every sink registered here.
+  auto sinks = sink::SinkRunner::start(initial);
+  if (!sinks) {
+    log::error("daemon.start_failed", {{"error", sinks.error().describe()}});
+    return 1;
+  }
   systemd.ready();
   systemd.status("started");
   log::info("daemon.ready", {{"config", config_path.string()}, {"feeds", initial.feeds.size()}});
@@ -118,7 +135,8 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
     return signals.stop_requested() &&
            SteadyClock::now() >= signals.stop_time() + engine.config().daemon.shutdown_grace;
   };
-  control.on_tick = [ticker = Ticker(systemd, signals, config_path, load_options), &board](ingest::Engine& e) mutable {
+  control.on_tick = [ticker = Ticker(systemd, signals, **sinks, config_path, load_options),
+                     &board](ingest::Engine& e) mutable {
     ticker(e);
     board.publish_from(e, kDefaultStallThreshold);
   };

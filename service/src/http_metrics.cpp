@@ -74,6 +74,27 @@ void archive_metrics(Exposition& out, store::Store& store) {
           "How long past its due time the most overdue polled feed is (0 if none is overdue).", lateness);
 }
 
+// From the database, so `newsd serve` shows the daemon's sinks too.
+void outbox_metrics(Exposition& out, store::Store& store) {
+  auto outbox = store.outbox_status();
+  if (!outbox) return;
+  out.one("newsd_outbox_rows", "gauge", "Stored articles waiting in the outbox for at least one sink.",
+          static_cast<double>(outbox->rows));
+  out.one("newsd_outbox_dropped_total", "counter",
+          "Outbox rows dropped by [outbox] max_rows before every sink had delivered them.",
+          static_cast<double>(outbox->dropped));
+  if (outbox->sinks.empty()) return;
+  out.family("newsd_sink_lag", "gauge", "Outbox rows a sink has not delivered yet.");
+  for (const auto& s : outbox->sinks)
+    out.sample("newsd_sink_lag", static_cast<double>(s.lag), "sink=\"" + label_value(s.name) + "\"");
+  out.family("newsd_sink_delivered_total", "counter", "Articles a sink has delivered.");
+  for (const auto& s : outbox->sinks)
+    out.sample("newsd_sink_delivered_total", static_cast<double>(s.delivered), "sink=\"" + label_value(s.name) + "\"");
+  out.family("newsd_sink_dead_letters", "gauge", "Articles a sink gave up on (newsd sinks retry NAME).");
+  for (const auto& s : outbox->sinks)
+    out.sample("newsd_sink_dead_letters", static_cast<double>(s.dead_letters), "sink=\"" + label_value(s.name) + "\"");
+}
+
 void ingest_metrics(Exposition& out, const IngestSnapshot& s) {
   const auto& f = s.fetch;
   out.family("newsd_fetch_requests_total", "counter", "Fetch requests completed, by result.")
@@ -137,7 +158,10 @@ std::string exposition(State& state) {
       .sample("newsd_build_info", 1,
               fmt::format("version=\"0.1.0\",mode=\"{}\",schema=\"{}\"", state.options.ingest ? "run" : "serve",
                           store::kSchemaVersion));
-  if (auto store = state.stores.borrow()) archive_metrics(out, **store);
+  if (auto store = state.stores.borrow()) {
+    archive_metrics(out, **store);
+    outbox_metrics(out, **store);
+  }
   if (state.options.ingest) {
     if (auto snapshot = state.options.ingest->latest()) ingest_metrics(out, *snapshot);
     stage_histograms(out);

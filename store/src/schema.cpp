@@ -279,9 +279,46 @@ CREATE INDEX articles_by_tag_versions ON articles(taxonomy_version, model_versio
 Result<void> migrate_tag_versions(sqlite3* db) { return sql::exec(db, kTagVersionColumns); }
 // ---- end retag ----
 
+
+// ---- outbox step (issue 15 §3: the stream of new articles to the sinks) ----
+// The writer appends one row per newly stored article in the article's own
+// transaction while any sink is registered; each sink delivers in seq order
+// from its own cursor, and rows every sink has passed are deleted. Only the
+// article id is kept: the sinks build the article JSON from the stored row
+// when they deliver it. AUTOINCREMENT keeps seq growing even after the table
+// has been emptied, so a cursor never meets a reused number.
+constexpr const char* kOutboxSchema = R"sql(
+CREATE TABLE outbox (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  article_id INTEGER NOT NULL,
+  stored_at  INTEGER NOT NULL
+);
+CREATE TABLE sink_cursors (
+  name              TEXT PRIMARY KEY,
+  cursor            INTEGER NOT NULL,
+  delivered         INTEGER NOT NULL DEFAULT 0,
+  missed            INTEGER NOT NULL DEFAULT 0,
+  last_error        TEXT NOT NULL DEFAULT '',
+  last_error_at     INTEGER,
+  last_delivered_at INTEGER
+) WITHOUT ROWID;
+CREATE TABLE sink_dead_letters (
+  sink       TEXT NOT NULL REFERENCES sink_cursors(name) ON DELETE CASCADE,
+  article_id INTEGER NOT NULL,
+  attempts   INTEGER NOT NULL,
+  error      TEXT NOT NULL,
+  failed_at  INTEGER NOT NULL,
+  retry      INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (sink, article_id)
+) WITHOUT ROWID;
+)sql";
+
+Result<void> migrate_outbox(sqlite3* db) { return sql::exec(db, kOutboxSchema); }
+// ---- end of the outbox step ----
+
 using Step = Result<void> (*)(sqlite3*);
-constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4,
-                           migrate_v5, migrate_v6, migrate_v7, migrate_tag_versions};
+constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4,  migrate_v5,
+                           migrate_v6, migrate_v7, migrate_tag_versions, migrate_outbox};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

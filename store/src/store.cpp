@@ -11,6 +11,7 @@
 #include "fingerprint.hpp"
 #include "newsd/base/log.hpp"
 #include "newsd/parse/url.hpp"
+#include "outbox_sql.hpp"
 #include "schema.hpp"
 #include "store_impl.hpp"
 #include "tokenizer.hpp"
@@ -36,9 +37,13 @@ struct ArticleWriter {
   sql::Stmt insert_source{};
   sql::Stmt upsert_tag{};
   sql::Stmt insert_article_tag{};
+  OutboxAppender outbox;
 
   static Result<std::unique_ptr<ArticleWriter>> prepare(sqlite3* db) {
     auto w = std::make_unique<ArticleWriter>();
+    auto outbox = OutboxAppender::prepare(db);
+    if (!outbox) return std::unexpected(outbox.error());
+    w->outbox = std::move(*outbox);
     const std::pair<sql::Stmt*, const char*> statements[] = {
         {&w->article_by_canonical, "SELECT id FROM articles WHERE canonical_url = ?1"},
         {&w->source_by_canonical, "SELECT article_id FROM article_sources WHERE canonical_url = ?1 LIMIT 1"},
@@ -69,9 +74,6 @@ struct ArticleWriter {
 Store::Impl::Impl() = default;
 Store::Impl::~Impl() = default;
 
-namespace {
-
-// `name` is a path, or a `file:` URI when `flags` has SQLITE_OPEN_URI.
 Result<sql::DbPtr> open_connection(const std::filesystem::path& path, const std::string& name, int flags,
                                    std::chrono::milliseconds busy) {
   sqlite3* raw = nullptr;
@@ -83,6 +85,17 @@ Result<sql::DbPtr> open_connection(const std::filesystem::path& path, const std:
   if (auto ok = register_tokenizer(raw); !ok) return std::unexpected(ok.error());
   return db;
 }
+
+Result<void> require_current_schema(sqlite3* db, const std::filesystem::path& path) {
+  auto version = schema_version(db);
+  if (!version) return std::unexpected(version.error());
+  if (*version == kSchemaVersion) return {};
+  return fail(Errc::database, path.string() + " has schema version " + std::to_string(*version) + ", expected " +
+                                  std::to_string(kSchemaVersion) +
+                                  (*version < kSchemaVersion ? " (start the daemon once to migrate it)" : ""));
+}
+
+namespace {
 
 // `file:` URI for `path` with one query parameter. Everything but
 // unreserved characters is percent-encoded: a '?', '#' or '%' in a file
@@ -116,16 +129,6 @@ bool wal_is_empty(const std::filesystem::path& path) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path.string() + "-wal", ec);
   return ec || size == 0;
-}
-
-// Connections that do not hold the writer lock never migrate.
-Result<void> require_current_schema(sqlite3* db, const std::filesystem::path& path) {
-  auto version = schema_version(db);
-  if (!version) return std::unexpected(version.error());
-  if (*version == kSchemaVersion) return {};
-  return fail(Errc::database, path.string() + " has schema version " + std::to_string(*version) + ", expected " +
-                                  std::to_string(kSchemaVersion) +
-                                  (*version < kSchemaVersion ? " (start the daemon once to migrate it)" : ""));
 }
 
 // `slot` prepared with `text` on its first use, then the same statement:
@@ -190,6 +193,7 @@ Result<Store> Store::open(const std::filesystem::path& path, const config::Store
   impl->db = std::move(*db);
   impl->path = path;
   impl->busy_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.busy_timeout);
+  impl->outbox_max_rows = cfg.outbox.max_rows;
   impl->last_checkpoint = std::chrono::steady_clock::now();
   log::info("store.open", {{"path", path.string()}, {"schema", kSchemaVersion}});
   return Store(std::move(impl));
@@ -495,6 +499,9 @@ Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
   if (auto ok = w.insert_fts.bind(1, id).bind(2, rec.title).bind(3, rec.text).run(); !ok) {
     return std::unexpected(ok.error());
   }
+  // In the article's transaction: a sink never hears of an article that
+  // was rolled back, and never misses one that was committed.
+  if (auto ok = w.outbox.append(id, rec.fetched_at); !ok) return std::unexpected(ok.error());
   if (auto added = attach(ctx, id, rec, canonical); !added) return std::unexpected(added.error());
   return UpsertOutcome::inserted;
 }
@@ -515,6 +522,7 @@ Result<std::vector<UpsertOutcome>> Store::write_articles(std::span<const Article
   const auto next_id = first_id(ctx.w.next_article_id);
   if (!next_id) return std::unexpected(next_id.error());
   ctx.w.next_id = next_id->value_or(1);
+  if (auto ok = ctx.w.outbox.begin_batch(); !ok) return std::unexpected(ok.error());
   std::vector<UpsertOutcome> outcomes;
   outcomes.reserve(batch.size());
   for (const auto& rec : batch) {
@@ -532,9 +540,16 @@ Result<std::vector<UpsertOutcome>> Store::write_articles(std::span<const Article
     }
     outcomes.push_back(*outcome);
   }
+  // A sink that is down never blocks ingest: past the bound its oldest
+  // undelivered rows go, counted.
+  auto dropped = ctx.w.outbox.enforce_bound(impl_->outbox_max_rows);
+  if (!dropped) return std::unexpected(dropped.error());
   if (auto ok = tx->commit(); !ok) {
     impl_->writer->tag_ids.clear();
     return std::unexpected(ok.error());
+  }
+  if (*dropped > 0) {
+    log::warn("outbox.dropped", {{"rows", *dropped}, {"max_rows", impl_->outbox_max_rows}});
   }
   return outcomes;
 }

@@ -32,6 +32,7 @@ struct Store::Impl {
   sql::Stmt add_source;
   /// Writer only: the configured busy timeout, and checkpoint_when_due()'s state.
   std::chrono::milliseconds busy_timeout{0};
+  std::int64_t outbox_max_rows = config::OutboxConfig{}.max_rows;  ///< `[outbox] max_rows`
   std::chrono::steady_clock::time_point last_checkpoint{};
   int passive_checkpoints = 0;
 
@@ -51,6 +52,15 @@ Result<sql::DbPtr> open_beside_writer(const std::filesystem::path& path, std::ch
 inline constexpr const char* kUpsertTagSql =
     "INSERT INTO tags (name, kind) VALUES (?1, ?2) "
     "ON CONFLICT (name, kind) DO UPDATE SET name = excluded.name RETURNING id";
+/// A connection to `path` (`name` is the path, or a `file:` URI when
+/// `flags` has SQLITE_OPEN_URI) with extended result codes, the busy
+/// timeout and the newsd tokenizer registered.
+Result<sql::DbPtr> open_connection(const std::filesystem::path& path, const std::string& name, int flags,
+                                   std::chrono::milliseconds busy);
+
+/// Errc::database unless `db` has this build's schema version. Connections
+/// that do not hold the writer lock never migrate.
+Result<void> require_current_schema(sqlite3* db, const std::filesystem::path& path);
 
 /// Feeds by id; only the one with `url` when it is not empty. Article
 /// counts cost an index scan per feed, so they are optional.

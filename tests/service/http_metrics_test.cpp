@@ -47,6 +47,29 @@ TEST_F(HttpMetricsTest, ServeModeHasTheArchiveFiguresAndPassesPromtool) {
   EXPECT_EQ(get("/readyz")->status, 200);
 }
 
+TEST_F(HttpMetricsTest, OutboxLagPerSinkIsExposed) {
+  auto outbox = store::Outbox::open(db_);
+  ASSERT_TRUE(outbox) << outbox.error().describe();
+  ASSERT_TRUE(outbox->register_sinks(std::vector<std::string>{"desk", "partner"}));
+  store::ArticleRecord r;
+  r.feed_id = feed_ids_.at(0);
+  r.url = "https://example.org/outbox-metrics";
+  r.title = "Waiting for the sinks";
+  r.text = "An article stored after the sinks were configured, waiting in the outbox for both of them.";
+  r.fetched_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  ASSERT_TRUE(writer_->write_articles(std::vector<store::ArticleRecord>{r}));
+  ASSERT_TRUE(outbox->advance("desk", 1, 1, 0, r.fetched_at));
+  start();
+  const std::string text = metrics();
+  EXPECT_TRUE(has_line(text, "newsd_outbox_rows 1")) << text;
+  EXPECT_TRUE(has_line(text, "newsd_outbox_dropped_total 0")) << text;
+  EXPECT_TRUE(has_line(text, "newsd_sink_lag{sink=\"desk\"} 0")) << text;
+  EXPECT_TRUE(has_line(text, "newsd_sink_lag{sink=\"partner\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "newsd_sink_delivered_total{sink=\"desk\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "newsd_sink_dead_letters{sink=\"partner\"} 0")) << text;
+  expect_promtool_accepts(text);
+}
+
 TEST_F(HttpMetricsTest, IngestSnapshotAndStageHistogramsAreExposed) {
   IngestBoard board;
   start({}, &board);

@@ -277,12 +277,12 @@ TEST_F(RetagTest, HostileTextsAreRetaggedLikeAnyOther) {
 
 TEST_F(RetagTest, ArticlesStoredBeforeVersionsWereRecordedAreOutdatedAndRetagged) {
   {
-    // The database as the previous schema version left it, with one article.
+    // The database as v7 (the step before tag versions) left it, with one article.
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
     sql::DbPtr db(raw);
     ASSERT_TRUE(register_tokenizer(raw).has_value());
-    ASSERT_TRUE(migrate_to(raw, kSchemaVersion - 1).has_value());
+    ASSERT_TRUE(migrate_to(raw, 7).has_value());
     ASSERT_TRUE(sql::exec(raw,
                           "INSERT INTO feeds (id, url) VALUES (1, 'https://example.com/feed'); "
                           "INSERT INTO articles (id, feed_id, canonical_url, url, title, text, lang, fetched_at) "

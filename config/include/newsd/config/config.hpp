@@ -103,12 +103,57 @@ struct ClassifyConfig {
   int model_top_k = 2;                         ///< at most this many model labels per article
 };
 
+/// `[outbox]`: the table where each newly stored article waits for the
+/// sinks (`[[sinks]]`). Rows are appended only while at least one sink is
+/// registered, and deleted once every sink has delivered them.
+struct OutboxConfig {
+  /// Rows kept at most: when a sink lags this far behind, the writer drops
+  /// the oldest rows (a counted warning) instead of ever blocking ingest.
+  std::int64_t max_rows = 100'000;
+};
+
 /// `[store]`: the SQLite archive.
 struct StoreConfig {
   std::filesystem::path path = "var/newsd.db";
   int keep_days = 0;    ///< 0 = keep forever
   int batch_size = 64;  ///< articles per write transaction
   Seconds busy_timeout{Seconds{5}};
+  /// Read from the top-level `[outbox]` table; held here because the
+  /// store's writer enforces it in the article's own transaction.
+  OutboxConfig outbox;
+};
+
+/// What a `[[sinks]]` entry delivers to.
+enum class SinkType { nats, webhook, jsonl };
+std::string_view to_string(SinkType type) noexcept;
+
+/// `[[sinks]]`: one destination every newly stored article is delivered to,
+/// at least once, in store order, from its own thread and cursor. Keys that
+/// do not apply to the entry's `type` are errors.
+struct SinkConfig {
+  std::string name;  ///< unique, [A-Za-z0-9_-]{1,64}: keys the sink's cursor in the database
+  SinkType type = SinkType::jsonl;
+  /// nats: server URL (nats://host:port, several comma-separated);
+  /// webhook: the http(s) endpoint articles are POSTed to.
+  std::string url;
+  /// nats: subject template; `{lang}` is the article's language ("und" if
+  /// unknown), `{topic}` its highest-scoring topic tag ("none" if untagged).
+  std::string subject = "news.{lang}";
+  /// nats: JetStream stream the subjects belong to; when set and missing,
+  /// newsd creates it over the template's subjects (placeholders as `*`).
+  /// Empty: a stream must already capture the subjects.
+  std::string stream;
+  std::string secret;            ///< webhook: HMAC-SHA256 key of X-Newsd-Signature (16+ characters, required)
+  Seconds timeout{Seconds{10}};  ///< nats: publish-ack wait; webhook: whole request
+  /// webhook: attempts per article before it becomes a dead letter
+  /// (`newsd sinks retry NAME` sends those again). nats and jsonl retry until
+  /// they succeed: their failure is the server or disk, not the article.
+  int max_attempts = 8;
+  Seconds retry_backoff{Seconds{1}};  ///< first wait after a failure, doubled per attempt
+  Seconds max_backoff{Seconds{300}};  ///< the longest wait between two attempts
+  std::filesystem::path path;         ///< jsonl: file the lines are appended to; "-" = standard output
+
+  bool operator==(const SinkConfig&) const = default;
 };
 
 /// `[daemon]`: process behaviour.
@@ -157,6 +202,7 @@ struct Config {
   StoreConfig store;
   DaemonConfig daemon;
   HttpConfig http;
+  std::vector<SinkConfig> sinks;  ///< `[[sinks]]`, in file order
   /// `feeds_file`: a TOML file of more `[[feeds]]` (written by `newsd feeds
   /// add/remove/import`), resolved against this file's directory; empty = none.
   std::filesystem::path feeds_file;

@@ -4,14 +4,15 @@
 /// and the API never drift apart.
 #include <nlohmann/json.hpp>
 
+#include "newsd/sink/article_json.hpp"
 #include "newsd/store/store.hpp"
 
 namespace newsd::service {
 
-/// ISO 8601 UTC (`2026-11-20T08:00:00Z`), or null.
-nlohmann::json time_json(const std::optional<store::TimePoint>& t);
+// An article's JSON is also what the sinks deliver, so it lives in sink/.
+using sink::article_json;
+using sink::time_json;
 nlohmann::json hit_json(const store::SearchHit& h);
-nlohmann::json article_json(const store::ArticleView& a);
 nlohmann::json feed_json(const store::FeedState& f);
 nlohmann::json stats_json(const store::Stats& s);
 

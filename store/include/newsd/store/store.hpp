@@ -21,13 +21,14 @@
 #include "newsd/base/error.hpp"
 #include "newsd/classify/tags.hpp"
 #include "newsd/config/config.hpp"
+#include "newsd/store/outbox.hpp"
 
 namespace newsd::store {
 
 using TimePoint = std::chrono::sys_seconds;
 
 /// Schema version written to `PRAGMA user_version` by this build.
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 /// Two simhashes at most this many bits apart are the same story (one cluster).
 inline constexpr int kNearDuplicateBits = 3;
@@ -417,7 +418,9 @@ class Store {
   /// (its row is left as is; the new feed/URL is recorded in
   /// article_sources and new tags are added); a simhash within
   /// kNearDuplicateBits of a stored article = a new article in that
-  /// article's story cluster. All-or-nothing: on error (Errc::database with
+  /// article's story cluster. While a sink is registered, each inserted
+  /// article is appended to the outbox in the same transaction, and rows
+  /// beyond `[outbox] max_rows` are dropped (outbox.hpp). All-or-nothing: on error (Errc::database with
   /// SQLite's message for a full disk, an I/O error or a lock not granted
   /// within the busy timeout) nothing is written, and the Store stays usable
   /// for the next batch.
@@ -440,6 +443,9 @@ class Store {
   };
   Result<Counts> counts();
   Result<Stats> stats();
+  /// The outbox and each registered sink's cursor, lag and dead letters
+  /// (outbox.hpp); works on read-only connections.
+  Result<OutboxStatus> outbox_status();
 
   /// Articles per tag per day, for days on or after `since` (UTC), kind
   /// `kind` only unless empty; by day, then most articles first.
