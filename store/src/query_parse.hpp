@@ -12,6 +12,7 @@
 //                   stray ')' is ignored)
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "newsd/base/error.hpp"
 
@@ -29,5 +30,22 @@ inline constexpr int kMaxQueryNesting = 16;
 /// Errc::invalid_argument for an operator without its terms (`NOT` first,
 /// `a OR`, `a AND OR b`) or nesting deeper than kMaxQueryNesting.
 Result<std::string> plain_query_to_fts(std::string_view query);
+
+}  // namespace newsd::store
+
+namespace newsd::store {
+
+/// A plain query as a PostgreSQL tsquery (the PostgreSQL backend's search).
+struct TsQuery {
+  /// tsquery input syntax: every word's index forms (query_words()) as
+  /// quoted lexemes, alternatives `|`, phrases `<->`, prefix `:*`, AND `&`,
+  /// OR `|`, NOT `& !`. "" when no word is left: matches nothing.
+  std::string text;
+  std::vector<std::string> lexemes;   ///< every exact lexeme, for highlighting
+  std::vector<std::string> prefixes;  ///< every prefix lexeme, for highlighting
+};
+
+/// The same parse as plain_query_to_fts(), the same errors, written as a tsquery.
+Result<TsQuery> plain_query_to_tsquery(std::string_view query);
 
 }  // namespace newsd::store
