@@ -186,17 +186,19 @@ std::string tsquery_lexeme(std::string_view form, bool prefix) {
 std::string tsquery_term(const Lexeme& term, TsQuery& query) {
   const auto words = query_words(term.text, term.prefix);
   std::string out;
+  QueryPhrase phrase{{}, term.prefix};
   for (std::size_t i = 0; i < words.size(); ++i) {
     const bool prefix = term.prefix && i + 1 == words.size();
     std::string alternatives;
     for (const auto& form : words[i].forms) {
       if (!alternatives.empty()) alternatives += " | ";
       alternatives += tsquery_lexeme(form, prefix);
-      (prefix ? query.prefixes : query.lexemes).push_back(form);
     }
+    phrase.words.push_back(words[i].forms);
     if (i > 0) out += " <-> ";
     out += words[i].forms.size() > 1 ? "(" + alternatives + ")" : alternatives;
   }
+  if (!phrase.words.empty()) query.phrases.push_back(std::move(phrase));
   // `!` and `&` bind tighter than `<->` would leave a phrase: keep it whole.
   return words.size() > 1 ? "(" + out + ")" : out;
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../query_parse.hpp"
 #include "newsd/store/store.hpp"
 
 namespace newsd::store::pg {
@@ -91,10 +92,11 @@ std::string search_vector(std::string_view title, std::string_view text);
 /// UTF8 database refuses, and SQLite stored as is) become U+FFFD.
 std::string pg_text(std::string_view s);
 
-/// The snippet SQLite's snippet(…, 16) would give: the best column (title
-/// first on a tie) cut to 16 tokens around its matches, each matched token
-/// wrapped in `open`/`close`, "…" where the column was cut.
-std::string snippet(std::string_view title, std::string_view text, const std::vector<std::string>& lexemes,
-                    const std::vector<std::string>& prefixes, std::string_view open, std::string_view close);
+/// The snippet SQLite's snippet(articles_fts, -1, open, close, '…', 16)
+/// gives, by FTS5's own rules: the column and 16-token window with the most
+/// distinct phrases (then most hits, a sentence start preferred), each
+/// phrase instance wrapped in `open`/`close`, "…" where the column was cut.
+std::string snippet(std::string_view title, std::string_view text, const std::vector<QueryPhrase>& phrases,
+                    std::string_view open, std::string_view close);
 
 }  // namespace newsd::store::pg

@@ -159,13 +159,11 @@ Result<std::vector<SearchHit>> Backend::search(const SearchQuery& q) {
       } else {
         const std::string text = r[8].as<std::string>();
         if (q.plain_snippets) {
-          const std::string marked =
-              snippet(hit.title, text, tsquery.lexemes, tsquery.prefixes, kMatchOpen, kMatchClose);
-          hit.snippet = snippet(hit.title, text, tsquery.lexemes, tsquery.prefixes, "", "");
+          const std::string marked = snippet(hit.title, text, tsquery.phrases, kMatchOpen, kMatchClose);
+          hit.snippet = snippet(hit.title, text, tsquery.phrases, "", "");
           hit.matches = snippet_matches(marked, hit.snippet);
         } else {
-          hit.snippet =
-              snippet(hit.title, text, tsquery.lexemes, tsquery.prefixes, q.highlight_open, q.highlight_close);
+          hit.snippet = snippet(hit.title, text, tsquery.phrases, q.highlight_open, q.highlight_close);
         }
       }
       hits.push_back(std::move(hit));

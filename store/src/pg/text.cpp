@@ -91,91 +91,151 @@ std::string pg_text(std::string_view s) {
 
 namespace {
 
-// FTS5's snippet(): fragments of this many tokens, scored 1000 for each
-// distinct query term they hold plus 1 for every further hit.
-constexpr std::size_t kSnippetTokens = 16;
+// FTS5's snippet() (sqlite3 fts5_aux.c, fts5SnippetFunction), over the
+// same tokens FTS5 numbers: a column's indexed tokens (non-empty stems).
+constexpr int kSnippetTokens = 16;
+constexpr int kFirstSentenceBonus = 120, kSentenceBonus = 100;
 
-struct Fragment {
-  std::size_t start = 0;
-  std::size_t end = 0;  ///< one past the last token
-  int score = 0;
+struct Instance {
+  int phrase = 0;
+  int start = 0;  ///< token position
+  int size = 0;   ///< tokens
 };
 
-Fragment best_fragment(const std::vector<classify::Token>& tokens, const std::vector<int>& term_of) {
-  Fragment best{0, std::min(tokens.size(), kSnippetTokens), 0};
-  auto score = [&](std::size_t start, std::size_t end) {
-    std::vector<int> seen;
-    int s = 0;
-    for (std::size_t i = start; i < end; ++i) {
-      if (term_of[i] < 0) continue;
-      const bool first = std::find(seen.begin(), seen.end(), term_of[i]) == seen.end();
-      s += first ? 1000 : 1;
-      if (first) seen.push_back(term_of[i]);
-    }
-    return s;
-  };
-  best.score = score(best.start, best.end);
-  if (tokens.size() <= kSnippetTokens) return best;
-  for (std::size_t hit = 0; hit < tokens.size(); ++hit) {
-    if (term_of[hit] < 0) continue;
-    // Centre the window on the hit, as FTS5 does, within the column.
-    std::size_t start = hit > kSnippetTokens / 2 ? hit - kSnippetTokens / 2 : 0;
-    start = std::min(start, tokens.size() - kSnippetTokens);
-    const int s = score(start, start + kSnippetTokens);
-    if (s > best.score) best = {start, start + kSnippetTokens, s};
+struct Column {
+  std::string_view text;
+  std::vector<classify::Token> tokens;  ///< indexed tokens only
+  std::vector<std::string> stems;
+  std::vector<Instance> instances;   ///< by position
+  std::vector<int> sentence_starts;  ///< token positions
+};
+
+bool word_matches(std::string_view stem, const std::vector<std::string>& forms, bool prefix) {
+  for (const auto& form : forms) {
+    if (prefix ? stem.starts_with(form) : stem == form) return true;
   }
-  return best;
+  return false;
 }
 
-struct ColumnSnippet {
-  std::string text;
+// A token starts a sentence when it is the first, or when only whitespace
+// stands between it and a '.' or ':' before it.
+bool starts_sentence(std::string_view text, std::size_t begin) {
+  std::size_t i = begin;
+  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n' || text[i - 1] == '\r')) --i;
+  return i != begin && i > 0 && (text[i - 1] == '.' || text[i - 1] == ':');
+}
+
+Column read_column(std::string_view text, const std::vector<QueryPhrase>& phrases) {
+  Column c{text, {}, {}, {}, {}};
+  for (auto& token : document_tokens(text)) {
+    const std::string_view stem = index_stem(token);
+    if (stem.empty()) continue;
+    c.stems.emplace_back(stem);
+    c.tokens.push_back(std::move(token));
+  }
+  const int n = static_cast<int>(c.tokens.size());
+  for (int p = 0; p < n; ++p) {
+    if (p == 0 || starts_sentence(text, c.tokens[p].begin)) c.sentence_starts.push_back(p);
+    for (std::size_t k = 0; k < phrases.size(); ++k) {
+      const auto& words = phrases[k].words;
+      const int size = static_cast<int>(words.size());
+      if (p + size > n) continue;
+      bool all = true;
+      for (int w = 0; w < size && all; ++w) {
+        all = word_matches(c.stems[p + w], words[w], phrases[k].prefix && w + 1 == size);
+      }
+      if (all) c.instances.push_back({static_cast<int>(k), p, size});
+    }
+  }
+  return c;
+}
+
+// fts5SnippetScore: 1000 for each distinct phrase in [pos, pos + 16), 1 for
+// each further instance; `adjusted` is the window start that centres them.
+int score(const Column& c, std::size_t phrases, int pos, int* adjusted) {
+  std::vector<bool> seen(phrases, false);
+  int total = 0, first = -1, last = 0;
+  for (const auto& in : c.instances) {
+    if (in.start < pos || in.start >= pos + kSnippetTokens) continue;
+    total += seen[in.phrase] ? 1 : 1000;
+    seen[in.phrase] = true;
+    if (first < 0) first = in.start;
+    last = in.start + in.size;
+  }
+  if (adjusted != nullptr) {
+    int start = first - (kSnippetTokens - (last - first)) / 2;
+    const int size = static_cast<int>(c.tokens.size());
+    if (start + kSnippetTokens > size) start = size - kSnippetTokens;
+    *adjusted = std::max(start, 0);
+  }
+  return total;
+}
+
+struct Best {
   int score = 0;
+  std::size_t column = 0;
+  int start = 0;
 };
 
-ColumnSnippet column_snippet(std::string_view text, const std::vector<std::string>& lexemes,
-                             const std::vector<std::string>& prefixes, std::string_view open, std::string_view close) {
-  const auto tokens = document_tokens(text);
-  // Which query term each token matches (its index in lexemes, then
-  // prefixes), or -1.
-  std::vector<int> term_of(tokens.size(), -1);
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    const std::string_view stem = index_stem(tokens[i]);
-    if (stem.empty()) continue;
-    for (std::size_t k = 0; k < lexemes.size() && term_of[i] < 0; ++k) {
-      if (stem == lexemes[k]) term_of[i] = static_cast<int>(k);
-    }
-    for (std::size_t k = 0; k < prefixes.size() && term_of[i] < 0; ++k) {
-      if (stem.starts_with(prefixes[k])) term_of[i] = static_cast<int>(lexemes.size() + k);
+void consider(Best& best, const Column& c, std::size_t column, std::size_t phrases) {
+  const int size = static_cast<int>(c.tokens.size());
+  for (const auto& in : c.instances) {
+    int adjusted = 0;
+    if (const int s = score(c, phrases, in.start, &adjusted); s > best.score) best = {s, column, adjusted};
+    if (c.sentence_starts.empty() || size <= kSnippetTokens) continue;
+    std::size_t j = 0;
+    while (j + 1 < c.sentence_starts.size() && c.sentence_starts[j + 1] <= in.start) ++j;
+    const int sentence = c.sentence_starts[j];
+    if (sentence >= in.start) continue;
+    const int s = score(c, phrases, sentence, nullptr) + (sentence == 0 ? kFirstSentenceBonus : kSentenceBonus);
+    if (s > best.score) best = {s, column, sentence};
+  }
+}
+
+std::string highlight(const Column& c, int start, std::string_view open, std::string_view close) {
+  const int size = static_cast<int>(c.tokens.size());
+  if (size == 0) return std::string(c.text);
+  const int end = std::min(start + kSnippetTokens, size);  // one past the window
+  // Highlighted spans [first, last] token: overlapping instances merge,
+  // adjacent ones stay apart, as fts5CInstIterNext has it.
+  std::vector<std::pair<int, int>> spans;
+  for (const auto& in : c.instances) {
+    const int last = in.start + in.size - 1;
+    if (!spans.empty() && in.start <= spans.back().second) {
+      spans.back().second = std::max(spans.back().second, last);
+    } else {
+      spans.emplace_back(in.start, last);
     }
   }
-  if (tokens.empty()) return {std::string(text), 0};
-  const Fragment f = best_fragment(tokens, term_of);
-  // A whole column keeps its leading and trailing text; a cut one starts
-  // at its first token and ends after its last.
-  const bool whole_start = f.start == 0, whole_end = f.end == tokens.size();
-  std::size_t at = whole_start ? 0 : tokens[f.start].begin;
-  std::string out = whole_start ? "" : "…";
-  for (std::size_t i = f.start; i < f.end; ++i) {
-    if (term_of[i] < 0) continue;
-    out.append(text.substr(at, tokens[i].begin - at));
-    out.append(open);
-    out.append(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
-    out.append(close);
-    at = tokens[i].end;
+  std::string out = start > 0 ? "…" : "";
+  std::size_t at = start > 0 ? c.tokens[start].begin : 0;
+  auto span = spans.begin();
+  for (int p = start; p < end; ++p) {
+    while (span != spans.end() && span->second < p) ++span;
+    const auto& t = c.tokens[p];
+    out.append(c.text.substr(at, t.begin - at));
+    const bool in_span = span != spans.end() && span->first <= p;
+    if (in_span && (span->first == p || p == start)) out.append(open);
+    out.append(c.text.substr(t.begin, t.end - t.begin));
+    at = t.end;
+    if (in_span && (span->second == p || p + 1 == end)) out.append(close);
   }
-  const std::size_t stop = whole_end ? text.size() : tokens[f.end - 1].end;
-  if (stop > at) out.append(text.substr(at, stop - at));
-  if (!whole_end) out += "…";
-  return {std::move(out), f.score};
+  if (end >= size) {
+    out.append(c.text.substr(at));
+  } else {
+    out += "…";
+  }
+  return out;
 }
 
 }  // namespace
 
-std::string snippet(std::string_view title, std::string_view text, const std::vector<std::string>& lexemes,
-                    const std::vector<std::string>& prefixes, std::string_view open, std::string_view close) {
-  auto in_title = column_snippet(title, lexemes, prefixes, open, close);
-  auto in_text = column_snippet(text, lexemes, prefixes, open, close);
-  return in_text.score > in_title.score ? std::move(in_text.text) : std::move(in_title.text);
+std::string snippet(std::string_view title, std::string_view text, const std::vector<QueryPhrase>& phrases,
+                    std::string_view open, std::string_view close) {
+  const Column columns[] = {read_column(title, phrases), read_column(text, phrases)};
+  Best best;
+  for (std::size_t i = 0; i < std::size(columns); ++i) consider(best, columns[i], i, phrases.size());
+  return highlight(columns[best.column], best.start, open, close);
 }
 
 }  // namespace newsd::store::pg
