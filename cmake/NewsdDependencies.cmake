@@ -20,6 +20,7 @@ pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)  # HTML5 re-parse of pag
 pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl)  # registrable domains: which section-page links are same-site
 pkg_check_modules(NATS REQUIRED IMPORTED_TARGET libnats)  # NATS JetStream sink (nats.c)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)          # webhook sink's HMAC-SHA256 signature
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)  # the PostgreSQL store backend
 
 # libstemmer and cld2 ship neither a CMake config nor a .pc file.
 find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)

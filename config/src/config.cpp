@@ -511,7 +511,20 @@ Config read_config(const toml::table& doc, Validator& v, const LoadOptions& opti
   }
   if (const auto* t = root.table("store")) {
     TableReader r(*t, "store.", v);
+    std::string backend = "sqlite";
+    r.string("backend", backend);
+    if (backend == "postgresql") {
+      cfg.store.backend = StoreBackend::postgresql;
+    } else if (backend != "sqlite") {
+      r.error_at("backend", "'store.backend' must be \"sqlite\" or \"postgresql\", not \"" + backend + "\"");
+    }
     r.path("path", cfg.store.path);
+    r.string("url", cfg.store.url);
+    if (cfg.store.backend == StoreBackend::postgresql && !cfg.store.url.starts_with("postgresql://") &&
+        !cfg.store.url.starts_with("postgres://")) {
+      r.error_at(cfg.store.url.empty() ? "backend" : "url",
+                 "'store.url' must be a postgresql:// URI when store.backend is \"postgresql\"");
+    }
     r.integer("keep_days", cfg.store.keep_days, 0, 100 * 365);
     r.integer("batch_size", cfg.store.batch_size, 1, 10'000);
     r.duration("busy_timeout", cfg.store.busy_timeout, Seconds{0}, Seconds{600});

@@ -120,10 +120,12 @@ std::string to_toml(const Config& cfg) {
                        {"model_top_k", cfg.classify.model_top_k}};
   if (cfg.classify.model) classify.insert("model", cfg.classify.model->string());
 
-  toml::table store{{"path", cfg.store.path.string()},
+  toml::table store{{"backend", cfg.store.backend == StoreBackend::postgresql ? "postgresql" : "sqlite"},
+                    {"path", cfg.store.path.string()},
                     {"keep_days", cfg.store.keep_days},
                     {"batch_size", cfg.store.batch_size},
                     {"busy_timeout", duration(cfg.store.busy_timeout)}};
+  if (!cfg.store.url.empty()) store.insert("url", cfg.store.url);
 
   toml::table daemon{{"workers", cfg.daemon.workers},
                      {"queue_capacity", integer(cfg.daemon.queue_capacity)},

@@ -16,6 +16,11 @@ struct ClusterMatch {
   int distance = 64;
 };
 
+/// Takes the stored article (`candidate` simhash, in `cluster_id`) as the
+/// match of `simhash` when it is within kNearDuplicateBits and nearer than
+/// `best`: the one rule every backend's candidate scan applies.
+void keep_nearest(ClusterMatch& best, std::uint64_t simhash, std::uint64_t candidate, std::int64_t cluster_id);
+
 /// Finds the stored article nearest to `simhash` (excluding `self_id`) and
 /// returns its cluster when within kNearDuplicateBits. `lookup` must be the
 /// statement prepared from kClusterCandidatesSql.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "fingerprint.hpp"
+#include "pg/pg_backend.hpp"
 #include "query_cost.hpp"
 #include "schema.hpp"
 #include "snippet_matches.hpp"
@@ -49,7 +50,10 @@ Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, boo
   return feeds;
 }
 
-Result<std::vector<FeedState>> Store::feeds() { return load_feeds(impl_->db.get(), {}, true); }
+Result<std::vector<FeedState>> Store::feeds() {
+  if (pg_) return pg_->feeds();
+  return load_feeds(impl_->db.get(), {}, true);
+}
 
 namespace {
 
@@ -202,6 +206,7 @@ Result<std::vector<std::string>> tag_names(sql::Stmt& stmt, std::int64_t article
 }  // namespace
 
 Result<std::vector<SearchHit>> Store::search(const SearchQuery& q) {
+  if (pg_) return pg_->search(q);
   sqlite3* db = impl_->db.get();
   std::string expression;
   if (!q.text.empty()) {
@@ -270,6 +275,7 @@ Result<std::vector<SearchHit>> Store::search(const SearchQuery& q) {
 }
 
 Result<std::optional<ArticleView>> Store::article(std::int64_t id) {
+  if (pg_) return pg_->article(id);
   sqlite3* db = impl_->db.get();
   auto stmt = sql::Stmt::prepare(
       db, std::string("SELECT a.id, a.feed_id, f.url, ") + kFeedName +
@@ -351,6 +357,7 @@ Result<std::int64_t> scalar(sqlite3* db, const char* query) {
 }  // namespace
 
 Result<Store::Counts> Store::counts() {
+  if (pg_) return pg_->counts();
   sqlite3* db = impl_->db.get();
   Counts c;
   const std::pair<std::int64_t*, const char*> queries[] = {
@@ -367,9 +374,13 @@ Result<Store::Counts> Store::counts() {
   return c;
 }
 
-Result<std::optional<std::string>> Store::outdated_search_index() { return outdated_fts_tokenizer(impl_->db.get()); }
+Result<std::optional<std::string>> Store::outdated_search_index() {
+  if (pg_) return pg_->outdated_search_index();
+  return outdated_fts_tokenizer(impl_->db.get());
+}
 
 Result<std::vector<TagDayCount>> Store::tag_counts(std::string_view kind, TimePoint since) {
+  if (pg_) return pg_->tag_counts(kind, since);
   auto stmt = sql::Stmt::prepare(impl_->db.get(),
                                  "SELECT tag, kind, day, articles FROM tag_daily_counts "
                                  "WHERE (?1 = '' OR kind = ?1) AND day >= date(?2, 'unixepoch') "
@@ -383,6 +394,7 @@ Result<std::vector<TagDayCount>> Store::tag_counts(std::string_view kind, TimePo
 }
 
 Result<Stats> Store::stats() {
+  if (pg_) return pg_->stats();
   sqlite3* db = impl_->db.get();
   // One read transaction, so the figures describe one snapshot.
   if (auto ok = sql::exec(db, "BEGIN"); !ok) return std::unexpected(ok.error());

@@ -1,9 +1,11 @@
 #include "query_parse.hpp"
 
+#include <functional>
 #include <optional>
 #include <vector>
 
 #include "newsd/classify/text.hpp"
+#include "tokenizer.hpp"
 
 namespace newsd::store {
 namespace {
@@ -68,6 +70,14 @@ std::vector<Lexeme> lex(std::string_view q) {
   return out;
 }
 
+// What a parsed query is written as: FTS5 or a PostgreSQL tsquery. The
+// operators include their spacing; `term` returns "" for a word or phrase
+// that holds no indexable word, which is then left out.
+struct Dialect {
+  std::function<std::string(const Lexeme&)> term;
+  std::string_view op_and, op_or, op_not;
+};
+
 std::string_view op_name(Kind kind) {
   switch (kind) {
     case Kind::op_and: return "AND";
@@ -94,7 +104,7 @@ std::string fts_string(const Lexeme& term) {
 
 class Parser {
  public:
-  explicit Parser(std::vector<Lexeme> lexemes) : lx_(std::move(lexemes)) {}
+  Parser(std::vector<Lexeme> lexemes, Dialect dialect) : lx_(std::move(lexemes)), dialect_(std::move(dialect)) {}
 
   // A sequence of terms and groups joined by operators, up to the `)` that
   // closes it (left for the caller) or the end of the query.
@@ -122,12 +132,12 @@ class Parser {
         ++pos_;
         continue;
       }
-      auto operand = l.kind == Kind::open ? subgroup(depth) : Result<std::string>(fts_string(l));
+      auto operand = l.kind == Kind::open ? subgroup(depth) : Result<std::string>(dialect_.term(l));
       if (l.kind == Kind::term) ++pos_;
       if (!operand) return operand;
       if (operand->empty()) continue;
       // FTS5 implies AND only between two phrases, not next to a group, so it is always written out.
-      if (!out.empty()) out += " " + std::string(op_name(pending.value_or(Kind::op_and))) + " ";
+      if (!out.empty()) out += written(pending.value_or(Kind::op_and));
       out += *operand;
       pending.reset();
     }
@@ -150,15 +160,65 @@ class Parser {
     return inner->empty() ? std::string{} : "(" + *inner + ")";
   }
 
+  std::string_view written(Kind op) const {
+    return op == Kind::op_or ? dialect_.op_or : op == Kind::op_not ? dialect_.op_not : dialect_.op_and;
+  }
+
   std::vector<Lexeme> lx_;
+  Dialect dialect_;
   std::size_t pos_ = 0;
 };
+
+// A tsquery lexeme: quoted, with quotes and backslashes escaped as the
+// tsquery input syntax wants, so that no query text is ever read as an operator.
+std::string tsquery_lexeme(std::string_view form, bool prefix) {
+  std::string out = "'";
+  for (char c : form) {
+    if (c == '\'' || c == '\\') out += c;
+    out += c;
+  }
+  out += prefix ? "':*" : "'";
+  return out;
+}
+
+// A word or phrase as a tsquery: each word's forms OR-ed, the words of a
+// phrase joined by `<->` (followed by), the prefix on the last word.
+std::string tsquery_term(const Lexeme& term, TsQuery& query) {
+  const auto words = query_words(term.text, term.prefix);
+  std::string out;
+  QueryPhrase phrase{{}, term.prefix};
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const bool prefix = term.prefix && i + 1 == words.size();
+    std::string alternatives;
+    for (const auto& form : words[i].forms) {
+      if (!alternatives.empty()) alternatives += " | ";
+      alternatives += tsquery_lexeme(form, prefix);
+    }
+    phrase.words.push_back(words[i].forms);
+    if (i > 0) out += " <-> ";
+    out += words[i].forms.size() > 1 ? "(" + alternatives + ")" : alternatives;
+  }
+  if (!phrase.words.empty()) query.phrases.push_back(std::move(phrase));
+  // `!` and `&` bind tighter than `<->` would leave a phrase: keep it whole.
+  return words.size() > 1 ? "(" + out + ")" : out;
+}
 
 }  // namespace
 
 Result<std::string> plain_query_to_fts(std::string_view query) {
-  Parser parser(lex(query));
+  Parser parser(lex(query), Dialect{fts_string, " AND ", " OR ", " NOT "});
   return parser.group(0);
+}
+
+Result<TsQuery> plain_query_to_tsquery(std::string_view query) {
+  TsQuery out;
+  // FTS5's binary `a NOT b` is `a & !b`; `!` binds tightest in a tsquery
+  // as NOT does in FTS5, and `&` tighter than `|` as AND than OR.
+  Parser parser(lex(query), Dialect{[&out](const Lexeme& l) { return tsquery_term(l, out); }, " & ", " | ", " & !"});
+  auto text = parser.group(0);
+  if (!text) return std::unexpected(text.error());
+  out.text = std::move(*text);
+  return out;
 }
 
 }  // namespace newsd::store

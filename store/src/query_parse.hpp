@@ -12,6 +12,7 @@
 //                   stray ')' is ignored)
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "newsd/base/error.hpp"
 
@@ -29,5 +30,28 @@ inline constexpr int kMaxQueryNesting = 16;
 /// Errc::invalid_argument for an operator without its terms (`NOT` first,
 /// `a OR`, `a AND OR b`) or nesting deeper than kMaxQueryNesting.
 Result<std::string> plain_query_to_fts(std::string_view query);
+
+}  // namespace newsd::store
+
+namespace newsd::store {
+
+/// One word or "phrase" of a query: per word, the index forms it matches
+/// (QueryWord::forms); with `prefix`, the last word matches forms it begins.
+struct QueryPhrase {
+  std::vector<std::vector<std::string>> words;
+  bool prefix = false;
+};
+
+/// A plain query as a PostgreSQL tsquery (the PostgreSQL backend's search).
+struct TsQuery {
+  /// tsquery input syntax: every word's index forms (query_words()) as
+  /// quoted lexemes, alternatives `|`, phrases `<->`, prefix `:*`, AND `&`,
+  /// OR `|`, NOT `& !`. "" when no word is left: matches nothing.
+  std::string text;
+  std::vector<QueryPhrase> phrases;  ///< every term, NOT ones included, for snippets
+};
+
+/// The same parse as plain_query_to_fts(), the same errors, written as a tsquery.
+Result<TsQuery> plain_query_to_tsquery(std::string_view query);
 
 }  // namespace newsd::store

@@ -12,6 +12,7 @@
 #include "newsd/base/log.hpp"
 #include "newsd/parse/url.hpp"
 #include "outbox_sql.hpp"
+#include "pg/pg_backend.hpp"
 #include "schema.hpp"
 #include "store_impl.hpp"
 #include "tokenizer.hpp"
@@ -221,6 +222,7 @@ Result<Store> Store::open_readonly(const std::filesystem::path& path, std::chron
 }
 
 Result<void> Store::checkpoint(WalCheckpoint mode) {
+  if (pg_) return {};
   sqlite3* db = impl_->db.get();
   const int how = mode == WalCheckpoint::truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE;
   int wal_frames = 0, copied = 0;
@@ -234,6 +236,7 @@ Result<void> Store::checkpoint(WalCheckpoint mode) {
 }
 
 Result<void> Store::checkpoint_when_due(std::chrono::steady_clock::time_point now) {
+  if (pg_) return {};
   constexpr int kPassivePerTruncate = 10;
   if (now - impl_->last_checkpoint < kCheckpointPeriod) return {};
   impl_->last_checkpoint = now;
@@ -253,6 +256,7 @@ Result<void> Store::checkpoint_when_due(std::chrono::steady_clock::time_point no
 }
 
 Result<FeedState> Store::ensure_feed(std::string_view url, std::string_view name) {
+  if (pg_) return pg_->ensure_feed(url, name);
   sqlite3* db = impl_->db.get();
   auto upsert = sql::Stmt::prepare(db,
                                    "INSERT INTO feeds (url, name) VALUES (?1, ?2) ON CONFLICT (url) DO UPDATE SET "
@@ -267,6 +271,7 @@ Result<FeedState> Store::ensure_feed(std::string_view url, std::string_view name
 }
 
 Result<void> Store::record_fetch(const FeedFetchResult& r) {
+  if (pg_) return pg_->record_fetch(r);
   auto prepared = reuse(
       impl_->db.get(), impl_->record_fetch,
       "UPDATE feeds SET title = coalesce(?2, title), site_url = coalesce(?3, site_url), etag = coalesce(?4, etag), "
@@ -318,6 +323,7 @@ Result<void> Store::record_fetch(const FeedFetchResult& r) {
 }
 
 Result<void> Store::mark_removed(std::int64_t feed_id, TimePoint at) {
+  if (pg_) return pg_->mark_removed(feed_id, at);
   auto stmt = sql::Stmt::prepare(impl_->db.get(), "UPDATE feeds SET removed_at = ?2 WHERE id = ?1");
   if (!stmt) return std::unexpected(stmt.error());
   return stmt->bind(1, feed_id).bind(2, to_unix(at)).run();
@@ -382,17 +388,26 @@ Result<std::optional<std::int64_t>> article_by_linked_url(sqlite3* db, sql::Stmt
 
 }  // namespace
 
+std::string lookup_key(std::string_view url_or_key) { return dedup_key(url_or_key); }
+
+std::string record_key(const ArticleRecord& rec) {
+  if (!rec.entry_key.empty()) return rec.entry_key;
+  return parse::canonicalize_url(rec.canonical_url.empty() ? rec.url : rec.canonical_url);
+}
+
 std::string entry_key(std::int64_t feed_id, std::string_view guid) {
   return std::string(kEntryKeyScheme) + std::to_string(feed_id) + ":" + std::string(guid);
 }
 
 Result<bool> Store::has_article(std::string_view url) {
+  if (pg_) return pg_->has_article(url);
   auto id = article_by_linked_url(impl_->db.get(), impl_->article_by_linked_url, url);
   if (!id) return std::unexpected(id.error());
   return id->has_value();
 }
 
 Result<bool> Store::add_source(std::int64_t feed_id, std::string_view url, std::string_view guid, TimePoint seen_at) {
+  if (pg_) return pg_->add_source(feed_id, url, guid, seen_at);
   if (impl_->readonly) return fail(Errc::invalid_argument, "add_source on a read-only store");
   auto id = article_by_linked_url(impl_->db.get(), impl_->article_by_linked_url, url);
   if (!id) return std::unexpected(id.error());
@@ -453,9 +468,7 @@ Result<int> attach(WriteContext& ctx, std::int64_t article_id, const ArticleReco
 
 Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
   auto& w = ctx.w;
-  const std::string canonical = !rec.entry_key.empty()
-                                    ? rec.entry_key
-                                    : parse::canonicalize_url(rec.canonical_url.empty() ? rec.url : rec.canonical_url);
+  const std::string canonical = record_key(rec);
   auto existing = first_id(w.article_by_canonical.bind(1, canonical));
   if (existing && !*existing) existing = first_id(w.source_by_canonical.bind(1, canonical));
   if (!existing) return std::unexpected(existing.error());
@@ -509,6 +522,7 @@ Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
 }  // namespace
 
 Result<std::vector<UpsertOutcome>> Store::write_articles(std::span<const ArticleRecord> batch) {
+  if (pg_) return pg_->write_articles(batch);
   if (impl_->readonly) return fail(Errc::invalid_argument, "write_articles on a read-only store");
   sqlite3* db = impl_->db.get();
   if (!impl_->writer) {
@@ -555,6 +569,7 @@ Result<std::vector<UpsertOutcome>> Store::write_articles(std::span<const Article
 }
 
 Result<int> Store::prune(TimePoint older_than, int max_rows) {
+  if (pg_) return pg_->prune(older_than, max_rows);
   sqlite3* db = impl_->db.get();
   auto tx = sql::Transaction::begin(db);
   if (!tx) return std::unexpected(tx.error());
@@ -571,6 +586,7 @@ Result<int> Store::prune(TimePoint older_than, int max_rows) {
 }
 
 Result<void> Store::backup(const std::filesystem::path& destination) {
+  if (pg_) return fail(Errc::unsupported, "backup of a PostgreSQL store: use pg_dump");
   const auto partial = std::filesystem::path(destination.string() + ".partial-" + std::to_string(::getpid()));
   std::error_code ec;
   std::filesystem::remove(partial, ec);

@@ -66,6 +66,11 @@ Result<void> require_current_schema(sqlite3* db, const std::filesystem::path& pa
 /// counts cost an index scan per feed, so they are optional.
 Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, bool with_counts);
 
+/// The dedup key of a URL or entry_key() as has_article/add_source look it up.
+std::string lookup_key(std::string_view url_or_key);
+/// The dedup key an article record is stored under (its canonical URL or entry key).
+std::string record_key(const ArticleRecord& rec);
+
 inline std::int64_t to_unix(TimePoint t) { return t.time_since_epoch().count(); }
 inline TimePoint from_unix(std::int64_t s) { return TimePoint{std::chrono::seconds{s}}; }
 inline std::optional<TimePoint> opt_time(const std::optional<std::int64_t>& s) {

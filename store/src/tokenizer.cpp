@@ -54,30 +54,6 @@ int emit(void* ctx, int flags, std::string_view token, const classify::Token& t,
                  static_cast<int>(t.end));
 }
 
-// Snowball's Arabic stemmer keeps the alef of a sound feminine plural
-// (مناورات → مناورا) while the singular loses its taa marbuta (مناورة →
-// مناور), so a search for one form missed the other. The index drops that
-// alef, and the ي of a nisba plural (عمليات → عملي → عمل, as عملية → عمل).
-// Only the index does: the rule tagger, the model and the dedup
-// fingerprints keep the pipeline's stems their data were tuned on.
-// Stems of three letters or fewer are left whole.
-std::string_view index_stem(const classify::Token& t) {
-  static constexpr std::string_view kAlef = "\u0627", kYeh = "\u064A", kPlural = "\u0627\u062A",
-                                    kNisbaPlural = "\u064A\u0627\u062A";
-  constexpr std::size_t kArabicLetterBytes = 2, kMinLetters = 4;
-  std::string_view stem = t.stem.empty() ? std::string_view(t.norm) : std::string_view(t.stem);
-  if (!std::string_view(t.bare).ends_with(kPlural) || !stem.ends_with(kAlef) ||
-      stem.size() < kMinLetters * kArabicLetterBytes) {
-    return stem;
-  }
-  stem.remove_suffix(kAlef.size());
-  if (std::string_view(t.bare).ends_with(kNisbaPlural) && stem.ends_with(kYeh) &&
-      stem.size() >= kMinLetters * kArabicLetterBytes) {
-    stem.remove_suffix(kYeh.size());
-  }
-  return stem;
-}
-
 int emit_all(void* ctx, const std::vector<classify::Token>& tokens, XToken x_token) {
   for (const auto& t : tokens) {
     const std::string_view stem = index_stem(t);
@@ -111,33 +87,17 @@ int tokenize_document(void* ctx, int flags, std::string_view input, XToken x_tok
   return emit_all(ctx, *tokens, x_token);
 }
 
-// A query carries no language while documents are stemmed in theirs, so a
-// Latin-script term is offered with its English stem and, when it differs,
-// its French stem as a colocated synonym: "négocier" finds the French
-// "négociations" (stem "négoci") as well as English text. Arabic tokens are
-// the same either way. For the last term of a prefix query (`مغر*`,
-// `negotiat*`) the stem can be shorter or differently spelt than what the
-// user typed, so its normalized form is offered too: `مغر*` then matches the
-// stem "مغرب", `المغ*` the stem via the stripped form, and `negotiation*` the
-// stem "negoti".
+// Each query word's forms (query_words()), the first as the token and the
+// others colocated with it, at the word's offsets.
 int tokenize_query(void* ctx, int flags, std::string_view input, XToken x_token) {
-  const auto english = classify::tokenize(input, "en");
-  auto french = classify::tokenize(input, "fr");
-  // Both come from the same word breaking; should they ever disagree, the
-  // English stems alone still match all but French documents.
-  if (french.size() != english.size()) french.clear();
-  const bool is_prefix_query = (flags & FTS5_TOKENIZE_PREFIX) != 0;
-  for (std::size_t i = 0; i < english.size(); ++i) {
-    const auto& t = english[i];
-    const std::string_view primary = index_stem(t);
-    if (primary.empty()) continue;
-    if (int rc = emit(ctx, 0, primary, t, x_token); rc != SQLITE_OK) return rc;
-    if (!french.empty() && !french[i].stem.empty() && french[i].stem != primary) {
-      if (int rc = emit(ctx, FTS5_TOKEN_COLOCATED, french[i].stem, t, x_token); rc != SQLITE_OK) return rc;
-    }
-    const bool last = i + 1 == english.size();
-    if (is_prefix_query && last && !t.norm.empty() && t.norm != primary) {
-      if (int rc = emit(ctx, FTS5_TOKEN_COLOCATED, t.norm, t, x_token); rc != SQLITE_OK) return rc;
+  for (const auto& word : query_words(input, (flags & FTS5_TOKENIZE_PREFIX) != 0)) {
+    for (std::size_t k = 0; k < word.forms.size(); ++k) {
+      const std::string& form = word.forms[k];
+      if (int rc = x_token(ctx, k == 0 ? 0 : FTS5_TOKEN_COLOCATED, form.data(), static_cast<int>(form.size()),
+                           static_cast<int>(word.begin), static_cast<int>(word.end));
+          rc != SQLITE_OK) {
+        return rc;
+      }
     }
   }
   return SQLITE_OK;
@@ -169,6 +129,57 @@ Result<fts5_api*> find_fts5_api(sqlite3* db) {
 }
 
 }  // namespace
+
+// Snowball's Arabic stemmer keeps the alef of a sound feminine plural
+// (مناورات → مناورا) while the singular loses its taa marbuta (مناورة →
+// مناور), so a search for one form missed the other. The index drops that
+// alef, and the ي of a nisba plural (عمليات → عملي → عمل, as عملية → عمل).
+// Only the index does: the rule tagger, the model and the dedup
+// fingerprints keep the pipeline's stems their data were tuned on.
+// Stems of three letters or fewer are left whole.
+std::string_view index_stem(const classify::Token& t) {
+  static constexpr std::string_view kAlef = "\u0627", kYeh = "\u064A", kPlural = "\u0627\u062A",
+                                    kNisbaPlural = "\u064A\u0627\u062A";
+  constexpr std::size_t kArabicLetterBytes = 2, kMinLetters = 4;
+  std::string_view stem = t.stem.empty() ? std::string_view(t.norm) : std::string_view(t.stem);
+  if (!std::string_view(t.bare).ends_with(kPlural) || !stem.ends_with(kAlef) ||
+      stem.size() < kMinLetters * kArabicLetterBytes) {
+    return stem;
+  }
+  stem.remove_suffix(kAlef.size());
+  if (std::string_view(t.bare).ends_with(kNisbaPlural) && stem.ends_with(kYeh) &&
+      stem.size() >= kMinLetters * kArabicLetterBytes) {
+    stem.remove_suffix(kYeh.size());
+  }
+  return stem;
+}
+
+// A query carries no language while documents are stemmed in theirs, so a
+// Latin-script word is looked up by its English stem and, when it differs,
+// its French stem: "négocier" finds the French "négociations" (stem
+// "négoci") as well as English text. Arabic tokens are the same either way.
+// For the last word of a prefix query (`مغر*`, `negotiat*`) the stem can be
+// shorter or differently spelt than what the user typed, so its normalized
+// form is offered too: `مغر*` then matches the stem "مغرب", `المغ*` the stem
+// via the stripped form, and `negotiation*` the stem "negoti".
+std::vector<QueryWord> query_words(std::string_view input, bool prefix) {
+  const auto english = classify::tokenize(input, "en");
+  auto french = classify::tokenize(input, "fr");
+  // Both come from the same word breaking; should they ever disagree, the
+  // English stems alone still match all but French documents.
+  if (french.size() != english.size()) french.clear();
+  std::vector<QueryWord> words;
+  for (std::size_t i = 0; i < english.size(); ++i) {
+    const auto& t = english[i];
+    const std::string_view primary = index_stem(t);
+    if (primary.empty()) continue;
+    QueryWord word{t.begin, t.end, {std::string(primary)}};
+    if (!french.empty() && !french[i].stem.empty() && french[i].stem != primary) word.forms.push_back(french[i].stem);
+    if (prefix && i + 1 == english.size() && !t.norm.empty() && t.norm != primary) word.forms.push_back(t.norm);
+    words.push_back(std::move(word));
+  }
+  return words;
+}
 
 std::vector<classify::Token> document_tokens(std::string_view text) {
   // CLD2 costs two to three times the tokenization itself on a whole

@@ -35,6 +35,24 @@ Result<void> register_tokenizer(sqlite3* db);
 /// must emit exactly the tokens that were inserted.
 std::vector<classify::Token> document_tokens(std::string_view text);
 
+/// The form a document token is indexed by (FTS5 and the PostgreSQL
+/// tsvector alike): its stem, with the Arabic plural endings Snowball keeps
+/// dropped; empty = the token is not indexed.
+std::string_view index_stem(const classify::Token& t);
+
+/// One word of a query text and the index forms it is looked up by: the
+/// first is its primary form, the others match as alternatives at the same
+/// position.
+struct QueryWord {
+  std::size_t begin = 0, end = 0;  ///< byte offsets in the query text
+  std::vector<std::string> forms;  ///< never empty
+};
+
+/// The words of a query text as the index knows them, in order. With
+/// `prefix` (the text is followed by `*`), the last word also offers its
+/// normalized form, to be matched as a prefix.
+std::vector<QueryWord> query_words(std::string_view input, bool prefix);
+
 /// Offers the document_tokens() of a text the writer has already tokenized
 /// (for its fingerprint) to the FTS5 tokenizer on this thread, which would
 /// otherwise tokenize the same text again when the writer indexes it.

@@ -75,7 +75,9 @@ TEST(Fingerprint, SeedArticlesAndTheirEditedCopies) {
   }
 }
 
-TEST_F(StoreTest, SameCanonicalUrlIsStoredOnceWithBothSources) {
+class DedupTest : public BackendTest {};
+
+TEST_P(DedupTest, SameCanonicalUrlIsStoredOnceWithBothSources) {
   auto store = open_store();
   const auto feed_a = add_feed(store, "https://a.example/feed");
   const auto feed_b = add_feed(store, "https://b.example/rss");
@@ -97,7 +99,7 @@ TEST_F(StoreTest, SameCanonicalUrlIsStoredOnceWithBothSources) {
   EXPECT_EQ(view.tags.size(), 2u);  // the second feed's tag was added
 }
 
-TEST_F(StoreTest, AnEntryIsKnownByItsFeedLinkEvenWhenRelCanonicalDiffers) {
+TEST_P(DedupTest, AnEntryIsKnownByItsFeedLinkEvenWhenRelCanonicalDiffers) {
   auto store = open_store();
   const auto feed_a = add_feed(store, "https://a.example/feed");
   const auto feed_b = add_feed(store, "https://b.example/rss");
@@ -122,7 +124,7 @@ TEST_F(StoreTest, AnEntryIsKnownByItsFeedLinkEvenWhenRelCanonicalDiffers) {
   EXPECT_EQ(store.counts()->articles, 1);
 }
 
-TEST_F(StoreTest, SameTextUnderAnotherUrlIsTheSameArticle) {
+TEST_P(DedupTest, SameTextUnderAnotherUrlIsTheSameArticle) {
   auto store = open_store();
   const auto feed_a = add_feed(store, "https://a.example/feed");
   const auto feed_b = add_feed(store, "https://b.example/rss");
@@ -136,7 +138,7 @@ TEST_F(StoreTest, SameTextUnderAnotherUrlIsTheSameArticle) {
   EXPECT_TRUE(*store.has_article("https://b.example/p/9917"));
 }
 
-TEST_F(StoreTest, NearDuplicatesJoinOneStoryCluster) {
+TEST_P(DedupTest, NearDuplicatesJoinOneStoryCluster) {
   auto store = open_store();
   const auto feed_a = add_feed(store, "https://a.example/feed");
   const auto feed_b = add_feed(store, "https://b.example/rss");
@@ -159,7 +161,7 @@ TEST_F(StoreTest, NearDuplicatesJoinOneStoryCluster) {
   EXPECT_EQ(store.stats()->clusters, 2);
 }
 
-TEST_F(StoreTest, ShortTextsAreNeverMergedByContent) {
+TEST_P(DedupTest, ShortTextsAreNeverMergedByContent) {
   auto store = open_store();
   const auto feed = add_feed(store, "https://a.example/feed");
   // Two different stories whose feeds carry no body: equal empty texts must
@@ -172,7 +174,7 @@ TEST_F(StoreTest, ShortTextsAreNeverMergedByContent) {
 
 // Entries without a web link, known only by an id that is unique within its
 // feed: feed B's entry `1` is not feed A's entry `1`.
-TEST_F(StoreTest, TextOnlyEntriesAreKeyedPerFeed) {
+TEST_P(DedupTest, TextOnlyEntriesAreKeyedPerFeed) {
   Store store = open_store();
   const auto feed_a = add_feed(store, "https://a.example/feed.xml");
   const auto feed_b = add_feed(store, "https://b.example/feed.xml");
@@ -210,6 +212,8 @@ TEST_F(StoreTest, TextOnlyEntriesAreKeyedPerFeed) {
   EXPECT_TRUE(*store.add_source(feed_d, entry_key(feed_b, "1"), "1", day(2026, 11, 21)));
   EXPECT_EQ(store.article(2)->value().sources.size(), 2U);
 }
+
+NEWSD_ON_BOTH_BACKENDS(DedupTest);
 
 }  // namespace
 }  // namespace newsd::store::testing

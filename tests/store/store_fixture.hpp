@@ -1,6 +1,8 @@
 #pragma once
-// Shared fixture for the store tests: a fresh database file in its own
-// temp directory, removed afterwards, plus a builder for article records.
+// Shared fixtures for the store tests: StoreTest, a fresh SQLite database
+// file in its own temp directory, removed afterwards, plus a builder for
+// article records; BackendTest, the same run once per backend (SQLite, and
+// a fresh database on the test PostgreSQL server, support/pg_server.hpp).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,6 +14,7 @@
 #include <string>
 
 #include "newsd/store/store.hpp"
+#include "support/pg_server.hpp"
 
 namespace newsd::store::testing {
 
@@ -48,8 +51,15 @@ class StoreTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
+  /// The store under test: a writer, as the daemon opens it.
+  virtual config::StoreConfig store_config() const {
+    config::StoreConfig cfg;
+    cfg.path = db_path_;
+    return cfg;
+  }
+
   Store open_store() {
-    auto store = Store::open(db_path_, config::StoreConfig{});
+    auto store = Store::open(store_config());
     if (!store) ADD_FAILURE() << store.error().describe();
     return std::move(*store);
   }
@@ -102,5 +112,49 @@ class StoreTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::filesystem::path db_path_;
 };
+
+enum class Backend { sqlite, postgresql };
+
+/// StoreTest on the backend of the test's parameter. On PostgreSQL each
+/// test gets a database of its own, dropped afterwards.
+class BackendTest : public StoreTest, public ::testing::WithParamInterface<Backend> {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (GetParam() != Backend::postgresql) return;
+    server_ = newsd::testing::PgServer::get();
+    ASSERT_NE(server_, nullptr);
+    database_ = "newsd_test_" + std::to_string(::getpid());
+    url_ = server_->create_database(database_);
+  }
+  void TearDown() override {
+    if (server_ != nullptr) server_->drop_database(database_);
+    StoreTest::TearDown();
+  }
+
+  config::StoreConfig store_config() const override {
+    config::StoreConfig cfg = StoreTest::store_config();
+    if (GetParam() == Backend::postgresql) {
+      cfg.backend = config::StoreBackend::postgresql;
+      cfg.url = url_;
+    }
+    return cfg;
+  }
+
+  newsd::testing::PgServer* server_ = nullptr;
+  std::string database_;
+  std::string url_;
+};
+
+inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::sqlite ? "sqlite" : "postgresql";
+}
+
+/// Runs every TEST_P of `suite` on both backends.
+#define NEWSD_ON_BOTH_BACKENDS(suite)                                                                            \
+  INSTANTIATE_TEST_SUITE_P(                                                                                      \
+      Backends, suite,                                                                                           \
+      ::testing::Values(::newsd::store::testing::Backend::sqlite, ::newsd::store::testing::Backend::postgresql), \
+      ::newsd::store::testing::backend_name)
 
 }  // namespace newsd::store::testing

@@ -10,7 +10,9 @@ namespace {
 using classify::TagKind;
 using classify::TagSource;
 
-TEST_F(StoreTest, EnsureFeedIsIdempotentAndKeepsTheConfiguredName) {
+class StoreBackendTest : public BackendTest {};
+
+TEST_P(StoreBackendTest, EnsureFeedIsIdempotentAndKeepsTheConfiguredName) {
   auto store = open_store();
   auto first = store.ensure_feed("https://a.example/feed", "Agency A");
   ASSERT_TRUE(first.has_value()) << first.error().describe();
@@ -24,7 +26,7 @@ TEST_F(StoreTest, EnsureFeedIsIdempotentAndKeepsTheConfiguredName) {
   EXPECT_EQ(store.feeds()->size(), 1u);
 }
 
-TEST_F(StoreTest, RecordFetchTracksErrorsGoneAndRecovery) {
+TEST_P(StoreBackendTest, RecordFetchTracksErrorsGoneAndRecovery) {
   auto store = open_store();
   const auto id = add_feed(store, "https://a.example/feed");
   FeedFetchResult ok;
@@ -70,7 +72,7 @@ TEST_F(StoreTest, RecordFetchTracksErrorsGoneAndRecovery) {
   EXPECT_EQ(missing.error().code, Errc::not_found);
 }
 
-TEST_F(StoreTest, FetchOutcomeKeepsScheduleReasonErrorClassAndPublishingRate) {
+TEST_P(StoreBackendTest, FetchOutcomeKeepsScheduleReasonErrorClassAndPublishingRate) {
   auto store = open_store();
   const auto id = add_feed(store, "https://a.example/feed");
   FeedFetchResult ok;
@@ -117,7 +119,7 @@ TEST_F(StoreTest, FetchOutcomeKeepsScheduleReasonErrorClassAndPublishingRate) {
   EXPECT_FALSE(f.error_since);
 }
 
-TEST_F(StoreTest, PermanentRedirectMovesTheFeedUnlessTheUrlIsTaken) {
+TEST_P(StoreBackendTest, PermanentRedirectMovesTheFeedUnlessTheUrlIsTaken) {
   auto store = open_store();
   const auto id = add_feed(store, "https://a.example/old");
   add_feed(store, "https://a.example/taken");
@@ -131,7 +133,7 @@ TEST_F(StoreTest, PermanentRedirectMovesTheFeedUnlessTheUrlIsTaken) {
   EXPECT_EQ(store.feeds()->front().url, "https://a.example/new");
 }
 
-TEST_F(StoreTest, RemovedFeedsShowAsRemovedUntilConfiguredAgainAndGoneFeedsCanBeReactivated) {
+TEST_P(StoreBackendTest, RemovedFeedsShowAsRemovedUntilConfiguredAgainAndGoneFeedsCanBeReactivated) {
   auto store = open_store();
   const auto id = add_feed(store, "https://a.example/feed");
   ASSERT_TRUE(store.mark_removed(id, day(2026, 11, 20, 10)).has_value());
@@ -145,16 +147,16 @@ TEST_F(StoreTest, RemovedFeedsShowAsRemovedUntilConfiguredAgainAndGoneFeedsCanBe
   gone.error_class = "http_4xx";
   ASSERT_TRUE(store.record_fetch(gone).has_value());
   EXPECT_EQ(store.feeds()->front().state, "gone");
-  EXPECT_TRUE(*Store::request_reactivation(db_path_, "https://a.example/feed", day(2026, 11, 21, 0)));
+  EXPECT_TRUE(*Store::request_reactivation(store_config(), "https://a.example/feed", day(2026, 11, 21, 0)));
   const FeedState f = store.feeds()->front();
   EXPECT_EQ(f.state, "active");
   EXPECT_EQ(f.consecutive_errors, 0);
   EXPECT_EQ(f.error_class, "");
   EXPECT_EQ(f.next_fetch_at, day(2026, 11, 21, 0));
-  EXPECT_FALSE(*Store::request_reactivation(db_path_, "https://a.example/unknown", day(2026, 11, 21, 0)));
+  EXPECT_FALSE(*Store::request_reactivation(store_config(), "https://a.example/unknown", day(2026, 11, 21, 0)));
 }
 
-TEST_F(StoreTest, WritesArticleWithTagsScoresAndSources) {
+TEST_P(StoreBackendTest, WritesArticleWithTagsScoresAndSources) {
   auto store = open_store();
   const auto feed = add_feed(store, "https://a.example/feed", "A");
   auto rec = article(feed, "https://a.example/news/1?utm_source=rss", "عنوان الخبر",
@@ -198,7 +200,7 @@ TEST_F(StoreTest, WritesArticleWithTagsScoresAndSources) {
   EXPECT_FALSE(store.article(2)->has_value());
 }
 
-TEST_F(StoreTest, HasArticleCanonicalizesItsArgument) {
+TEST_P(StoreBackendTest, HasArticleCanonicalizesItsArgument) {
   auto store = open_store();
   const auto feed = add_feed(store, "https://a.example/feed");
   write(store, {article(feed, "https://A.example/news/1/", "t", "")});
@@ -206,7 +208,7 @@ TEST_F(StoreTest, HasArticleCanonicalizesItsArgument) {
   EXPECT_FALSE(*store.has_article("https://a.example/news/2"));
 }
 
-TEST_F(StoreTest, FailedBatchWritesNothing) {
+TEST_P(StoreBackendTest, FailedBatchWritesNothing) {
   auto store = open_store();
   const auto feed = add_feed(store, "https://a.example/feed");
   auto good = article(feed, "https://a.example/1", "good", "text of the good article that would be stored");
@@ -228,7 +230,7 @@ TEST_F(StoreTest, FailedBatchWritesNothing) {
   EXPECT_EQ(store.article(store.search({.text = "good"})->front().id)->value().tags.size(), 1u);
 }
 
-TEST_F(StoreTest, CommittedDataSurvivesReopen) {
+TEST_P(StoreBackendTest, CommittedDataSurvivesReopen) {
   {
     auto store = open_store();
     const auto feed = add_feed(store, "https://a.example/feed");
@@ -238,6 +240,19 @@ TEST_F(StoreTest, CommittedDataSurvivesReopen) {
   EXPECT_EQ(store.counts()->articles, 1);
   EXPECT_THAT(ids(store, "persisted"), ::testing::ElementsAre(1));
 }
+
+TEST_P(StoreBackendTest, ReadOnlyStoreRefusesWrites) {
+  { auto store = open_store(); }
+  auto ro = Store::open_readonly(store_config());
+  ASSERT_TRUE(ro.has_value()) << ro.error().describe();
+  std::vector<ArticleRecord> batch{article(1, "https://a.example/1", "t", "x")};
+  auto written = ro->write_articles(batch);
+  ASSERT_FALSE(written.has_value());
+  EXPECT_EQ(written.error().code, Errc::invalid_argument);
+  EXPECT_EQ(ro->counts()->articles, 0);
+}
+
+NEWSD_ON_BOTH_BACKENDS(StoreBackendTest);
 
 TEST_F(StoreTest, ReadOnlyStoreRefusesWritesAndMissingFiles) {
   { auto store = open_store(); }

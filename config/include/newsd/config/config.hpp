@@ -113,8 +113,17 @@ struct OutboxConfig {
 };
 
 /// `[store]`: the SQLite archive.
+/// `[store] backend`: where the archive lives.
+enum class StoreBackend {
+  sqlite,      ///< one file (`path`), one writer process: the default, needs no server
+  postgresql,  ///< a PostgreSQL database (`url`) shared by any number of processes
+};
+
 struct StoreConfig {
-  std::filesystem::path path = "var/newsd.db";
+  StoreBackend backend = StoreBackend::sqlite;
+  std::filesystem::path path = "var/newsd.db";  ///< the SQLite file (backend sqlite)
+  /// libpq connection URI (`postgresql://user@host:port/db`), backend postgresql only.
+  std::string url;
   int keep_days = 0;    ///< 0 = keep forever
   int batch_size = 64;  ///< articles per write transaction
   Seconds busy_timeout{Seconds{5}};

@@ -1,5 +1,6 @@
 #pragma once
-/// The SQLite archive: schema and migrations, feed state, article upsert
+/// The archive, in SQLite (the default) or PostgreSQL (`[store] backend =
+/// "postgresql"`, Store::open(const StoreConfig&)): schema and migrations, feed state, article upsert
 /// with dedup and story clusters, tags, Arabic-aware FTS5 search, retention
 /// and online backup. One Store object per connection; the daemon has one
 /// writer connection (Store::open) and query commands open read-only
@@ -24,6 +25,10 @@
 #include "newsd/store/outbox.hpp"
 
 namespace newsd::store {
+
+namespace pg {
+class Backend;
+}
 
 using TimePoint = std::chrono::sys_seconds;
 
@@ -327,6 +332,24 @@ struct OutdatedTags {
 
 class Store {
  public:
+  /// Opens the archive `cfg` names: the SQLite file at cfg.path, exactly as
+  /// open(cfg.path, cfg), or the PostgreSQL database at cfg.url, whose
+  /// schema is created or migrated forward. On PostgreSQL every method below
+  /// keeps its contract, except what is about a file: there is no writer
+  /// lock (several writers may share the database), checkpoint() and
+  /// checkpoint_when_due() do nothing (the server checkpoints), backup() is
+  /// Errc::unsupported (pg_dump is the tool), and QuerySyntax::fts searches
+  /// are Errc::unsupported. Errc::connect when the server cannot be reached.
+  static Result<Store> open(const config::StoreConfig& cfg);
+  /// open_readonly(cfg.path, busy_timeout), or a PostgreSQL connection whose
+  /// transactions are all read-only; Errc::database if its schema is not current.
+  static Result<Store> open_readonly(const config::StoreConfig& cfg);
+  /// request_reactivation(cfg.path, …) on SQLite; on PostgreSQL the same UPDATE
+  /// on a connection of its own (the daemon then re-reads the row on SIGHUP).
+  static Result<bool> request_reactivation(const config::StoreConfig& cfg, std::string_view url, TimePoint now);
+  /// Which backend this Store runs on.
+  config::StoreBackend backend() const;
+
   /// Opens (creating if needed) the database at `path` in WAL mode with
   /// synchronous=NORMAL and the configured busy timeout, and migrates it
   /// forward to kSchemaVersion. Errc::database on failure, including a
@@ -486,7 +509,10 @@ class Store {
  private:
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
+  explicit Store(std::unique_ptr<pg::Backend> pg);
   std::unique_ptr<Impl> impl_;
+  /// Set on PostgreSQL (impl_ is then null): every method forwards to it first.
+  std::unique_ptr<pg::Backend> pg_;
 };
 
 }  // namespace newsd::store

@@ -1,0 +1,40 @@
+// Store's entry points that choose the backend from the config.
+#include "../store_impl.hpp"
+#include "pg_backend.hpp"
+
+namespace newsd::store {
+
+Store::Store(std::unique_ptr<pg::Backend> pg) : pg_(std::move(pg)) {}
+
+config::StoreBackend Store::backend() const {
+  return pg_ ? config::StoreBackend::postgresql : config::StoreBackend::sqlite;
+}
+
+Result<Store> Store::open(const config::StoreConfig& cfg) {
+  if (cfg.backend == config::StoreBackend::sqlite) return open(cfg.path, cfg);
+  auto backend = pg::Backend::connect(cfg.url, false);
+  if (!backend) return std::unexpected(backend.error());
+  return Store(std::move(*backend));
+}
+
+Result<Store> Store::open_readonly(const config::StoreConfig& cfg) {
+  if (cfg.backend == config::StoreBackend::sqlite) {
+    return open_readonly(cfg.path, std::chrono::duration_cast<std::chrono::milliseconds>(cfg.busy_timeout));
+  }
+  auto backend = pg::Backend::connect(cfg.url, true);
+  if (!backend) return std::unexpected(backend.error());
+  return Store(std::move(*backend));
+}
+
+Result<bool> Store::request_reactivation(const config::StoreConfig& cfg, std::string_view url, TimePoint now) {
+  if (cfg.backend == config::StoreBackend::sqlite) {
+    return request_reactivation(cfg.path, url, now,
+                                std::chrono::duration_cast<std::chrono::milliseconds>(cfg.busy_timeout));
+  }
+  // A writer connection: like the daemon's, it brings an older schema forward first.
+  auto backend = pg::Backend::connect(cfg.url, false);
+  if (!backend) return std::unexpected(backend.error());
+  return (*backend)->reactivate(url, now);
+}
+
+}  // namespace newsd::store

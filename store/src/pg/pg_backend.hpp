@@ -1,0 +1,102 @@
+#pragma once
+// The PostgreSQL implementation behind store::Store (config `[store] backend
+// = "postgresql"`). Store forwards each public method here when it was
+// opened on a PostgreSQL URL; the contracts are Store's (store.hpp), with
+// the same dedup (fingerprint.hpp, dedup.hpp), the same text pipeline for
+// search (tokenizer.hpp: the index lexemes become a tsvector, the plain
+// query a tsquery) and the same results. What differs is documented on
+// each method. Tables: docs/schema.md, "PostgreSQL".
+#include <map>
+#include <memory>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "../query_parse.hpp"
+#include "newsd/store/store.hpp"
+
+namespace newsd::store::pg {
+
+/// Schema version of the PostgreSQL tables this build writes (meta
+/// `schema_version`); its own sequence of steps (pg/schema.cpp), unrelated
+/// to the SQLite kSchemaVersion.
+int schema_version();
+
+/// A libpqxx failure as an Error: Errc::database with the server's message,
+/// Errc::connect when the server cannot be reached.
+Error database_error(const std::exception& e, std::string_view what);
+
+class Backend {
+ public:
+  /// Connects to `url` (a libpq URI). A writer creates or migrates the
+  /// schema and brings the search column up to this build's tokenizer;
+  /// a reader requires the current schema and runs every transaction
+  /// read-only. Unlike SQLite there is no writer lock: any number of
+  /// writers may share the database (writes of articles are serialised by
+  /// a transaction-scoped advisory lock, so dedup sees every commit).
+  static Result<std::unique_ptr<Backend>> connect(const std::string& url, bool readonly);
+
+  Result<FeedState> ensure_feed(std::string_view url, std::string_view name);
+  Result<std::vector<FeedState>> feeds();
+  Result<void> record_fetch(const FeedFetchResult& result);
+  Result<void> mark_removed(std::int64_t feed_id, TimePoint at);
+  Result<bool> reactivate(std::string_view url, TimePoint now);
+  Result<bool> has_article(std::string_view url);
+  Result<bool> add_source(std::int64_t feed_id, std::string_view url, std::string_view guid, TimePoint seen_at);
+  Result<std::vector<UpsertOutcome>> write_articles(std::span<const ArticleRecord> batch);
+  /// QuerySyntax::fts is Errc::unsupported: raw FTS5 syntax has no tsquery form.
+  Result<std::vector<SearchHit>> search(const SearchQuery& q);
+  Result<std::optional<ArticleView>> article(std::int64_t id);
+  Result<Store::Counts> counts();
+  /// db_bytes is pg_database_size(); schema_version is schema_version() above.
+  Result<Stats> stats();
+  Result<std::vector<TagDayCount>> tag_counts(std::string_view kind, TimePoint since);
+  /// The tokenizer version that built the search column when it is not
+  /// this build's (only a reader sees one: a writer rebuilds on connect).
+  Result<std::optional<std::string>> outdated_search_index();
+  Result<int> prune(TimePoint older_than, int max_rows);
+
+  /// The connection, for the writer's helpers and `newsd migrate`.
+  pqxx::connection& connection() { return *conn_; }
+  bool readonly() const { return readonly_; }
+
+ private:
+  explicit Backend(std::unique_ptr<pqxx::connection> conn, bool readonly)
+      : conn_(std::move(conn)), readonly_(readonly) {}
+  std::unique_ptr<pqxx::connection> conn_;
+  bool readonly_ = false;
+  /// (name, kind) -> tags.id, cleared when a write transaction fails.
+  std::map<std::pair<std::string, std::string>, std::int64_t> tag_ids_;
+};
+
+// Schema (pg/schema.cpp).
+
+/// Brings the database to schema_version(), one transaction per step under
+/// an advisory lock, so two processes opening a new database never both
+/// run a step. Errc::database if the database is newer than this build.
+Result<void> migrate(pqxx::connection& conn);
+/// The database's schema version (0 when it has no newsd tables).
+Result<int> stored_schema_version(pqxx::connection& conn);
+/// meta `fts_tokenizer` when it differs from tokenizer_version(), else nullopt.
+Result<std::optional<std::string>> outdated_tokenizer(pqxx::connection& conn);
+/// Recomputes every article's search column if another tokenizer built it.
+Result<bool> ensure_search_current(pqxx::connection& conn);
+
+// Text (pg/text.cpp).
+
+/// The tsvector literal of an article: title lexemes at weight A, then the
+/// body's at weight D (a one-position gap between them, so no phrase spans
+/// the two), positions as the index tokenizer numbers them.
+std::string search_vector(std::string_view title, std::string_view text);
+/// `s` as PostgreSQL text accepts it: invalid UTF-8 and NUL (which a
+/// UTF8 database refuses, and SQLite stored as is) become U+FFFD.
+std::string pg_text(std::string_view s);
+
+/// The snippet SQLite's snippet(articles_fts, -1, open, close, '…', 16)
+/// gives, by FTS5's own rules: the column and 16-token window with the most
+/// distinct phrases (then most hits, a sentence start preferred), each
+/// phrase instance wrapped in `open`/`close`, "…" where the column was cut.
+std::string snippet(std::string_view title, std::string_view text, const std::vector<QueryPhrase>& phrases,
+                    std::string_view open, std::string_view close);
+
+}  // namespace newsd::store::pg

@@ -1,0 +1,22 @@
+#pragma once
+// Row helpers of the PostgreSQL backend: the SQLite store's time
+// conversions (store_impl.hpp) applied to libpqxx fields.
+#include <optional>
+#include <pqxx/pqxx>
+
+#include "../store_impl.hpp"
+
+namespace newsd::store::pg {
+
+using store::opt_time;
+
+/// A nullable bigint column of Unix seconds.
+inline std::optional<TimePoint> opt_time(const pqxx::field& f) {
+  return f.is_null() ? std::nullopt : std::optional<TimePoint>(from_unix(f.as<std::int64_t>()));
+}
+
+inline std::optional<std::int64_t> opt_int64(const pqxx::field& f) {
+  return f.is_null() ? std::nullopt : std::optional<std::int64_t>(f.as<std::int64_t>());
+}
+
+}  // namespace newsd::store::pg

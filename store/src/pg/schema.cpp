@@ -1,0 +1,220 @@
+// PostgreSQL schema and forward-only migrations. The tables mirror the
+// SQLite ones (docs/schema.md) column for column, times as Unix seconds, so
+// that both backends answer with the same values and `newsd migrate` copies
+// rows as they are. Full-text search is the `search` tsvector column built
+// by newsd itself (pg/text.cpp), not by a PostgreSQL text search config.
+#include <string>
+
+#include "../tokenizer.hpp"
+#include "newsd/base/log.hpp"
+#include "pg_backend.hpp"
+
+namespace newsd::store::pg {
+namespace {
+
+// Each step is frozen once released: a database at version N was built by
+// exactly steps 1..N, so later changes are new steps, never edits.
+
+// v1: the SQLite schema at its v7, in one step.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE meta (
+  key   text PRIMARY KEY,
+  value text NOT NULL
+);
+
+CREATE TABLE feeds (
+  id                 bigserial PRIMARY KEY,
+  url                text NOT NULL UNIQUE,
+  name               text NOT NULL DEFAULT '',
+  title              text NOT NULL DEFAULT '',
+  site_url           text NOT NULL DEFAULT '',
+  etag               text NOT NULL DEFAULT '',
+  last_modified      text NOT NULL DEFAULT '',
+  interval_s         integer NOT NULL DEFAULT 0,
+  next_fetch_at      bigint,
+  last_fetched_at    bigint,
+  consecutive_errors integer NOT NULL DEFAULT 0,
+  last_error         text NOT NULL DEFAULT '',
+  state              text NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'gone', 'error')),
+  created_at         bigint NOT NULL DEFAULT extract(epoch FROM now())::bigint,
+  interval_reason    text NOT NULL DEFAULT '',
+  error_class        text NOT NULL DEFAULT '',
+  error_since        bigint,
+  mean_gap_s         double precision NOT NULL DEFAULT 0,
+  gaps               integer NOT NULL DEFAULT 0,
+  last_new_entry_at  bigint,
+  removed_at         bigint
+);
+
+-- Ids are chosen by the writer (max + 1 under its lock, as SQLite's
+-- rowids), so a new story is its own cluster (cluster_id = id) in one INSERT.
+CREATE TABLE articles (
+  id            bigint PRIMARY KEY,
+  feed_id       bigint NOT NULL REFERENCES feeds(id),
+  canonical_url text NOT NULL UNIQUE,
+  url           text NOT NULL,
+  guid          text NOT NULL DEFAULT '',
+  title         text NOT NULL DEFAULT '',
+  byline        text NOT NULL DEFAULT '',
+  lang          text NOT NULL DEFAULT '',
+  section       text NOT NULL DEFAULT '',
+  image         text NOT NULL DEFAULT '',
+  text          text NOT NULL DEFAULT '',
+  published_at  bigint,
+  fetched_at    bigint NOT NULL,
+  content_hash  bigint,
+  simhash       bigint,
+  cluster_id    bigint,
+  search        tsvector NOT NULL DEFAULT ''
+);
+CREATE INDEX articles_by_content_hash ON articles(content_hash) WHERE content_hash IS NOT NULL;
+CREATE INDEX articles_by_date ON articles((coalesce(published_at, fetched_at)));
+CREATE INDEX articles_by_fetched_at ON articles(fetched_at);
+CREATE INDEX articles_by_feed ON articles(feed_id);
+CREATE INDEX articles_by_simhash_band0 ON articles((simhash & 65535));
+CREATE INDEX articles_by_simhash_band1 ON articles(((simhash >> 16) & 65535));
+CREATE INDEX articles_by_simhash_band2 ON articles(((simhash >> 32) & 65535));
+CREATE INDEX articles_by_simhash_band3 ON articles(((simhash >> 48) & 65535));
+CREATE INDEX articles_by_cluster ON articles(cluster_id);
+CREATE INDEX articles_search ON articles USING gin (search);
+
+CREATE TABLE tags (
+  id   bigserial PRIMARY KEY,
+  name text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('topic', 'country', 'org', 'feed', 'model')),
+  UNIQUE (name, kind)
+);
+CREATE INDEX tags_by_lower_name ON tags(lower(name));
+
+CREATE TABLE article_tags (
+  article_id bigint NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  tag_id     bigint NOT NULL REFERENCES tags(id),
+  score      double precision NOT NULL DEFAULT 1.0,
+  source     text NOT NULL CHECK (source IN ('rule', 'model', 'feed')),
+  PRIMARY KEY (article_id, tag_id, source)
+);
+CREATE INDEX article_tags_by_tag ON article_tags(tag_id, article_id);
+
+CREATE TABLE article_sources (
+  article_id    bigint NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  feed_id       bigint NOT NULL REFERENCES feeds(id),
+  canonical_url text NOT NULL,
+  url           text NOT NULL,
+  guid          text NOT NULL DEFAULT '',
+  seen_at       bigint NOT NULL,
+  PRIMARY KEY (article_id, feed_id, canonical_url)
+);
+CREATE INDEX article_sources_by_canonical_url ON article_sources(canonical_url);
+CREATE INDEX article_sources_by_url ON article_sources(url);
+
+CREATE VIEW tag_daily_counts AS
+  SELECT t.name AS tag, t.kind,
+         to_char(to_timestamp(coalesce(a.published_at, a.fetched_at)) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         count(DISTINCT a.id) AS articles
+  FROM article_tags at
+  JOIN tags t ON t.id = at.tag_id
+  JOIN articles a ON a.id = at.article_id
+  GROUP BY t.id, t.name, t.kind, day;
+)sql";
+
+using Step = const char*;
+constexpr Step kSteps[] = {kSchemaV1};
+
+// Held for the transaction: migrations of one database run one at a time.
+constexpr std::int64_t kMigrationLock = 0x6e657773'64000001;  // "newsd" + 1
+
+void set_tokenizer_version(pqxx::work& tx) {
+  tx.exec_params(
+      "INSERT INTO meta (key, value) VALUES ('fts_tokenizer', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
+      std::string(tokenizer_version()));
+}
+
+int version_in(pqxx::work& tx) {
+  if (tx.exec1("SELECT to_regclass('meta') IS NULL")[0].as<bool>()) return 0;
+  auto row = tx.exec("SELECT value FROM meta WHERE key = 'schema_version'");
+  return row.empty() ? 0 : std::stoi(row[0][0].as<std::string>());
+}
+
+}  // namespace
+
+int schema_version() { return static_cast<int>(std::size(kSteps)); }
+
+Result<int> stored_schema_version(pqxx::connection& conn) {
+  try {
+    pqxx::work tx(conn);
+    return version_in(tx);
+  } catch (const std::exception& e) {
+    return std::unexpected(database_error(e, "reading the schema version"));
+  }
+}
+
+Result<void> migrate(pqxx::connection& conn) {
+  const int target = schema_version();
+  while (true) {
+    try {
+      pqxx::work tx(conn);
+      tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLock);
+      const int version = version_in(tx);
+      if (version > target) {
+        return fail(Errc::database, "database schema version " + std::to_string(version) +
+                                        " is newer than this newsd supports (" + std::to_string(target) + ")");
+      }
+      if (version == target) return {};
+      const int next = version + 1;
+      tx.exec(kSteps[next - 1]);
+      if (next == 1) set_tokenizer_version(tx);
+      tx.exec_params(
+          "INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
+          std::to_string(next));
+      tx.commit();
+      log::info("store.migrated", {{"backend", "postgresql"}, {"version", next}});
+    } catch (const std::exception& e) {
+      return std::unexpected(database_error(e, "migration of the PostgreSQL schema"));
+    }
+  }
+}
+
+Result<std::optional<std::string>> outdated_tokenizer(pqxx::connection& conn) {
+  try {
+    pqxx::work tx(conn);
+    auto row = tx.exec("SELECT value FROM meta WHERE key = 'fts_tokenizer'");
+    std::string built_by = row.empty() ? std::string("unknown") : row[0][0].as<std::string>();
+    if (built_by == tokenizer_version()) return std::optional<std::string>{};
+    return std::optional<std::string>{std::move(built_by)};
+  } catch (const std::exception& e) {
+    return std::unexpected(database_error(e, "reading the search tokenizer version"));
+  }
+}
+
+Result<bool> ensure_search_current(pqxx::connection& conn) {
+  auto outdated = outdated_tokenizer(conn);
+  if (!outdated) return std::unexpected(outdated.error());
+  if (!*outdated) return false;
+  log::info("store.fts_rebuild", {{"backend", "postgresql"}, {"tokenizer", std::string(tokenizer_version())}});
+  // One transaction, like SQLite's rebuild: a reader never sees half the
+  // rows tokenized one way and half the other. Rows are read in pages so
+  // that memory stays bounded on a large archive.
+  constexpr int kPage = 500;
+  try {
+    pqxx::work tx(conn);
+    tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLock);
+    std::int64_t after = 0;
+    while (true) {
+      auto rows =
+          tx.exec_params("SELECT id, title, text FROM articles WHERE id > $1 ORDER BY id LIMIT $2", after, kPage);
+      for (const auto& row : rows) {
+        after = row[0].as<std::int64_t>();
+        tx.exec_params("UPDATE articles SET search = $2::tsvector WHERE id = $1", after,
+                       search_vector(row[1].as<std::string>(), row[2].as<std::string>()));
+      }
+      if (rows.size() < static_cast<std::size_t>(kPage)) break;
+    }
+    set_tokenizer_version(tx);
+    tx.commit();
+    return true;
+  } catch (const std::exception& e) {
+    return std::unexpected(database_error(e, "rebuilding the search column"));
+  }
+}
+
+}  // namespace newsd::store::pg

@@ -1,0 +1,57 @@
+// What a feed, a page or a search box can send the store, on both backends:
+// bytes PostgreSQL's text type refuses, lexemes and queries full of the
+// tsvector/tsquery syntax characters, a text far past tsvector's limits.
+#include "store_fixture.hpp"
+
+namespace newsd::store::testing {
+namespace {
+
+using ::testing::ElementsAre;
+
+class HostileInputTest : public BackendTest {};
+
+TEST_P(HostileInputTest, NulBytesAndInvalidUtf8AreStoredAndSearchable) {
+  auto store = open_store();
+  const auto feed = add_feed(store, std::string("https://a.example/feed\xff", 23));
+  auto rec = article(feed, "https://a.example/1", std::string("nul\0title", 9),
+                     std::string("broken \xc3\x28 bytes and a \0 nul inside the souvenir text", 48), "fr");
+  rec.tags = {tag(std::string("bad\xfftag", 7))};
+  ASSERT_THAT(write(store, {rec}), ElementsAre(UpsertOutcome::inserted));
+  EXPECT_THAT(ids(store, "souvenir"), ElementsAre(1));
+  auto view = store.article(1);
+  ASSERT_TRUE(view.has_value() && view->has_value());
+  EXPECT_NE((*view)->text.find("souvenir"), std::string::npos);
+}
+
+TEST_P(HostileInputTest, QuerySyntaxCharactersAreWordsNotOperators) {
+  auto store = open_store();
+  const auto feed = add_feed(store, "https://a.example/feed");
+  write(store, {article(feed, "https://a.example/1", "L'Algérie et l'OTAN",
+                        "Un texte sur l'Algérie, avec des ' et des \\ et : * & | ! <-> dedans.", "fr")});
+  for (const char* query : {"l'Algérie", "'", "\\", "a:*", "&", "| !", "<->", "x' | 'y", "'':*", "\\'",
+                            "\"l'Algérie\"*", "(((", ")))", "NOT", "\"\"", "a & !b"}) {
+    auto hits = store.search({.text = query});
+    if (!hits) {
+      EXPECT_EQ(hits.error().code, Errc::invalid_argument) << query << ": " << hits.error().describe();
+    }
+  }
+  EXPECT_THAT(ids(store, "l'Algérie"), ElementsAre(1));
+  EXPECT_THAT(ids(store, "x' | 'y"), ElementsAre());
+}
+
+TEST_P(HostileInputTest, AHugeTextIsStoredAndItsStartStaysSearchable) {
+  auto store = open_store();
+  const auto feed = add_feed(store, "https://a.example/feed");
+  std::string text = "beginning ";
+  for (int i = 0; i < 60'000; ++i) text += "word" + std::to_string(i % 5000) + " repeated ";
+  text += std::string(5000, 'x') + " ";  // one lexeme past PostgreSQL's 2 KiB
+  ASSERT_THAT(write(store, {article(feed, "https://a.example/1", "huge", text, "en")}),
+              ElementsAre(UpsertOutcome::inserted));
+  EXPECT_THAT(ids(store, "beginning"), ElementsAre(1));
+  EXPECT_THAT(ids(store, "word42"), ElementsAre(1));
+}
+
+NEWSD_ON_BOTH_BACKENDS(HostileInputTest);
+
+}  // namespace
+}  // namespace newsd::store::testing

@@ -1,0 +1,164 @@
+// `newsd migrate`'s copy: a SQLite archive moved into PostgreSQL answers
+// every query as the SQLite file did, keeps its ids, and a rerun adds nothing.
+#include "newsd/store/pg_migrate.hpp"
+
+#include "store_fixture.hpp"
+
+namespace newsd::store::testing {
+namespace {
+
+using classify::TagKind;
+
+class PgMigrateTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    server_ = newsd::testing::PgServer::get();
+    ASSERT_NE(server_, nullptr);
+    url_ = server_->create_database("newsd_migrate_" + std::to_string(::getpid()));
+  }
+  void TearDown() override {
+    if (server_ != nullptr) server_->drop_database("newsd_migrate_" + std::to_string(::getpid()));
+    StoreTest::TearDown();
+  }
+
+  // Two feeds, a shared wire story (one article, two sources, a cluster
+  // member), tags of several kinds, Arabic, French and English text.
+  void write_archive(Store& store) {
+    const auto ar = add_feed(store, "https://ar.example/feed", "Arabic wire");
+    const auto fr = add_feed(store, "https://fr.example/feed");
+    auto a1 = article(ar, "https://ar.example/1", "هجوم سيبراني على وزارة الدفاع",
+                      "تعرضت شبكات وزارة الدفاع المغربية لهجوم سيبراني واسع صباح الثلاثاء وفق بيان رسمي صدر اليوم "
+                      "عن الوزارة التي أكدت أن الأنظمة الحيوية لم تتأثر بالهجوم");
+    a1.tags = {tag("cyber", TagKind::topic, 0.9), tag("MA", TagKind::country)};
+    auto a1_copy = a1;
+    a1_copy.feed_id = fr;
+    a1_copy.url = "https://fr.example/copy-of-1";
+    auto a2 = article(fr, "https://fr.example/2", "Les élections législatives au Maroc",
+                      "Les négociations entre les partis ont repris après les élections de septembre.", "fr");
+    a2.tags = {tag("politics"), tag("MA", TagKind::country)};
+    a2.published_at.reset();
+    auto a3 = article(fr, "https://fr.example/3", "Hackers target defense ministries",
+                      "Negotiations over a cyber treaty stalled as diplomats blamed state hackers.", "en");
+    a3.tags = {tag("cyber", TagKind::topic, 0.5, classify::TagSource::model)};
+    write(store, {a1, a1_copy, a2, a3});
+  }
+
+  Store open_pg() {
+    config::StoreConfig cfg;
+    cfg.backend = config::StoreBackend::postgresql;
+    cfg.url = url_;
+    auto store = Store::open_readonly(cfg);
+    if (!store) ADD_FAILURE() << store.error().describe();
+    return std::move(*store);
+  }
+
+  newsd::testing::PgServer* server_ = nullptr;
+  std::string url_;
+};
+
+std::vector<std::pair<std::int64_t, std::string>> hits(Store& store, const SearchQuery& q) {
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  auto found = store.search(q);
+  EXPECT_TRUE(found.has_value()) << q.text << ": " << found.error().describe();
+  if (found) {
+    for (const auto& h : *found) out.emplace_back(h.id, h.snippet);
+  }
+  return out;
+}
+
+TEST_F(PgMigrateTest, TheCopyAnswersEveryQueryAsTheSqliteArchiveDid) {
+  {
+    auto sqlite = open_store();
+    write_archive(sqlite);
+  }
+  auto copied = copy_sqlite_to_postgresql(db_path_, url_, 2);
+  ASSERT_TRUE(copied.has_value()) << copied.error().describe();
+  EXPECT_EQ(copied->feeds, 2);
+  EXPECT_EQ(copied->articles, 3);
+  EXPECT_EQ(copied->articles_seen, 3);
+  EXPECT_EQ(copied->sources, 4);
+
+  auto sqlite = *Store::open_readonly(db_path_);
+  auto pg = open_pg();
+  for (const char* text : {"", "سيبراني", "الدفاع", "élection", "négocier", "cyber", "hacker*", "\"وزارة الدفاع\"",
+                           "cyber NOT وزارة", "مغرب OR diplomat"}) {
+    for (const auto sort : {SortOrder::relevance, SortOrder::date}) {
+      SearchQuery q{.text = text, .sort = sort};
+      EXPECT_EQ(hits(pg, q), hits(sqlite, q)) << text;
+    }
+  }
+  SearchQuery tagged{.tags = {"cyber"}, .country = "MA"};
+  EXPECT_EQ(hits(pg, tagged), hits(sqlite, tagged));
+
+  for (std::int64_t id = 1; id <= 3; ++id) {
+    auto a = sqlite.article(id), b = pg.article(id);
+    ASSERT_TRUE(a && b && a->has_value() && b->has_value()) << id;
+    EXPECT_EQ((*b)->title, (*a)->title);
+    EXPECT_EQ((*b)->simhash, (*a)->simhash);
+    EXPECT_EQ((*b)->cluster_id, (*a)->cluster_id);
+    EXPECT_EQ((*b)->tags.size(), (*a)->tags.size());
+    EXPECT_EQ((*b)->sources.size(), (*a)->sources.size());
+  }
+  const auto sqlite_stats = *sqlite.stats(), pg_stats = *pg.stats();
+  EXPECT_EQ(pg_stats.articles, sqlite_stats.articles);
+  EXPECT_EQ(pg_stats.tags, sqlite_stats.tags);
+  EXPECT_EQ(pg_stats.article_tags, sqlite_stats.article_tags);
+  EXPECT_EQ(pg_stats.sources, sqlite_stats.sources);
+  EXPECT_EQ(pg_stats.clusters, sqlite_stats.clusters);
+  EXPECT_EQ(pg_stats.by_lang, sqlite_stats.by_lang);
+}
+
+TEST_F(PgMigrateTest, ARerunCopiesOnlyWhatIsMissingAndNewArticlesGetNewIds) {
+  {
+    auto sqlite = open_store();
+    write_archive(sqlite);
+  }
+  ASSERT_TRUE(copy_sqlite_to_postgresql(db_path_, url_, 500).has_value());
+  auto again = copy_sqlite_to_postgresql(db_path_, url_, 500);
+  ASSERT_TRUE(again.has_value()) << again.error().describe();
+  EXPECT_EQ(again->feeds + again->tags + again->articles + again->article_tags + again->sources, 0);
+  EXPECT_EQ(again->articles_seen, 3);
+
+  // The copy is a working archive: a writer goes on from the copied ids.
+  config::StoreConfig cfg;
+  cfg.backend = config::StoreBackend::postgresql;
+  cfg.url = url_;
+  auto pg = Store::open(cfg);
+  ASSERT_TRUE(pg.has_value()) << pg.error().describe();
+  const auto feed = add_feed(*pg, "https://new.example/feed");
+  EXPECT_GT(feed, 2);
+  write(*pg, {article(feed, "https://new.example/1", "after the move", "a later article")});
+  EXPECT_EQ(pg->counts()->last_article_id, 4);
+}
+
+TEST_F(PgMigrateTest, ATargetHoldingAnotherArchiveIsRefused) {
+  {
+    config::StoreConfig cfg;
+    cfg.backend = config::StoreBackend::postgresql;
+    cfg.url = url_;
+    auto other = *Store::open(cfg);
+    add_feed(other, "https://elsewhere.example/feed");
+  }
+  {
+    auto sqlite = open_store();
+    write_archive(sqlite);
+  }
+  auto copied = copy_sqlite_to_postgresql(db_path_, url_, 500);
+  ASSERT_FALSE(copied.has_value());
+  EXPECT_EQ(copied.error().code, Errc::invalid_argument);
+  EXPECT_EQ(open_pg().counts()->articles, 0);
+}
+
+TEST_F(PgMigrateTest, AMissingSourceOrAnUnreachableServerIsAnError) {
+  auto missing = copy_sqlite_to_postgresql(dir_ / "nope.db", url_, 500);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, Errc::not_found);
+  { auto sqlite = open_store(); }
+  auto unreachable = copy_sqlite_to_postgresql(db_path_, "postgresql://newsd@127.0.0.1:1/none", 500);
+  ASSERT_FALSE(unreachable.has_value());
+  EXPECT_EQ(unreachable.error().code, Errc::connect);
+}
+
+}  // namespace
+}  // namespace newsd::store::testing
