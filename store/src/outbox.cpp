@@ -268,6 +268,10 @@ Result<std::int64_t> Outbox::last_seq() { return scalar_sql(impl_->db.get(), kLa
 
 Result<OutboxStatus> Outbox::status() { return read_outbox_status(impl_->db.get()); }
 
-Result<OutboxStatus> Store::outbox_status() { return read_outbox_status(impl_->db.get()); }
+Result<OutboxStatus> Store::outbox_status() {
+  // The outbox exists on SQLite only so far: a PostgreSQL writer appends none.
+  if (pg_) return fail(Errc::unsupported, "no outbox on a PostgreSQL store yet");
+  return read_outbox_status(impl_->db.get());
+}
 
 }  // namespace newsd::store
