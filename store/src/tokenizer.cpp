@@ -120,24 +120,36 @@ int tokenize_document(void* ctx, int flags, std::string_view input, XToken x_tok
 // user typed, so its normalized form is offered too: `مغر*` then matches the
 // stem "مغرب", `المغ*` the stem via the stripped form, and `negotiation*` the
 // stem "negoti".
-int tokenize_query(void* ctx, int flags, std::string_view input, XToken x_token) {
-  const auto english = classify::tokenize(input, "en");
-  auto french = classify::tokenize(input, "fr");
-  // Both come from the same word breaking; should they ever disagree, the
-  // English stems alone still match all but French documents.
-  if (french.size() != english.size()) french.clear();
-  const bool is_prefix_query = (flags & FTS5_TOKENIZE_PREFIX) != 0;
-  for (std::size_t i = 0; i < english.size(); ++i) {
+struct QueryTokens {
+  std::vector<classify::Token> english, french;
+  explicit QueryTokens(std::string_view input)
+      : english(classify::tokenize(input, "en")), french(classify::tokenize(input, "fr")) {
+    // Both come from the same word breaking; should they ever disagree, the
+    // English stems alone still match all but French documents.
+    if (french.size() != english.size()) french.clear();
+  }
+  // The forms token `i` is offered under, the primary one first; none when
+  // it has no stem (FTS5 gives it no position either).
+  [[nodiscard]] std::vector<std::string_view> forms(std::size_t i, bool prefix) const {
     const auto& t = english[i];
     const std::string_view primary = index_stem(t);
-    if (primary.empty()) continue;
-    if (int rc = emit(ctx, 0, primary, t, x_token); rc != SQLITE_OK) return rc;
-    if (!french.empty() && !french[i].stem.empty() && french[i].stem != primary) {
-      if (int rc = emit(ctx, FTS5_TOKEN_COLOCATED, french[i].stem, t, x_token); rc != SQLITE_OK) return rc;
-    }
+    if (primary.empty()) return {};
+    std::vector<std::string_view> out{primary};
+    if (!french.empty() && !french[i].stem.empty() && french[i].stem != primary) out.emplace_back(french[i].stem);
     const bool last = i + 1 == english.size();
-    if (is_prefix_query && last && !t.norm.empty() && t.norm != primary) {
-      if (int rc = emit(ctx, FTS5_TOKEN_COLOCATED, t.norm, t, x_token); rc != SQLITE_OK) return rc;
+    if (prefix && last && !t.norm.empty() && t.norm != primary) out.emplace_back(t.norm);
+    return out;
+  }
+};
+
+int tokenize_query(void* ctx, int flags, std::string_view input, XToken x_token) {
+  const QueryTokens query(input);
+  const bool is_prefix_query = (flags & FTS5_TOKENIZE_PREFIX) != 0;
+  for (std::size_t i = 0; i < query.english.size(); ++i) {
+    const auto forms = query.forms(i, is_prefix_query);
+    for (std::size_t f = 0; f < forms.size(); ++f) {
+      const int colocated = f == 0 ? 0 : FTS5_TOKEN_COLOCATED;
+      if (int rc = emit(ctx, colocated, forms[f], query.english[i], x_token); rc != SQLITE_OK) return rc;
     }
   }
   return SQLITE_OK;
@@ -184,6 +196,24 @@ std::vector<classify::Token> document_tokens(std::string_view text) {
     language = detected;
   }
   return classify::tokenize(text, language);
+}
+
+std::vector<std::string> indexed_terms(std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& t : document_tokens(text)) {
+    if (const std::string_view stem = index_stem(t); !stem.empty()) out.emplace_back(stem);
+  }
+  return out;
+}
+
+std::vector<std::vector<std::string>> query_term_forms(std::string_view text, bool prefix) {
+  const QueryTokens query(text);
+  std::vector<std::vector<std::string>> out;
+  for (std::size_t i = 0; i < query.english.size(); ++i) {
+    const auto forms = query.forms(i, prefix);
+    if (!forms.empty()) out.emplace_back(forms.begin(), forms.end());
+  }
+  return out;
 }
 
 void share_document_tokens(std::string_view text, std::vector<classify::Token> tokens) {
