@@ -19,5 +19,6 @@ void add_classify_commands(CLI::App& app, CommandContext& ctx);        // classi
 void add_query_commands(CLI::App& app, CommandContext& ctx);           // search, show, feeds, stats
 void add_serve_command(CLI::App& app, CommandContext& ctx);            // serve
 void add_feeds_manage_commands(CLI::App& feeds, CommandContext& ctx);  // feeds add|remove|import|export|discover
+void add_watch_commands(CLI::App& app, CommandContext& ctx);           // watch list|test
 
 }  // namespace newsd::cli
