@@ -39,7 +39,7 @@ struct Match {
 struct Survey {
   std::int64_t scanned = 0, matched = 0, recorded = 0;
   std::int64_t recorded_not_matching = 0;  ///< recorded at ingest, not matched now (the query changed since)
-  std::deque<Match> newest;                ///< the last `limit` matches, oldest first
+  std::deque<Match> newest;                ///< the last `limit` matches by id (the last stored), oldest first
 };
 
 std::optional<config::Config> load(const WatchOptions& o) {
@@ -179,10 +179,10 @@ void add_watch_commands(CLI::App& app, CommandContext& ctx) {
 
   auto* test = watch->add_subcommand(
       "test",
-      "Run a watch over the stored articles with ingest's matcher and show the newest it matches; "
+      "Run a watch over the stored articles with ingest's matcher and show the last stored it matches; "
       "* marks those ingest tagged. Exit 2 for an unknown watch or a query that does not parse");
   test->add_option("name", opts->name, "The watch's name")->required();
-  test->add_option("--limit", opts->limit, "Show at most N matches, newest first (all are counted)")
+  test->add_option("--limit", opts->limit, "Show at most N matches, the last stored first (all are counted)")
       ->check(CLI::Range(1, 100000));
   test->add_option("--config,-c", opts->config, "Config file");
   test->add_option("--db", opts->db, "Database file (default: store.path of the config)");

@@ -16,6 +16,7 @@
 #include "newsd/ingest/engine.hpp"
 #include "newsd/service/http_server.hpp"
 #include "newsd/watch/match_counts.hpp"
+#include "newsd/watch/watch_set.hpp"
 #include "support/daemon_test_util.hpp"
 #include "support/static_server.hpp"
 
@@ -165,10 +166,9 @@ TEST_F(WatchIngest, WatchTestFindsExactlyWhatIngestTagged) {
 
 TEST_F(WatchIngest, WatchTestShowsWhereAnEditedQueryPartsFromIngest) {
   // The same name with a wider query: item 4 now matches too, and watch test says ingest did not tag it.
-  const std::string edited = testing::slurp(config_);
-  std::string wider = edited;
+  std::string wider = testing::slurp(config_);
   const std::string old_query =
-      R"(query = "(drones OR مسيرات OR طائرات) AND (Morocco OR Algeria OR المغرب OR الجزائر)")";
+      R"q(query = "(drones OR مسيرات OR طائرات) AND (Morocco OR Algeria OR المغرب OR الجزائر)")q";
   wider.replace(wider.find(old_query), old_query.size(), R"(query = "drones OR طائرات")");
   std::ofstream(config_) << wider;
   const auto ran =
