@@ -9,6 +9,7 @@ std::string_view to_string(TagKind kind) noexcept {
     case TagKind::org: return "org";
     case TagKind::feed: return "feed";
     case TagKind::model: return "model";
+    case TagKind::watch: return "watch";
   }
   return "topic";
 }
@@ -18,6 +19,7 @@ std::string_view to_string(TagSource source) noexcept {
     case TagSource::rule: return "rule";
     case TagSource::model: return "model";
     case TagSource::feed: return "feed";
+    case TagSource::watch: return "watch";
   }
   return "rule";
 }

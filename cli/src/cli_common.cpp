@@ -8,6 +8,7 @@
 #include "newsd/base/log_stderr.hpp"
 #include "newsd/classify/model.hpp"
 #include "newsd/parse/html_select.hpp"
+#include "newsd/watch/watch_set.hpp"
 
 namespace newsd::cli {
 
@@ -49,6 +50,7 @@ config::LoadOptions strict_load_options() {
     auto loaded = classify::Model::load(model);
     return loaded ? std::string() : loaded.error().message;
   };
+  options.check_watch_query = watch::query_problem;
   return options;
 }
 

@@ -32,7 +32,7 @@ std::optional<config::Config> load_config_or_report(const std::filesystem::path&
 
 /// Options for the commands that ingest or validate: `[[extract.sites]]`
 /// selectors compiled with the extractor's selector parser, the model
-/// loaded the way the engine loads it.
+/// loaded the way the engine loads it, `[[watch]]` queries parsed.
 config::LoadOptions strict_load_options();
 
 /// The config used when --config is not given: $NEWSD_CONFIG, else

@@ -22,5 +22,6 @@ void add_serve_command(CLI::App& app, CommandContext& ctx);            // serve
 void add_feeds_manage_commands(CLI::App& feeds, CommandContext& ctx);  // feeds add|remove|import|export|discover
 void add_retag_command(CLI::App& app, CommandContext& ctx);            // retag
 void add_sinks_command(CLI::App& app, CommandContext& ctx);            // sinks, sinks retry
+void add_watch_commands(CLI::App& app, CommandContext& ctx);           // watch list|test
 
 }  // namespace newsd::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   newsd::cli::add_serve_command(app, ctx);
   newsd::cli::add_retag_command(app, ctx);
   newsd::cli::add_sinks_command(app, ctx);
+  newsd::cli::add_watch_commands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

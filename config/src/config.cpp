@@ -416,6 +416,36 @@ void read_sinks(TableReader& root, std::vector<SinkConfig>& out, Validator& v) {
   }
 }
 
+void read_watches(TableReader& root, std::vector<WatchConfig>& out, Validator& v, const LoadOptions& options) {
+  const auto* watches = root.table_array("watch");
+  if (!watches) return;
+  std::set<std::string> names;
+  for (const auto& node : *watches) {
+    const auto& t = *node.as_table();
+    TableReader r(t, "watch.", v);
+    WatchConfig watch;
+    r.string("name", watch.name);
+    r.string("query", watch.query);
+    r.string("tag", watch.tag);
+    if (watch.name.empty() || watch.query.empty()) {
+      v.error(t.source(), "a [[watch]] entry needs a 'name' and a 'query'");
+      continue;
+    }
+    if (!names.insert(watch.name).second) {
+      r.error_at("name", "watch '" + watch.name + "' is listed twice");
+      continue;
+    }
+    if (options.check_watch_query) {
+      if (const std::string why = options.check_watch_query(watch.query); !why.empty()) {
+        r.error_at("query", "'watch.query' of watch '" + watch.name + "': " + why);
+        continue;
+      }
+    }
+    if (watch.tag.empty()) watch.tag = watch.name;
+    out.push_back(std::move(watch));
+  }
+}
+
 Config read_config(const toml::table& doc, Validator& v, const LoadOptions& options) {
   Config cfg;
   cfg.source = v.origin();
@@ -554,6 +584,7 @@ Config read_config(const toml::table& doc, Validator& v, const LoadOptions& opti
   root.path("feeds_file", cfg.feeds_file);
   std::set<std::string> urls;
   read_feeds(root, cfg.feeds, urls, v);
+  read_watches(root, cfg.watches, v, options);
   return cfg;
 }
 

@@ -147,6 +147,10 @@ std::string to_toml(const Config& cfg) {
                   {"outbox", toml::table{{"max_rows", cfg.store.outbox.max_rows}}}};
   if (!sinks.empty()) doc.insert("sinks", std::move(sinks));
   if (!feeds.empty()) doc.insert("feeds", std::move(feeds));
+  toml::array watches;
+  for (const auto& w : cfg.watches)
+    watches.push_back(toml::table{{"name", w.name}, {"query", w.query}, {"tag", w.tag}});
+  if (!watches.empty()) doc.insert("watch", std::move(watches));
   std::ostringstream out;
   out << "# newsd config resolved from " << cfg.source.string() << '\n';
   if (!cfg.feeds_file.empty()) {

@@ -209,7 +209,7 @@ Result<std::unique_ptr<Engine>> Engine::start(const config::Config& cfg) {
   }
   auto writer_store = store::Store::open(cfg.store.path, cfg.store);
   if (!writer_store) return std::unexpected(writer_store.error());
-  auto tagging = Tagging::load(cfg.classify);
+  auto tagging = Tagging::load(cfg);
   if (!tagging) return std::unexpected(tagging.error());
   impl->tagging = std::move(*tagging);
   auto reader = store::Store::open_readonly(cfg.store.path);
@@ -622,9 +622,13 @@ bool Engine::Impl::store_article(const PageJob& job, const std::optional<parse::
                                  const std::string& page_url) {
   store::ArticleRecord record = build_record(job.feed_id, job.item, page, page_url, now_seconds());
   if (record.text.empty()) return false;
-  const auto tagging = current_tagging();  // one snapshot: the tags and their versions agree across a reload
-  record.tags = tagging->tag(record, *job.feed);
-  record.tag_versions = tagging->versions();
+  {
+    const StageTimer timer(Stage::classify);  // rules, model and watches: one article's tags
+    const auto tagging = current_tagging();  // one snapshot: the tags and their versions agree across a reload
+    record.tags = tagging->tag(record, *job.feed);
+    record.tag_versions = tagging->versions();
+    tagging->add_watch_tags(record, *job.feed);
+  }
   writer->write(std::move(record));
   return true;
 }
@@ -673,7 +677,7 @@ Result<void> Engine::reload(const config::Config& cfg) {
   if (cfg.store.path != d.cfg.store.path || cfg.daemon.workers != d.cfg.daemon.workers) {
     log::warn("config.restart_needed", {{"reason", "store.path and daemon.workers change only on restart"}});
   }
-  auto tagging = Tagging::load(cfg.classify);
+  auto tagging = Tagging::load(cfg);
   if (!tagging) return std::unexpected(tagging.error());
   const auto old_feeds = d.feeds;
   std::vector<std::int64_t> order;

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 
-#include "newsd/ingest/stage_timings.hpp"
+#include "newsd/base/log.hpp"
+#include "newsd/watch/match_counts.hpp"
 
 namespace newsd::ingest {
 namespace {
@@ -19,24 +20,28 @@ std::string model_tags_version(std::string_view file_version, const config::Clas
 }  // namespace
 
 Tagging::Tagging(std::shared_ptr<const classify::Taxonomy> taxonomy, std::optional<classify::Model> model,
-                 const config::ClassifyConfig& cfg)
+                 const config::ClassifyConfig& cfg, watch::WatchSet watches)
     : rules_(std::move(taxonomy)),
       model_(std::move(model)),
       model_top_k_(cfg.model_top_k),
       model_threshold_(cfg.model_threshold),
       versions_{std::string(classify::taxonomy_version(rules_.taxonomy())),
-                model_ ? model_tags_version(model_->version(), cfg) : ""} {}
+                model_ ? model_tags_version(model_->version(), cfg) : ""},
+      watches_(std::move(watches)) {}
 
-Result<std::shared_ptr<const Tagging>> Tagging::load(const config::ClassifyConfig& cfg) {
-  auto taxonomy = classify::load_taxonomy(cfg.taxonomy);
+Result<std::shared_ptr<const Tagging>> Tagging::load(const config::Config& cfg) {
+  auto taxonomy = classify::load_taxonomy(cfg.classify.taxonomy);
   if (!taxonomy) return std::unexpected(taxonomy.error());
   std::optional<classify::Model> model;
-  if (cfg.model) {
-    auto loaded = classify::Model::load(*cfg.model);
+  if (cfg.classify.model) {
+    auto loaded = classify::Model::load(*cfg.classify.model);
     if (!loaded) return std::unexpected(loaded.error());
     model = std::move(*loaded);
   }
-  return std::shared_ptr<const Tagging>(new Tagging(std::move(*taxonomy), std::move(model), cfg));
+  auto watches = watch::WatchSet::compile(cfg.watches);
+  if (!watches) return std::unexpected(watches.error());
+  return std::shared_ptr<const Tagging>(
+      new Tagging(std::move(*taxonomy), std::move(model), cfg.classify, std::move(*watches)));
 }
 
 Result<store::TagVersions> Tagging::current_versions(const config::ClassifyConfig& cfg) {
@@ -52,7 +57,6 @@ Result<store::TagVersions> Tagging::current_versions(const config::ClassifyConfi
 }
 
 std::vector<classify::Tag> Tagging::tag(const store::ArticleRecord& article, const config::FeedConfig& feed) const {
-  const StageTimer timer(Stage::classify);
   const classify::Document doc{article.title, article.text, article.lang};
   std::vector<classify::Tag> tags = rules_.tag(doc);
   const auto add_new = [&](classify::Tag tag) {
@@ -64,6 +68,20 @@ std::vector<classify::Tag> Tagging::tag(const store::ArticleRecord& article, con
   }
   for (const auto& name : feed.tags) add_new({name, classify::TagKind::feed, 1.0, classify::TagSource::feed});
   return tags;
+}
+
+void Tagging::add_watch_tags(store::ArticleRecord& article, const config::FeedConfig& feed) const {
+  if (watches_.empty()) return;
+  const watch::ArticleTerms terms(article.title, article.text);
+  for (const std::size_t i : watches_.match(terms, watch::facts_of(article, feed))) {
+    const auto& w = watches_.watches()[i];
+    const bool tagged = std::ranges::any_of(
+        article.tags, [&](const classify::Tag& t) { return t.kind == classify::TagKind::watch && t.name == w.tag; });
+    if (!tagged) article.tags.push_back({w.tag, classify::TagKind::watch, 1.0, classify::TagSource::watch});
+    article.watches.push_back(w.name);
+    watch::match_counts().add(w.name);
+    log::info("watch.match", {{"watch", w.name}, {"tag", w.tag}, {"url", article.url}, {"title", article.title}});
+  }
 }
 
 }  // namespace newsd::ingest

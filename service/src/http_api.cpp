@@ -170,10 +170,10 @@ void tags(State& state, const httplib::Request& req, httplib::Response& res) {
   for (const auto& [name, value] : req.params) {
     if (name != "kind" && name != "days") return send_error(res, 400, "parameter '" + name + "': unknown parameter");
   }
-  static const std::set<std::string, std::less<>> kKinds{"", "topic", "country", "org", "feed", "model"};
+  static const std::set<std::string, std::less<>> kKinds{"", "topic", "country", "org", "feed", "model", "watch"};
   const std::string kind = req.get_param_value("kind");
   if (!kKinds.contains(kind))
-    return send_error(res, 400, "parameter 'kind': must be topic, country, org, feed or model");
+    return send_error(res, 400, "parameter 'kind': must be topic, country, org, feed, model or watch");
   int days = 30;
   if (req.has_param("days")) {
     auto parsed = parse_int(req.get_param_value("days"), 1, 3660);

@@ -18,6 +18,7 @@ json hit_json(const store::SearchHit& h) {
           {"url", h.url},
           {"lang", h.lang},
           {"tags", h.tags},
+          {"watches", h.watches},
           {"snippet", h.snippet},
           {"matches", h.matches},
           {"rank", h.rank}};

@@ -8,6 +8,7 @@
 
 #include "http_internal.hpp"
 #include "newsd/ingest/stage_timings.hpp"
+#include "newsd/watch/match_counts.hpp"
 
 namespace newsd::service::http {
 namespace {
@@ -152,6 +153,14 @@ void stage_histograms(Exposition& out) {
   }
 }
 
+void watch_metrics(Exposition& out) {
+  out.family("newsd_watch_matches_total", "counter",
+             "Articles each watch ([[watch]]) matched at ingest since start (watches yet to match are absent).");
+  for (const auto& [name, n] : watch::match_counts().snapshot()) {
+    out.sample("newsd_watch_matches_total", static_cast<double>(n), "watch=\"" + label_value(name) + "\"");
+  }
+}
+
 std::string exposition(State& state) {
   Exposition out;
   out.family("newsd_build_info", "gauge", "Always 1; the labels name the build.")
@@ -165,6 +174,7 @@ std::string exposition(State& state) {
   if (state.options.ingest) {
     if (auto snapshot = state.options.ingest->latest()) ingest_metrics(out, *snapshot);
     stage_histograms(out);
+    watch_metrics(out);
   }
   out.one("newsd_http_stream_clients", "gauge", "Open /api/stream clients.", state.stream.clients.load());
   out.one("newsd_http_stream_events_total", "counter", "Articles sent on /api/stream.",

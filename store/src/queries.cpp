@@ -96,7 +96,7 @@ void add_filters(SearchSql& s, const SearchQuery& q, std::string_view id) {
   if (!q.feed_url.empty()) sql += "AND a.feed_id IN (SELECT id FROM feeds WHERE url = " + s.param(q.feed_url) + ") ";
   if (q.since) sql += std::string("AND ") + kArticleDate + " >= " + s.param(to_unix(*q.since)) + " ";
   if (q.until) sql += std::string("AND ") + kArticleDate + " < " + s.param(to_unix(*q.until)) + " ";
-  if (q.after_id > 0) sql += "AND " + std::string(id) + " > " + s.param(q.after_id) + " ";
+  if (q.after_id) sql += "AND " + std::string(id) + " > " + s.param(*q.after_id) + " ";
 }
 
 void add_page(SearchSql& s, const SearchQuery& q) {
@@ -117,8 +117,7 @@ SearchSql build_search(const SearchQuery& q, const std::string& expression) {
     sql += "substr(a.text, 1, 160) || CASE WHEN length(a.text) > 160 THEN '…' ELSE '' END, 0.0 ";
     sql += "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE 1 ";
     add_filters(s, q, "a.id");
-    sql +=
-        q.after_id > 0 ? std::string("ORDER BY a.id ") : std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC ";
+    sql += q.after_id ? std::string("ORDER BY a.id ") : std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC ";
     add_page(s, q);
     return s;
   }
@@ -265,11 +264,16 @@ Result<std::vector<SearchHit>> Store::search(const SearchQuery& q) {
   auto tags = sql::Stmt::prepare(db,
                                  "SELECT DISTINCT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
                                  "WHERE at.article_id = ?1 ORDER BY at.score DESC, t.name");
+  auto watches = sql::Stmt::prepare(db, "SELECT watch FROM watch_matches WHERE article_id = ?1 ORDER BY watch");
   if (!tags) return std::unexpected(tags.error());
+  if (!watches) return std::unexpected(watches.error());
   for (auto& hit : hits) {
     auto names = tag_names(*tags, hit.id);
     if (!names) return std::unexpected(names.error());
     hit.tags = std::move(*names);
+    auto matched = tag_names(*watches, hit.id);
+    if (!matched) return std::unexpected(matched.error());
+    hit.watches = std::move(*matched);
   }
   return hits;
 }

@@ -1,34 +1,18 @@
 #pragma once
 // The plain search syntax `newsd search` takes by default, turned into an
-// FTS5 expression. Words are text, never syntax: `air-defence`, `F-16`,
-// `l'Algérie`, `U.S.`, `NATO's` and Arabic with clitics are searched as
-// written. Only these are operators:
-//   "a phrase"      (an unterminated quote runs to the end of the query)
-//   word*  "a b"*   prefix
-//   AND OR NOT      upper case, between two terms; NOT binds tighter than
-//                   AND (also implied between terms), AND tighter than OR,
-//                   as in FTS5
-//   ( … )           grouping (an unclosed group is closed at the end, a
-//                   stray ')' is ignored)
+// FTS5 expression: parse_query() then to_fts() (newsd/store/query.hpp holds
+// the syntax).
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "newsd/base/error.hpp"
+#include "newsd/store/query.hpp"
 
 namespace newsd::store {
 
-/// Deepest nesting of parentheses a plain query may use.
-inline constexpr int kMaxQueryNesting = 16;
-
-/// The FTS5 expression for a plain query: every word and phrase becomes an
-/// FTS5 string (`"l'Algérie"`), which FTS5 hands whole to the newsd
-/// tokenizer, so a query word is broken, folded and stemmed exactly as the
-/// indexed text is; terms side by side are joined by an explicit AND. A
-/// word the text pipeline finds no token in (`-`, a lone `*`, punctuation)
-/// is left out; NUL and other control characters separate words. "" when no word is left: such a query matches nothing.
-/// Errc::invalid_argument for an operator without its terms (`NOT` first,
-/// `a OR`, `a AND OR b`) or nesting deeper than kMaxQueryNesting.
+/// to_fts(parse_query(query)) without filters; "" when no word is left: such
+/// a query matches nothing. Errors as parse_query's.
 Result<std::string> plain_query_to_fts(std::string_view query);
 
 }  // namespace newsd::store

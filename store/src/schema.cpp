@@ -316,9 +316,64 @@ CREATE TABLE sink_dead_letters (
 Result<void> migrate_outbox(sqlite3* db) { return sql::exec(db, kOutboxSchema); }
 // ---- end of the outbox step ----
 
+
+// ---- v10 (watches): tag kind and source 'watch', and the watch_matches table.
+// A CHECK constraint cannot be altered in place, so tags and article_tags
+// are rebuilt with the wider lists. Foreign keys are on and cannot be
+// switched off inside the migration's transaction: the new tables refer to
+// each other under their temporary names, and RENAME rewrites those
+// references. The views over the two tables are dropped first (a view
+// naming a dropped table would fail the rename) and made again from v3's
+// frozen text. watch_matches is the durable record of each match event:
+// which watch (by name) an article matched when it was ingested; sinks and
+// the SSE stream read it.
+constexpr const char* kWatchSchema = R"sql(
+DROP VIEW article_tags_v;
+DROP VIEW tag_daily_counts;
+DROP VIEW feed_health;
+DROP VIEW story_clusters;
+
+CREATE TABLE tags_v10 (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('topic', 'country', 'org', 'feed', 'model', 'watch')),
+  UNIQUE (name, kind)
+);
+INSERT INTO tags_v10 (id, name, kind) SELECT id, name, kind FROM tags;
+
+CREATE TABLE article_tags_v10 (
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  tag_id     INTEGER NOT NULL REFERENCES tags_v10(id),
+  score      REAL NOT NULL DEFAULT 1.0,
+  source     TEXT NOT NULL CHECK (source IN ('rule', 'model', 'feed', 'watch')),
+  PRIMARY KEY (article_id, tag_id, source)
+) WITHOUT ROWID;
+INSERT INTO article_tags_v10 (article_id, tag_id, score, source)
+  SELECT article_id, tag_id, score, source FROM article_tags;
+
+DROP TABLE article_tags;
+DROP TABLE tags;
+ALTER TABLE tags_v10 RENAME TO tags;
+ALTER TABLE article_tags_v10 RENAME TO article_tags;
+CREATE INDEX article_tags_by_tag ON article_tags(tag_id, article_id);
+
+CREATE TABLE watch_matches (
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  watch      TEXT NOT NULL,
+  PRIMARY KEY (article_id, watch)
+) WITHOUT ROWID;
+)sql";
+
+Result<void> migrate_watches(sqlite3* db) {
+  if (auto ok = sql::exec(db, kWatchSchema); !ok) return ok;
+  return sql::exec(db, kSchemaV3);
+}
+// ---- end v10 (watches)
+
+
 using Step = Result<void> (*)(sqlite3*);
-constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3, migrate_v4,  migrate_v5,
-                           migrate_v6, migrate_v7, migrate_tag_versions, migrate_outbox};
+constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3,           migrate_v4,     migrate_v5,
+                           migrate_v6, migrate_v7, migrate_tag_versions, migrate_outbox, migrate_watches};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

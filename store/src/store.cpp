@@ -39,6 +39,7 @@ struct ArticleWriter {
   sql::Stmt upsert_tag{};
   sql::Stmt insert_article_tag{};
   OutboxAppender outbox;
+  sql::Stmt insert_watch_match{};
 
   static Result<std::unique_ptr<ArticleWriter>> prepare(sqlite3* db) {
     auto w = std::make_unique<ArticleWriter>();
@@ -62,6 +63,7 @@ struct ArticleWriter {
         {&w->upsert_tag, kUpsertTagSql},
         {&w->insert_article_tag,
          "INSERT OR IGNORE INTO article_tags (article_id, tag_id, score, source) VALUES (?1, ?2, ?3, ?4)"},
+        {&w->insert_watch_match, "INSERT OR IGNORE INTO watch_matches (article_id, watch) VALUES (?1, ?2)"},
     };
     for (auto& [stmt, text] : statements) {
       auto prepared = sql::Stmt::prepare(db, text);
@@ -461,6 +463,11 @@ Result<int> attach(WriteContext& ctx, std::int64_t article_id, const ArticleReco
     auto& link = ctx.w.insert_article_tag;
     link.bind(1, article_id).bind(2, *id).bind(3, tag.score).bind(4, classify::to_string(tag.source));
     if (auto ok = link.run(); !ok) return std::unexpected(ok.error());
+    added += sqlite3_changes(ctx.db);
+  }
+  for (const auto& watch : rec.watches) {
+    auto& match = ctx.w.insert_watch_match;
+    if (auto ok = match.bind(1, article_id).bind(2, watch).run(); !ok) return std::unexpected(ok.error());
     added += sqlite3_changes(ctx.db);
   }
   return added;

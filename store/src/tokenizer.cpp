@@ -197,6 +197,20 @@ std::vector<classify::Token> document_tokens(std::string_view text) {
   return classify::tokenize(text, language);
 }
 
+std::vector<std::string> indexed_terms(std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& t : document_tokens(text)) {
+    if (const std::string_view stem = index_stem(t); !stem.empty()) out.emplace_back(stem);
+  }
+  return out;
+}
+
+std::vector<std::vector<std::string>> query_term_forms(std::string_view text, bool prefix) {
+  std::vector<std::vector<std::string>> out;
+  for (auto& word : query_words(text, prefix)) out.push_back(std::move(word.forms));
+  return out;
+}
+
 void share_document_tokens(std::string_view text, std::vector<classify::Token> tokens) {
   SharedTokens& shared = shared_tokens();
   shared.text.assign(text);

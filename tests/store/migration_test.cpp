@@ -158,6 +158,38 @@ TEST_F(MigrationTest, FromVersion5GetsTheScheduleColumns) {
   }
 }
 
+TEST_F(MigrationTest, FromVersion7TagsKeepTheirRowsAndWatchesCanBeStored) {
+  make_database_at(7);
+  auto store = open_store();
+  expect_current_with_data(store);
+  // The rebuilt tags and article_tags take kind and source `watch`, and each
+  // match is recorded by watch name.
+  const auto feed = add_feed(store, "https://a.example/feed");
+  auto rec = article(feed, "https://a.example/watched", "طائرات مسيرة", "وصلت الطائرات المسيرة الجديدة");
+  rec.tags = {tag("drones", classify::TagKind::watch, 1.0, classify::TagSource::watch)};
+  rec.watches = {"maghreb-drones"};
+  write(store, {rec});
+  const auto id = ids(store, "مسيرة").at(0);
+  const auto view = store.article(id)->value();
+  ASSERT_EQ(view.tags.size(), 1u);
+  EXPECT_EQ(view.tags[0].kind, "watch");
+  EXPECT_EQ(view.tags[0].source, "watch");
+  SearchQuery q;
+  q.text = "مسيرة";
+  EXPECT_EQ(store.search(q)->at(0).watches, std::vector<std::string>{"maghreb-drones"});
+  expect_database_consistent(db_path_);
+  // The rebuilt article_tags refers to the rebuilt tags, not to a table that was renamed away.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db_path_.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sql::DbPtr db(raw);
+  auto fk = sql::Stmt::prepare(raw, "PRAGMA foreign_key_check");
+  ASSERT_TRUE(fk.has_value());
+  EXPECT_FALSE(*fk->step()) << "foreign key violations after the migration";
+  auto schema = sql::Stmt::prepare(raw, "SELECT sql FROM sqlite_schema WHERE name = 'article_tags'");
+  ASSERT_TRUE(schema.has_value() && *schema->step());
+  EXPECT_NE(schema->text(0).find("REFERENCES \"tags\"(id)"), std::string::npos) << schema->text(0);
+}
+
 TEST_F(MigrationTest, ReadOnlyOpenRefusesAnOldSchemaInsteadOfMigrating) {
   make_database_at(1);
   auto ro = Store::open_readonly(db_path_);

@@ -37,6 +37,20 @@ TEST(PlainQuery, ExplicitOperatorsAreSyntax) {
   EXPECT_EQ(fts("\"NOT\" x"), "\"NOT\" AND \"x\"");  // a quoted operator is a word
 }
 
+TEST(PlainQuery, NearJoinsTwoWordsOrPhrases) {
+  EXPECT_EQ(fts("missile NEAR/3 test"), "NEAR(\"missile\" \"test\", 3)");
+  EXPECT_EQ(fts("صاروخ NEAR/0 \"تجربة ناجحة\"*"), "NEAR(\"صاروخ\" \"تجربة ناجحة\"*, 0)");
+  EXPECT_EQ(fts("x OR a NEAR/1 b NOT c"), "\"x\" OR NEAR(\"a\" \"b\", 1) NOT \"c\"");  // NEAR binds tightest
+  EXPECT_EQ(fts("(a NEAR/2 b) OR c"), "(NEAR(\"a\" \"b\", 2)) OR \"c\"");
+  EXPECT_EQ(fts("NEAR/x NEAR/"), "\"NEAR/x\" AND \"NEAR/\"");  // no distance: words
+  EXPECT_EQ(fts("topic:defense"), "\"topic:defense\"");        // filters are for watches only
+  EXPECT_THAT(fts("NEAR/3 test"), HasSubstr("NEAR/3 needs a term before it"));
+  EXPECT_THAT(fts("missile NEAR/3"), HasSubstr("NEAR/3 needs a term after it"));
+  EXPECT_THAT(fts("(a OR b) NEAR/2 c"), HasSubstr("NEAR/2 joins two words or phrases"));
+  EXPECT_THAT(fts("a NEAR/2 b NEAR/2 c"), HasSubstr("NEAR/2 joins two words or phrases"));
+  EXPECT_THAT(fts("a NEAR/101 b"), HasSubstr("NEAR/n takes a distance from 0 to 100"));
+}
+
 TEST(PlainQuery, WordsWithoutTextAreLeftOut) {
   EXPECT_EQ(fts("maroc - ; *"), "\"maroc\"");
   EXPECT_EQ(fts("a OR - b"), "\"a\" OR \"b\"");

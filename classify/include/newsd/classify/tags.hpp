@@ -5,8 +5,9 @@
 
 namespace newsd::classify {
 
-enum class TagKind { topic, country, org, feed, model };
-enum class TagSource { rule, model, feed };
+/// `watch`: added by a saved search (`[[watch]]`, newsd::watch) whose query the article matched.
+enum class TagKind { topic, country, org, feed, model, watch };
+enum class TagSource { rule, model, feed, watch };
 
 struct Tag {
   std::string name;  ///< "defense", "MA" (ISO 3166-1 alpha-2), "NATO", a model label…

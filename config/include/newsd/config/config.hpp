@@ -195,6 +195,15 @@ bool is_loopback_host(std::string_view host);
 /// loopback without a token of 16+ characters — or nullopt when it can.
 std::optional<std::string> http_problem(const HttpConfig& http);
 
+/// One saved search (`[[watch]]`): every new article its query matches is
+/// tagged `tag` at ingest (newsd::watch), and the match is logged
+/// (`watch.match`), counted in /metrics and named on the /api/stream event.
+struct WatchConfig {
+  std::string name;   ///< unique among the watches; names the match in logs, metrics and `newsd watch test`
+  std::string query;  ///< the search syntax with filters (newsd/store/query.hpp); must hold a word or a filter
+  std::string tag;    ///< the tag added (kind and source `watch`); the name when not given
+};
+
 /// `[log]`
 struct LogConfig {
   std::string level = "info";  ///< trace, debug, info, warn, error, off
@@ -215,16 +224,20 @@ struct Config {
   /// `feeds_file`: a TOML file of more `[[feeds]]` (written by `newsd feeds
   /// add/remove/import`), resolved against this file's directory; empty = none.
   std::filesystem::path feeds_file;
-  std::vector<FeedConfig> feeds;  ///< this file's `[[feeds]]`, then the feeds file's
+  std::vector<FeedConfig> feeds;     ///< this file's `[[feeds]]`, then the feeds file's
+  std::vector<WatchConfig> watches;  ///< `[[watch]]`, in file order
 };
 
 /// Checks that need modules the config module does not link (the selector
-/// parser, the model loader): each returns why the value is unusable, or an
-/// empty string when it is fine. Unset = not checked. The CLI sets both, so
+/// parser, the model loader, the query parser): each returns why the value is unusable, or an
+/// empty string when it is fine. Unset = not checked. The CLI sets them all, so
 /// every command, `check-config` included, rejects what the daemon could not use.
 struct LoadOptions {
   std::function<std::string(std::string_view selector)> check_selector;
   std::function<std::string(const std::filesystem::path& model)> check_model;
+  /// Why a `[[watch]]` query cannot be used (watch::query_problem); the
+  /// error points at the query string.
+  std::function<std::string(std::string_view query)> check_watch_query;
   /// A `feeds_file` that does not exist yet reads as no feeds instead of an
   /// error (`newsd feeds add` and `import` create it).
   bool feeds_file_may_be_missing = false;

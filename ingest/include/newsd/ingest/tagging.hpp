@@ -1,7 +1,7 @@
 #pragma once
 /// Everything that attaches tags to an article, in one object that can be
 /// swapped whole when the config is reloaded: the rule taxonomy, the
-/// optional trained model, and the feed's own extra tags.
+/// optional trained model, the feed's own extra tags, and the watches.
 #include <memory>
 #include <optional>
 #include <vector>
@@ -11,15 +11,17 @@
 #include "newsd/classify/taxonomy.hpp"
 #include "newsd/config/config.hpp"
 #include "newsd/store/store.hpp"
+#include "newsd/watch/watch_set.hpp"
 
 namespace newsd::ingest {
 
 class Tagging {
  public:
-  /// Loads the taxonomy, and the model when `cfg.model` is set. Errc::config,
-  /// Errc::io or Errc::parse on failure (a configured model that cannot be
-  /// loaded is an error, not silently skipped).
-  static Result<std::shared_ptr<const Tagging>> load(const config::ClassifyConfig& cfg);
+  /// Loads the taxonomy, and the model when `cfg.classify.model` is set,
+  /// and compiles `cfg.watches`. Errc::config, Errc::io or Errc::parse on
+  /// failure (a configured model that cannot be loaded, or a watch query
+  /// that does not parse, is an error, not silently skipped).
+  static Result<std::shared_ptr<const Tagging>> load(const config::Config& cfg);
 
   /// Rule tags, then model tags (top `model_top_k` at `model_threshold` or
   /// more), then `feed.tags`; a name is tagged once. Thread-safe.
@@ -35,15 +37,24 @@ class Tagging {
   /// the model (its file is only hashed): what `newsd stats` compares the
   /// stored ones to. Errors as load().
   static Result<store::TagVersions> current_versions(const config::ClassifyConfig& cfg);
+  /// Runs the watches over `article`, whose `tags` tag() has already set
+  /// (filters read them): each matching watch's tag is appended to
+  /// `article.tags` (kind and source watch, once per name) and its name to
+  /// `article.watches`. Each match is an event: logged (`watch.match`) and
+  /// counted (watch::match_counts()). Sinks (issue #12) will take the event
+  /// from here; the stored tag and `watch_matches` row are its durable
+  /// record. Thread-safe.
+  void add_watch_tags(store::ArticleRecord& article, const config::FeedConfig& feed) const;
 
  private:
   Tagging(std::shared_ptr<const classify::Taxonomy> taxonomy, std::optional<classify::Model> model,
-          const config::ClassifyConfig& cfg);
+          const config::ClassifyConfig& cfg, watch::WatchSet watches);
   classify::RuleTagger rules_;
   std::optional<classify::Model> model_;
   int model_top_k_;
   double model_threshold_;
   store::TagVersions versions_;
+  watch::WatchSet watches_;
 };
 
 }  // namespace newsd::ingest

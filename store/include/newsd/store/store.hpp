@@ -33,7 +33,7 @@ class Backend;
 using TimePoint = std::chrono::sys_seconds;
 
 /// Schema version written to `PRAGMA user_version` by this build.
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 /// Two simhashes at most this many bits apart are the same story (one cluster).
 inline constexpr int kNearDuplicateBits = 3;
@@ -138,6 +138,9 @@ struct ArticleRecord {
   /// What produced `tags`; stored on the article when it is inserted (an
   /// article already stored keeps its versions when a record adds tags).
   TagVersions tag_versions;
+  /// Names of the watches (`[[watch]]`) the article matched at ingest; each
+  /// one's tag is in `tags`. Written to `watch_matches` with the article.
+  std::vector<std::string> watches;
 };
 
 /// What write_articles did with one record.
@@ -150,9 +153,9 @@ enum class UpsertOutcome {
 
 struct StoredTag {
   std::string name;
-  std::string kind;  ///< topic | country | org | feed | model
+  std::string kind;  ///< topic | country | org | feed | model | watch
   double score = 1.0;
-  std::string source;  ///< rule | model | feed
+  std::string source;  ///< rule | model | feed | watch
 };
 
 /// A feed/URL through which an article was seen (the first one included).
@@ -238,9 +241,10 @@ struct SearchQuery {
   std::string feed_url;            ///< empty = any
   std::optional<TimePoint> since;  ///< article date >= since (date = published_at, else fetched_at)
   std::optional<TimePoint> until;  ///< article date < until
-  /// > 0: only articles with a larger id, and without text the oldest id
-  /// first (how a stream catches up on what was stored since it last looked).
-  std::int64_t after_id = 0;
+  /// Set: only articles with a larger id (0: all), and without text the
+  /// oldest id first (how a stream catches up on what was stored since it
+  /// last looked, and how a scan of the whole archive pages).
+  std::optional<std::int64_t> after_id;
   int limit = 20;
   int offset = 0;
   SortOrder sort = SortOrder::relevance;  ///< relevance without text = date
@@ -267,6 +271,7 @@ struct SearchHit {
   std::vector<std::pair<int, int>> matches;
   double rank = 0;  ///< bm25 (lower is better); 0 without query text
   std::vector<std::string> tags;
+  std::vector<std::string> watches;  ///< watches the article matched at ingest (`watch_matches`), by name
 };
 
 /// Articles carrying one tag on one day (the `tag_daily_counts` view).
