@@ -47,26 +47,30 @@ struct SectionPage {
 /// absolute http(s) address, against which (or the page's `<base href>`)
 /// relative links resolve.
 ///
-/// A link is taken only if it is http(s), on the same site as `page_url`
-/// (same registrable domain by the Public Suffix List; the same host for IP
-/// addresses and single-label hosts), not the page itself, and matches
-/// `rules.url_pattern` when set. Without `rules.links`, the generic
+/// A link is taken only if it is http(s) without userinfo, on the same site
+/// as `page_url` (same registrable domain by the Public Suffix List; the same
+/// host for IP addresses and single-label hosts), not the page itself, and
+/// matches `rules.url_pattern` when set. Without `rules.links`, the generic
 /// heuristics also require:
-///  - that the anchor lies outside page chrome: `nav`, `header`, `footer`,
-///    `aside`, `menu`, `form`, navigation/banner/contentinfo/complementary
-///    roles, hidden elements, elements whose class/id mark boilerplate (menus,
-///    share bars, tag clouds, pagination, "most read" boxes: the extractor's
-///    vocabulary; inside an `<article>` card its own header/footer/meta are
-///    kept), and boxes headed by a side-box label ("الأكثر قراءة", "Les plus
-///    lus", "Most read", "Related", …);
+///  - that the anchor lies outside page chrome: `nav`, `aside`, `menu`,
+///    `form`, navigation/banner/contentinfo/complementary roles, hidden
+///    elements; `header`, `footer` and elements whose class/id mark
+///    boilerplate (menus, share bars, tag clouds, pagination, "most read"
+///    boxes: the extractor's vocabulary), except inside an `<article>` card
+///    (its own header and meta) and around the `<main>` region (an unclosed
+///    `<header>`); and what a side-box label heads ("الأكثر قراءة", "Les plus
+///    lus", "Most read", "Related", …): its box, or in a shared column the
+///    siblings after it up to the next heading;
 ///  - a URL that is not a hub (tag, category, author, page, search, topic…
-///    segments; media and feed files), shaped like an article (a date
+///    segments; media and feed files; a date with nothing after it; a lone
+///    path segment such as `/contact`), shaped like an article (a date
 ///    `/2026/11/30/` or `2026-11-30`, a numeric id of 4+ digits in the path or
 ///    an id-like query parameter, or a slug of 3+ words, percent-encoded
 ///    Arabic included) with a headline of at least 20 characters (code
 ///    points) and 3 words — or, for other URL shapes, at least 35 characters
 ///    and 5 words. The headline is the text of a heading inside the anchor,
-///    else the anchor's text, else its `title` attribute.
+///    else the anchor's own text (anchors nested in it left out), else its
+///    `title` attribute.
 /// Links are kept in page order, deduplicated by canonical URL (the first
 /// anchor with a non-empty title names the link), at most
 /// `limits.entries_per_feed` of them; titles are cut to `limits.title_chars`.
