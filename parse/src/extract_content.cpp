@@ -420,18 +420,17 @@ int prefer_marked_body(const std::vector<Elem>& elems, int best, double share) {
 // The lead/standfirst container closest before `chosen`, when little text
 // lies between them; -1 if none. A page that marks its body (articleBody,
 // "entry-content") often keeps the standfirst in a sibling beside it.
-int lead_before(const std::vector<Elem>& elems, const std::vector<Block>& blocks, int chosen) {
-  const Elem& body = elems[static_cast<std::size_t>(chosen)];
+int lead_before(const std::vector<Elem>& elems, const std::vector<Block>& blocks, int body_first_block) {
   int pick = -1;
   for (std::size_t i = 0; i < elems.size(); ++i) {
     const Elem& e = elems[i];
-    if (!e.lead || e.first_block == e.end_block || e.end_block > body.first_block) continue;
+    if (!e.lead || e.first_block == e.end_block || e.end_block > body_first_block) continue;
     // Strictly later only: of a lead nested in another, the outer one is kept.
     if (pick < 0 || e.end_block > elems[static_cast<std::size_t>(pick)].end_block) pick = static_cast<int>(i);
   }
   if (pick < 0) return -1;
   std::size_t gap = 0;
-  for (int i = elems[static_cast<std::size_t>(pick)].end_block; i < body.first_block; ++i)
+  for (int i = elems[static_cast<std::size_t>(pick)].end_block; i < body_first_block; ++i)
     gap += blocks[static_cast<std::size_t>(i)].chars;
   return gap <= kLeadGapChars ? pick : -1;
 }
@@ -538,6 +537,43 @@ std::vector<Block*> cut_at_section_stop(std::vector<Block*> picked) {
   return out;
 }
 
+// A span of blocks taken as article text; blocks under a boilerplate marker
+// deeper than `depth` are left out of it.
+struct Pick {
+  int first_block = 0;
+  int end_block = 0;
+  int depth = 0;
+};
+
+Pick pick_of(const Elem& e) { return {e.first_block, e.end_block, e.depth}; }
+
+// The child of `parent` that holds block `b` (-1 if `parent` owns it itself).
+int child_holding(const std::vector<Elem>& elems, const Block& b, int parent) {
+  int child = -1;
+  for (int e = b.owner; e >= 0 && e != parent; e = elems[static_cast<std::size_t>(e)].parent) child = e;
+  return child;
+}
+
+// A lone paragraph wins when the article is a run of loose <p> siblings whose
+// parent also holds the comment section: the parent's score counts the
+// comments against it. The article is then the paragraph's unmarked siblings
+// on both sides, up to the first boilerplate-marked one (share bar,
+// comments); edge trimming and the stop lines clean what this takes in.
+Pick sibling_run(const std::vector<Elem>& elems, const std::vector<Block>& blocks, int best) {
+  const Elem& para = elems[static_cast<std::size_t>(best)];
+  if (para.tag != Tag::p || para.parent < 0) return pick_of(para);
+  const int parent = para.parent;
+  const Elem& outer = elems[static_cast<std::size_t>(parent)];
+  auto marked = [&](int i) {
+    const int child = child_holding(elems, blocks[static_cast<std::size_t>(i)], parent);
+    return child >= 0 && elems[static_cast<std::size_t>(child)].boilerplate;
+  };
+  Pick run{para.first_block, para.end_block, outer.depth};
+  while (run.first_block > outer.first_block && !marked(run.first_block - 1)) --run.first_block;
+  while (run.end_block < outer.end_block && !marked(run.end_block)) ++run.end_block;
+  return run;
+}
+
 std::vector<xmlNode*> site_nodes(xmlNode* root, const std::vector<std::string>& selectors, bool first_hit_only) {
   std::vector<xmlNode*> out;
   for (const auto& text : selectors) {
@@ -566,18 +602,19 @@ BodyPass select_body(xmlNode* body, const ContentHints& hints, const std::vector
   auto& blocks = seg.blocks;
   score(elems, blocks);
 
-  std::vector<int> chosen;
+  std::vector<Pick> chosen;
   if (!kept.empty()) {
-    for (std::size_t i = 0; i < elems.size(); ++i) {
-      if (std::ranges::find(kept, elems[i].node) != kept.end()) chosen.push_back(static_cast<int>(i));
+    for (const Elem& e : elems) {
+      if (std::ranges::find(kept, e.node) != kept.end()) chosen.push_back(pick_of(e));
     }
   }
   if (chosen.empty()) {
     int best = best_container(elems);
     if (best >= 0) best = prefer_marked_body(elems, best, kMarkedBodyShare);
     if (best >= 0) {
-      if (const int lead = lead_before(elems, blocks, best); lead >= 0) chosen.push_back(lead);
-      chosen.push_back(best);
+      const Pick body = sibling_run(elems, blocks, best);
+      if (const int lead = lead_before(elems, blocks, body.first_block); lead >= 0) chosen.push_back(pick_of(elems[lead]));
+      chosen.push_back(body);
     }
   }
 
@@ -586,13 +623,12 @@ BodyPass select_body(xmlNode* body, const ContentHints& hints, const std::vector
     if (auto k = text::loose_key(t); !k.empty()) drop_keys.push_back(std::move(k));
   }
   std::vector<Block*> picked;
-  for (int c : chosen) {
-    const Elem& e = elems[static_cast<std::size_t>(c)];
-    for (int i = e.first_block; i < e.end_block; ++i) {
+  for (const Pick& c : chosen) {
+    for (int i = c.first_block; i < c.end_block; ++i) {
       Block& b = blocks[static_cast<std::size_t>(i)];
       // Inside a marked container below the article; a comment disclaimer
       // there still tells where the article ends.
-      if (b.boiler_depth > e.depth && !is_comment_policy_line(b.text, b.chars)) continue;
+      if (b.boiler_depth > c.depth && !is_comment_policy_line(b.text, b.chars)) continue;
       if (is_dropped_text(b, drop_keys)) continue;
       picked.push_back(&b);
     }
