@@ -55,6 +55,10 @@ constexpr std::size_t kLeadGapChars = 400;
 // longer than the article); a longer one, or one before that, is dropped.
 constexpr std::size_t kPolicyStopChars = 250;
 constexpr std::size_t kPolicyStopAfterChars = 200;
+// A paragraph of at least this many characters, ending a sentence and at most
+// this share linked, reads as prose even under a boilerplate class of its own.
+constexpr std::size_t kProseChars = 150;
+constexpr double kProseLinkShare = 0.2;
 
 struct Elem {
   xmlNode* node = nullptr;
@@ -153,6 +157,16 @@ bool is_list_item(Tag t) {
   }
 }
 
+bool ends_sentence(std::string_view t) {
+  while (!t.empty() && (t.back() == ' ' || t.back() == '"' || t.back() == ')' || t.back() == '\'')) t.remove_suffix(1);
+  if (t.empty()) return false;
+  const char c = t.back();
+  if (c == '.' || c == '!' || c == '?' || c == ':') return true;
+  // Arabic question mark, full stop variants and closing quotes, in UTF-8.
+  return t.ends_with("\xD8\x9F") || t.ends_with("\xE2\x80\x9D") || t.ends_with("\xC2\xBB") ||
+         t.ends_with("\xE2\x80\xA6");
+}
+
 // ---- segmentation ----------------------------------------------------------
 
 class Segmenter {
@@ -166,7 +180,9 @@ class Segmenter {
     open_container(body, Tag::body, false);
     visit(body, 0);
     close_container();
+    const bool prose = unmark_prose_paragraphs();
     if (saw_content_marker_) unmark_ancestors_of_content();
+    if (saw_content_marker_ || prose) recompute_boiler_depths();
   }
 
   std::vector<Elem> elems;
@@ -283,6 +299,28 @@ class Segmenter {
       for (int p = e.parent; p >= 0; p = elems[static_cast<std::size_t>(p)].parent)
         elems[static_cast<std::size_t>(p)].boilerplate = false;
     }
+  }
+
+  // A paragraph that holds one long sentence-ending line of unlinked prose is
+  // article text whatever its class says: CMS classes such as "contextmenu
+  // Body" on every <p> of a story name an editor's feature, not a menu.
+  // True if any was unmarked.
+  bool unmark_prose_paragraphs() {
+    bool any = false;
+    for (Elem& e : elems) {
+      if (!e.boilerplate || e.tag != Tag::p || e.end_block != e.first_block + 1) continue;
+      const Block& b = blocks[static_cast<std::size_t>(e.first_block)];
+      if (b.owner != &e - elems.data() || b.chars < kProseChars || b.link_density > kProseLinkShare ||
+          !ends_sentence(b.text))
+        continue;
+      e.boilerplate = false;
+      any = true;
+    }
+    return any;
+  }
+
+  // Boilerplate depths again after markers were cleared.
+  void recompute_boiler_depths() {
     for (Elem& e : elems) {
       const int inherited = e.parent < 0 ? -1 : elems[static_cast<std::size_t>(e.parent)].boiler_depth;
       e.boiler_depth = e.boilerplate ? e.depth : (e.lead ? -1 : inherited);
@@ -435,15 +473,6 @@ int lead_before(const std::vector<Elem>& elems, const std::vector<Block>& blocks
   return gap <= kLeadGapChars ? pick : -1;
 }
 
-bool ends_sentence(std::string_view t) {
-  while (!t.empty() && (t.back() == ' ' || t.back() == '"' || t.back() == ')' || t.back() == '\'')) t.remove_suffix(1);
-  if (t.empty()) return false;
-  const char c = t.back();
-  if (c == '.' || c == '!' || c == '?' || c == ':') return true;
-  // Arabic question mark, full stop variants and closing quotes, in UTF-8.
-  return t.ends_with("\xD8\x9F") || t.ends_with("\xE2\x80\x9D") || t.ends_with("\xC2\xBB") ||
-         t.ends_with("\xE2\x80\xA6");
-}
 
 // A block that does not read as article text when it sits at the edge of the
 // container: bylines, dates, "Share", category links, "Back to top".
