@@ -94,6 +94,13 @@ bool is_streamed_react_boundary(const xmlNode* el) {
   return id.size() > 2 && id.starts_with("S:") && id.find_first_not_of("0123456789", 2) == std::string_view::npos;
 }
 
+// WAI-ARIA's accordion pattern: a panel (`role="region"`, labelled by its
+// header button) that a script collapses with an inline style. The reader
+// opens it with one click; its text is the page's text.
+bool is_collapsed_panel(const xmlNode* el) {
+  return html::attr(el, "role") == "region" && html::has_attr(el, "aria-labelledby");
+}
+
 bool hidden_by_attributes(const xmlNode* el) {
   for (const xmlAttr* a = el->properties; a != nullptr; a = a->next) {
     const auto name = html::to_view(a->name);
@@ -113,8 +120,10 @@ bool hidden_by_attributes(const xmlNode* el) {
     for (char c : value) {
       if (c != ' ' && c != '\t' && c != '\n') style += ascii_lower(c);
     }
-    if (style.find("display:none") != std::string::npos || style.find("visibility:hidden") != std::string::npos)
+    if (style.find("display:none") != std::string::npos || style.find("visibility:hidden") != std::string::npos) {
+      if (is_collapsed_panel(el)) continue;
       return true;
+    }
   }
   return false;
 }
