@@ -86,46 +86,81 @@ struct Block {
   bool in_list = false;  ///< inside a list item or table cell
 };
 
+// The attributes the segmentation reads, gathered in one pass over the
+// element's attribute list (most elements have a few; the names are compared
+// once each instead of once per question asked).
+struct ElemAttrs {
+  std::string_view cls, id, role, labelledby, itemprop, style;
+  bool hidden = false;       ///< the `hidden` attribute
+  bool aria_hidden = false;  ///< aria-hidden="true"
+};
+
+std::string_view attr_value(const xmlAttr* a) {
+  // The HTML parser stores an attribute value as one text child.
+  if (a->children != nullptr && a->children->type == XML_TEXT_NODE && a->children->next == nullptr)
+    return html::to_view(a->children->content);
+  return {};
+}
+
+ElemAttrs read_attrs(const xmlNode* el) {
+  ElemAttrs r;
+  for (const xmlAttr* a = el->properties; a != nullptr; a = a->next) {
+    const std::string_view name = html::to_view(a->name);
+    // Every name asked for is told apart by its length and first byte.
+    switch (name.size()) {
+      case 2:
+        if (name == "id" && r.id.empty()) r.id = attr_value(a);
+        break;
+      case 4:
+        if (name == "role" && r.role.empty()) r.role = attr_value(a);
+        break;
+      case 5:
+        if (name == "class" && r.cls.empty()) r.cls = attr_value(a);
+        if (name == "style" && r.style.empty()) r.style = attr_value(a);
+        break;
+      case 6:
+        if (name == "hidden") r.hidden = true;
+        break;
+      case 8:
+        if (name == "itemprop" && r.itemprop.empty()) r.itemprop = attr_value(a);
+        break;
+      case 11:
+        if (name == "aria-hidden" && attr_value(a) == "true") r.aria_hidden = true;
+        break;
+      case 15:
+        if (name == "aria-labelledby" && r.labelledby.empty()) r.labelledby = attr_value(a);
+        break;
+      default: break;
+    }
+  }
+  return r;
+}
+
 // React's streaming server rendering sends each suspended part of the page as
 // `<div hidden id="S:n">` at the end of the body, for a script to move into
 // its placeholder: hidden in the markup, shown to every reader.
-bool is_streamed_react_boundary(const xmlNode* el) {
-  const std::string_view id = html::attr(el, "id");
+bool is_streamed_react_boundary(std::string_view id) {
   return id.size() > 2 && id.starts_with("S:") && id.find_first_not_of("0123456789", 2) == std::string_view::npos;
 }
 
 // WAI-ARIA's accordion pattern: a panel (`role="region"`, labelled by its
 // header button) that a script collapses with an inline style. The reader
 // opens it with one click; its text is the page's text.
-bool is_collapsed_panel(const xmlNode* el) {
-  return html::attr(el, "role") == "region" && html::has_attr(el, "aria-labelledby");
+bool is_collapsed_panel(const ElemAttrs& a) { return a.role == "region" && !a.labelledby.empty(); }
+
+bool hides_by_style(std::string_view value) {
+  std::string style;
+  style.reserve(value.size());
+  for (char c : value) {
+    if (c != ' ' && c != '\t' && c != '\n') style += ascii_lower(c);
+  }
+  return style.find("display:none") != std::string::npos || style.find("visibility:hidden") != std::string::npos;
 }
 
-bool hidden_by_attributes(const xmlNode* el) {
-  for (const xmlAttr* a = el->properties; a != nullptr; a = a->next) {
-    const auto name = html::to_view(a->name);
-    if (name == "hidden") {
-      if (is_streamed_react_boundary(el)) continue;
-      return true;
-    }
-    if (name != "style" && name != "aria-hidden") continue;
-    const std::string_view value =
-        a->children != nullptr && a->children->type == XML_TEXT_NODE ? html::to_view(a->children->content) : "";
-    if (name == "aria-hidden") {
-      if (value == "true") return true;
-      continue;
-    }
-    std::string style;
-    style.reserve(value.size());
-    for (char c : value) {
-      if (c != ' ' && c != '\t' && c != '\n') style += ascii_lower(c);
-    }
-    if (style.find("display:none") != std::string::npos || style.find("visibility:hidden") != std::string::npos) {
-      if (is_collapsed_panel(el)) continue;
-      return true;
-    }
-  }
-  return false;
+bool hidden_by_attributes(const ElemAttrs& a) {
+  if (a.hidden && !is_streamed_react_boundary(a.id)) return true;
+  if (a.aria_hidden) return true;
+  return !a.style.empty() && hides_by_style(a.style) && !is_collapsed_panel(a);
 }
 
 // Captions are weighed like boilerplate: the spec drops captions of unrelated
@@ -219,8 +254,9 @@ class Segmenter {
       }
       if (html::is_never_text(tag)) continue;
       if (!dropped_.empty() && std::ranges::find(dropped_, c) != dropped_.end()) continue;
-      if (hidden_by_attributes(c)) continue;
-      Verdict verdict = verdicts_.of(html::attr(c, "class"), html::attr(c, "id"));
+      const ElemAttrs attrs = read_attrs(c);
+      if (hidden_by_attributes(attrs)) continue;
+      Verdict verdict = verdicts_.of(attrs.cls, attrs.id);
       if (verdict == Verdict::hidden) {
         if (honour_hidden_classes_) {
           skipped_hidden_class = true;
@@ -254,9 +290,9 @@ class Segmenter {
         }
         continue;
       }
-      bool boiler = verdict == Verdict::boilerplate || is_boilerplate_tag(tag) ||
-                    is_boilerplate_role(html::attr(c, "role")) || labelled_as_boilerplate(c);
-      const bool content = verdict == Verdict::content || html::attr(c, "itemprop") == "articleBody";
+      bool boiler = verdict == Verdict::boilerplate || is_boilerplate_tag(tag) || is_boilerplate_role(attrs.role) ||
+                    labelled_as_boilerplate(attrs.labelledby);
+      const bool content = verdict == Verdict::content || attrs.itemprop == "articleBody";
       const bool lead = !content && verdict == Verdict::lead && lead_allowed_here();
       if (content || lead) boiler = false;
       flush();
@@ -284,8 +320,7 @@ class Segmenter {
 
   // A region named by a boilerplate heading: `<section
   // aria-labelledby="podcast-promo">`, `aria-labelledby="most-read-heading"`.
-  bool labelled_as_boilerplate(const xmlNode* el) {
-    const std::string_view label = html::attr(el, "aria-labelledby");
+  bool labelled_as_boilerplate(std::string_view label) {
     return !label.empty() && verdicts_.of({}, label) == Verdict::boilerplate;
   }
 
@@ -482,7 +517,6 @@ int lead_before(const std::vector<Elem>& elems, const std::vector<Block>& blocks
   return gap <= kLeadGapChars ? pick : -1;
 }
 
-
 // A block that does not read as article text when it sits at the edge of the
 // container: bylines, dates, "Share", category links, "Back to top".
 bool is_weak_edge(const Block& b) {
@@ -651,7 +685,8 @@ BodyPass select_body(xmlNode* body, const ContentHints& hints, const std::vector
     if (best >= 0) best = prefer_marked_body(elems, best, kMarkedBodyShare);
     if (best >= 0) {
       const Pick body = sibling_run(elems, blocks, best);
-      if (const int lead = lead_before(elems, blocks, body.first_block); lead >= 0) chosen.push_back(pick_of(elems[lead]));
+      if (const int lead = lead_before(elems, blocks, body.first_block); lead >= 0)
+        chosen.push_back(pick_of(elems[lead]));
       chosen.push_back(body);
     }
   }
