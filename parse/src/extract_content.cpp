@@ -55,6 +55,10 @@ constexpr std::size_t kLeadGapChars = 400;
 // longer than the article); a longer one, or one before that, is dropped.
 constexpr std::size_t kPolicyStopChars = 250;
 constexpr std::size_t kPolicyStopAfterChars = 200;
+// A paragraph of at least this many characters, ending a sentence and at most
+// this share linked, reads as prose even under a boilerplate class of its own.
+constexpr std::size_t kProseChars = 150;
+constexpr double kProseLinkShare = 0.2;
 
 struct Elem {
   xmlNode* node = nullptr;
@@ -82,40 +86,86 @@ struct Block {
   bool in_list = false;  ///< inside a list item or table cell
 };
 
+// The attributes the segmentation reads, gathered in one pass over the
+// element's attribute list (most elements have a few; the names are compared
+// once each instead of once per question asked).
+struct ElemAttrs {
+  std::string_view cls, id, role, labelledby, itemprop, style;
+  bool hidden = false;       ///< the `hidden` attribute
+  bool aria_hidden = false;  ///< aria-hidden="true"
+};
+
+std::string_view attr_value(const xmlAttr* a) {
+  // The HTML parser stores an attribute value as one text child.
+  if (a->children != nullptr && a->children->type == XML_TEXT_NODE && a->children->next == nullptr)
+    return html::to_view(a->children->content);
+  return {};
+}
+
+ElemAttrs read_attrs(const xmlNode* el) {
+  ElemAttrs r;
+  for (const xmlAttr* a = el->properties; a != nullptr; a = a->next) {
+    const std::string_view name = html::to_view(a->name);
+    // Every name asked for is told apart by its length and first byte.
+    switch (name.size()) {
+      case 2:
+        if (name == "id" && r.id.empty()) r.id = attr_value(a);
+        break;
+      case 4:
+        if (name == "role" && r.role.empty()) r.role = attr_value(a);
+        break;
+      case 5:
+        if (name == "class" && r.cls.empty()) r.cls = attr_value(a);
+        if (name == "style" && r.style.empty()) r.style = attr_value(a);
+        break;
+      case 6:
+        if (name == "hidden") r.hidden = true;
+        break;
+      case 8:
+        if (name == "itemprop" && r.itemprop.empty()) r.itemprop = attr_value(a);
+        break;
+      case 11:
+        if (name == "aria-hidden" && attr_value(a) == "true") r.aria_hidden = true;
+        break;
+      case 15:
+        if (name == "aria-labelledby" && r.labelledby.empty()) r.labelledby = attr_value(a);
+        break;
+      default: break;
+    }
+  }
+  return r;
+}
+
 // React's streaming server rendering sends each suspended part of the page as
 // `<div hidden id="S:n">` at the end of the body, for a script to move into
 // its placeholder: hidden in the markup, shown to every reader.
-bool is_streamed_react_boundary(const xmlNode* el) {
-  const std::string_view id = html::attr(el, "id");
+bool is_streamed_react_boundary(std::string_view id) {
   return id.size() > 2 && id.starts_with("S:") && id.find_first_not_of("0123456789", 2) == std::string_view::npos;
+}
+
+// WAI-ARIA's accordion pattern: a panel (`role="region"`, labelled by its
+// header button) that a script collapses with an inline style. The reader
+// opens it with one click; its text is the page's text.
+bool is_collapsed_panel(const ElemAttrs& a) { return a.role == "region" && !a.labelledby.empty(); }
+
+bool hides_by_style(std::string_view value) {
+  std::string style;
+  style.reserve(value.size());
+  for (char c : value) {
+    if (c != ' ' && c != '\t' && c != '\n') style += ascii_lower(c);
+  }
+  return style.find("display:none") != std::string::npos || style.find("visibility:hidden") != std::string::npos;
+}
+
+bool hidden_by_attributes(const ElemAttrs& a) {
+  if (a.hidden && !is_streamed_react_boundary(a.id)) return true;
+  if (a.aria_hidden) return true;
+  return !a.style.empty() && hides_by_style(a.style) && !is_collapsed_panel(a);
 }
 
 }  // namespace
 
-bool hidden_by_attributes(const xmlNode* el) {
-  for (const xmlAttr* a = el->properties; a != nullptr; a = a->next) {
-    const auto name = html::to_view(a->name);
-    if (name == "hidden") {
-      if (is_streamed_react_boundary(el)) continue;
-      return true;
-    }
-    if (name != "style" && name != "aria-hidden") continue;
-    const std::string_view value =
-        a->children != nullptr && a->children->type == XML_TEXT_NODE ? html::to_view(a->children->content) : "";
-    if (name == "aria-hidden") {
-      if (value == "true") return true;
-      continue;
-    }
-    std::string style;
-    style.reserve(value.size());
-    for (char c : value) {
-      if (c != ' ' && c != '\t' && c != '\n') style += ascii_lower(c);
-    }
-    if (style.find("display:none") != std::string::npos || style.find("visibility:hidden") != std::string::npos)
-      return true;
-  }
-  return false;
-}
+bool hidden_by_attributes(const xmlNode* el) { return hidden_by_attributes(read_attrs(el)); }
 
 namespace {
 
@@ -161,6 +211,16 @@ bool is_list_item(Tag t) {
   }
 }
 
+bool ends_sentence(std::string_view t) {
+  while (!t.empty() && (t.back() == ' ' || t.back() == '"' || t.back() == ')' || t.back() == '\'')) t.remove_suffix(1);
+  if (t.empty()) return false;
+  const char c = t.back();
+  if (c == '.' || c == '!' || c == '?' || c == ':') return true;
+  // Arabic question mark, full stop variants and closing quotes, in UTF-8.
+  return t.ends_with("\xD8\x9F") || t.ends_with("\xE2\x80\x9D") || t.ends_with("\xC2\xBB") ||
+         t.ends_with("\xE2\x80\xA6");
+}
+
 // ---- segmentation ----------------------------------------------------------
 
 class Segmenter {
@@ -174,7 +234,9 @@ class Segmenter {
     open_container(body, Tag::body, false);
     visit(body, 0);
     close_container();
+    const bool prose = unmark_prose_paragraphs();
     if (saw_content_marker_) unmark_ancestors_of_content();
+    if (saw_content_marker_ || prose) recompute_boiler_depths();
   }
 
   std::vector<Elem> elems;
@@ -202,8 +264,9 @@ class Segmenter {
       }
       if (html::is_never_text(tag)) continue;
       if (!dropped_.empty() && std::ranges::find(dropped_, c) != dropped_.end()) continue;
-      if (hidden_by_attributes(c)) continue;
-      Verdict verdict = verdicts_.of(html::attr(c, "class"), html::attr(c, "id"));
+      const ElemAttrs attrs = read_attrs(c);
+      if (hidden_by_attributes(attrs)) continue;
+      Verdict verdict = verdicts_.of(attrs.cls, attrs.id);
       if (verdict == Verdict::hidden) {
         if (honour_hidden_classes_) {
           skipped_hidden_class = true;
@@ -237,9 +300,9 @@ class Segmenter {
         }
         continue;
       }
-      bool boiler = verdict == Verdict::boilerplate || is_boilerplate_tag(tag) ||
-                    is_boilerplate_role(html::attr(c, "role")) || labelled_as_boilerplate(c);
-      const bool content = verdict == Verdict::content || html::attr(c, "itemprop") == "articleBody";
+      bool boiler = verdict == Verdict::boilerplate || is_boilerplate_tag(tag) || is_boilerplate_role(attrs.role) ||
+                    labelled_as_boilerplate(attrs.labelledby);
+      const bool content = verdict == Verdict::content || attrs.itemprop == "articleBody";
       const bool lead = !content && verdict == Verdict::lead && lead_allowed_here();
       if (content || lead) boiler = false;
       flush();
@@ -267,8 +330,7 @@ class Segmenter {
 
   // A region named by a boilerplate heading: `<section
   // aria-labelledby="podcast-promo">`, `aria-labelledby="most-read-heading"`.
-  bool labelled_as_boilerplate(const xmlNode* el) {
-    const std::string_view label = html::attr(el, "aria-labelledby");
+  bool labelled_as_boilerplate(std::string_view label) {
     return !label.empty() && verdicts_.of({}, label) == Verdict::boilerplate;
   }
 
@@ -291,6 +353,28 @@ class Segmenter {
       for (int p = e.parent; p >= 0; p = elems[static_cast<std::size_t>(p)].parent)
         elems[static_cast<std::size_t>(p)].boilerplate = false;
     }
+  }
+
+  // A paragraph that holds one long sentence-ending line of unlinked prose is
+  // article text whatever its class says: CMS classes such as "contextmenu
+  // Body" on every <p> of a story name an editor's feature, not a menu.
+  // True if any was unmarked.
+  bool unmark_prose_paragraphs() {
+    bool any = false;
+    for (Elem& e : elems) {
+      if (!e.boilerplate || e.tag != Tag::p || e.end_block != e.first_block + 1) continue;
+      const Block& b = blocks[static_cast<std::size_t>(e.first_block)];
+      if (b.owner != &e - elems.data() || b.chars < kProseChars || b.link_density > kProseLinkShare ||
+          !ends_sentence(b.text))
+        continue;
+      e.boilerplate = false;
+      any = true;
+    }
+    return any;
+  }
+
+  // Boilerplate depths again after markers were cleared.
+  void recompute_boiler_depths() {
     for (Elem& e : elems) {
       const int inherited = e.parent < 0 ? -1 : elems[static_cast<std::size_t>(e.parent)].boiler_depth;
       e.boiler_depth = e.boilerplate ? e.depth : (e.lead ? -1 : inherited);
@@ -428,30 +512,19 @@ int prefer_marked_body(const std::vector<Elem>& elems, int best, double share) {
 // The lead/standfirst container closest before `chosen`, when little text
 // lies between them; -1 if none. A page that marks its body (articleBody,
 // "entry-content") often keeps the standfirst in a sibling beside it.
-int lead_before(const std::vector<Elem>& elems, const std::vector<Block>& blocks, int chosen) {
-  const Elem& body = elems[static_cast<std::size_t>(chosen)];
+int lead_before(const std::vector<Elem>& elems, const std::vector<Block>& blocks, int body_first_block) {
   int pick = -1;
   for (std::size_t i = 0; i < elems.size(); ++i) {
     const Elem& e = elems[i];
-    if (!e.lead || e.first_block == e.end_block || e.end_block > body.first_block) continue;
+    if (!e.lead || e.first_block == e.end_block || e.end_block > body_first_block) continue;
     // Strictly later only: of a lead nested in another, the outer one is kept.
     if (pick < 0 || e.end_block > elems[static_cast<std::size_t>(pick)].end_block) pick = static_cast<int>(i);
   }
   if (pick < 0) return -1;
   std::size_t gap = 0;
-  for (int i = elems[static_cast<std::size_t>(pick)].end_block; i < body.first_block; ++i)
+  for (int i = elems[static_cast<std::size_t>(pick)].end_block; i < body_first_block; ++i)
     gap += blocks[static_cast<std::size_t>(i)].chars;
   return gap <= kLeadGapChars ? pick : -1;
-}
-
-bool ends_sentence(std::string_view t) {
-  while (!t.empty() && (t.back() == ' ' || t.back() == '"' || t.back() == ')' || t.back() == '\'')) t.remove_suffix(1);
-  if (t.empty()) return false;
-  const char c = t.back();
-  if (c == '.' || c == '!' || c == '?' || c == ':') return true;
-  // Arabic question mark, full stop variants and closing quotes, in UTF-8.
-  return t.ends_with("\xD8\x9F") || t.ends_with("\xE2\x80\x9D") || t.ends_with("\xC2\xBB") ||
-         t.ends_with("\xE2\x80\xA6");
 }
 
 // A block that does not read as article text when it sits at the edge of the
@@ -546,6 +619,43 @@ std::vector<Block*> cut_at_section_stop(std::vector<Block*> picked) {
   return out;
 }
 
+// A span of blocks taken as article text; blocks under a boilerplate marker
+// deeper than `depth` are left out of it.
+struct Pick {
+  int first_block = 0;
+  int end_block = 0;
+  int depth = 0;
+};
+
+Pick pick_of(const Elem& e) { return {e.first_block, e.end_block, e.depth}; }
+
+// The child of `parent` that holds block `b` (-1 if `parent` owns it itself).
+int child_holding(const std::vector<Elem>& elems, const Block& b, int parent) {
+  int child = -1;
+  for (int e = b.owner; e >= 0 && e != parent; e = elems[static_cast<std::size_t>(e)].parent) child = e;
+  return child;
+}
+
+// A lone paragraph wins when the article is a run of loose <p> siblings whose
+// parent also holds the comment section: the parent's score counts the
+// comments against it. The article is then the paragraph's unmarked siblings
+// on both sides, up to the first boilerplate-marked one (share bar,
+// comments); edge trimming and the stop lines clean what this takes in.
+Pick sibling_run(const std::vector<Elem>& elems, const std::vector<Block>& blocks, int best) {
+  const Elem& para = elems[static_cast<std::size_t>(best)];
+  if (para.tag != Tag::p || para.parent < 0) return pick_of(para);
+  const int parent = para.parent;
+  const Elem& outer = elems[static_cast<std::size_t>(parent)];
+  auto marked = [&](int i) {
+    const int child = child_holding(elems, blocks[static_cast<std::size_t>(i)], parent);
+    return child >= 0 && elems[static_cast<std::size_t>(child)].boilerplate;
+  };
+  Pick run{para.first_block, para.end_block, outer.depth};
+  while (run.first_block > outer.first_block && !marked(run.first_block - 1)) --run.first_block;
+  while (run.end_block < outer.end_block && !marked(run.end_block)) ++run.end_block;
+  return run;
+}
+
 std::vector<xmlNode*> site_nodes(xmlNode* root, const std::vector<std::string>& selectors, bool first_hit_only) {
   std::vector<xmlNode*> out;
   for (const auto& text : selectors) {
@@ -574,18 +684,20 @@ BodyPass select_body(xmlNode* body, const ContentHints& hints, const std::vector
   auto& blocks = seg.blocks;
   score(elems, blocks);
 
-  std::vector<int> chosen;
+  std::vector<Pick> chosen;
   if (!kept.empty()) {
-    for (std::size_t i = 0; i < elems.size(); ++i) {
-      if (std::ranges::find(kept, elems[i].node) != kept.end()) chosen.push_back(static_cast<int>(i));
+    for (const Elem& e : elems) {
+      if (std::ranges::find(kept, e.node) != kept.end()) chosen.push_back(pick_of(e));
     }
   }
   if (chosen.empty()) {
     int best = best_container(elems);
     if (best >= 0) best = prefer_marked_body(elems, best, kMarkedBodyShare);
     if (best >= 0) {
-      if (const int lead = lead_before(elems, blocks, best); lead >= 0) chosen.push_back(lead);
-      chosen.push_back(best);
+      const Pick body = sibling_run(elems, blocks, best);
+      if (const int lead = lead_before(elems, blocks, body.first_block); lead >= 0)
+        chosen.push_back(pick_of(elems[lead]));
+      chosen.push_back(body);
     }
   }
 
@@ -594,13 +706,12 @@ BodyPass select_body(xmlNode* body, const ContentHints& hints, const std::vector
     if (auto k = text::loose_key(t); !k.empty()) drop_keys.push_back(std::move(k));
   }
   std::vector<Block*> picked;
-  for (int c : chosen) {
-    const Elem& e = elems[static_cast<std::size_t>(c)];
-    for (int i = e.first_block; i < e.end_block; ++i) {
+  for (const Pick& c : chosen) {
+    for (int i = c.first_block; i < c.end_block; ++i) {
       Block& b = blocks[static_cast<std::size_t>(i)];
       // Inside a marked container below the article; a comment disclaimer
       // there still tells where the article ends.
-      if (b.boiler_depth > e.depth && !is_comment_policy_line(b.text, b.chars)) continue;
+      if (b.boiler_depth > c.depth && !is_comment_policy_line(b.text, b.chars)) continue;
       if (is_dropped_text(b, drop_keys)) continue;
       picked.push_back(&b);
     }

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <cctype>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -98,10 +100,16 @@ bool is_lead_token(std::string_view token) {
 class BoilerWordIndex {
  public:
   BoilerWordIndex() {
-    for (std::string_view w : kBoilerWords) by_first_[static_cast<unsigned char>(w.front())].push_back(w);
+    for (std::string_view w : kBoilerWords) {
+      by_first_[static_cast<unsigned char>(w.front())].push_back(w);
+      first_two_.set(pair_key(w[0], w[1]));
+    }
   }
   bool found_in(std::string_view token) const {
-    for (std::size_t i = 0; i < token.size(); ++i) {
+    // Every word is at least two bytes long, so a position whose two bytes
+    // start no word is passed over with one bit test.
+    for (std::size_t i = 0; i + 1 < token.size(); ++i) {
+      if (!first_two_.test(pair_key(token[i], token[i + 1]))) continue;
       for (std::string_view w : by_first_[static_cast<unsigned char>(token[i])]) {
         if (token.substr(i).starts_with(w)) return true;
       }
@@ -110,7 +118,12 @@ class BoilerWordIndex {
   }
 
  private:
+  static std::size_t pair_key(char a, char b) {
+    return static_cast<std::size_t>(static_cast<unsigned char>(a)) << 8 | static_cast<unsigned char>(b);
+  }
+
   std::array<std::vector<std::string_view>, 256> by_first_;
+  std::bitset<65536> first_two_;
 };
 
 bool contains_boiler_word(std::string_view token) {
@@ -128,18 +141,33 @@ bool is_state_modifier(std::string_view token) {
          token.find("layout") != std::string_view::npos;
 }
 
+// The whole-token lists above in one table: a class/id token is looked up
+// once instead of compared with each of their 64 entries.
+class WholeTokens {
+ public:
+  WholeTokens() {
+    // Inserted in precedence order; emplace keeps the first verdict.
+    for (auto w : kContentWords) table_.emplace(w, Verdict::content);
+    for (auto w : kHiddenTokens) table_.emplace(w, Verdict::hidden);
+    for (auto w : kBoilerTokens) table_.emplace(w, Verdict::boilerplate);
+  }
+  std::optional<Verdict> find(std::string_view token) const {
+    const auto it = table_.find(token);
+    return it == table_.end() ? std::nullopt : std::optional<Verdict>(it->second);
+  }
+
+ private:
+  std::unordered_map<std::string_view, Verdict> table_;
+};
+
 Verdict classify_token(std::string_view token) {
   if (token.empty()) return Verdict::neutral;
-  for (auto w : kContentWords) {
-    if (token == w) return Verdict::content;
-  }
-  for (auto w : kHiddenTokens) {
-    if (token == w) return Verdict::hidden;
-  }
+  static const WholeTokens whole;
+  const std::optional<Verdict> listed = whole.find(token);
+  // Content and hidden tokens outrank the state modifiers; boilerplate ones do not.
+  if (listed && *listed != Verdict::boilerplate) return *listed;
   if (is_state_modifier(token)) return Verdict::neutral;
-  for (auto w : kBoilerTokens) {
-    if (token == w) return Verdict::boilerplate;
-  }
+  if (listed) return *listed;
   // "ad-slot", "ads-wrapper", "top-ad": an ad token at either end.
   if (token.starts_with("ad-") || token.starts_with("ads-") || token.ends_with("-ad") || token.ends_with("-ads") ||
       token.starts_with("ad_") || token.ends_with("_ad"))
@@ -196,6 +224,20 @@ class ClassVerdicts::Impl {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
 
+  // Class tokens repeat across the class strings of a page (utility-class
+  // frameworks combine a few hundred of them in thousands of ways), so each
+  // token's verdict is remembered too. Long tokens are not kept, and the
+  // memo is bounded, so hostile pages cannot grow it without limit.
+  Verdict token_verdict(std::string_view token) {
+    static constexpr std::size_t kMaxMemoToken = 64;
+    static constexpr std::size_t kMaxMemoTokens = 16384;
+    if (token.size() > kMaxMemoToken) return classify_token(token);
+    if (auto it = tokens_.find(token); it != tokens_.end()) return it->second;
+    const Verdict v = classify_token(token);
+    if (tokens_.size() < kMaxMemoTokens) tokens_.emplace(std::string(token), v);
+    return v;
+  }
+
   Flags scan(std::string_view list, bool split) {
     lowered_.assign(list);
     for (char& c : lowered_) {
@@ -210,7 +252,7 @@ class ClassVerdicts::Impl {
       const std::size_t end = split ? rest.find_first_of(" \t\n\r\f") : std::string_view::npos;
       const std::string_view token = rest.substr(0, end);
       rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
-      switch (classify_token(token)) {
+      switch (split ? token_verdict(token) : classify_token(token)) {
         case Verdict::content: f.content = true; break;
         case Verdict::boilerplate: f.boiler = true; break;
         case Verdict::hidden: f.hidden = true; break;
@@ -231,6 +273,7 @@ class ClassVerdicts::Impl {
 
   std::string lowered_;
   std::unordered_map<std::string, Flags, Hash, std::equal_to<>> classes_;
+  std::unordered_map<std::string, Verdict, Hash, std::equal_to<>> tokens_;
 };
 
 ClassVerdicts::ClassVerdicts() : impl_(std::make_unique<Impl>()) {}

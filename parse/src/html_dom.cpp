@@ -5,11 +5,12 @@
 #include <libxml/parser.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "newsd/base/ascii.hpp"
@@ -17,112 +18,137 @@
 namespace newsd::parse::html {
 namespace {
 
-const std::unordered_map<std::string_view, Tag>& tag_table() {
-  static const std::unordered_map<std::string_view, Tag> table = {
-      {"html", Tag::html},
-      {"head", Tag::head},
-      {"body", Tag::body},
-      {"a", Tag::a},
-      {"p", Tag::p},
-      {"div", Tag::div},
-      {"span", Tag::span},
-      {"br", Tag::br},
-      {"hr", Tag::hr},
-      {"img", Tag::img},
-      {"h1", Tag::h1},
-      {"h2", Tag::h2},
-      {"h3", Tag::h3},
-      {"h4", Tag::h4},
-      {"h5", Tag::h5},
-      {"h6", Tag::h6},
-      {"ul", Tag::ul},
-      {"ol", Tag::ol},
-      {"li", Tag::li},
-      {"dl", Tag::dl},
-      {"dt", Tag::dt},
-      {"dd", Tag::dd},
-      {"table", Tag::table},
-      {"tr", Tag::tr},
-      {"td", Tag::td},
-      {"th", Tag::th},
-      {"caption", Tag::caption},
-      {"blockquote", Tag::blockquote},
-      {"pre", Tag::pre},
-      {"figure", Tag::figure},
-      {"figcaption", Tag::figcaption},
-      {"article", Tag::article},
-      {"section", Tag::section},
-      {"main", Tag::main},
-      {"header", Tag::header},
-      {"footer", Tag::footer},
-      {"nav", Tag::nav},
-      {"aside", Tag::aside},
-      {"form", Tag::form},
-      {"script", Tag::script},
-      {"style", Tag::style},
-      {"noscript", Tag::noscript},
-      {"template", Tag::template_},
-      {"svg", Tag::svg},
-      {"iframe", Tag::iframe},
-      {"button", Tag::button},
-      {"input", Tag::input},
-      {"select", Tag::select},
-      {"textarea", Tag::textarea},
-      {"title", Tag::title},
-      {"meta", Tag::meta},
-      {"link", Tag::link},
-      {"time", Tag::time},
-      {"address", Tag::address},
-      {"center", Tag::center},
-      {"details", Tag::details},
-      {"summary", Tag::summary},
-      {"menu", Tag::menu},
-      {"dialog", Tag::dialog},
-      {"label", Tag::label},
-      {"option", Tag::option},
-      {"object", Tag::object},
-      {"embed", Tag::embed},
-      {"canvas", Tag::canvas},
-      {"math", Tag::math},
-      {"audio", Tag::audio},
-      {"video", Tag::video},
-      {"picture", Tag::picture},
-      {"source", Tag::source},
-      {"map", Tag::map},
-      {"em", Tag::inline_other},
-      {"strong", Tag::inline_other},
-      {"b", Tag::inline_other},
-      {"i", Tag::inline_other},
-      {"u", Tag::inline_other},
-      {"s", Tag::inline_other},
-      {"small", Tag::inline_other},
-      {"big", Tag::inline_other},
-      {"font", Tag::inline_other},
-      {"sub", Tag::inline_other},
-      {"sup", Tag::inline_other},
-      {"mark", Tag::inline_other},
-      {"abbr", Tag::inline_other},
-      {"acronym", Tag::inline_other},
-      {"cite", Tag::inline_other},
-      {"code", Tag::inline_other},
-      {"q", Tag::inline_other},
-      {"bdi", Tag::inline_other},
-      {"bdo", Tag::inline_other},
-      {"wbr", Tag::inline_other},
-      {"dfn", Tag::inline_other},
-      {"kbd", Tag::inline_other},
-      {"samp", Tag::inline_other},
-      {"var", Tag::inline_other},
-      {"del", Tag::inline_other},
-      {"ins", Tag::inline_other},
-      {"tt", Tag::inline_other},
-      {"strike", Tag::inline_other},
-      {"nobr", Tag::inline_other},
-      {"data", Tag::inline_other},
-      {"ruby", Tag::inline_other},
-      {"rt", Tag::inline_other},
-      {"rp", Tag::inline_other},
-  };
+constexpr std::pair<std::string_view, Tag> kTagNames[] = {
+    {"html", Tag::html},
+    {"head", Tag::head},
+    {"body", Tag::body},
+    {"a", Tag::a},
+    {"p", Tag::p},
+    {"div", Tag::div},
+    {"span", Tag::span},
+    {"br", Tag::br},
+    {"hr", Tag::hr},
+    {"img", Tag::img},
+    {"h1", Tag::h1},
+    {"h2", Tag::h2},
+    {"h3", Tag::h3},
+    {"h4", Tag::h4},
+    {"h5", Tag::h5},
+    {"h6", Tag::h6},
+    {"ul", Tag::ul},
+    {"ol", Tag::ol},
+    {"li", Tag::li},
+    {"dl", Tag::dl},
+    {"dt", Tag::dt},
+    {"dd", Tag::dd},
+    {"table", Tag::table},
+    {"tr", Tag::tr},
+    {"td", Tag::td},
+    {"th", Tag::th},
+    {"caption", Tag::caption},
+    {"blockquote", Tag::blockquote},
+    {"pre", Tag::pre},
+    {"figure", Tag::figure},
+    {"figcaption", Tag::figcaption},
+    {"article", Tag::article},
+    {"section", Tag::section},
+    {"main", Tag::main},
+    {"header", Tag::header},
+    {"footer", Tag::footer},
+    {"nav", Tag::nav},
+    {"aside", Tag::aside},
+    {"form", Tag::form},
+    {"script", Tag::script},
+    {"style", Tag::style},
+    {"noscript", Tag::noscript},
+    {"template", Tag::template_},
+    {"svg", Tag::svg},
+    {"iframe", Tag::iframe},
+    {"button", Tag::button},
+    {"input", Tag::input},
+    {"select", Tag::select},
+    {"textarea", Tag::textarea},
+    {"title", Tag::title},
+    {"meta", Tag::meta},
+    {"link", Tag::link},
+    {"time", Tag::time},
+    {"address", Tag::address},
+    {"center", Tag::center},
+    {"details", Tag::details},
+    {"summary", Tag::summary},
+    {"menu", Tag::menu},
+    {"dialog", Tag::dialog},
+    {"label", Tag::label},
+    {"option", Tag::option},
+    {"object", Tag::object},
+    {"embed", Tag::embed},
+    {"canvas", Tag::canvas},
+    {"math", Tag::math},
+    {"audio", Tag::audio},
+    {"video", Tag::video},
+    {"picture", Tag::picture},
+    {"source", Tag::source},
+    {"map", Tag::map},
+    {"em", Tag::inline_other},
+    {"strong", Tag::inline_other},
+    {"b", Tag::inline_other},
+    {"i", Tag::inline_other},
+    {"u", Tag::inline_other},
+    {"s", Tag::inline_other},
+    {"small", Tag::inline_other},
+    {"big", Tag::inline_other},
+    {"font", Tag::inline_other},
+    {"sub", Tag::inline_other},
+    {"sup", Tag::inline_other},
+    {"mark", Tag::inline_other},
+    {"abbr", Tag::inline_other},
+    {"acronym", Tag::inline_other},
+    {"cite", Tag::inline_other},
+    {"code", Tag::inline_other},
+    {"q", Tag::inline_other},
+    {"bdi", Tag::inline_other},
+    {"bdo", Tag::inline_other},
+    {"wbr", Tag::inline_other},
+    {"dfn", Tag::inline_other},
+    {"kbd", Tag::inline_other},
+    {"samp", Tag::inline_other},
+    {"var", Tag::inline_other},
+    {"del", Tag::inline_other},
+    {"ins", Tag::inline_other},
+    {"tt", Tag::inline_other},
+    {"strike", Tag::inline_other},
+    {"nobr", Tag::inline_other},
+    {"data", Tag::inline_other},
+    {"ruby", Tag::inline_other},
+    {"rt", Tag::inline_other},
+    {"rp", Tag::inline_other},
+};
+
+// tag_of() runs for every element of every page: the names are looked up by
+// length and first letter (libxml2 and the gumbo copy give lower-case names),
+// which leaves one to three candidates to compare, instead of hashing each name.
+class TagTable {
+ public:
+  static constexpr std::size_t kMaxName = 10;  // "blockquote", "figcaption"
+
+  TagTable() {
+    for (const auto& [name, tag] : kTagNames) slots_[name.size()][name.front() - 'a'].push_back({name, tag});
+  }
+
+  Tag find(std::string_view name) const {
+    if (name.empty() || name.size() > kMaxName || name.front() < 'a' || name.front() > 'z') return Tag::other;
+    for (const auto& [known, tag] : slots_[name.size()][name.front() - 'a']) {
+      if (known == name) return tag;
+    }
+    return Tag::other;
+  }
+
+ private:
+  std::array<std::array<std::vector<std::pair<std::string_view, Tag>>, 26>, kMaxName + 1> slots_;
+};
+
+const TagTable& tag_table() {
+  static const TagTable table;
   return table;
 }
 
@@ -376,9 +402,7 @@ Result<DocPtr> parse_utf8_html5(std::string_view utf8) {
 
 Tag tag_of(const xmlNode* element) {
   if (element == nullptr || element->type != XML_ELEMENT_NODE || element->name == nullptr) return Tag::other;
-  const auto& table = tag_table();
-  const auto it = table.find(to_view(element->name));
-  return it == table.end() ? Tag::other : it->second;
+  return tag_table().find(to_view(element->name));
 }
 
 bool is_never_text(Tag t) {
@@ -422,9 +446,23 @@ bool is_inline(Tag t) {
   }
 }
 
+namespace {
+
+// `name` == the NUL-terminated `s`, without measuring `s` first: most
+// attribute names differ from the one asked for in their first byte.
+bool name_is(const xmlChar* s, std::string_view name) {
+  if (s == nullptr) return false;
+  for (char c : name) {
+    if (static_cast<char>(*s++) != c) return false;
+  }
+  return *s == 0;
+}
+
+}  // namespace
+
 std::string_view attr(const xmlNode* element, std::string_view name) {
   for (const xmlAttr* a = element->properties; a != nullptr; a = a->next) {
-    if (to_view(a->name) != name) continue;
+    if (!name_is(a->name, name)) continue;
     // The HTML parser stores an attribute value as one text child.
     if (a->children != nullptr && a->children->type == XML_TEXT_NODE && a->children->next == nullptr) {
       return to_view(a->children->content);
@@ -436,7 +474,7 @@ std::string_view attr(const xmlNode* element, std::string_view name) {
 
 bool has_attr(const xmlNode* element, std::string_view name) {
   for (const xmlAttr* a = element->properties; a != nullptr; a = a->next) {
-    if (to_view(a->name) == name) return true;
+    if (name_is(a->name, name)) return true;
   }
   return false;
 }
