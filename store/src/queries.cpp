@@ -309,6 +309,12 @@ Result<std::optional<ArticleView>> Store::article(std::int64_t id) {
     v.tags.push_back({tags->text(0), tags->text(1), tags->real(2), tags->text(3)});
   });
   if (!read_tags) return std::unexpected(read_tags.error());
+  auto labels = article_labels(db, id);
+  if (!labels) return std::unexpected(labels.error());
+  for (const auto& label : *labels) {
+    if (!label.removed) v.tags.push_back({label.tag, label.kind, 1.0, "label"});
+  }
+  v.labels = std::move(*labels);
 
   auto sources = sql::Stmt::prepare(db,
                                     "SELECT s.feed_id, f.url, s.url, s.seen_at FROM article_sources s "

@@ -43,6 +43,15 @@ struct Store::Impl {
 /// counts cost an index scan per feed, so they are optional.
 Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, bool with_counts);
 
+/// A read-write connection to an existing database of the current schema,
+/// without the writer lock and without migrating: for the small writes a
+/// command makes beside a running daemon (request_reactivation,
+/// write_labels). Errc::not_found without a database file.
+Result<sql::DbPtr> open_beside_writer(const std::filesystem::path& path, std::chrono::milliseconds busy_timeout);
+
+/// Every label row of one article, oldest first (labels.cpp; for article()).
+Result<std::vector<Label>> article_labels(sqlite3* db, std::int64_t article_id);
+
 inline std::int64_t to_unix(TimePoint t) { return t.time_since_epoch().count(); }
 inline TimePoint from_unix(std::int64_t s) { return TimePoint{std::chrono::seconds{s}}; }
 inline std::optional<TimePoint> opt_time(const std::optional<std::int64_t>& s) {
