@@ -149,11 +149,8 @@ Result<LabelWrite> Store::write_labels(const std::filesystem::path& path, std::s
 Result<std::vector<LabelledArticle>> Store::labelled_articles() {
   sqlite3* db = impl_->db.get();
   // One read transaction: labels, articles and tags from one snapshot.
-  if (auto ok = sql::exec(db, "BEGIN"); !ok) return std::unexpected(ok.error());
-  struct EndRead {
-    sqlite3* db;
-    ~EndRead() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
-  } end_read{db};
+  auto snapshot = sql::ReadSnapshot::begin(db);
+  if (!snapshot) return std::unexpected(snapshot.error());
 
   auto articles = sql::Stmt::prepare(db,
                                      "SELECT id, title, text, lang FROM articles "

@@ -391,11 +391,8 @@ Result<std::vector<TagDayCount>> Store::tag_counts(std::string_view kind, TimePo
 Result<Stats> Store::stats() {
   sqlite3* db = impl_->db.get();
   // One read transaction, so the figures describe one snapshot.
-  if (auto ok = sql::exec(db, "BEGIN"); !ok) return std::unexpected(ok.error());
-  struct EndRead {
-    sqlite3* db;
-    ~EndRead() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
-  } end_read{db};
+  auto snapshot = sql::ReadSnapshot::begin(db);
+  if (!snapshot) return std::unexpected(snapshot.error());
   Stats s;
   const std::pair<std::int64_t*, const char*> queries[] = {
       {&s.feeds, "SELECT count(*) FROM feeds"},
