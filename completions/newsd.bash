@@ -26,7 +26,7 @@ _newsd() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
   local _newsd_bin=${COMP_WORDS[0]}
   case $prev in
-    --config | -c | --db | --model | --taxonomy | --data | --valid)
+    --config | -c | --db | --model | --taxonomy | --data | --valid | --from)
       COMPREPLY=($(compgen -f -- "$cur"))
       return
       ;;
@@ -40,6 +40,10 @@ _newsd() {
       ;;
     --sort)
       COMPREPLY=($(compgen -W "relevance date" -- "$cur"))
+      return
+      ;;
+    --kind)
+      COMPREPLY=($(compgen -W "topic country org model feed" -- "$cur"))
       return
       ;;
   esac

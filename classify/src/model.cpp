@@ -289,17 +289,15 @@ Result<void> check_options(const TrainOptions& o) {
   return {};
 }
 
-/// Reads the training data and refuses what cannot train a classifier.
-Result<std::vector<LabeledText>> read_training_data(const std::filesystem::path& path) {
-  auto data = read_labeled_file(path);
-  if (!data) return data;
-  if (data->empty()) return fail(Errc::invalid_argument, path.string() + ": no training examples");
+/// Refuses what cannot train a classifier; `origin` names the data in messages.
+Result<void> check_training_data(const std::vector<LabeledText>& data, std::string_view origin) {
+  if (data.empty()) return fail(Errc::invalid_argument, fmt::format("{}: no training examples", origin));
   std::set<std::string_view> labels;
-  for (const auto& example : *data) labels.insert(example.labels.begin(), example.labels.end());
+  for (const auto& example : data) labels.insert(example.labels.begin(), example.labels.end());
   if (labels.size() < 2)
-    return fail(Errc::invalid_argument, fmt::format("{}: only one label ({}); a classifier needs at least two",
-                                                    path.string(), *labels.begin()));
-  return data;
+    return fail(Errc::invalid_argument,
+                fmt::format("{}: only one label ({}); a classifier needs at least two", origin, *labels.begin()));
+  return {};
 }
 
 std::vector<LabeledText> pick(const std::vector<LabeledText>& data, const std::vector<std::size_t>& indices) {
@@ -408,18 +406,25 @@ DataSplit split_for_validation(const std::vector<LabeledText>& data, double frac
 
 Result<TrainReport> train_model(const TrainOptions& options) {
   if (auto ok = check_options(options); !ok) return std::unexpected(ok.error());
-  auto data = read_training_data(options.data);
+  auto data = read_labeled_file(options.data);
   if (!data) return std::unexpected(data.error());
+  if (auto ok = check_training_data(*data, options.data.string()); !ok) return std::unexpected(ok.error());
+  return train_model(options, *data);
+}
+
+Result<TrainReport> train_model(const TrainOptions& options, const std::vector<LabeledText>& data) {
+  if (auto ok = check_options(options); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_training_data(data, "training data"); !ok) return std::unexpected(ok.error());
 
   TempFiles temp;
   const auto train_file = temp.add(options.output, ".train.tmp");
-  auto labels = write_fasttext_input(*data, train_file);
+  auto labels = write_fasttext_input(data, train_file);
   if (!labels) return std::unexpected(labels.error());
 
-  TrainReport report{data->size(), *labels, 0, std::nullopt};
+  TrainReport report{data.size(), *labels, 0, std::nullopt};
   fasttext::Args args = base_args(options, train_file);
   if (options.autotune_seconds > 0) {
-    auto best = autotune(options, *data, args, temp, report);
+    auto best = autotune(options, data, args, temp, report);
     if (!best) return std::unexpected(best.error());
     args = *best;
   }
@@ -463,8 +468,10 @@ Result<Model> Model::load(const std::filesystem::path& path) {
   }
 }
 
+std::string model_text(const Document& doc) { return doc.title.empty() ? doc.body : doc.title + "\n" + doc.body; }
+
 std::vector<Tag> Model::predict(const Document& doc, int k, double threshold) const {
-  return predict_text(doc.title.empty() ? doc.body : doc.title + "\n" + doc.body, k, threshold);
+  return predict_text(model_text(doc), k, threshold);
 }
 
 std::vector<Tag> Model::predict_text(std::string_view text, int k, double threshold) const {

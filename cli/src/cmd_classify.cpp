@@ -1,5 +1,6 @@
 // `newsd classify`, `newsd train`, `newsd eval`: the classifier from the
-// command line — tag one file, train a fastText model, score it.
+// command line — tag one file, train a fastText model, score it (the forms
+// that read the archive's labels are in cmd_train_store.cpp).
 #include <charconv>
 #include <fstream>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cmd_train_store.hpp"
 #include "commands.hpp"
 #include "newsd/classify/model.hpp"
 #include "newsd/classify/taxonomy.hpp"
@@ -304,14 +306,28 @@ void add_classify_commands(CLI::App& app, CommandContext& ctx) {
   classify->callback([classify_opts, &ctx] { ctx.exit_code = run_classify(*classify_opts); });
 
   auto train_flags = std::make_shared<TrainFlags>();
-  CLI::App* train = app.add_subcommand("train", "Train a fastText model on label[,label…]<TAB>text lines");
+  auto store_flags = std::make_shared<StoreTrainFlags>();
+  CLI::App* train = app.add_subcommand(
+      "train", "Train a fastText model on label[,label…]<TAB>text lines, or on the labelled articles of the archive");
   train->footer(
       "--autotune searches epoch, lr, dim, word and sub-word n-grams and buckets with fastText's autotune\n"
       "strategy for --budget, scoring (accuracy + macro-F1) / 2 on --valid or on a stratified, seeded split of\n"
-      "--data, then trains the best settings on all of --data. Bad data or options exit 2, unreadable files 1.");
+      "--data, then trains the best settings on all of --data. Bad data or options exit 2, unreadable files 1.\n"
+      "--from-store: the training set is the archive's labelled articles (`newsd label`), title and text as the\n"
+      "daemon's model reads them; a stratified split (--valid-fraction, --seed) is held out, and the new model\n"
+      "and the configured one ([classify] model) are both scored on it (accuracy, macro-F1). --install then\n"
+      "replaces the configured model atomically and sends the running daemon SIGHUP; --model keeps a copy.");
   auto& t = train_flags->options;
-  train->add_option("--data", train_flags->data, "Training TSV")->required();
-  train->add_option("--model", train_flags->model, "Output model file (required unless --export-input)");
+  auto* data_option = train->add_option("--data", train_flags->data, "Training TSV");
+  auto* from_store =
+      train->add_flag("--from-store", store_flags->from_store, "Train on the labelled articles of the archive");
+  from_store->excludes(data_option);
+  train->add_option("--tags", store_flags->tags, "With --from-store: only these labels (t1,t2,…)")->delimiter(',');
+  train->add_flag("--install", store_flags->install,
+                  "With --from-store: replace the configured model and tell the daemon (SIGHUP)");
+  query::add_db_options(*train, store_flags->db);
+  train->add_option("--model", train_flags->model,
+                    "Output model file (required unless --export-input; with --from-store, a copy of the new model)");
   train->add_option("--valid", train_flags->valid, "Validation TSV for --autotune (default: a split of --data)");
   train->add_flag("--autotune", train_flags->autotune, "Search hyper-parameters before training");
   train->add_option("--budget", train_flags->budget, "Autotune time budget (90s, 10m, …)")->capture_default_str();
@@ -329,14 +345,49 @@ void add_classify_commands(CLI::App& app, CommandContext& ctx) {
   train->add_option("--seed", t.seed, "Seed of the split, the search and fastText")->capture_default_str();
   train->add_option("--export-input", train_flags->export_input,
                     "Only write --data as fastText input (labels, newsd's tokenised text) to this file");
-  train->callback([train_flags, &ctx] { ctx.exit_code = run_train(*train_flags); });
+  train->callback([train_flags, store_flags, &ctx] {
+    if (store_flags->from_store) {
+      store_flags->options = train_flags->options;
+      store_flags->output = train_flags->model;
+      ctx.exit_code = run_train_from_store(*store_flags);
+      return;
+    }
+    if (train_flags->data.empty()) {
+      std::cerr << "newsd train: give --data FILE or --from-store\n";
+      ctx.exit_code = 2;
+      return;
+    }
+    ctx.exit_code = run_train(*train_flags);
+  });
 
   auto eval_model = std::make_shared<std::string>();
   auto eval_data = std::make_shared<std::string>();
-  CLI::App* eval = app.add_subcommand("eval", "Score a model on label<TAB>text lines: accuracy, macro-F1, per class");
-  eval->add_option("--model", *eval_model, "Model file")->required();
-  eval->add_option("--data", *eval_data, "Labelled TSV")->required();
-  eval->callback([eval_model, eval_data, &ctx] { ctx.exit_code = run_eval(*eval_model, *eval_data); });
+  auto eval_db = std::make_shared<query::DbOptions>();
+  CLI::App* eval = app.add_subcommand(
+      "eval", "Score a model on label<TAB>text lines (accuracy, macro-F1, per class), or the taggers on the labels");
+  eval->footer(
+      "--from-store: per-tag precision, recall and F1 of the stored rule tags and model tags against the labels\n"
+      "(`newsd label`), over the labelled articles; each article's labels count as complete, so a tag it was\n"
+      "given but not labelled with is a false positive. Only tags a tagger can give are scored.");
+  auto* eval_model_option = eval->add_option("--model", *eval_model, "Model file");
+  auto* eval_data_option = eval->add_option("--data", *eval_data, "Labelled TSV");
+  auto eval_from_store = std::make_shared<bool>(false);
+  auto* eval_from_store_flag =
+      eval->add_flag("--from-store", *eval_from_store, "Score the stored rule and model tags against the labels");
+  eval_from_store_flag->excludes(eval_model_option)->excludes(eval_data_option);
+  query::add_db_options(*eval, *eval_db);
+  eval->callback([eval_model, eval_data, eval_db, eval_from_store, &ctx] {
+    if (*eval_from_store) {
+      ctx.exit_code = run_eval_from_store(*eval_db);
+      return;
+    }
+    if (eval_model->empty() || eval_data->empty()) {
+      std::cerr << "newsd eval: give --model FILE and --data FILE, or --from-store\n";
+      ctx.exit_code = 2;
+      return;
+    }
+    ctx.exit_code = run_eval(*eval_model, *eval_data);
+  });
 }
 
 }  // namespace newsd::cli

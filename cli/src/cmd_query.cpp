@@ -32,22 +32,25 @@ void add_db_options(CLI::App& cmd, DbOptions& opts) {
   config->excludes(db);
 }
 
-// --db if given, else store.path of --config (or of the default config file
-// when it exists), else the built-in default; with the store settings.
-std::optional<config::StoreConfig> resolve_store(const DbOptions& opts, CommandContext& ctx) {
-  config::StoreConfig store;
+std::optional<config::Config> resolve_config(const DbOptions& opts, CommandContext& ctx) {
+  config::Config cfg;
   if (!opts.db.empty()) {
-    store.path = opts.db;
-    return store;
+    cfg.store.path = opts.db;
+    return cfg;
   }
   std::filesystem::path config_path = opts.config;
   if (config_path.empty() && std::filesystem::exists(default_config_path())) config_path = default_config_path();
-  if (config_path.empty()) return store;
-  auto cfg = load_config_or_report(config_path);
-  if (!cfg) {
-    ctx.exit_code = 2;
-    return std::nullopt;
-  }
+  if (config_path.empty()) return cfg;
+  auto loaded = load_config_or_report(config_path);
+  if (!loaded) ctx.exit_code = 2;
+  return loaded;
+}
+
+// --db if given, else store.path of --config (or of the default config file
+// when it exists), else the built-in default; with the store settings.
+std::optional<config::StoreConfig> resolve_store(const DbOptions& opts, CommandContext& ctx) {
+  auto cfg = resolve_config(opts, ctx);
+  if (!cfg) return std::nullopt;
   return cfg->store;
 }
 

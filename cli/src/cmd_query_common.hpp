@@ -19,6 +19,11 @@ struct DbOptions {
 };
 void add_db_options(CLI::App& cmd, DbOptions& opts);
 
+/// The config the options name: --config, else the default config file when
+/// it exists, else the defaults; with --db, the defaults and that store path.
+/// Prints the reason and sets ctx.exit_code when the config is broken.
+std::optional<config::Config> resolve_config(const DbOptions& opts, CommandContext& ctx);
+
 /// The store settings the options name: --db if given, else store.path of
 /// --config (or of the default config file), else the built-in default.
 /// Prints the reason and sets ctx.exit_code when the config is broken.

@@ -40,6 +40,13 @@ void print_article(const store::ArticleView& a, bool as_json) {
                 << ")\n";
     }
   }
+  if (!a.labels.empty()) {
+    std::cout << "labels:\n";
+    for (const auto& l : a.labels) {
+      std::cout << "  " << l.tag << " (" << l.kind << ") " << (l.removed ? "removed" : "set") << " by " << l.set_by
+                << ", " << short_time(l.set_at) << '\n';
+    }
+  }
   std::cout << "sources:\n";
   for (const auto& s : a.sources)
     std::cout << "  " << short_time(s.seen_at) << "  " << s.feed_url << "  " << s.url << '\n';

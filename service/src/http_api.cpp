@@ -211,6 +211,7 @@ void add_api_routes(httplib::Server& server, State& state) {
   server.Get(R"(/api/articles/([^/]+))",
              [&state](const httplib::Request& req, httplib::Response& res) { article(state, req, res); });
   server.Get("/api/tags", [&state](const httplib::Request& req, httplib::Response& res) { tags(state, req, res); });
+  add_label_api_route(server, state);
   server.Get("/api/feeds", report(
                                state, [](store::Store& s) { return s.feeds(); },
                                [](const std::vector<store::FeedState>& feeds) {

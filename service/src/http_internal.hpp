@@ -81,6 +81,25 @@ void add_stream_route(httplib::Server& server, State& state);    // /api/stream 
 void add_metrics_routes(httplib::Server& server, State& state);  // /metrics, /healthz, /readyz (http_metrics.cpp)
 void add_page_routes(httplib::Server& server, State& state);     // the web reader and /static/ (http_pages.cpp)
 
+/// A label set or removed over HTTP (http_labels.cpp).
+struct LabelPost {
+  std::int64_t article_id = 0;
+  std::string tag;
+  bool remove = false;
+  std::string by;  ///< the author recorded with the label (one token, as a tag name)
+};
+/// How a label write ended: `status` 200, or the HTTP status and why.
+struct LabelAnswer {
+  int status = 200;
+  std::string message;
+};
+/// The one label write of the API and the article page: store::Store::write_labels
+/// on the served database. 403 when no [http] token is configured (writes
+/// are never open), 400 for a bad tag or author, 404 for an unknown
+/// article, 503 when the database stayed locked past the busy timeout.
+LabelAnswer post_label(State& state, const LabelPost& post);
+void add_label_api_route(httplib::Server& server, State& state);  // POST /api/articles/{id}/labels
+
 /// An API error: `{"error": {"status": 400, "message": "…"}}`.
 void send_error(httplib::Response& res, int status, std::string_view message);
 void send_json(httplib::Response& res, const nlohmann::json& body);

@@ -157,6 +157,17 @@ std::string paragraphs(std::string_view text) {
   return out;
 }
 
+// The article page's label form: the same write as the API, then back to the page.
+void label_form(State& state, const httplib::Request& req, httplib::Response& res) {
+  const auto id = parse_id(req.matches[1].str());
+  if (!id) return error_page(res, 400, "Search", "An article id is a positive integer.");
+  const std::string action = req.get_param_value("action");
+  if (action != "set" && action != "remove") return error_page(res, 400, "Search", "Choose Add label or Not this tag.");
+  const auto answer = post_label(state, {*id, req.get_param_value("tag"), action == "remove", "web"});
+  if (answer.status != 200) return error_page(res, answer.status, "Search", answer.message);
+  res.set_redirect("/articles/" + std::to_string(*id), 303);
+}
+
 void article_page(State& state, const httplib::Request& req, httplib::Response& res) {
   const auto id = parse_id(req.matches[1].str());
   if (!id) return error_page(res, 400, "Search", "An article id is a positive integer.");
@@ -194,6 +205,14 @@ void article_page(State& state, const httplib::Request& req, httplib::Response& 
               : "<table "
                 "class=\"tags\"><thead><tr><th>tag</th><th>kind</th><th>score</th><th>source</th></tr></thead><tbody>" +
                     tags + "</tbody></table>";
+  // Only with a token: the form writes (http_labels.cpp says why).
+  if (!state.options.http.token.empty()) {
+    body += fmt::format(
+        "<form class=\"label\" method=\"post\" action=\"/articles/{}/labels\"><label>Label <input name=\"tag\" "
+        "required maxlength=\"100\" pattern=\"[^\\s,]+\" placeholder=\"tag\"></label> <button name=\"action\" "
+        "value=\"set\">Add label</button> <button name=\"action\" value=\"remove\">Not this tag</button></form>",
+        a.id);
+  }
   body += "<h2>Same story elsewhere</h2>" +
           (cluster.empty() ? std::string("<p>No other source.</p>") : "<ul>" + cluster + "</ul>");
   body += "<h2>Seen via</h2><ul>" + sources + "</ul></aside>";
@@ -262,6 +281,8 @@ void add_page_routes(httplib::Server& server, State& state) {
   server.Get("/", [&state](const httplib::Request& req, httplib::Response& res) { search_page(state, req, res); });
   server.Get(R"(/articles/([^/]+))",
              [&state](const httplib::Request& req, httplib::Response& res) { article_page(state, req, res); });
+  server.Post(R"(/articles/([^/]+)/labels)",
+              [&state](const httplib::Request& req, httplib::Response& res) { label_form(state, req, res); });
   server.Get("/feeds", [&state](const httplib::Request&, httplib::Response& res) { feeds_page(state, res); });
   server.Get("/trends",
              [&state](const httplib::Request& req, httplib::Response& res) { trends_page(state, req, res); });

@@ -9,9 +9,16 @@ using nlohmann::json;
 json time_json(const std::optional<store::TimePoint>& t) { return t ? json(parse::format_iso8601(*t)) : json(nullptr); }
 
 json article_json(const store::ArticleView& a) {
-  json tags = json::array(), sources = json::array(), cluster = json::array();
+  json tags = json::array(), labels = json::array(), sources = json::array(), cluster = json::array();
   for (const auto& t : a.tags)
     tags.push_back({{"name", t.name}, {"kind", t.kind}, {"score", t.score}, {"source", t.source}});
+  for (const auto& l : a.labels) {
+    labels.push_back({{"tag", l.tag},
+                      {"kind", l.kind},
+                      {"set_by", l.set_by},
+                      {"set_at", time_json(l.set_at)},
+                      {"removed", l.removed}});
+  }
   for (const auto& s : a.sources) {
     sources.push_back(
         {{"feed_id", s.feed_id}, {"feed_url", s.feed_url}, {"url", s.url}, {"seen_at", time_json(s.seen_at)}});
@@ -38,6 +45,7 @@ json article_json(const store::ArticleView& a) {
           {"lang", a.lang},
           {"image", a.image},
           {"tags", tags},
+          {"labels", labels},
           {"cluster_id", a.cluster_id},
           {"cluster", cluster},
           {"sources", sources},

@@ -319,6 +319,12 @@ Result<std::optional<ArticleView>> Store::article(std::int64_t id) {
     v.tags.push_back({tags->text(0), tags->text(1), tags->real(2), tags->text(3)});
   });
   if (!read_tags) return std::unexpected(read_tags.error());
+  auto labels = article_labels(db, id);
+  if (!labels) return std::unexpected(labels.error());
+  for (const auto& label : *labels) {
+    if (!label.removed) v.tags.push_back({label.tag, label.kind, 1.0, "label"});
+  }
+  v.labels = std::move(*labels);
 
   auto sources = sql::Stmt::prepare(db,
                                     "SELECT s.feed_id, f.url, s.url, s.seen_at FROM article_sources s "
@@ -401,11 +407,8 @@ Result<Stats> Store::stats() {
   if (pg_) return pg_->stats();
   sqlite3* db = impl_->db.get();
   // One read transaction, so the figures describe one snapshot.
-  if (auto ok = sql::exec(db, "BEGIN"); !ok) return std::unexpected(ok.error());
-  struct EndRead {
-    sqlite3* db;
-    ~EndRead() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
-  } end_read{db};
+  auto snapshot = sql::ReadSnapshot::begin(db);
+  if (!snapshot) return std::unexpected(snapshot.error());
   Stats s;
   const std::pair<std::int64_t*, const char*> queries[] = {
       {&s.feeds, "SELECT count(*) FROM feeds"},

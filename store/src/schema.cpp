@@ -371,9 +371,49 @@ Result<void> migrate_watches(sqlite3* db) {
 // ---- end v10 (watches)
 
 
+
+// ---- labels (issue 17): a person's judgement of an article's tags ----
+// Kept in their own table, not in article_tags: re-tagging rewrites rule
+// and model tags and must never touch what a person said. A removal is a
+// row too (`removed` = 1, with who and when): "this article is not TAG" is
+// evidence for `eval` (a rule tag the analyst rejected is a false
+// positive) and an audit trail, where a DELETE would forget both.
+// article_tags_v shows the labels in force as source 'label'.
+constexpr const char* kLabels = R"sql(
+CREATE TABLE labels (
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  tag        TEXT NOT NULL,
+  kind       TEXT NOT NULL CHECK (kind IN ('topic', 'country', 'org', 'feed', 'model')),
+  set_by     TEXT NOT NULL,
+  set_at     INTEGER NOT NULL,
+  removed    INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1)),
+  PRIMARY KEY (article_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX labels_by_tag ON labels(tag, article_id);
+
+DROP VIEW article_tags_v;
+CREATE VIEW article_tags_v AS
+  SELECT a.id AS article_id,
+         date(coalesce(a.published_at, a.fetched_at), 'unixepoch') AS day,
+         a.lang, a.title, a.url, t.name AS tag, t.kind, at.score, at.source
+  FROM articles a
+  JOIN article_tags at ON at.article_id = a.id
+  JOIN tags t ON t.id = at.tag_id
+  UNION ALL
+  SELECT a.id, date(coalesce(a.published_at, a.fetched_at), 'unixepoch'),
+         a.lang, a.title, a.url, l.tag, l.kind, 1.0, 'label'
+  FROM articles a
+  JOIN labels l ON l.article_id = a.id
+  WHERE l.removed = 0;
+)sql";
+
+Result<void> migrate_labels(sqlite3* db) { return sql::exec(db, kLabels); }
+// ---- end labels ----
+
 using Step = Result<void> (*)(sqlite3*);
-constexpr Step kSteps[] = {migrate_v1, migrate_v2, migrate_v3,           migrate_v4,     migrate_v5,
-                           migrate_v6, migrate_v7, migrate_tag_versions, migrate_outbox, migrate_watches};
+constexpr Step kSteps[] = {migrate_v1,           migrate_v2,     migrate_v3,      migrate_v4,
+                           migrate_v5,           migrate_v6,     migrate_v7,      migrate_tag_versions,
+                           migrate_outbox,       migrate_watches, migrate_labels};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

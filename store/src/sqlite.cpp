@@ -89,6 +89,17 @@ std::optional<std::int64_t> Stmt::opt_int64(int col) const {
   return int64(col);
 }
 
+Result<ReadSnapshot> ReadSnapshot::begin(sqlite3* db) {
+  // A deferred BEGIN takes no lock until the first read, which then pins
+  // the snapshot every later read of the transaction sees (WAL).
+  if (auto ok = exec(db, "BEGIN"); !ok) return std::unexpected(ok.error());
+  return ReadSnapshot(db);
+}
+
+ReadSnapshot::~ReadSnapshot() {
+  if (db_ != nullptr) sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+}
+
 Result<Transaction> Transaction::begin(sqlite3* db) {
   // IMMEDIATE takes the write lock now, so a busy database fails here (after
   // the busy timeout) rather than halfway through the batch.

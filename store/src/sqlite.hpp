@@ -72,6 +72,20 @@ class Stmt {
   std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
 };
 
+/// A deferred BEGIN on construction (via begin()), COMMIT on destruction:
+/// several reads that must see one snapshot of the database.
+class ReadSnapshot {
+ public:
+  static Result<ReadSnapshot> begin(sqlite3* db);
+  ReadSnapshot(ReadSnapshot&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+  ReadSnapshot& operator=(ReadSnapshot&&) = delete;
+  ~ReadSnapshot();
+
+ private:
+  explicit ReadSnapshot(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
 /// BEGIN IMMEDIATE on construction (via begin()), ROLLBACK on destruction
 /// unless commit() succeeded: an early return or error leaves nothing behind.
 class Transaction {

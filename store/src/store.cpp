@@ -347,7 +347,8 @@ Result<bool> reactivate_row(sqlite3* db, std::string_view url, TimePoint now) {
 Result<sql::DbPtr> open_beside_writer(const std::filesystem::path& path, std::chrono::milliseconds busy_timeout) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return fail(Errc::not_found, "no database at " + path.string());
-  // No CREATE and no migration: only the lock holder may change the schema.
+  // No CREATE and no migration: only the lock holder may change the schema;
+  // a few rows of a current schema are all such a writer touches.
   auto db = open_connection(path, path.string(), SQLITE_OPEN_READWRITE, busy_timeout);
   if (!db) return std::unexpected(db.error());
   if (auto current = require_current_schema(db->get(), path); !current) return std::unexpected(current.error());
@@ -357,7 +358,6 @@ Result<sql::DbPtr> open_beside_writer(const std::filesystem::path& path, std::ch
 
 Result<bool> Store::request_reactivation(const std::filesystem::path& path, std::string_view url, TimePoint now,
                                          std::chrono::milliseconds busy_timeout) {
-  // One row of a current schema is all this touches.
   auto db = open_beside_writer(path, busy_timeout);
   if (!db) return std::unexpected(db.error());
   return reactivate_row(db->get(), url, now);

@@ -70,6 +70,8 @@ Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, boo
 std::string lookup_key(std::string_view url_or_key);
 /// The dedup key an article record is stored under (its canonical URL or entry key).
 std::string record_key(const ArticleRecord& rec);
+/// Every label row of one article, oldest first (labels.cpp; for article()).
+Result<std::vector<Label>> article_labels(sqlite3* db, std::int64_t article_id);
 
 inline std::int64_t to_unix(TimePoint t) { return t.time_since_epoch().count(); }
 inline TimePoint from_unix(std::int64_t s) { return TimePoint{std::chrono::seconds{s}}; }

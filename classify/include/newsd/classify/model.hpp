@@ -94,6 +94,16 @@ struct TrainReport {
 /// file cannot be read or written.
 Result<TrainReport> train_model(const TrainOptions& options);
 
+/// Same on examples in memory (`options.data` is not read): for training
+/// sets built elsewhere, such as the labelled articles of the store.
+Result<TrainReport> train_model(const TrainOptions& options, const std::vector<LabeledText>& data);
+
+/// The text of a document as the model sees it, before the pipeline:
+/// title and body joined by a newline (the body alone without a title).
+/// Model::predict() and every training set built from documents use it,
+/// so training and ingest-time tagging read the same text.
+std::string model_text(const Document& doc);
+
 /// Indices into a data set, split in two.
 struct DataSplit {
   std::vector<std::size_t> train, valid;

@@ -33,7 +33,7 @@ class Backend;
 using TimePoint = std::chrono::sys_seconds;
 
 /// Schema version written to `PRAGMA user_version` by this build.
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 /// Two simhashes at most this many bits apart are the same story (one cluster).
 inline constexpr int kNearDuplicateBits = 3;
@@ -155,7 +155,54 @@ struct StoredTag {
   std::string name;
   std::string kind;  ///< topic | country | org | feed | model | watch
   double score = 1.0;
-  std::string source;  ///< rule | model | feed | watch
+  std::string source;  ///< rule | model | feed | watch | label (a person's label in force, score 1)
+};
+
+/// A person's judgement of one tag of one article (the `labels` table):
+/// kept apart from rule and model tags, never touched by re-tagging.
+struct Label {
+  std::string tag;
+  std::string kind;  ///< topic | country | org | feed | model
+  std::string set_by;
+  TimePoint set_at{};
+  /// A removal, kept with who and when: "this article is not `tag`". It
+  /// replaces the label if there was one, and is evidence against a rule
+  /// or model tag of that name.
+  bool removed = false;
+};
+
+/// One label to set or remove (`newsd label`).
+struct LabelEdit {
+  std::int64_t article_id = 0;
+  std::string tag;
+  /// Empty: the kind this tag name already has (as a label, else as a
+  /// stored tag: topic, country, org, model, feed in that order), else topic.
+  std::string kind;
+  bool remove = false;
+};
+
+/// What Store::write_labels did with a list of edits.
+struct LabelWrite {
+  std::size_t changed = 0;  ///< label rows inserted or replaced
+  /// Positions (in the edits) whose article id is not stored; when not
+  /// empty, nothing at all was written.
+  std::vector<std::size_t> unknown_articles;
+};
+
+/// Why `tag` cannot name a label (empty, over 100 bytes, invalid UTF-8, a
+/// control character, white space or a comma), or nullopt when it can.
+/// Labels become fastText labels (one space-free token) and fields of
+/// comma-separated label lists, so neither may split them.
+std::optional<std::string> label_problem(std::string_view tag);
+
+/// An article carrying at least one label row (Store::labelled_articles).
+struct LabelledArticle {
+  std::int64_t id = 0;
+  std::string title;
+  std::string text;
+  std::string lang;
+  std::vector<Label> labels;    ///< in force and removed, oldest first
+  std::vector<StoredTag> tags;  ///< its rule, model and feed tags, highest score first
 };
 
 /// A feed/URL through which an article was seen (the first one included).
@@ -194,7 +241,8 @@ struct ArticleView {
   TimePoint fetched_at{};
   std::uint64_t simhash = 0;
   std::int64_t cluster_id = 0;
-  std::vector<StoredTag> tags;  ///< highest score first
+  std::vector<StoredTag> tags;  ///< highest score first; labels in force last, as source "label"
+  std::vector<Label> labels;    ///< every label row, removals included, oldest first
   std::vector<ArticleSource> sources;
   std::vector<ClusterMember> cluster;  ///< other members, newest first (at most 50)
 };
@@ -428,6 +476,27 @@ class Store {
   /// How many articles carry tags of another taxonomy or model than
   /// `current` (an empty `current.model` = no model: not counted).
   Result<OutdatedTags> outdated_tags(const TagVersions& current);
+
+  /// Sets or removes labels (store/src/labels.cpp), without the writer
+  /// lock, like request_reactivation: one short transaction on its own
+  /// connection, which SQLite serialises with a running daemon's batches
+  /// (waiting up to `busy_timeout` for one to commit). All or nothing: an
+  /// edit naming an unknown article is reported in
+  /// LabelWrite::unknown_articles and nothing is written. A set label
+  /// replaces an earlier removal of the same tag and vice versa, taking the
+  /// new `set_by` and `at`. Errc::invalid_argument for a bad tag
+  /// (label_problem) or kind, Errc::not_found without a database,
+  /// Errc::database if its schema is not kSchemaVersion or the write fails
+  /// (a daemon's transaction longer than `busy_timeout` included).
+  /// Nothing needs telling: the daemon keeps no label in memory.
+  static Result<LabelWrite> write_labels(const std::filesystem::path& path, std::span<const LabelEdit> edits,
+                                         std::string_view set_by, TimePoint at,
+                                         std::chrono::milliseconds busy_timeout = std::chrono::seconds{5});
+
+  /// Every article with a label row (set or removed), by id, with its text
+  /// and stored tags, read in one snapshot: the material of
+  /// `newsd train --from-store` and `newsd eval --from-store`.
+  Result<std::vector<LabelledArticle>> labelled_articles();
 
   /// True if an article is already stored under this URL or entry_key(): its canonical
   /// form matches an article's or a source's canonical URL, or the URL is
