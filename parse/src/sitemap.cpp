@@ -289,4 +289,23 @@ Result<Sitemap> parse_sitemap(std::string_view bytes, std::string_view base_url,
   return out;
 }
 
+std::vector<std::string> robots_sitemaps(std::string_view robots_txt, std::string_view robots_url) {
+  constexpr std::size_t kMaxSitemaps = 100;
+  std::vector<std::string> out;
+  while (!robots_txt.empty() && out.size() < kMaxSitemaps) {
+    const auto end = robots_txt.find_first_of("\r\n");
+    std::string_view line = robots_txt.substr(0, end);
+    robots_txt = end == std::string_view::npos ? std::string_view{} : robots_txt.substr(end + 1);
+    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos || !ascii_iequals(trim(line.substr(0, colon)), "sitemap")) continue;
+    const std::string ref = feed_detail::iri_to_uri(trim(line.substr(colon + 1)));
+    if (ref.empty()) continue;
+    auto url = resolve_url(robots_url, ref);
+    if (!url || !is_fetchable_url(*url) || url->starts_with("file:")) continue;
+    if (std::ranges::find(out, *url) == out.end()) out.push_back(std::move(*url));
+  }
+  return out;
+}
+
 }  // namespace newsd::parse

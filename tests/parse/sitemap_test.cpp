@@ -234,4 +234,24 @@ TEST(Gunzip, ConcatenatedMembersAreReadWhole) {
   EXPECT_EQ(*out, "<urlset></urlset>");
 }
 
+TEST(RobotsSitemaps, ReadsSitemapLinesInAnyCaseAndResolvesThem) {
+  const std::string robots =
+      "# robots.txt of a Hespress-like site\r\n"
+      "User-agent: *\r\nDisallow: /wp-admin/\r\n\r\n"
+      "Sitemap: https://www.hespress.com/sitemap-news.xml\r\n"
+      "sitemap:/sitemap_index.xml   # relative: resolved\n"
+      "SITEMAP: https://www.hespress.com/sitemap-news.xml\n"  // again: once
+      "Sitemap: javascript:alert(1)\n"
+      "Sitemap: file:///etc/passwd\n"
+      "Sitemap:\n"
+      "Disallow-Sitemap: https://www.hespress.com/no.xml\n";
+  EXPECT_EQ(newsd::parse::robots_sitemaps(robots, "https://www.hespress.com/robots.txt"),
+            (std::vector<std::string>{"https://www.hespress.com/sitemap-news.xml",
+                                      "https://www.hespress.com/sitemap_index.xml"}));
+  EXPECT_TRUE(newsd::parse::robots_sitemaps("User-agent: *\nDisallow:", "https://a.example/robots.txt").empty());
+  std::string many;
+  for (int i = 0; i < 1000; ++i) many += "Sitemap: https://a.example/s" + std::to_string(i) + ".xml\n";
+  EXPECT_EQ(newsd::parse::robots_sitemaps(many, "https://a.example/robots.txt").size(), 100u);
+}
+
 }  // namespace

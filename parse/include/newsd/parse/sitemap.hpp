@@ -91,4 +91,10 @@ struct Sitemap {
 Result<Sitemap> parse_sitemap(std::string_view bytes, std::string_view base_url, std::string_view http_charset,
                               const config::LimitsConfig& limits, const SitemapRules& rules = {});
 
+/// The sitemap URLs a robots.txt names (`Sitemap: URL` lines, the field
+/// name in any case, anywhere in the file, outside any user-agent group),
+/// resolved against `robots_url`, http(s) only, each once, in file order; at
+/// most 100 (a robots.txt listing thousands is not a list to probe).
+std::vector<std::string> robots_sitemaps(std::string_view robots_txt, std::string_view robots_url);
+
 }  // namespace newsd::parse
