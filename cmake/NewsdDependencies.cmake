@@ -18,6 +18,7 @@ pkg_check_modules(FASTTEXT REQUIRED IMPORTED_TARGET fasttext)
 pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)  # HTML5 re-parse of pages libxml2 mis-nests
+pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl)  # registrable domains: which section-page links are same-site
 
 # libstemmer and cld2 ship neither a CMake config nor a .pc file.
 find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)

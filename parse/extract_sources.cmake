@@ -9,4 +9,5 @@ list(APPEND PARSE_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/extract_content.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/extract_meta.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/extract_text.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/src/extract_vocab.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/extract_vocab.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/section_links.cpp)

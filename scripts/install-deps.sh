@@ -12,7 +12,7 @@ packages=(
   libcurl4-openssl-dev libpugixml-dev libicu-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libxml2-dev libstemmer-dev libcld2-dev libfasttext-dev libsystemd-dev libidn2-dev libcpp-httplib-dev
-  libgumbo-dev zlib1g-dev
+  libgumbo-dev libpsl-dev zlib1g-dev
   # tests (promtool checks /metrics; chromium runs the web reader's browser test)
   libgtest-dev libgmock-dev prometheus chromium fonts-noto-core
   # systemd-analyze verify for the unit file test

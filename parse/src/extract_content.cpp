@@ -90,6 +90,8 @@ bool is_streamed_react_boundary(const xmlNode* el) {
   return id.size() > 2 && id.starts_with("S:") && id.find_first_not_of("0123456789", 2) == std::string_view::npos;
 }
 
+}  // namespace
+
 bool hidden_by_attributes(const xmlNode* el) {
   for (const xmlAttr* a = el->properties; a != nullptr; a = a->next) {
     const auto name = html::to_view(a->name);
@@ -115,6 +117,8 @@ bool hidden_by_attributes(const xmlNode* el) {
   return false;
 }
 
+namespace {
+
 // Captions are weighed like boilerplate: the spec drops captions of unrelated
 // images, and those of the article's own images are rarely counted as its text.
 bool is_boilerplate_tag(Tag t) {
@@ -132,10 +136,14 @@ bool is_boilerplate_tag(Tag t) {
   }
 }
 
+}  // namespace
+
 bool is_boilerplate_role(std::string_view role) {
   return role == "navigation" || role == "banner" || role == "contentinfo" || role == "complementary" ||
          role == "search" || role == "menu" || role == "menubar" || role == "dialog" || role == "alert";
 }
+
+namespace {
 
 bool is_list_item(Tag t) {
   switch (t) {

@@ -33,6 +33,15 @@ struct PageMeta {
 /// supplies a date from its path when the page gives none.
 PageMeta read_metadata(xmlDoc* doc, std::string_view url);
 
+/// True if the element's own attributes hide it from readers: `hidden` (not
+/// React's streamed `<div hidden id="S:n">` boundaries), `aria-hidden="true"`,
+/// an inline style with `display:none` or `visibility:hidden`.
+bool hidden_by_attributes(const xmlNode* el);
+
+/// True for ARIA roles of page chrome: navigation, banner, contentinfo,
+/// complementary, search, menu, menubar, dialog, alert.
+bool is_boilerplate_role(std::string_view role);
+
 /// Inputs to the main-content pass besides the tree.
 struct ContentHints {
   std::size_t min_text_chars = 200;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -236,101 +237,68 @@ ClassVerdicts::ClassVerdicts() : impl_(std::make_unique<Impl>()) {}
 ClassVerdicts::~ClassVerdicts() = default;
 Verdict ClassVerdicts::of(std::string_view classes, std::string_view id) { return impl_->of(classes, id); }
 
-// Lines that open a non-article section: related/latest lists, comments,
-// newsletter and share boxes, in English, French and Arabic.
-bool is_section_stop_line(std::string_view text, std::size_t chars) {
-  if (chars > 60) return false;
-  static constexpr std::string_view kStops[] = {
-      "related",
-      "you may also like",
-      "you might also like",
-      "more from",
-      "more stories",
-      "read more",
-      "read next",
-      "recommended",
-      "popular posts",
-      "most popular",
-      "most read",
-      "most viewed",
-      "most shared",
-      "top stories",
-      "editor's picks",
-      "latest",
-      "trending",
-      "comments",
-      "leave a reply",
-      "leave a comment",
-      "post a comment",
-      "share this",
-      "share on",
-      "subscribe",
-      "sign up for",
-      "newsletter",
-      "about the author",
-      "tags:",
-      "filed under",
-      "further reading",
-      "see also",
-      "also read",
-      "previous post",
-      "next post",
-      "à lire aussi",
-      "a lire aussi",
-      "lire aussi",
-      "sur le même sujet",
-      "À lire aussi",
-      "À lire également",
-      "à lire également",
-      "À voir aussi",
-      "partager",
-      "commentaires",
-      "articles similaires",
-      "dans la même rubrique",
-      "les plus lus",
-      "les plus lues",
-      "les plus partagés",
-      "recommandé",
-      "nos recommandations",
-      "ذات صلة",
-      "اقرأ أيضا",
-      "اقرأ أيضاً",
-      "إقرأ أيضا",
-      "إقرأ أيضاً",
-      "أحدث المقالات",
-      "أخبار ذات صلة",
-      "مقالات ذات صلة",
-      "اترك تعليقاً",
-      "اترك تعليقا",
-      "التعليقات",
-      "شارك",
-      "تابعنا",
-      "الأكثر قراءة",
-      "الأكثر قراءةً",
-      "الأكثر مشاهدة",
-      "الأكثر تداولا",
-      "الأكثر تعليقا",
-      "الأكثر شعبية",
-      "اخترنا لك",
-      "قد يعجبك أيضا",
-      "قد يهمك",
-      "أخبار متعلقة",
-      "موصى به",
-      "مواضيع ذات صلة",
-      "المزيد من",
-  };
+namespace {
+
+// Labels of boxes that sit beside or below the main text or listing: related
+// and recommended stories, "most read", comments, share and newsletter boxes,
+// tags. A section page's own listing is never headed by one of these.
+constexpr std::string_view kSideBoxStops[] = {
+    "related",        "you may also like", "you might also like", "recommended",         "popular posts",
+    "most popular",   "most read",         "most viewed",         "most shared",         "editor's picks",
+    "trending",       "comments",          "leave a reply",       "leave a comment",     "post a comment",
+    "share this",     "share on",          "subscribe",           "sign up for",         "newsletter",
+    "tags:",          "see also",          "also read",           "à lire aussi",        "a lire aussi",
+    "lire aussi",     "sur le même sujet", "À lire aussi",        "À lire également",    "à lire également",
+    "À voir aussi",   "partager",          "commentaires",        "articles similaires", "les plus lus",
+    "les plus lues",  "les plus partagés", "recommandé",          "nos recommandations", "ذات صلة",
+    "اقرأ أيضا",      "اقرأ أيضاً",         "إقرأ أيضا",           "إقرأ أيضاً",           "أخبار ذات صلة",
+    "مقالات ذات صلة", "اترك تعليقاً",       "اترك تعليقا",         "التعليقات",           "شارك",
+    "تابعنا",         "الأكثر قراءة",      "الأكثر قراءةً",        "الأكثر مشاهدة",       "الأكثر تداولا",
+    "الأكثر تعليقا",  "الأكثر شعبية",      "اخترنا لك",           "قد يعجبك أيضا",       "قد يهمك",
+    "أخبار متعلقة",   "موصى به",           "مواضيع ذات صلة",
+};
+// Labels that end an article's text but may head a section page's listing:
+// "Latest", "Top stories", "More from", author boxes, previous/next links.
+constexpr std::string_view kListingStops[] = {
+    "more from", "more stories",          "read more",     "read next",       "top stories",
+    "latest",    "about the author",      "filed under",   "further reading", "previous post",
+    "next post", "dans la même rubrique", "أحدث المقالات", "المزيد من",
+};
+
+// The short line `text` lower-cased and trimmed of '#', spaces and final
+// punctuation, or empty when it is too long to be a label (60 code points,
+// four words).
+std::string label_key(std::string_view text, std::size_t chars) {
+  if (chars > 60) return {};
   std::string lowered = ascii_lower(text);
   std::string_view t = lowered;
   while (!t.empty() && (t.front() == ' ' || t.front() == '#')) t.remove_prefix(1);
   while (!t.empty() && (t.back() == ' ' || t.back() == ':' || t.back() == '.')) t.remove_suffix(1);
-  const auto words = 1 + std::ranges::count(t, ' ');
-  if (words > 4) return false;
-  for (auto stop : kStops) {
-    // The phrase must end at a word boundary: "Subscribers keep joining" is not a stop.
-    if (t.starts_with(stop) && (t.size() == stop.size() || !std::isalpha(static_cast<unsigned char>(t[stop.size()]))))
-      return true;
-  }
-  return false;
+  if (std::ranges::count(t, ' ') > 3) return {};
+  return std::string(t);
+}
+
+// True if `key` starts with one of `stops`, the phrase ending at a word
+// boundary: "Subscribers keep joining" is not a stop.
+bool starts_with_stop(std::string_view key, std::span<const std::string_view> stops) {
+  if (key.empty()) return false;
+  return std::ranges::any_of(stops, [&](std::string_view stop) {
+    return key.starts_with(stop) &&
+           (key.size() == stop.size() || !std::isalpha(static_cast<unsigned char>(key[stop.size()])));
+  });
+}
+
+}  // namespace
+
+// Lines that open a non-article section: related/latest lists, comments,
+// newsletter and share boxes, in English, French and Arabic.
+bool is_section_stop_line(std::string_view text, std::size_t chars) {
+  const std::string key = label_key(text, chars);
+  return starts_with_stop(key, kSideBoxStops) || starts_with_stop(key, kListingStops);
+}
+
+bool is_side_box_line(std::string_view text, std::size_t chars) {
+  return starts_with_stop(label_key(text, chars), kSideBoxStops);
 }
 
 // Phrases of comment-section disclaimers and policies. They sit between the

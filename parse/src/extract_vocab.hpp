@@ -33,6 +33,13 @@ class ClassVerdicts {
 /// four words, the phrase ending at a word boundary).
 bool is_section_stop_line(std::string_view text, std::size_t chars);
 
+/// True if a line of `chars` code points labels a box beside the main text
+/// or listing ("Most read", "Les plus lus", "الأكثر قراءة", "Related", "ذات
+/// صلة", "Tags:", share and newsletter boxes): the is_section_stop_line()
+/// phrases except those that may head a section page's own listing
+/// ("Latest", "Top stories", "More from", "أحدث المقالات", "المزيد من").
+bool is_side_box_line(std::string_view text, std::size_t chars);
+
 /// True if a line (at most 400 code points) states a comment-section policy
 /// or disclaimer: "The views expressed in the comments…", "Les commentaires
 /// sont modérés", "الآراء الواردة في التعليقات لا تعبر عن رأي…", "… ترحب

@@ -441,19 +441,6 @@ bool has_attr(const xmlNode* element, std::string_view name) {
   return false;
 }
 
-namespace {
-
-// The node after `n` in document order within `root`'s subtree, skipping
-// n's children; null at the end. Walks here are iterative so that no page can
-// exhaust the stack, whatever depth the HTML parser lets through.
-template <class Node>
-Node* next_skipping_children(Node* n, const xmlNode* root) {
-  while (n != root && n->next == nullptr) n = n->parent;
-  return n == root ? nullptr : n->next;
-}
-
-}  // namespace
-
 std::string inner_text(const xmlNode* node, std::size_t max_bytes) {
   std::string out;
   if (node == nullptr) return out;

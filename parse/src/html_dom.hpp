@@ -129,6 +129,16 @@ std::string_view attr(const xmlNode* element, std::string_view name);
 /// True if the element carries attribute `name` at all.
 bool has_attr(const xmlNode* element, std::string_view name);
 
+/// The node after `n` in document order within `root`'s subtree, skipping
+/// n's children; null at the end. Walks over the tree are iterative with it,
+/// so that no page can exhaust the stack, whatever depth the parser lets
+/// through.
+template <class Node>
+Node* next_skipping_children(Node* n, const xmlNode* root) {
+  while (n != root && n->next == nullptr) n = n->parent;
+  return n == root ? nullptr : n->next;
+}
+
 /// Text of all descendants, raw (not collapsed); with `max_bytes`, the
 /// text nodes after the one that reaches it are left out.
 std::string inner_text(const xmlNode* node, std::size_t max_bytes = std::string::npos);
