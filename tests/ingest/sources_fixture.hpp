@@ -64,10 +64,11 @@ class NewsSite {
   void document(const std::string& path, const std::string& fixture, const std::string& type = "application/xml") {
     set(path, fill(read_source_fixture(fixture)), type);
   }
-  /// Serves `body` as is at `path`.
-  void set(const std::string& path, std::string body, const std::string& type) {
+  /// Serves `body` as is at `path`; with an `etag`, a request carrying it
+  /// in If-None-Match is answered 304.
+  void set(const std::string& path, std::string body, const std::string& type, const std::string& etag = {}) {
     std::lock_guard lock(mutex_);
-    documents_[path] = {std::move(body), type};
+    documents_[path] = {std::move(body), type, etag};
   }
   /// `text` with the template markers of tests/data/ingest/sources/README.md replaced.
   [[nodiscard]] std::string fill(std::string text) const {
@@ -82,6 +83,18 @@ class NewsSite {
     std::lock_guard lock(mutex_);
     auto it = hits_.find(path);
     return it == hits_.end() ? 0 : it->second;
+  }
+  /// 304 answers given.
+  [[nodiscard]] int not_modified() {
+    std::lock_guard lock(mutex_);
+    return not_modified_;
+  }
+  /// Every path requested with its count, for failure messages.
+  [[nodiscard]] std::string requested() {
+    std::lock_guard lock(mutex_);
+    std::string out;
+    for (const auto& [path, count] : hits_) out += path + " ×" + std::to_string(count) + "\n";
+    return out;
   }
   /// Requests of article pages (/ar/news/…), all paths together.
   [[nodiscard]] int page_hits() {
@@ -99,7 +112,14 @@ class NewsSite {
     std::lock_guard lock(mutex_);
     ++hits_[req.path];
     if (auto it = documents_.find(req.path); it != documents_.end()) {
-      res.set_content(it->second.first, it->second.second);
+      const Document& doc = it->second;
+      if (!doc.etag.empty() && req.get_header_value("If-None-Match") == doc.etag) {
+        ++not_modified_;
+        res.status = 304;
+        return;
+      }
+      if (!doc.etag.empty()) res.set_header("ETag", doc.etag);
+      res.set_content(doc.body, doc.type);
     } else if (req.path.starts_with("/ar/news/")) {
       // Any article: its text names its path, so no two pages share a content hash.
       std::string page = fill(read_source_fixture("article.html"));
@@ -111,9 +131,13 @@ class NewsSite {
     }
   }
 
+  struct Document {
+    std::string body, type, etag;
+  };
   std::mutex mutex_;
-  std::map<std::string, std::pair<std::string, std::string>> documents_;
+  std::map<std::string, Document> documents_;
   std::map<std::string, int> hits_;
+  int not_modified_ = 0;
 };
 
 class SourcesTest : public ::testing::Test {
