@@ -1,6 +1,7 @@
 #include "engine_sources.hpp"
 
 #include "newsd/ingest/stage_timings.hpp"
+#include "newsd/parse/section_links.hpp"
 
 namespace newsd::ingest {
 namespace {
@@ -44,6 +45,28 @@ SourceDocument read_sitemap(std::string_view body, const fetch::Response& r, con
   return doc;
 }
 
+// Each article link of a section page is an entry, as a feed item that has
+// a link and a title but no text: its page is fetched and extracted.
+SourceDocument read_section_page(std::string_view body, const fetch::Response& r, const SourceRules& rules) {
+  SourceDocument doc{.kind = parse::SourceKind::html};
+  const parse::SectionRules section{rules.links, rules.exclude, rules.url_pattern};
+  auto page = parse::find_section_links(body, effective_url(r), r.charset, section, rules.limits);
+  if (!page) {
+    doc.error = page.error();
+    return doc;
+  }
+  if (!page->title.empty()) doc.parsed.feed.title = parse::TextConstruct{std::move(page->title)};
+  for (auto& link : page->links) {
+    parse::Entry entry;
+    entry.id = link.url;
+    entry.link = std::move(link.url);
+    if (!link.title.empty()) entry.title = parse::TextConstruct{std::move(link.title)};
+    doc.parsed.entries.push_back(std::move(entry));
+  }
+  doc.listed = doc.parsed.entries.size();
+  return doc;
+}
+
 }  // namespace
 
 SourceRules source_rules(const config::FeedConfig& feed, const config::Config& cfg) {
@@ -66,8 +89,7 @@ SourceDocument read_source(const fetch::Response& r, const SourceRules& rules) {
   switch (kind) {
     case parse::SourceKind::sitemap:
     case parse::SourceKind::sitemap_index: return read_sitemap(*body, r, rules);
-    // TODO(issue 16): the section-link finder (branch `section`) reads it.
-    case parse::SourceKind::html: return SourceDocument{.kind = kind};
+    case parse::SourceKind::html: return read_section_page(*body, r, rules);
     case parse::SourceKind::feed: break;
   }
   SourceDocument doc;
