@@ -491,7 +491,9 @@ void Engine::Impl::start_children(std::int64_t id, Poll& poll, const std::vector
       "sitemap.index",
       {{"url", poll.feed.cfg->url}, {"listed", listed.size()}, {"to_read", children.size()}, {"left_for_later", left}});
   if (children.empty()) {
-    plan_links(id, poll, {}, false);
+    // Nothing changed since the children were read: the links found
+    // then stay what `newsd feeds` shows.
+    finish_poll(id);
     return;
   }
   poll.children_pending = static_cast<int>(children.size());
@@ -533,10 +535,10 @@ void Engine::Impl::on_child_parsed(ChildParsed& e) {
   } else {
     poll.gathered.insert(poll.gathered.end(), std::make_move_iterator(e.doc.parsed.entries.begin()),
                          std::make_move_iterator(e.doc.parsed.entries.end()));
-    // Read (an unreadable child is not tried again until its lastmod moves
-    // either): recorded with the poll's outcome.
-    poll.facts.children_read.push_back({e.child.url, e.child.lastmod, now_seconds()});
   }
+  // Recorded with the poll's outcome, unreadable or not: fetching the same
+  // bytes again cannot help, so a child is read again once its lastmod moves.
+  poll.facts.children_read.push_back({e.child.url, e.child.lastmod, now_seconds()});
   child_done(e.feed_id, poll);
 }
 
