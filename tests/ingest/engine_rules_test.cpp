@@ -265,8 +265,8 @@ parse::SitemapChild child(const std::string& url, std::optional<SysSeconds> last
 
 TEST(ChildrenToRead, SkipsChildrenReadAtTheSameLastmodAndCaps) {
   const std::vector<parse::SitemapChild> listed = {
-      child("https://s.example/post-2026-11-b.xml.gz", kT0),  // read at this lastmod: skipped
-      child("https://s.example/post-2026-11.xml", kT0),       // read at an older lastmod: read again
+      child("https://s.example/post-2026-11-b.xml.gz", kT0),     // read at this lastmod: skipped
+      child("https://s.example/post-2026-11.xml", kT0),          // read at an older lastmod: read again
       child("https://s.example/google-news.xml", std::nullopt),  // no lastmod: always read
       child("https://s.example/post-2026-10.xml", kT0 - 24h),    // never read, over the cap
   };
