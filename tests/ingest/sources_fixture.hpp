@@ -5,7 +5,6 @@
 // in), an article page for any /ar/news/ path, and counters of every path
 // requested; plus an engine run over a config of [[feeds]] blocks.
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <atomic>
 #include <chrono>
@@ -19,10 +18,12 @@
 #include "newsd/ingest/engine.hpp"
 #include "newsd/parse/dates.hpp"
 #include "support/daemon_test_util.hpp"
+#include "support/gzip.hpp"
 
 namespace newsd::ingest::sources_testing {
 
 namespace fs = std::filesystem;
+using newsd::testing::gzip;
 
 inline std::string read_source_fixture(const std::string& name) {
   std::ifstream in(fs::path(NEWSD_TEST_DATA) / "ingest/sources" / name, std::ios::binary);
@@ -35,21 +36,6 @@ inline void replace_all(std::string& text, const std::string& from, const std::s
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
   }
-}
-
-/// `data` in gzip framing, as a `.xml.gz` file holds it.
-inline std::string gzip(std::string_view data) {
-  z_stream z{};
-  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return {};
-  std::string out(deflateBound(&z, data.size()), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
 }
 
 // A site whose documents are set per path; each request is counted.
@@ -147,10 +133,10 @@ class SourcesTest : public ::testing::Test {
   /// A config with these `[[feeds]]` blocks (TOML text) and quick fetch settings.
   config::Config config_with(const std::string& feeds, const std::string& fetch_extra = {}) {
     const fs::path taxonomy = fs::path(NEWSD_SOURCE_DIR) / "config/taxonomy/default.toml";
-    const std::string toml = "[log]\nlevel = \"warn\"\n[fetch]\nmin_host_interval = \"0s\"\nmax_retries = 0\n"
-                             "respect_robots_txt = false\n" +
-                             fetch_extra + "[classify]\ntaxonomy = \"" + taxonomy.string() +
-                             "\"\n[store]\npath = \"newsd.db\"\n" + feeds;
+    const std::string toml =
+        "[log]\nlevel = \"warn\"\n[fetch]\nmin_host_interval = \"0s\"\nmax_retries = 0\n"
+        "respect_robots_txt = false\n" +
+        fetch_extra + "[classify]\ntaxonomy = \"" + taxonomy.string() + "\"\n[store]\npath = \"newsd.db\"\n" + feeds;
     auto cfg = config::parse_config(toml, dir_.path() / "newsd.toml");
     if (!cfg) throw std::runtime_error(cfg.error().message);
     return *cfg;

@@ -113,8 +113,9 @@ TEST_F(SectionSources, SelectorOverridesDecideWhichLinksAreTaken) {
   const std::string path = "/ar/category/military/";
   site.document(path, "section_v1.html", "text/html; charset=utf-8");
   // Only the most-read box, and of it only what matches the pattern.
-  once(config_with(feed_block(site.url(path), "type = \"html\"\nlinks = \".most-read a\"\n"
-                                              "url_pattern = \"football\"\n")));
+  once(config_with(feed_block(site.url(path),
+                              "type = \"html\"\nlinks = \".most-read a\"\n"
+                              "url_pattern = \"football\"\n")));
   EXPECT_EQ(site.page_hits(), 1);
   EXPECT_EQ(site.hits("/ar/news/football-transfer-1457788.html"), 1);
 }

@@ -2,9 +2,9 @@
 // plain sitemaps, sitemap indexes, gzip, and sitemaps written to hurt.
 // Fixtures: tests/data/parse/sitemap/, on a fixed clock (2026-11-30 12:00 UTC).
 #include "newsd/parse/sitemap.hpp"
+#include "support/gzip.hpp"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <string>
@@ -22,6 +22,7 @@ using newsd::parse::sniff_source;
 using newsd::parse::SourceKind;
 using newsd::parse::testing::read_data_file;
 using newsd::parse::testing::repeat;
+using newsd::testing::gzip;
 
 const newsd::parse::TimePoint kNow = std::chrono::sys_days{std::chrono::year{2026} / 11 / 30} + 12h;
 
@@ -32,21 +33,6 @@ std::string fixture(const std::string& name) { return read_data_file("parse/site
 std::vector<std::string> links(const newsd::parse::Sitemap& s) {
   std::vector<std::string> out;
   for (const auto& e : s.parsed.entries) out.push_back(e.link.value_or(""));
-  return out;
-}
-
-// gzip framing of `data` (what `gzip -c` writes), for bodies too big to commit.
-std::string gzip(std::string_view data) {
-  z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&z, data.size()), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
   return out;
 }
 
