@@ -14,6 +14,7 @@ struct CommandContext {
 void add_run_command(CLI::App& app, CommandContext& ctx);              // run, once
 void add_check_config_command(CLI::App& app, CommandContext& ctx);     // check-config
 void add_extract_command(CLI::App& app, CommandContext& ctx);          // extract
+void add_section_links_command(CLI::App& app, CommandContext& ctx);    // section-links
 void add_parse_feed_command(CLI::App& app, CommandContext& ctx);       // parse-feed
 void add_classify_commands(CLI::App& app, CommandContext& ctx);        // classify, train, eval
 void add_query_commands(CLI::App& app, CommandContext& ctx);           // search, show, feeds, stats

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   newsd::cli::add_run_command(app, ctx);
   newsd::cli::add_check_config_command(app, ctx);
   newsd::cli::add_extract_command(app, ctx);
+  newsd::cli::add_section_links_command(app, ctx);
   newsd::cli::add_parse_feed_command(app, ctx);
   newsd::cli::add_classify_commands(app, ctx);
   newsd::cli::add_query_commands(app, ctx);

@@ -242,13 +242,15 @@ bool is_month_or_day(std::string_view s) {
   return (s.size() == 1 || s.size() == 2) && all_digits(s) && s != "0" && s != "00";
 }
 
-// "2026-11-30" or "20261130" inside a segment, or "/2026/11/" as segments.
-bool has_date(const std::vector<std::string>& segments, std::size_t& date_end) {
+// Where the path's date ends — the index of the first segment after it, or
+// of the segment holding it when more follows the date there — for
+// "/2026/11/30/", "/2026/11/" and "2026-11-30" or "20261130" inside a
+// segment; nullopt without a date.
+std::optional<std::size_t> date_end(const std::vector<std::string>& segments) {
   for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
     if (is_year(segments[i]) && is_month_or_day(segments[i + 1])) {
-      date_end = i + 2;
-      if (date_end < segments.size() && is_month_or_day(segments[date_end])) ++date_end;
-      return true;
+      const std::size_t end = i + 2;
+      return end < segments.size() && is_month_or_day(segments[end]) ? end + 1 : end;
     }
   }
   for (std::size_t i = 0; i < segments.size(); ++i) {
@@ -260,14 +262,11 @@ bool has_date(const std::vector<std::string>& segments, std::size_t& date_end) {
       const bool compact = is_year(rest.substr(0, 4)) && all_digits(rest.substr(4, 4)) &&
                            (rest.size() == 8 || !std::isdigit(static_cast<unsigned char>(rest[8])));
       if ((dashed || compact) && (at == 0 || !std::isdigit(static_cast<unsigned char>(s[at - 1])))) {
-        // A segment that is only the date ("/2026-11-30/") is a day archive
-        // unless a story follows it.
-        date_end = s.size() > (dashed ? 10u : 8u) ? i : i + 1;
-        return true;
+        return s.size() > (dashed ? 10u : 8u) ? i : i + 1;
       }
     }
   }
-  return false;
+  return std::nullopt;
 }
 
 // A run of 4+ digits in a segment that is not a bare year: "/123456",
@@ -328,8 +327,8 @@ UrlShape url_shape(std::string_view url) {
   if (std::ranges::any_of(segs, [](const std::string& s) { return is_hub_segment(without_extension(s)); }))
     return UrlShape::hub;
   if (is_non_page_extension(extension_of(segs.back()))) return UrlShape::hub;
-  std::size_t date_end = 0;
-  if (has_date(segs, date_end)) return date_end < segs.size() ? UrlShape::article : UrlShape::hub;
+  // A date with nothing after it ("/2026/11/", "/2026-11-30/") is an archive.
+  if (const auto end = date_end(segs)) return *end < segs.size() ? UrlShape::article : UrlShape::hub;
   if (has_numeric_id(segs) || has_query_id(parts.query) || is_slug(segs.back())) return UrlShape::article;
   // One bare segment is a site page ("/contact", "/mentions-legales"), not a story.
   return segs.size() >= 2 ? UrlShape::plain : UrlShape::hub;

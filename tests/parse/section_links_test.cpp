@@ -125,6 +125,13 @@ TEST(SectionLinks, UnclosedHeaderAndMostReadInTheListingColumn) {
   EXPECT_EQ(urls(page), expected);
 }
 
+TEST(SectionLinks, HubsArchivesPaginationAndShortTitlesAreNotArticles) {
+  const SectionPage page = find("hubs-archives-and-pagination.html", "https://navy.example/defense");
+  const std::vector<std::string> expected = {
+      "https://navy.example/defense/2026/11/30/coast-guard-orders-new-patrol-boats"};
+  EXPECT_EQ(urls(page), expected);
+}
+
 constexpr std::string_view kOverridePage = "https://www.example-mil.example/updates";
 
 TEST(SectionLinks, OverridesSelectExcludeAndMatch) {

@@ -23,8 +23,10 @@ struct SectionRules {
   /// Selectors whose subtrees are never read, in both modes.
   std::vector<std::string> exclude;
   /// ICU regular expression (Perl/ECMAScript-like syntax) searched for
-  /// anywhere in each link's absolute URL; links it does not match are
-  /// dropped. Anchor with `^…$` for a whole-URL match.
+  /// anywhere in each link's absolute URL as SectionLink::url gives it
+  /// (non-ASCII percent-encoded); links it does not match are dropped. Anchor
+  /// with `^…$` for a whole-URL match. A match that runs past ICU's time
+  /// limit (a pattern backtracking on a hostile URL) counts as no match.
   std::string url_pattern;
 };
 
