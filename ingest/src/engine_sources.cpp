@@ -8,12 +8,17 @@ namespace {
 
 const std::string& effective_url(const fetch::Response& r) { return r.final_url.empty() ? r.url : r.final_url; }
 
-// A `.xml.gz` served as a file (libcurl has already undone a gzip
-// Content-Encoding): gunzipped here, under the body-size cap, so a small
-// bomb cannot inflate past what the fetcher would have accepted.
-Result<std::string> plain_body(const fetch::Response& r, std::size_t max_bytes) {
-  if (!parse::is_gzip(r.body)) return r.body;
-  return parse::gunzip(r.body, max_bytes);
+// The bytes to read: the body itself (not copied: most are feeds), or, for
+// a `.xml.gz` served as a file (libcurl has already undone a gzip
+// Content-Encoding), its gunzipped bytes kept in `inflated`, under the
+// body-size cap, so a small bomb cannot inflate past what the fetcher would
+// have accepted.
+Result<std::string_view> plain_body(const fetch::Response& r, std::size_t max_bytes, std::string& inflated) {
+  if (!parse::is_gzip(r.body)) return std::string_view(r.body);
+  auto out = parse::gunzip(r.body, max_bytes);
+  if (!out) return std::unexpected(out.error());
+  inflated = std::move(*out);
+  return std::string_view(inflated);
 }
 
 parse::SourceKind kind_of(config::SourceType type, std::string_view body, std::string_view content_type) {
@@ -83,7 +88,8 @@ SourceRules source_rules(const config::FeedConfig& feed, const config::Config& c
 
 SourceDocument read_source(const fetch::Response& r, const SourceRules& rules) {
   const StageTimer timer(Stage::parse);
-  auto body = plain_body(r, rules.max_bytes);
+  std::string inflated;
+  auto body = plain_body(r, rules.max_bytes, inflated);
   if (!body) return SourceDocument{.error = body.error()};
   const parse::SourceKind kind = kind_of(rules.type, *body, r.content_type);
   switch (kind) {
@@ -100,7 +106,8 @@ SourceDocument read_source(const fetch::Response& r, const SourceRules& rules) {
 
 SourceDocument read_sitemap_child(const fetch::Response& r, const SourceRules& rules) {
   const StageTimer timer(Stage::parse);
-  auto body = plain_body(r, rules.max_bytes);
+  std::string inflated;
+  auto body = plain_body(r, rules.max_bytes, inflated);
   if (!body) return SourceDocument{.error = body.error()};
   SourceDocument doc = read_sitemap(*body, r, rules);
   if (!doc.error && doc.kind == parse::SourceKind::sitemap_index) {
