@@ -9,4 +9,5 @@ list(APPEND PARSE_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/feed_xml_text.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/feed_text.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/feed_json.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/src/feed_plain_text.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/feed_plain_text.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/sitemap.cpp)

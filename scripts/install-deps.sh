@@ -12,7 +12,7 @@ packages=(
   libcurl4-openssl-dev libpugixml-dev libicu-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libxml2-dev libstemmer-dev libcld2-dev libfasttext-dev libsystemd-dev libidn2-dev libcpp-httplib-dev
-  libgumbo-dev libpsl-dev libnats-dev libssl-dev libpqxx-dev
+  libgumbo-dev libpsl-dev libnats-dev libssl-dev libpqxx-dev zlib1g-dev
   # tests (promtool checks /metrics; chromium runs the web reader's browser test)
   libgtest-dev libgmock-dev prometheus chromium fonts-noto-core postgresql-15
   # the sink tests start a JetStream server
@@ -23,7 +23,7 @@ packages=(
   dpkg-dev
 )
 if [[ "${1:-}" == "--all" ]]; then
-  packages+=(libbenchmark-dev python3-feedparser zlib1g-dev clang-19 libclang-rt-19-dev clang-format clang-tidy-19
+  packages+=(libbenchmark-dev python3-feedparser clang-19 libclang-rt-19-dev clang-format clang-tidy-19
     nginx-light newsboat time fasttext)
 fi
 

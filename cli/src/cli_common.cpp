@@ -8,6 +8,7 @@
 #include "newsd/base/log_stderr.hpp"
 #include "newsd/classify/model.hpp"
 #include "newsd/parse/html_select.hpp"
+#include "newsd/parse/section_links.hpp"
 #include "newsd/watch/watch_set.hpp"
 
 namespace newsd::cli {
@@ -45,6 +46,10 @@ config::LoadOptions strict_load_options() {
   options.check_selector = [](std::string_view selector) -> std::string {
     auto parsed = parse::parse_selector(selector);
     return parsed ? std::string() : parsed.error().message;
+  };
+  options.check_url_pattern = [](std::string_view pattern) -> std::string {
+    auto valid = parse::validate_section_rules({{}, {}, std::string(pattern)});
+    return valid ? std::string() : valid.error().message;
   };
   options.check_model = [](const std::filesystem::path& model) -> std::string {
     auto loaded = classify::Model::load(model);

@@ -17,6 +17,7 @@
 #include "newsd/fetch/fetcher.hpp"
 #include "newsd/parse/feed.hpp"
 #include "newsd/parse/feed_links.hpp"
+#include "newsd/parse/sitemap.hpp"
 #include "newsd/parse/url.hpp"
 #include "opml.hpp"
 
@@ -235,6 +236,7 @@ struct Found {
   std::string url;
   std::string title;
   std::size_t entries = 0;
+  std::string_view unit = "entries";
 };
 
 // A probe succeeds when the document parses as a feed with entries.
@@ -243,6 +245,38 @@ std::optional<Found> as_feed(const std::string& url, const Result<fetch::Respons
   const parse::ParsedFeed feed = parse::parse_feed(r->body, r->final_url, r->charset, cfg.limits);
   if (feed.entries.empty()) return std::nullopt;
   return Found{url, feed.feed.title ? parse::plain_text(*feed.feed.title) : std::string(), feed.entries.size()};
+}
+
+// A sitemap named by robots.txt: found when it reads as a sitemap (gzipped
+// too); counted by what it lists, recent or not.
+std::optional<Found> as_sitemap(const std::string& url, const Result<fetch::Response>& r, const config::Config& cfg) {
+  if (!r || r->status != 200) return std::nullopt;
+  auto body = parse::is_gzip(r->body) ? parse::gunzip(r->body, cfg.fetch.max_body_bytes) : Result<std::string>(r->body);
+  if (!body) return std::nullopt;
+  auto sitemap = parse::parse_sitemap(*body, r->final_url, r->charset, cfg.limits);
+  if (!sitemap) return std::nullopt;
+  const bool index = sitemap->kind == parse::SourceKind::sitemap_index;
+  const std::size_t listed =
+      sitemap->parsed.entries.size() + sitemap->parsed.entries_dropped + sitemap->children.size() + sitemap->too_old;
+  return Found{url, index ? "sitemap index" : "sitemap", listed, index ? "sitemaps" : "links"};
+}
+
+// The sitemaps the site's robots.txt names, probed like the feed candidates.
+std::vector<Found> robots_txt_sitemaps(fetch::Fetcher& fetcher, const fetch::Response& page,
+                                       const std::string& page_url, const config::Config& cfg) {
+  auto robots_url = parse::resolve_url(page.final_url, "/robots.txt");
+  if (!robots_url) return {};
+  const std::vector<fetch::Request> robots_request{{*robots_url, {}, {}, page_url}};
+  auto robots = std::move(fetcher.fetch_all(robots_request).front());
+  if (!robots || robots->status != 200) return {};
+  std::vector<fetch::Request> probes;
+  for (auto& url : parse::robots_sitemaps(robots->body, robots->final_url)) probes.push_back({url, {}, {}, page_url});
+  const auto results = fetcher.fetch_all(probes);
+  std::vector<Found> found;
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    if (auto sitemap = as_sitemap(probes[i].url, results[i], cfg)) found.push_back(std::move(*sitemap));
+  }
+  return found;
 }
 
 int discover(const fs::path& config_path, const std::string& page_url) {
@@ -279,12 +313,13 @@ int discover(const fs::path& config_path, const std::string& page_url) {
   for (std::size_t i = 0; i < probes.size(); ++i) {
     if (auto feed = as_feed(probes[i].url, results[i], *cfg)) found.push_back(std::move(*feed));
   }
+  for (auto& sitemap : robots_txt_sitemaps(fetcher, *page, page_url, *cfg)) found.push_back(std::move(sitemap));
   if (found.empty()) {
     std::cerr << "newsd feeds discover: no feed found at " << page_url << " (" << probes.size()
-              << " candidates tried)\n";
+              << " candidates tried, and no sitemap in robots.txt)\n";
     return 1;
   }
-  for (const auto& f : found) std::cout << f.url << '\t' << f.title << '\t' << f.entries << " entries\n";
+  for (const auto& f : found) std::cout << f.url << '\t' << f.title << '\t' << f.entries << ' ' << f.unit << '\n';
   std::cout << "subscribe with: newsd feeds add URL\n";
   return 0;
 }
@@ -356,7 +391,8 @@ void add_feeds_manage_commands(CLI::App& feeds, CommandContext& ctx) {
   auto* discover_cmd = feeds.add_subcommand(
       "discover",
       "Find a site's feeds: <link rel=\"alternate\"> in its page and the usual paths (/feed, /rss, /rss.xml, "
-      "/atom.xml, /feed.xml, /index.xml); prints URL, title and entry count of each that parses");
+      "/atom.xml, /feed.xml, /index.xml), and its sitemaps: the Sitemap: lines of its robots.txt; prints URL, "
+      "title (or sitemap / sitemap index) and entry count of each that parses");
   discover_cmd->add_option("url", discover_opts->url, "The site's page (http or https)")->required();
   discover_cmd->add_option("--config,-c", discover_opts->config, kConfigHelp + std::string(" (fetch settings)"));
   discover_cmd->callback([discover_opts, &ctx] {

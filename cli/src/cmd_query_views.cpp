@@ -67,11 +67,15 @@ void print_feeds(const std::vector<store::FeedState>& feeds, bool as_json) {
     for (const auto& f : feeds) std::cout << dump(service::feed_json(f)) << '\n';
     return;
   }
-  std::cout << fmt::format("{:>4}  {:<6}  {:>6}  {:<16}  {:<16}  {:>8}  {}\n", "ID", "STATE", "ERRORS", "LAST FETCH",
-                           "NEXT FETCH", "ARTICLES", "FEED");
+  std::cout << fmt::format("{:>4}  {:<6}  {:<12}  {:>5}  {:>6}  {:<16}  {:<16}  {:>8}  {}\n", "ID", "STATE", "TYPE",
+                           "LINKS", "ERRORS", "LAST FETCH", "NEXT FETCH", "ARTICLES", "FEED");
   for (const auto& f : feeds) {
     const std::string name = !f.name.empty() ? f.name : !f.title.empty() ? f.title : "";
-    std::cout << fmt::format("{:>4}  {:<6}  {:>6}  {:<16}  {:<16}  {:>8}  {}{}\n", f.id, f.state, f.consecutive_errors,
+    // TYPE is what the last successful poll found (a source of type "auto"
+    // shows what it turned out to be); LINKS what that poll listed.
+    std::cout << fmt::format("{:>4}  {:<6}  {:<12}  {:>5}  {:>6}  {:<16}  {:<16}  {:>8}  {}{}\n", f.id, f.state,
+                             f.source_type.empty() ? "-" : f.source_type,
+                             f.links_found ? std::to_string(*f.links_found) : "-", f.consecutive_errors,
                              f.last_fetched_at ? short_time(f.last_fetched_at) : "never", short_time(f.next_fetch_at),
                              f.articles, name.empty() ? "" : clip(name, 40) + "  ", f.url);
     if (f.interval_s > 0) std::cout << "      interval: " << f.interval_s << " s (" << f.interval_reason << ")\n";

@@ -217,6 +217,8 @@ class TableReader {
     return (v_.origin().parent_path() / p).lexically_normal();
   }
 
+  [[nodiscard]] bool has(std::string_view key) const { return table_.contains(key); }
+
   void error_at(std::string_view key, std::string_view message) {
     if (const auto* n = table_.get(key))
       v_.error(n->source(), message);
@@ -244,7 +246,46 @@ class TableReader {
 
 constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
 
-void read_feeds(TableReader& root, std::vector<FeedConfig>& out, std::set<std::string>& urls, Validator& v) {
+// `type`, and the keys only some types use: a key another type would
+// silently ignore is an error, like an unknown key.
+void read_source_type(TableReader& r, FeedConfig& feed, const LoadOptions& options) {
+  std::string type = "auto";
+  r.string("type", type);
+  if (type == "auto") {
+    feed.type = SourceType::auto_detect;
+  } else if (type == "feed") {
+    feed.type = SourceType::feed;
+  } else if (type == "sitemap") {
+    feed.type = SourceType::sitemap;
+  } else if (type == "html") {
+    feed.type = SourceType::html;
+  } else {
+    r.error_at("type", "'feeds.type' must be \"auto\", \"feed\", \"sitemap\" or \"html\"");
+  }
+  r.duration("max_age", feed.max_age, Seconds{3600}, Seconds{365 * 24 * 3600});
+  r.integer("sitemap_children", feed.sitemap_children, 1, 100);
+  r.string("links", feed.links);
+  if (!feed.links.empty() && options.check_selector) {
+    if (const std::string why = options.check_selector(feed.links); !why.empty()) {
+      r.error_at("links", "'feeds.links' selector '" + feed.links + "': " + why);
+    }
+  }
+  r.string_list("exclude", feed.exclude, options.check_selector);
+  r.string("url_pattern", feed.url_pattern);
+  if (!feed.url_pattern.empty() && options.check_url_pattern) {
+    if (const std::string why = options.check_url_pattern(feed.url_pattern); !why.empty()) {
+      r.error_at("url_pattern", "'feeds.url_pattern' is not a valid regular expression: " + why);
+    }
+  }
+  if (feed.type == SourceType::feed || feed.type == SourceType::sitemap) {
+    for (const char* key : {"links", "exclude", "url_pattern"}) {
+      if (r.has(key)) r.error_at(key, "'feeds." + std::string(key) + "' applies only to type \"html\" or \"auto\"");
+    }
+  }
+}
+
+void read_feeds(TableReader& root, std::vector<FeedConfig>& out, std::set<std::string>& urls, Validator& v,
+                const LoadOptions& options) {
   const auto* feeds = root.table_array("feeds");
   if (!feeds) return;
   const fs::path base_dir = v.origin().parent_path();
@@ -264,6 +305,7 @@ void read_feeds(TableReader& root, std::vector<FeedConfig>& out, std::set<std::s
     }
     r.string_list("tags", feed.tags);
     r.boolean("fetch_articles", feed.fetch_articles);
+    read_source_type(r, feed, options);
     if (!feed.site_url.empty()) {
       if (auto site = check_feed_url(feed.site_url, base_dir); !site) r.error_at("site_url", site.error().message);
     }
@@ -583,7 +625,7 @@ Config read_config(const toml::table& doc, Validator& v, const LoadOptions& opti
   }
   root.path("feeds_file", cfg.feeds_file);
   std::set<std::string> urls;
-  read_feeds(root, cfg.feeds, urls, v);
+  read_feeds(root, cfg.feeds, urls, v, options);
   read_watches(root, cfg.watches, v, options);
   return cfg;
 }
@@ -615,6 +657,16 @@ std::string_view to_string(SinkType type) noexcept {
     case SinkType::jsonl: return "jsonl";
   }
   return "jsonl";
+}
+
+std::string_view to_string(SourceType type) noexcept {
+  switch (type) {
+    case SourceType::auto_detect: return "auto";
+    case SourceType::feed: return "feed";
+    case SourceType::sitemap: return "sitemap";
+    case SourceType::html: return "html";
+  }
+  return "auto";
 }
 
 std::vector<std::string> config_keys() {
@@ -692,13 +744,13 @@ std::optional<std::string> read_file(const fs::path& path) {
 // The feeds file holds only `[[feeds]]`; `urls` are the feeds already
 // listed (duplicates are errors). Returns the problems joined (empty = none).
 std::string read_feeds_doc(std::string_view text, const fs::path& origin, std::vector<FeedConfig>& out,
-                           std::set<std::string> urls) {
+                           std::set<std::string> urls, const LoadOptions& options = {}) {
   auto doc = parse_toml(text, origin);
   if (!doc) return doc.error().message;
   Validator v(origin);
   {
     TableReader root(*doc, "", v);  // reports keys other than [[feeds]] when it goes out of scope
-    read_feeds(root, out, urls, v);
+    read_feeds(root, out, urls, v, options);
   }
   return v.joined();
 }
@@ -714,7 +766,7 @@ std::string read_feeds_file(Config& cfg, const LoadOptions& options) {
   }
   std::set<std::string> urls;
   for (const auto& f : cfg.feeds) urls.insert(f.url);
-  return read_feeds_doc(*text, cfg.feeds_file, cfg.feeds, std::move(urls));
+  return read_feeds_doc(*text, cfg.feeds_file, cfg.feeds, std::move(urls), options);
 }
 
 }  // namespace

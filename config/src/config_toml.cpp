@@ -30,6 +30,14 @@ toml::table feed_table(const FeedConfig& f) {
   if (f.max_interval) t.insert("max_interval", duration(*f.max_interval));
   t.insert("tags", strings(f.tags));
   t.insert("fetch_articles", f.fetch_articles);
+  t.insert("type", std::string(to_string(f.type)));
+  t.insert("max_age", duration(f.max_age));
+  t.insert("sitemap_children", f.sitemap_children);
+  // Unset section-page overrides are left out: on a feed or sitemap they
+  // would be an error, even empty.
+  if (!f.links.empty()) t.insert("links", f.links);
+  if (!f.exclude.empty()) t.insert("exclude", strings(f.exclude));
+  if (!f.url_pattern.empty()) t.insert("url_pattern", f.url_pattern);
   return t;
 }
 

@@ -6,9 +6,9 @@
 namespace newsd::fetch {
 namespace {
 
-constexpr std::array<std::string_view, 14> kNames = {
-    "none",         "dns",       "connect",       "tls",    "timeout",    "http_4xx", "http_5xx",
-    "rate_limited", "too_large", "bot_challenge", "robots", "not_a_feed", "parse",    "refused",
+constexpr std::array<std::string_view, 15> kNames = {
+    "none",      "dns",           "connect", "tls",        "timeout", "http_4xx", "http_5xx", "rate_limited",
+    "too_large", "bot_challenge", "robots",  "not_a_feed", "parse",   "refused",  "no_links",
 };
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }

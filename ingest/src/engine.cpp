@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "engine_sources.hpp"
 #include "newsd/base/log.hpp"
 #include "newsd/fetch/io_loop.hpp"
 #include "newsd/ingest/article_builder.hpp"
@@ -42,7 +43,18 @@ struct FeedFetched {
 };
 struct FeedParsed {
   std::int64_t feed_id;
-  parse::ParsedFeed parsed;
+  SourceDocument doc;
+};
+// A child of a sitemap index, fetched and then read.
+struct ChildFetched {
+  std::int64_t feed_id;
+  parse::SitemapChild child;
+  Result<fetch::Response> result;
+};
+struct ChildParsed {
+  std::int64_t feed_id;
+  parse::SitemapChild child;
+  SourceDocument doc;
 };
 struct PageFetched {
   Job job;
@@ -54,7 +66,7 @@ struct PageDone {
   bool failed = false;        ///< the page could not be fetched
   bool for_good = false;      ///< ... and fetching it again cannot help
 };
-using Event = std::variant<FeedFetched, FeedParsed, PageFetched, PageDone>;
+using Event = std::variant<FeedFetched, FeedParsed, ChildFetched, ChildParsed, PageFetched, PageDone>;
 
 // The coordinator's inbox. Producers never wait: the deque is unbounded,
 // and admission keeps it small (one event per feed and page in flight).
@@ -91,10 +103,10 @@ fetch::Request page_request(const PageJob& job) { return {job.item.address.url, 
 
 const std::string& effective_url(const fetch::Response& r) { return r.final_url.empty() ? r.url : r.final_url; }
 
-// The one place feed bodies are parsed.
-parse::ParsedFeed parse_feed_body(const fetch::Response& r, const config::LimitsConfig& limits) {
-  const StageTimer timer(Stage::parse);
-  return parse::parse_feed(r.body, effective_url(r), r.charset, limits);
+// The request for a sitemap index's child. Like an entry's page, it is the
+// index's content: trusted only on the configured source's origin.
+fetch::Request child_request(const config::FeedConfig& feed, const parse::SitemapChild& child) {
+  return {child.url, {}, {}, feed.url};
 }
 
 // The one place article pages are extracted.
@@ -126,6 +138,8 @@ struct Engine::Impl {
     Feed feed;  // as it was when the poll started
     PollFacts facts;
     int pages_pending = 0;
+    int children_pending = 0;            // sitemap index children being fetched or read
+    std::vector<parse::Entry> gathered;  // their recent entries, planned once the last one is read
   };
 
   config::Config cfg;
@@ -162,6 +176,12 @@ struct Engine::Impl {
   void handle(Event& e);
   void on_feed_fetched(FeedFetched& e);
   void on_feed_parsed(FeedParsed& e);
+  void take_feed_facts(Poll& poll, const parse::ParsedFeed& parsed);
+  void start_children(std::int64_t id, Poll& poll, const std::vector<parse::SitemapChild>& listed);
+  void on_child_fetched(ChildFetched& e);
+  void on_child_parsed(ChildParsed& e);
+  void child_done(std::int64_t id, Poll& poll);
+  void plan_links(std::int64_t id, Poll& poll, std::span<const parse::Entry> entries, bool compare_links);
   void queue_entries(std::int64_t id, Poll& poll, EntryPlan& plan, SysSeconds now);
   void pump_pages();
   void on_page_fetched(PageFetched& e);
@@ -355,6 +375,8 @@ void Engine::Impl::handle(Event& e) {
         using T = std::decay_t<decltype(ev)>;
         if constexpr (std::is_same_v<T, FeedFetched>) on_feed_fetched(ev);
         if constexpr (std::is_same_v<T, FeedParsed>) on_feed_parsed(ev);
+        if constexpr (std::is_same_v<T, ChildFetched>) on_child_fetched(ev);
+        if constexpr (std::is_same_v<T, ChildParsed>) on_child_parsed(ev);
         if constexpr (std::is_same_v<T, PageFetched>) on_page_fetched(ev);
         if constexpr (std::is_same_v<T, PageDone>) on_page_done(ev);
       },
@@ -388,16 +410,17 @@ void Engine::Impl::on_feed_fetched(FeedFetched& e) {
     finish_poll(e.feed_id);
     return;
   }
-  if (const FailureClass c = classify_feed_answer(response); c != FailureClass::none) {
+  if (const FailureClass c = classify_feed_answer(response, expects_feed(poll.feed.cfg->type));
+      c != FailureClass::none) {
     fail_poll(e.feed_id, poll, "not a feed: " + std::string(to_string(c)) + " from " + effective_url(response), c);
     return;
   }
   poll.facts.etag = response.etag;
   poll.facts.last_modified = response.last_modified;
-  // The limits go by value: a reload on the coordinator thread must not
+  // The rules go by value: a reload on the coordinator thread must not
   // change them under a worker.
-  pool->submit([this, id = e.feed_id, limits = cfg.limits, response = std::move(response)] {
-    inbox.push(FeedParsed{id, parse_feed_body(response, limits)});
+  pool->submit([this, id = e.feed_id, rules = source_rules(*poll.feed.cfg, cfg), response = std::move(response)] {
+    inbox.push(FeedParsed{id, read_source(response, rules)});
   });
 }
 
@@ -405,9 +428,23 @@ void Engine::Impl::on_feed_parsed(FeedParsed& e) {
   auto it = polls.find(e.feed_id);
   if (it == polls.end() || drop_if_removed(e.feed_id)) return;
   Poll& poll = it->second;
-  const parse::ParsedFeed& parsed = e.parsed;
-  if (parsed.bozo && parsed.entries.empty() && !parsed.feed.title) {
+  const SourceDocument& doc = e.doc;
+  if (doc.error) {
+    fail_poll(e.feed_id, poll, doc.error->describe(), classify_error(*doc.error));
+    return;
+  }
+  const parse::ParsedFeed& parsed = doc.parsed;
+  const bool feed = doc.kind == parse::SourceKind::feed;
+  if (feed && parsed.bozo && parsed.entries.empty() && !parsed.feed.title) {
     fail_poll(e.feed_id, poll, "parse: " + parsed.bozo_message, FailureClass::parse);
+    return;
+  }
+  poll.facts.source_type = std::string(parse::to_string(doc.kind));
+  // A feed may be empty for a while; a sitemap or section page that lists
+  // nothing at all is broken (moved markup, a template change).
+  if (!feed && doc.listed == 0) {
+    fail_poll(e.feed_id, poll, "no links: the " + *poll.facts.source_type + " lists no article",
+              FailureClass::no_links);
     return;
   }
   if (parsed.bozo) log::warn("feed.bozo", {{"url", poll.feed.cfg->url}, {"reason", parsed.bozo_message}});
@@ -419,6 +456,15 @@ void Engine::Impl::on_feed_parsed(FeedParsed& e) {
                                       {"entries_per_feed", cfg.limits.entries_per_feed}});
   }
   ++report->feeds_fetched;
+  take_feed_facts(poll, parsed);
+  if (doc.kind == parse::SourceKind::sitemap_index) {
+    start_children(e.feed_id, poll, doc.children);
+    return;
+  }
+  plan_links(e.feed_id, poll, parsed.entries, !feed);
+}
+
+void Engine::Impl::take_feed_facts(Poll& poll, const parse::ParsedFeed& parsed) {
   if (parsed.feed.title) poll.facts.title = parsed.feed.title->value;
   if (!poll.feed.cfg->site_url.empty())
     poll.facts.site_url = poll.feed.cfg->site_url;
@@ -428,21 +474,108 @@ void Engine::Impl::on_feed_parsed(FeedParsed& e) {
   const ServerHints own = feed_hints(parsed.feed);
   poll.facts.hints.ttl = own.ttl;
   poll.facts.hints.sy_update_period = own.sy_update_period;
+}
+
+void Engine::Impl::start_children(std::int64_t id, Poll& poll, const std::vector<parse::SitemapChild>& listed) {
+  auto read = reader->sitemap_children(id);
+  if (!read) {
+    // Without the record every child looks new: read the capped few anyway.
+    log::warn("sitemap.children_lookup_failed", {{"url", poll.feed.cfg->url}, {"error", read.error().describe()}});
+    read = std::vector<store::SitemapChildRead>{};
+  }
+  std::size_t left = 0;
+  const auto children =
+      children_to_read(listed, *read, static_cast<std::size_t>(std::max(1, poll.feed.cfg->sitemap_children)), left);
+  poll.facts.children_left = left > 0;
+  log::info(
+      "sitemap.index",
+      {{"url", poll.feed.cfg->url}, {"listed", listed.size()}, {"to_read", children.size()}, {"left_for_later", left}});
+  if (children.empty()) {
+    // Nothing changed since the children were read: the links found
+    // then stay what `newsd feeds` shows.
+    finish_poll(id);
+    return;
+  }
+  poll.children_pending = static_cast<int>(children.size());
+  for (const auto& child : children) {
+    io->submit(child_request(*poll.feed.cfg, child), [this, id, child](Result<fetch::Response> r) {
+      if (r) stage_timings().record(Stage::fetch, r->elapsed);
+      inbox.push(ChildFetched{id, child, std::move(r)});
+    });
+  }
+}
+
+void Engine::Impl::on_child_fetched(ChildFetched& e) {
+  auto it = polls.find(e.feed_id);
+  if (it == polls.end() || drop_if_removed(e.feed_id)) return;
+  Poll& poll = it->second;
+  if (!e.result) {
+    if (abandoned) {  // cancelled at shutdown: the index keeps its old state
+      polls.erase(it);
+      return;
+    }
+    log::warn("sitemap.child_failed", {{"url", e.child.url}, {"error", e.result.error().describe()}});
+    // Not recorded as read, and the index's validators held: the next poll tries it again.
+    poll.facts.children_left = true;
+    child_done(e.feed_id, poll);
+    return;
+  }
+  pool->submit([this, id = e.feed_id, child = std::move(e.child), rules = source_rules(*poll.feed.cfg, cfg),
+                response = std::move(*e.result)] {
+    inbox.push(ChildParsed{id, child, read_sitemap_child(response, rules)});
+  });
+}
+
+void Engine::Impl::on_child_parsed(ChildParsed& e) {
+  auto it = polls.find(e.feed_id);
+  if (it == polls.end() || drop_if_removed(e.feed_id)) return;
+  Poll& poll = it->second;
+  if (e.doc.error) {
+    log::warn("sitemap.child_unreadable", {{"url", e.child.url}, {"error", e.doc.error->describe()}});
+  } else {
+    poll.gathered.insert(poll.gathered.end(), std::make_move_iterator(e.doc.parsed.entries.begin()),
+                         std::make_move_iterator(e.doc.parsed.entries.end()));
+  }
+  // Recorded with the poll's outcome, unreadable or not: fetching the same
+  // bytes again cannot help, so a child is read again once its lastmod moves.
+  poll.facts.children_read.push_back({e.child.url, e.child.lastmod, now_seconds()});
+  child_done(e.feed_id, poll);
+}
+
+void Engine::Impl::child_done(std::int64_t id, Poll& poll) {
+  if (--poll.children_pending > 0) return;
+  const std::vector<parse::Entry> entries = std::move(poll.gathered);
+  plan_links(id, poll, entries, false);
+}
+
+// The entries of a source document (or of an index's children) become
+// pages to fetch. `compare_links`: a sitemap or section page listing the
+// same links as the last poll that handled them all costs no look-up.
+void Engine::Impl::plan_links(std::int64_t id, Poll& poll, std::span<const parse::Entry> entries, bool compare_links) {
+  poll.facts.links_found = static_cast<int>(entries.size());
+  if (compare_links) {
+    poll.facts.links_hash = link_set_hash(entries);
+    if (*poll.facts.links_hash == poll.feed.state.links_hash) {
+      log::info("feed.unchanged_links", {{"url", poll.feed.cfg->url}, {"links", entries.size()}});
+      finish_poll(id);
+      return;
+    }
+  }
   EntryPlan plan = plan_entries(
-      e.feed_id, parsed.entries, [this](std::string_view url) { return reader->has_article(url); },
-      [this, id = e.feed_id](const std::string& canonical) {
+      id, entries, [this](std::string_view url) { return reader->has_article(url); },
+      [this, id](const std::string& canonical) {
         auto f = fetching.find(canonical);
         return f != fetching.end() && f->second != id;
       },
       cfg.limits.pages_per_poll);
   log::info("feed.parsed", {{"url", poll.feed.cfg->url},
-                            {"entries", parsed.entries.size()},
+                            {"type", poll.facts.source_type.value_or("")},
+                            {"entries", entries.size()},
                             {"new", plan.fresh.size()},
-                            {"deferred", plan.deferred},
-                            {"encoding", parsed.encoding}});
-  queue_entries(e.feed_id, poll, plan, now_seconds());
+                            {"deferred", plan.deferred}});
+  queue_entries(id, poll, plan, now_seconds());
   if (poll.pages_pending == 0) {
-    finish_poll(e.feed_id);
+    finish_poll(id);
   } else {
     pump_pages();
   }
@@ -583,6 +716,9 @@ void Engine::Impl::remember(std::int64_t id, const FeedAfterPoll& after) {
   s.mean_gap_s = after.rate.mean_gap_s;
   s.gaps = after.rate.gaps;
   s.last_new_entry_at = after.rate.last_new_entry;
+  if (r.source_type) s.source_type = *r.source_type;
+  if (r.links_found) s.links_found = r.links_found;
+  if (r.links_hash) s.links_hash = *r.links_hash;
 }
 
 void Engine::Impl::collect_writes() {
@@ -612,6 +748,7 @@ void Engine::Impl::collect_writes() {
     if (auto f = feeds.find(feed_id); f != feeds.end()) {
       f->second.state.etag.clear();
       f->second.state.last_modified.clear();
+      f->second.state.links_hash.clear();
     }
   }
 }

@@ -1,5 +1,6 @@
 #include "newsd/ingest/engine_rules.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "newsd/ingest/article_builder.hpp"
@@ -84,12 +85,12 @@ bool failed_for_good(const Error& error) { return error.permanent; }
 
 bool is_gone(const Error& error) { return error.http_status == 410; }
 
-FailureClass classify_feed_answer(const fetch::Response& response) {
+FailureClass classify_feed_answer(const fetch::Response& response, bool expect_feed) {
   fetch::HttpAnswer answer;
   answer.status = static_cast<int>(response.status);
   answer.content_type = response.content_type;
   answer.body = response.body;
-  answer.expect_feed = true;
+  answer.expect_feed = expect_feed;
   answer.server = response.server;
   answer.cf_mitigated = response.cf_mitigated;
   return fetch::classify_http(answer);
@@ -117,6 +118,48 @@ ServerHints http_hints(const fetch::Response& response, SysSeconds now, ServerHi
 std::optional<SysSeconds> retry_after(const Error& error, SysSeconds now) {
   if (!error.retry_after) return std::nullopt;
   return now + *error.retry_after;
+}
+
+bool expects_feed(config::SourceType type) { return type == config::SourceType::feed; }
+
+std::vector<parse::SitemapChild> children_to_read(std::span<const parse::SitemapChild> listed,
+                                                  std::span<const store::SitemapChildRead> already_read,
+                                                  std::size_t cap, std::size_t& left) {
+  std::vector<parse::SitemapChild> out;
+  left = 0;
+  for (const auto& child : listed) {
+    const auto read = std::ranges::find(already_read, child.url, &store::SitemapChildRead::url);
+    if (child.lastmod && read != already_read.end() && read->lastmod == child.lastmod) continue;
+    if (out.size() < cap) {
+      out.push_back(child);
+    } else {
+      ++left;
+    }
+  }
+  return out;
+}
+
+std::string link_set_hash(std::span<const parse::Entry> entries) {
+  std::vector<std::string> links;
+  for (const auto& entry : entries) {
+    if (auto url = article_url(entry)) links.push_back(parse::canonicalize_url(*url));
+  }
+  std::ranges::sort(links);
+  const auto [first, last] = std::ranges::unique(links);
+  links.erase(first, last);
+  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64
+  const auto mix = [&h](unsigned char c) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  };
+  for (const auto& link : links) {
+    for (const char c : link) mix(static_cast<unsigned char>(c));
+    mix('\n');  // "ab","c" and "a","bc" are two different sets
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = kHex[h & 0xF];
+  return out;
 }
 
 namespace {
@@ -157,9 +200,15 @@ FeedAfterPoll feed_after_poll(std::int64_t feed_id, const FeedPolicy& policy, co
   r.interval_reason = std::string(to_string(next.reason));
   r.title = facts.title;
   r.site_url = facts.site_url;
-  if (!facts.not_modified && facts.entries_complete) {
+  r.source_type = facts.source_type;
+  r.links_found = facts.links_found;
+  if (!facts.not_modified && facts.entries_complete && !facts.children_left) {
     r.etag = facts.etag;
     r.last_modified = facts.last_modified;
+  }
+  if (facts.entries_complete) {
+    r.links_hash = facts.links_hash;
+    r.children_read = facts.children_read;
   }
   out.next = next.at;
   return out;

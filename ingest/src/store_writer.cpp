@@ -93,6 +93,9 @@ void StoreWriter::record_feed(store::FeedFetchResult& result) {
     // validators stay so the next poll brings the entries back.
     result.etag.reset();
     result.last_modified.reset();
+    // Likewise the link set and the index children: seen, not stored.
+    result.links_hash.reset();
+    result.children_read.clear();
     if (!result.error) result.error = "not stored: " + failed->second;
     unreported_.erase(failed);
   }

@@ -40,6 +40,8 @@ json feed_json(const store::FeedState& f) {
           {"interval_reason", f.interval_reason},
           {"error_class", or_null(f.error_class)},
           {"error_since", time_json(f.error_since)},
+          {"source_type", or_null(f.source_type)},
+          {"links_found", f.links_found ? json(*f.links_found) : json(nullptr)},
           {"articles", f.articles}};
 }
 

@@ -15,7 +15,8 @@ Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, boo
   std::string query =
       "SELECT id, url, name, title, site_url, etag, last_modified, next_fetch_at, last_fetched_at, interval_s, "
       "consecutive_errors, last_error, CASE WHEN removed_at IS NULL THEN state ELSE 'removed' END, "
-      "interval_reason, error_class, error_since, mean_gap_s, gaps, last_new_entry_at, ";
+      "interval_reason, error_class, error_since, mean_gap_s, gaps, last_new_entry_at, source_type, links_found, "
+      "links_hash, ";
   query += with_counts ? "(SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id)" : "0";
   query += " FROM feeds WHERE ?1 = '' OR url = ?1 ORDER BY id";
   auto stmt = sql::Stmt::prepare(db, query);
@@ -43,7 +44,10 @@ Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, boo
     f.mean_gap_s = stmt->real(16);
     f.gaps = static_cast<int>(stmt->int64(17));
     f.last_new_entry_at = opt_time(stmt->opt_int64(18));
-    f.articles = stmt->int64(19);
+    f.source_type = stmt->text(19);
+    if (auto n = stmt->opt_int64(20)) f.links_found = static_cast<int>(*n);
+    f.links_hash = stmt->text(21);
+    f.articles = stmt->int64(22);
     feeds.push_back(std::move(f));
   });
   if (!rows) return std::unexpected(rows.error());

@@ -410,10 +410,32 @@ CREATE VIEW article_tags_v AS
 Result<void> migrate_labels(sqlite3* db) { return sql::exec(db, kLabels); }
 // ---- end labels ----
 
+
+// ---- v12 (issue 16: sources that are not feeds) ------------------------------
+// What each source turned out to be and how many links its last poll found
+// (`newsd feeds`), the hash of the last link set fully handled (an unchanged
+// section page or sitemap costs no look-ups), and the sitemap index
+// children already read with their lastmod (not fetched again until it changes).
+constexpr const char* kSourceTypeColumns = R"sql(
+ALTER TABLE feeds ADD COLUMN source_type TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN links_found INTEGER;
+ALTER TABLE feeds ADD COLUMN links_hash TEXT NOT NULL DEFAULT '';
+CREATE TABLE sitemap_children (
+  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+  url     TEXT NOT NULL,
+  lastmod INTEGER,
+  read_at INTEGER NOT NULL,
+  PRIMARY KEY (feed_id, url)
+) WITHOUT ROWID;
+)sql";
+
+Result<void> migrate_source_types(sqlite3* db) { return sql::exec(db, kSourceTypeColumns); }
+// ---- end v12 ------------------------------------------------------------------
+
 using Step = Result<void> (*)(sqlite3*);
-constexpr Step kSteps[] = {migrate_v1,           migrate_v2,     migrate_v3,      migrate_v4,
-                           migrate_v5,           migrate_v6,     migrate_v7,      migrate_tag_versions,
-                           migrate_outbox,       migrate_watches, migrate_labels};
+constexpr Step kSteps[] = {migrate_v1,     migrate_v2,      migrate_v3,     migrate_v4,          migrate_v5,
+                           migrate_v6,     migrate_v7,      migrate_tag_versions, migrate_outbox, migrate_watches,
+                           migrate_labels, migrate_source_types};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

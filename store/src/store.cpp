@@ -272,6 +272,44 @@ Result<FeedState> Store::ensure_feed(std::string_view url, std::string_view name
   return std::move(found->front());
 }
 
+namespace {
+
+// Only sitemap indexes have children, and their polls are few: the
+// statements are prepared per outcome rather than kept.
+Result<void> record_children_read(sqlite3* db, const FeedFetchResult& r) {
+  if (r.children_read.empty()) return {};
+  auto upsert = sql::Stmt::prepare(db,
+                                   "INSERT INTO sitemap_children (feed_id, url, lastmod, read_at) VALUES (?1, ?2, ?3, "
+                                   "?4) ON CONFLICT (feed_id, url) DO UPDATE SET lastmod = excluded.lastmod, "
+                                   "read_at = excluded.read_at");
+  if (!upsert) return std::unexpected(upsert.error());
+  for (const auto& child : r.children_read) {
+    upsert->bind(1, r.feed_id).bind(2, child.url).bind(3, opt_unix(child.lastmod)).bind(4, to_unix(child.read_at));
+    if (auto ok = upsert->run(); !ok) return ok;
+  }
+  // A child the index stopped listing (last month's) is not read again: after
+  // 30 days its record only takes room.
+  constexpr std::int64_t kForgetAfter = 30 * 24 * 3600;
+  auto forget = sql::Stmt::prepare(db, "DELETE FROM sitemap_children WHERE feed_id = ?1 AND read_at < ?2");
+  if (!forget) return std::unexpected(forget.error());
+  return forget->bind(1, r.feed_id).bind(2, to_unix(r.fetched_at) - kForgetAfter).run();
+}
+
+}  // namespace
+
+Result<std::vector<SitemapChildRead>> Store::sitemap_children(std::int64_t feed_id) {
+  auto stmt = sql::Stmt::prepare(impl_->db.get(),
+                                 "SELECT url, lastmod, read_at FROM sitemap_children WHERE feed_id = ?1 ORDER BY url");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, feed_id);
+  std::vector<SitemapChildRead> out;
+  auto rows = stmt->each_row([&] {
+    out.push_back({stmt->text(0), opt_time(stmt->opt_int64(1)), from_unix(stmt->int64(2))});
+  });
+  if (!rows) return std::unexpected(rows.error());
+  return out;
+}
+
 Result<void> Store::record_fetch(const FeedFetchResult& r) {
   if (pg_) return pg_->record_fetch(r);
   auto prepared = reuse(
@@ -286,7 +324,10 @@ Result<void> Store::record_fetch(const FeedFetchResult& r) {
       "ELSE error_since END, "
       "mean_gap_s = CASE WHEN ?13 IS NULL THEN mean_gap_s ELSE ?13 END, "
       "gaps = CASE WHEN ?13 IS NULL THEN gaps ELSE ?14 END, "
-      "last_new_entry_at = CASE WHEN ?13 IS NULL THEN last_new_entry_at ELSE ?15 END WHERE id = ?1");
+      "last_new_entry_at = CASE WHEN ?13 IS NULL THEN last_new_entry_at ELSE ?15 END, "
+      "source_type = coalesce(?16, source_type), "
+      "links_found = CASE WHEN ?17 IS NULL THEN links_found ELSE ?17 END, "
+      "links_hash = coalesce(?18, links_hash) WHERE id = ?1");
   if (!prepared) return std::unexpected(prepared.error());
   sql::Stmt* stmt = *prepared;
   auto bind_opt = [&](int i, const std::optional<std::string>& v) {
@@ -312,10 +353,14 @@ Result<void> Store::record_fetch(const FeedFetchResult& r) {
   } else {
     stmt->bind_null(13).bind_null(14).bind_null(15);
   }
+  bind_opt(16, r.source_type);
+  stmt->bind(17, r.links_found ? std::optional<std::int64_t>(*r.links_found) : std::nullopt);
+  bind_opt(18, r.links_hash);
   if (auto ok = stmt->run(); !ok) return ok;
   if (sqlite3_changes(impl_->db.get()) == 0) {
     return fail(Errc::not_found, "no feed with id " + std::to_string(r.feed_id));
   }
+  if (auto ok = record_children_read(impl_->db.get(), r); !ok) return ok;
   if (!r.moved_to) return {};
   // OR IGNORE: when another configured feed already has the new URL, the
   // two stay separate rows rather than failing the whole fetch outcome.

@@ -172,6 +172,17 @@ TEST_F(FeedsManage, DiscoverFindsAdvertisedAndCommonPathFeeds) {
   EXPECT_EQ(newsd({"feeds", "discover", "ftp://example.org/", "--config", main.string()}).code, 2);
 }
 
+TEST_F(FeedsManage, DiscoverFindsTheSitemapsNamedInRobotsTxt) {
+  StaticServer site(kData / "discover/sitemap_site");
+  const fs::path main = write_main_config(dir_.path(), false);
+  Ran r = newsd({"feeds", "discover", site.url("/"), "--config", main.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  // Counted by what they list, recent or not (the fixture's dates are fixed).
+  EXPECT_NE(r.out.find(site.url("/sitemap-news.xml") + "\tsitemap\t2 links"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(site.url("/sitemap_index.xml") + "\tsitemap index\t3 sitemaps"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("missing-sitemap"), std::string::npos) << r.out;
+}
+
 TEST_F(FeedsManage, AddReloadsTheRunningDaemonWhichPollsTheNewFeed) {
   StaticServer server(kSamples);
   const fs::path main = write_main_config(dir_.path(), true);

@@ -132,11 +132,12 @@ TEST(FailureClassNames, RoundTripAndStableNames) {
                               FailureClass::tls,           FailureClass::timeout,      FailureClass::http_4xx,
                               FailureClass::http_5xx,      FailureClass::rate_limited, FailureClass::too_large,
                               FailureClass::bot_challenge, FailureClass::robots,       FailureClass::not_a_feed,
-                              FailureClass::parse};
+                              FailureClass::parse,         FailureClass::refused,      FailureClass::no_links};
   for (FailureClass c : all) EXPECT_EQ(parse_failure_class(to_string(c)), c) << to_string(c);
   EXPECT_EQ(to_string(FailureClass::bot_challenge), "bot_challenge");
   EXPECT_EQ(to_string(FailureClass::http_4xx), "http_4xx");
   EXPECT_EQ(to_string(FailureClass::not_a_feed), "not_a_feed");
+  EXPECT_EQ(to_string(FailureClass::no_links), "no_links");
   EXPECT_EQ(parse_failure_class("Bot_Challenge"), std::nullopt);
   EXPECT_EQ(parse_failure_class("gone"), std::nullopt);
 }

@@ -259,5 +259,80 @@ TEST(ClassifyFeedAnswer, AChallengePageIsABotChallengeAndHtmlIsNotAFeed) {
   EXPECT_EQ(classify_feed_answer(feed), FailureClass::none);
 }
 
+// ---- source types (issue 16) ----------------------------------------------------
+
+parse::SitemapChild child(const std::string& url, std::optional<SysSeconds> lastmod) { return {url, lastmod}; }
+
+TEST(ChildrenToRead, SkipsChildrenReadAtTheSameLastmodAndCaps) {
+  const std::vector<parse::SitemapChild> listed = {
+      child("https://s.example/post-2026-11-b.xml.gz", kT0),     // read at this lastmod: skipped
+      child("https://s.example/post-2026-11.xml", kT0),          // read at an older lastmod: read again
+      child("https://s.example/google-news.xml", std::nullopt),  // no lastmod: always read
+      child("https://s.example/post-2026-10.xml", kT0 - 24h),    // never read, over the cap
+  };
+  const std::vector<store::SitemapChildRead> read = {{"https://s.example/post-2026-11-b.xml.gz", kT0, kT0},
+                                                     {"https://s.example/post-2026-11.xml", kT0 - 1h, kT0 - 1h},
+                                                     {"https://s.example/google-news.xml", std::nullopt, kT0}};
+  std::size_t left = 99;
+  const auto chosen = children_to_read(listed, read, 2, left);
+  ASSERT_EQ(chosen.size(), 2u);
+  EXPECT_EQ(chosen[0].url, "https://s.example/post-2026-11.xml");
+  EXPECT_EQ(chosen[1].url, "https://s.example/google-news.xml");
+  EXPECT_EQ(left, 1u);
+  EXPECT_TRUE(children_to_read({}, read, 3, left).empty());
+  EXPECT_EQ(left, 0u);
+}
+
+TEST(LinkSetHash, SameLinksInAnyOrderOrSpellingHashAlikeOthersNot) {
+  const std::vector<parse::Entry> a = {linked("https://h.example/ar/1458873.html"),
+                                       linked("https://h.example/ar/1458851.html")};
+  const std::vector<parse::Entry> b = {linked("https://H.example/ar/1458851.html?utm_source=rss"),
+                                       linked("https://h.example/ar/1458873.html"),
+                                       linked("https://h.example/ar/1458873.html")};
+  const std::vector<parse::Entry> c = {linked("https://h.example/ar/1458873.html"),
+                                       linked("https://h.example/ar/1458952.html")};
+  EXPECT_EQ(link_set_hash(a), link_set_hash(b));
+  EXPECT_NE(link_set_hash(a), link_set_hash(c));
+  EXPECT_EQ(link_set_hash(a).size(), 16u);
+  EXPECT_NE(link_set_hash({}), link_set_hash(a));
+}
+
+TEST(FeedAfterPoll, LinkHashAndChildrenAreRecordedOnlyWhenEveryEntryWasHandled) {
+  PollFacts facts = success_at(kT0);
+  facts.source_type = "sitemapindex";
+  facts.links_found = 12;
+  facts.links_hash = "0123456789abcdef";
+  facts.children_read = {{"https://s.example/news.xml", std::nullopt, kT0}};
+  FeedAfterPoll after = feed_after_poll(7, hourly_policy(), {}, 0, facts);
+  EXPECT_EQ(after.result.source_type, "sitemapindex");
+  EXPECT_EQ(after.result.links_found, 12);
+  EXPECT_EQ(after.result.links_hash, "0123456789abcdef");
+  EXPECT_EQ(after.result.children_read.size(), 1u);
+
+  facts.children_left = true;  // children wait for the next poll: a 304 must not hide them
+  after = feed_after_poll(7, hourly_policy(), {}, 0, facts);
+  EXPECT_FALSE(after.result.etag);
+  EXPECT_EQ(after.result.children_read.size(), 1u);
+
+  facts.entries_complete = false;  // a page was deferred: the same links must be looked at again
+  after = feed_after_poll(7, hourly_policy(), {}, 0, facts);
+  EXPECT_FALSE(after.result.links_hash);
+  EXPECT_TRUE(after.result.children_read.empty());
+  EXPECT_EQ(after.result.links_found, 12);
+}
+
+TEST(ExpectsFeed, OnlyAConfiguredFeedRefusesAnHtmlAnswer) {
+  EXPECT_TRUE(expects_feed(config::SourceType::feed));
+  EXPECT_FALSE(expects_feed(config::SourceType::auto_detect));
+  EXPECT_FALSE(expects_feed(config::SourceType::sitemap));
+  EXPECT_FALSE(expects_feed(config::SourceType::html));
+  fetch::Response page;
+  page.status = 200;
+  page.content_type = "text/html";
+  page.body = "<!DOCTYPE html><html><body><a href=\"/a\">a</a></body></html>";
+  EXPECT_EQ(classify_feed_answer(page, true), FailureClass::not_a_feed);
+  EXPECT_EQ(classify_feed_answer(page, false), FailureClass::none);
+}
+
 }  // namespace
 }  // namespace newsd::ingest

@@ -67,6 +67,13 @@ class CliTest : public StoreTest {
     failed.fetched_at = day(2026, 11, 21);
     failed.next_fetch_at = day(2026, 11, 21, 13);
     ASSERT_TRUE(store.record_fetch(failed).has_value());
+    FeedFetchResult polled;  // feed A turned out to be a sitemap
+    polled.feed_id = a;
+    polled.fetched_at = day(2026, 11, 21);
+    polled.next_fetch_at = day(2026, 11, 21, 13);
+    polled.source_type = "sitemap";
+    polled.links_found = 12;
+    ASSERT_TRUE(store.record_fetch(polled).has_value());
     db_arg_ = "--db '" + db_path_.string() + "'";
   }
   std::string db_arg_;

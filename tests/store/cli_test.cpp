@@ -144,8 +144,13 @@ TEST_F(CliTest, FeedsShowHealth) {
   EXPECT_EQ(feeds[1]["consecutive_errors"], 1);
   EXPECT_EQ(feeds[1]["last_error"], "http_status: 503");
   EXPECT_EQ(feeds[0]["articles"], 1);
+  EXPECT_EQ(feeds[0]["source_type"], "sitemap");
+  EXPECT_EQ(feeds[0]["links_found"], 12);
+  EXPECT_TRUE(feeds[1]["source_type"].is_null());
   auto table = newsd("feeds " + db_arg_);
   EXPECT_NE(table.out.find("last error: http_status: 503"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("TYPE"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("sitemap          12"), std::string::npos) << table.out;
 }
 
 TEST_F(CliTest, StatsAndBackup) {

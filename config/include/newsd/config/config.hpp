@@ -17,7 +17,18 @@ namespace newsd::config {
 
 using Seconds = std::chrono::seconds;
 
-/// One subscribed feed (`[[feeds]]`).
+/// What a `[[feeds]]` source is (`type`).
+enum class SourceType {
+  auto_detect,  ///< "auto": decided from each fetched document (feed, sitemap, sitemap index or HTML page)
+  feed,         ///< "feed": RSS, Atom or JSON Feed
+  sitemap,      ///< "sitemap": a (Google News) sitemap or sitemap index, gzipped or not
+  html,         ///< "html": a section page whose article links are found on it
+};
+
+/// "auto", "feed", "sitemap", "html".
+std::string_view to_string(SourceType type) noexcept;
+
+/// One subscribed source (`[[feeds]]`): a feed, a sitemap or a section page.
 struct FeedConfig {
   std::string url;                      ///< http(s):// or file:// (relative file: URLs resolved against the config dir)
   std::string name;                     ///< display name; empty = the feed's own title
@@ -27,6 +38,20 @@ struct FeedConfig {
   std::optional<Seconds> max_interval;  ///< overrides `[schedule] max_interval` for this feed
   std::vector<std::string> tags;        ///< extra tags added to every article of this feed
   bool fetch_articles = true;           ///< fetch each entry's page (false = store the feed's own summary)
+  SourceType type = SourceType::auto_detect;
+  /// Sitemaps: entries (and index children) dated before now - max_age are not taken.
+  Seconds max_age{Seconds{2 * 24 * 3600}};
+  /// Sitemap indexes: at most this many children fetched per poll (the
+  /// newest first; one already read with the same lastmod is not fetched again).
+  int sitemap_children = 3;
+  /// Section pages (type html or auto): a CSS selector (parse/html_select.hpp)
+  /// of the article links, replacing the generic heuristics; empty = heuristics.
+  std::string links;
+  std::vector<std::string> exclude;  ///< section pages: selectors of regions whose links are never taken
+  /// Section pages: only links whose absolute URL matches this regular
+  /// expression (ICU syntax, searched, not anchored) are taken; empty = any.
+  /// Checked at load (LoadOptions::check_url_pattern).
+  std::string url_pattern;
 };
 
 /// `[fetch]`: how newsd talks to servers.
@@ -229,7 +254,7 @@ struct Config {
 };
 
 /// Checks that need modules the config module does not link (the selector
-/// parser, the model loader, the query parser): each returns why the value is unusable, or an
+/// parser, the model loader, the query parser, the section finder's regex engine): each returns why the value is unusable, or an
 /// empty string when it is fine. Unset = not checked. The CLI sets them all, so
 /// every command, `check-config` included, rejects what the daemon could not use.
 struct LoadOptions {
@@ -238,6 +263,8 @@ struct LoadOptions {
   /// Why a `[[watch]]` query cannot be used (watch::query_problem); the
   /// error points at the query string.
   std::function<std::string(std::string_view query)> check_watch_query;
+  /// A section page's `url_pattern` (the regex engine lives in parse/).
+  std::function<std::string(std::string_view pattern)> check_url_pattern;
   /// A `feeds_file` that does not exist yet reads as no feeds instead of an
   /// error (`newsd feeds add` and `import` create it).
   bool feeds_file_may_be_missing = false;

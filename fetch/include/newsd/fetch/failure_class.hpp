@@ -26,11 +26,13 @@ enum class FailureClass {
   not_a_feed,     ///< HTML, an empty body, or something else where a feed was expected
   parse,          ///< the body claims to be a feed but cannot be read as one
   refused,        ///< refused by newsd's own trust rules (address guard, file: confinement, scheme)
+  no_links,       ///< a sitemap or section page that was read but yielded no article link
 };
 
 /// Stable lower-case name, as stored in the database: "none", "dns",
 /// "connect", "tls", "timeout", "http_4xx", "http_5xx", "rate_limited",
-/// "too_large", "bot_challenge", "robots", "not_a_feed", "parse", "refused".
+/// "too_large", "bot_challenge", "robots", "not_a_feed", "parse", "refused",
+/// "no_links".
 std::string_view to_string(FailureClass c) noexcept;
 /// Inverse of to_string(FailureClass); nullopt for any other text.
 std::optional<FailureClass> parse_failure_class(std::string_view text) noexcept;

@@ -18,6 +18,7 @@
 #include "newsd/ingest/article_builder.hpp"
 #include "newsd/ingest/schedule.hpp"
 #include "newsd/parse/feed.hpp"
+#include "newsd/parse/sitemap.hpp"
 #include "newsd/store/store.hpp"
 
 namespace newsd::ingest {
@@ -75,9 +76,10 @@ bool failed_for_good(const Error& error);
 /// True for an HTTP 410 on the feed itself: the feed is gone.
 bool is_gone(const Error& error);
 
-/// The class of a 200 answer where a feed was expected, before parsing:
-/// an HTML page, an empty body or a challenge page is not a feed.
-FailureClass classify_feed_answer(const fetch::Response& response);
+/// The class of a 200 answer for a source, before parsing: a challenge
+/// page is never a source; where a feed is expected (expects_feed), an
+/// HTML page or an empty body is not a feed either.
+FailureClass classify_feed_answer(const fetch::Response& response, bool expect_feed = true);
 
 /// The server's hints about when to come back, from the parsed feed
 /// (<ttl>, sy:updatePeriod/updateFrequency).
@@ -90,6 +92,24 @@ ServerHints http_hints(const fetch::Response& response, SysSeconds now, ServerHi
 /// When a failed fetch may be retried by the server's word (Retry-After
 /// carried by the error), counted from `now`.
 std::optional<SysSeconds> retry_after(const Error& error, SysSeconds now);
+
+/// Whether a 200 answer for a source of this type must be a feed (type
+/// "feed"): only then is an HTML page refused as not_a_feed before parsing.
+bool expects_feed(config::SourceType type);
+
+/// The sitemap index children to fetch in this poll: in the index's order
+/// (newest first), skipping a child already read whose lastmod is the same
+/// as when it was read (a child without a lastmod is always read: it is a
+/// news sitemap, the one that changes), at most `cap`. `left` receives how
+/// many children that need reading were left for a later poll.
+std::vector<parse::SitemapChild> children_to_read(std::span<const parse::SitemapChild> listed,
+                                                  std::span<const store::SitemapChildRead> already_read,
+                                                  std::size_t cap, std::size_t& left);
+
+/// A stable hash (16 hex digits, FNV-1a 64) of the set of canonical links
+/// of `entries`, whatever their order: equal for a page listing the same
+/// links again, so an unchanged section page or sitemap costs no look-ups.
+std::string link_set_hash(std::span<const parse::Entry> entries);
 
 /// Everything a finished poll learned, for feed_after_poll().
 struct PollFacts {
@@ -108,6 +128,16 @@ struct PollFacts {
   ServerHints hints;                        ///< see feed_hints()
   std::vector<SysSeconds> new_entry_times;  ///< publication (else first-seen) time of each new entry
   bool entries_complete = true;             ///< every new entry handled for good
+  /// Sitemap index children that needed reading were left for a later poll:
+  /// the validators are held (a 304 would hide them), the children read are
+  /// still recorded.
+  bool children_left = false;
+  std::optional<std::string> source_type;  ///< what the document was (parse::to_string(SourceKind))
+  std::optional<int> links_found;          ///< links the poll found (recent entries, section links)
+  /// The link set's hash (link_set_hash) when the poll compared it; stored
+  /// only with `entries_complete`, so links left over are looked at again.
+  std::optional<std::string> links_hash;
+  std::vector<store::SitemapChildRead> children_read;  ///< index children read (recorded with entries_complete)
 };
 
 /// A feed's stored state after one poll and the next time it is due.
@@ -123,7 +153,9 @@ struct FeedAfterPoll {
 ///  - success (200 or 304): the rate observes the new entries, next_poll()
 ///    with the hints; validators advance only when `entries_complete` (the
 ///    store writer still strips them if one of the feed's writes failed);
-///  - a permanent redirect carries the new URL either way.
+///  - a permanent redirect carries the new URL either way;
+///  - on success the source type and link count are recorded; the link
+///    hash and the index children read only when `entries_complete`.
 FeedAfterPoll feed_after_poll(std::int64_t feed_id, const FeedPolicy& policy, const PublishRate& rate,
                               int consecutive_errors, const PollFacts& facts);
 

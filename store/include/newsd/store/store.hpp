@@ -33,7 +33,7 @@ class Backend;
 using TimePoint = std::chrono::sys_seconds;
 
 /// Schema version written to `PRAGMA user_version` by this build.
-inline constexpr int kSchemaVersion = 11;
+inline constexpr int kSchemaVersion = 12;
 
 /// Two simhashes at most this many bits apart are the same story (one cluster).
 inline constexpr int kNearDuplicateBits = 3;
@@ -60,6 +60,18 @@ struct FeedState {
   /// active | gone (410) | error (last fetch failed) | removed (no longer in the config; feeds() and ensure_feed only)
   std::string state = "active";
   std::int64_t articles = 0;  ///< articles first stored from this feed (feeds() only)
+  /// What the last successful poll found the source to be (parse::to_string(SourceKind):
+  /// feed, sitemap, sitemapindex, html); empty before it.
+  std::string source_type;
+  std::optional<int> links_found;  ///< links (entries) the last successful poll found; unset before it
+  std::string links_hash;          ///< hash of the last link set fully handled (section pages, sitemaps); empty = none
+};
+
+/// A sitemap index child as last read (table sitemap_children).
+struct SitemapChildRead {
+  std::string url;
+  std::optional<TimePoint> lastmod;  ///< the index's lastmod for it when it was read
+  TimePoint read_at{};
 };
 
 /// Outcome of one feed fetch, written back by the writer.
@@ -83,6 +95,12 @@ struct FeedFetchResult {
   /// Set: the feed answered with a permanent redirect; its stored URL
   /// becomes this one (left as is if another feed already has it).
   std::optional<std::string> moved_to;
+  std::optional<std::string> source_type;  ///< set: replaces FeedState::source_type
+  std::optional<int> links_found;          ///< set: replaces FeedState::links_found
+  std::optional<std::string> links_hash;   ///< set: replaces FeedState::links_hash
+  /// Sitemap index children read by this poll (replacing their earlier
+  /// record); children not read for 30 days are forgotten.
+  std::vector<SitemapChildRead> children_read;
 };
 
 /// The dedup key of a feed entry that has no web link, only an id (`1`,
@@ -439,6 +457,9 @@ class Store {
   /// write fails (full disk, I/O error, lock not granted within the busy
   /// timeout), with SQLite's message.
   Result<void> record_fetch(const FeedFetchResult& result);
+  /// The sitemap index children of a feed as last read (record_fetch's
+  /// children_read), by URL.
+  Result<std::vector<SitemapChildRead>> sitemap_children(std::int64_t feed_id);
   /// Marks a feed as no longer configured (state 'removed' in feeds());
   /// ensure_feed() of its URL makes it active again.
   Result<void> mark_removed(std::int64_t feed_id, TimePoint at);
