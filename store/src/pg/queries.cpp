@@ -51,7 +51,7 @@ void add_filters(SearchSql& s, const SearchQuery& q) {
     sql += "AND a.feed_id IN (SELECT id FROM feeds WHERE url = " + s.param(pg_text(q.feed_url)) + ") ";
   if (q.since) sql += std::string("AND ") + kArticleDate + " >= " + s.param(to_unix(*q.since)) + " ";
   if (q.until) sql += std::string("AND ") + kArticleDate + " < " + s.param(to_unix(*q.until)) + " ";
-  if (q.after_id > 0) sql += "AND a.id > " + s.param(q.after_id) + " ";
+  if (q.after_id) sql += "AND a.id > " + s.param(*q.after_id) + " ";
 }
 
 void add_page(SearchSql& s, const SearchQuery& q) {
@@ -72,7 +72,7 @@ SearchSql build_search(const SearchQuery& q, const std::string& tsquery) {
     sql += "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE true ";
     add_filters(s, q);
     sql +=
-        q.after_id > 0 ? std::string("ORDER BY a.id ") : std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC ";
+        q.after_id ? std::string("ORDER BY a.id ") : std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC ";
     add_page(s, q);
     return s;
   }
