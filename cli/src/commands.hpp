@@ -18,6 +18,7 @@ void add_parse_feed_command(CLI::App& app, CommandContext& ctx);       // parse-
 void add_classify_commands(CLI::App& app, CommandContext& ctx);        // classify, train, eval
 void add_query_commands(CLI::App& app, CommandContext& ctx);           // search, show, feeds, stats
 void add_serve_command(CLI::App& app, CommandContext& ctx);            // serve
+void add_migrate_command(CLI::App& app, CommandContext& ctx);          // migrate
 void add_feeds_manage_commands(CLI::App& feeds, CommandContext& ctx);  // feeds add|remove|import|export|discover
 
 }  // namespace newsd::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   newsd::cli::add_classify_commands(app, ctx);
   newsd::cli::add_query_commands(app, ctx);
   newsd::cli::add_serve_command(app, ctx);
+  newsd::cli::add_migrate_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
