@@ -21,6 +21,7 @@ void add_query_commands(CLI::App& app, CommandContext& ctx) {
   query::add_show_command(app, ctx);
   query::add_feeds_command(app, ctx);
   query::add_stats_command(app, ctx);
+  query::add_workers_command(app, ctx);
   query::add_backup_command(app, ctx);
 }
 
@@ -57,7 +58,7 @@ std::optional<config::StoreConfig> resolve_store(const DbOptions& opts, CommandC
 std::optional<store::Store> open_for_reading(const DbOptions& opts, CommandContext& ctx) {
   const auto where = resolve_store(opts, ctx);
   if (!where) return std::nullopt;
-  auto store = store::Store::open_readonly(where->path, where->busy_timeout);
+  auto store = store::Store::open_readonly(*where);
   if (!store) {
     std::cerr << "newsd: " << store.error().message
               << (store.error().code == Errc::not_found ? " (pass --db FILE or --config FILE)" : "") << '\n';

@@ -59,5 +59,8 @@ void add_show_command(CLI::App& app, CommandContext& ctx);
 void add_feeds_command(CLI::App& app, CommandContext& ctx);
 void add_stats_command(CLI::App& app, CommandContext& ctx);
 void add_backup_command(CLI::App& app, CommandContext& ctx);
+/// `workers`: who shares a PostgreSQL store (a worker silent this long is not listed).
+inline constexpr std::chrono::seconds kWorkerSilence{120};
+void add_workers_command(CLI::App& app, CommandContext& ctx);
 
 }  // namespace newsd::cli::query

@@ -149,6 +149,28 @@ std::optional<store::OutdatedTags> outdated_tags(const DbOptions& db, store::Sto
   return *outdated;
 }
 
+void print_workers(const std::vector<store::WorkerInfo>& workers, bool as_json) {
+  for (const auto& w : workers) {
+    if (as_json) {
+      nlohmann::json leases = nlohmann::json::array();
+      for (const auto& l : w.leases) {
+        leases.push_back({{"feed_id", l.feed_id}, {"feed", l.feed_url}, {"until", iso_time(l.until)}});
+      }
+      std::cout << dump({{"id", w.id},
+                         {"host", w.host},
+                         {"pid", w.pid},
+                         {"started", iso_time(w.started_at)},
+                         {"heartbeat", iso_time(w.heartbeat_at)},
+                         {"leases", leases}})
+                << '\n';
+      continue;
+    }
+    std::cout << w.id << "  host " << w.host << "  pid " << w.pid << "  heartbeat " << short_time(w.heartbeat_at)
+              << "  " << w.leases.size() << " leases\n";
+    for (const auto& l : w.leases) std::cout << "  " << l.feed_url << " until " << short_time(l.until) << '\n';
+  }
+}
+
 }  // namespace
 
 void add_show_command(CLI::App& app, CommandContext& ctx) {
@@ -190,7 +212,7 @@ void reactivate(const DbOptions& db, const std::string& url, CommandContext& ctx
   const auto where = resolve_store(db, ctx);
   if (!where) return;
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  auto done = store::Store::request_reactivation(where->path, url, now, where->busy_timeout);
+  auto done = store::Store::request_reactivation(*where, url, now);
   if (!done) {
     std::cerr << "newsd feeds: " << done.error().message << '\n';
     ctx.exit_code = 1;
@@ -284,6 +306,18 @@ void add_stats_command(CLI::App& app, CommandContext& ctx) {
         return StatsReport{std::move(*stats), outdated_tags(db, s)};
       },
       print_stats);
+}
+
+void add_workers_command(CLI::App& app, CommandContext& ctx) {
+  add_report_command(
+      app, ctx, "workers",
+      "Workers sharing a PostgreSQL store: those heard from in the last 2 minutes, their heartbeats and feed leases",
+      "One JSON object per worker",
+      [](store::Store& s) {
+        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        return s.workers(now - kWorkerSilence, now);
+      },
+      print_workers);
 }
 
 void add_backup_command(CLI::App& app, CommandContext& ctx) {

@@ -24,7 +24,10 @@ int serve(const ServeOptions& o) {
   if (!cfg) return 2;
   setup_logging(cfg->log.level, o.log);
   service::HttpOptions options{
-      .http = cfg->http, .db = o.db.empty() ? cfg->store.path : o.db, .busy_timeout = cfg->store.busy_timeout};
+      .http = cfg->http,
+      .db = o.db.empty() ? cfg->store.path : o.db,
+      .postgresql_url = o.db.empty() && cfg->store.backend == config::StoreBackend::postgresql ? cfg->store.url : "",
+      .busy_timeout = cfg->store.busy_timeout};
   if (!o.listen.empty()) options.http.listen = o.listen;
   // The same rule as check-config: off loopback, a token is required.
   if (auto problem = config::http_problem(options.http)) {
@@ -36,7 +39,7 @@ int serve(const ServeOptions& o) {
               << " or pass --listen\n";
     return 2;
   }
-  if (!std::filesystem::exists(options.db)) {
+  if (options.postgresql_url.empty() && !std::filesystem::exists(options.db)) {
     std::cerr << "newsd serve: no database at " << options.db.string()
               << " (run `newsd once` first, or pass --db FILE)\n";
     return 1;

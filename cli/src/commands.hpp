@@ -20,6 +20,7 @@ void add_classify_commands(CLI::App& app, CommandContext& ctx);        // classi
 void add_query_commands(CLI::App& app, CommandContext& ctx);           // search, show, feeds, stats
 void add_serve_command(CLI::App& app, CommandContext& ctx);            // serve
 void add_label_command(CLI::App& app, CommandContext& ctx);            // label
+void add_migrate_command(CLI::App& app, CommandContext& ctx);          // migrate
 void add_feeds_manage_commands(CLI::App& feeds, CommandContext& ctx);  // feeds add|remove|import|export|discover
 void add_retag_command(CLI::App& app, CommandContext& ctx);            // retag
 void add_sinks_command(CLI::App& app, CommandContext& ctx);            // sinks, sinks retry

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   newsd::cli::add_sinks_command(app, ctx);
   newsd::cli::add_watch_commands(app, ctx);
   newsd::cli::add_label_command(app, ctx);
+  newsd::cli::add_migrate_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -227,12 +227,12 @@ Result<std::unique_ptr<Engine>> Engine::start(const config::Config& cfg) {
   if (ec) {
     return fail(Errc::io, "cannot create " + cfg.store.path.parent_path().string() + ": " + ec.message());
   }
-  auto writer_store = store::Store::open(cfg.store.path, cfg.store);
+  auto writer_store = store::Store::open(cfg.store);
   if (!writer_store) return std::unexpected(writer_store.error());
   auto tagging = Tagging::load(cfg);
   if (!tagging) return std::unexpected(tagging.error());
   impl->tagging = std::move(*tagging);
-  auto reader = store::Store::open_readonly(cfg.store.path);
+  auto reader = store::Store::open_readonly(cfg.store);
   if (!reader) return std::unexpected(reader.error());
   impl->reader = std::make_unique<store::Store>(std::move(*reader));
   impl->writer =

@@ -121,7 +121,11 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
   std::unique_ptr<HttpServer> http;
   if (!initial.http.listen.empty()) {
     auto started_http = HttpServer::start(
-        {.http = initial.http, .db = initial.store.path, .busy_timeout = initial.store.busy_timeout, .ingest = &board});
+        {.http = initial.http,
+         .db = initial.store.path,
+         .postgresql_url = initial.store.backend == config::StoreBackend::postgresql ? initial.store.url : "",
+         .busy_timeout = initial.store.busy_timeout,
+         .ingest = &board});
     if (!started_http) {
       log::error("daemon.start_failed", {{"error", started_http.error().describe()}});
       return 1;

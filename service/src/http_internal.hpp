@@ -22,8 +22,8 @@ namespace newsd::service::http {
 /// request, and never shared by two threads at a time.
 class StorePool {
  public:
-  StorePool(std::filesystem::path db, std::chrono::milliseconds busy_timeout)
-      : db_(std::move(db)), busy_timeout_(busy_timeout) {}
+  StorePool(std::filesystem::path db, std::chrono::milliseconds busy_timeout, std::string postgresql_url = {})
+      : db_(std::move(db)), busy_timeout_(busy_timeout), postgresql_url_(std::move(postgresql_url)) {}
 
   class Lease {
    public:
@@ -52,6 +52,7 @@ class StorePool {
 
   std::filesystem::path db_;
   std::chrono::milliseconds busy_timeout_;
+  std::string postgresql_url_;  ///< set: connections go to PostgreSQL, not `db_`
   std::mutex mutex_;
   std::vector<std::unique_ptr<store::Store>> idle_;
 };
@@ -65,7 +66,8 @@ struct StreamCounters {
 };
 
 struct State {
-  explicit State(HttpOptions o) : options(std::move(o)), stores(options.db, options.busy_timeout) {}
+  explicit State(HttpOptions o)
+      : options(std::move(o)), stores(options.db, options.busy_timeout, options.postgresql_url) {}
   HttpOptions options;
   StorePool stores;
   StreamCounters stream;

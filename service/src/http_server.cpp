@@ -39,7 +39,9 @@ Result<StorePool::Lease> StorePool::borrow() {
       return Lease(*this, std::move(store));
     }
   }
-  auto opened = store::Store::open_readonly(db_, busy_timeout_);
+  auto opened = postgresql_url_.empty() ? store::Store::open_readonly(db_, busy_timeout_)
+                                        : store::Store::open_readonly(config::StoreConfig{
+                                              .backend = config::StoreBackend::postgresql, .url = postgresql_url_});
   if (!opened) return std::unexpected(opened.error());
   return Lease(*this, std::make_unique<store::Store>(std::move(*opened)));
 }

@@ -162,3 +162,32 @@ TEST(Config, BundledDefaultConfigIsValid) {
 
 }  // namespace
 }  // namespace newsd::config
+
+namespace newsd::config {
+namespace {
+
+TEST(ConfigStore, PostgresqlBackendTakesItsUrlAndSqliteStaysTheDefault) {
+  auto cfg = load_config(fs::path(NEWSD_TEST_DATA) / "config/store/postgresql.toml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  EXPECT_EQ(cfg->store.backend, StoreBackend::postgresql);
+  EXPECT_EQ(cfg->store.url, "postgresql://newsd@db.example:5432/newsd");
+  auto minimal = load_config(fs::path(NEWSD_TEST_DATA) / "config/minimal.toml");
+  ASSERT_TRUE(minimal) << minimal.error().message;
+  EXPECT_EQ(minimal->store.backend, StoreBackend::sqlite);
+  EXPECT_TRUE(minimal->store.url.empty());
+}
+
+TEST(ConfigStore, PostgresqlNeedsAPostgresqlUrlAndOtherBackendsAreRefused) {
+  auto no_url = load_config(fs::path(NEWSD_TEST_DATA) / "config/store/postgresql_without_url.toml");
+  ASSERT_FALSE(no_url);
+  EXPECT_NE(no_url.error().message.find(":2:11: 'store.url' must be a postgresql:// URI"), std::string::npos)
+      << no_url.error().message;
+  auto mysql = load_config(fs::path(NEWSD_TEST_DATA) / "config/store/unknown_backend.toml");
+  ASSERT_FALSE(mysql);
+  EXPECT_NE(mysql.error().message.find(":2:11: 'store.backend' must be \"sqlite\" or \"postgresql\""),
+            std::string::npos)
+      << mysql.error().message;
+}
+
+}  // namespace
+}  // namespace newsd::config

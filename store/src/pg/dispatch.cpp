@@ -37,4 +37,33 @@ Result<bool> Store::request_reactivation(const config::StoreConfig& cfg, std::st
   return (*backend)->reactivate(url, now);
 }
 
+namespace {
+
+std::unexpected<Error> leases_need_postgresql() {
+  return fail(Errc::unsupported, "feed leases and workers need [store] backend = \"postgresql\"");
+}
+
+}  // namespace
+
+Result<std::vector<std::int64_t>> Store::lease_due_feeds(std::string_view worker, TimePoint now,
+                                                         std::chrono::seconds ttl, int limit) {
+  if (!pg_) return leases_need_postgresql();
+  return pg_->lease_due_feeds(worker, now, ttl, limit);
+}
+
+Result<void> Store::release_feed(std::string_view worker, std::int64_t feed_id) {
+  if (!pg_) return leases_need_postgresql();
+  return pg_->release_feed(worker, feed_id);
+}
+
+Result<void> Store::heartbeat(const WorkerInfo& worker, TimePoint now, std::chrono::seconds lease_ttl) {
+  if (!pg_) return leases_need_postgresql();
+  return pg_->heartbeat(worker, now, lease_ttl);
+}
+
+Result<std::vector<WorkerInfo>> Store::workers(TimePoint alive_since, TimePoint now) {
+  if (!pg_) return leases_need_postgresql();
+  return pg_->workers(alive_since, now);
+}
+
 }  // namespace newsd::store

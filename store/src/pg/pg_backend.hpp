@@ -9,10 +9,12 @@
 #include <map>
 #include <memory>
 #include <pqxx/pqxx>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "../query_parse.hpp"
+#include "newsd/classify/text.hpp"
 #include "newsd/store/store.hpp"
 
 namespace newsd::store::pg {
@@ -55,6 +57,12 @@ class Backend {
   /// this build's (only a reader sees one: a writer rebuilds on connect).
   Result<std::optional<std::string>> outdated_search_index();
   Result<int> prune(TimePoint older_than, int max_rows);
+  // Feed leases and worker heartbeats (pg/leases.cpp).
+  Result<std::vector<std::int64_t>> lease_due_feeds(std::string_view worker, TimePoint now, std::chrono::seconds ttl,
+                                                    int limit);
+  Result<void> release_feed(std::string_view worker, std::int64_t feed_id);
+  Result<void> heartbeat(const WorkerInfo& worker, TimePoint now, std::chrono::seconds lease_ttl);
+  Result<std::vector<WorkerInfo>> workers(TimePoint alive_since, TimePoint now);
 
   /// The connection, for the writer's helpers and `newsd migrate`.
   pqxx::connection& connection() { return *conn_; }
@@ -88,6 +96,8 @@ Result<bool> ensure_search_current(pqxx::connection& conn);
 /// body's at weight D (a one-position gap between them, so no phrase spans
 /// the two), positions as the index tokenizer numbers them.
 std::string search_vector(std::string_view title, std::string_view text);
+/// The same, from the text's document_tokens() already computed (the writer has them for the fingerprint).
+std::string search_vector(std::string_view title, std::span<const classify::Token> text_tokens);
 /// `s` as PostgreSQL text accepts it: invalid UTF-8 and NUL (which a
 /// UTF8 database refuses, and SQLite stored as is) become U+FFFD.
 std::string pg_text(std::string_view s);

@@ -117,8 +117,26 @@ CREATE VIEW tag_daily_counts AS
   GROUP BY t.id, t.name, t.kind, day;
 )sql";
 
+// v2: several workers share the feeds: who is alive (heartbeats) and which
+// feed each one holds until when (pg/leases.cpp).
+constexpr const char* kSchemaV2Leases = R"sql(
+CREATE TABLE workers (
+  id           text PRIMARY KEY,
+  host         text NOT NULL DEFAULT '',
+  pid          integer NOT NULL DEFAULT 0,
+  started_at   bigint NOT NULL,
+  heartbeat_at bigint NOT NULL
+);
+CREATE TABLE feed_leases (
+  feed_id      bigint PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+  worker       text NOT NULL,
+  leased_until bigint NOT NULL
+);
+CREATE INDEX feed_leases_by_worker ON feed_leases(worker);
+)sql";
+
 using Step = const char*;
-constexpr Step kSteps[] = {kSchemaV1};
+constexpr Step kSteps[] = {kSchemaV1, kSchemaV2Leases};
 
 // Held for the transaction: migrations of one database run one at a time.
 constexpr std::int64_t kMigrationLock = 0x6e657773'64000001;  // "newsd" + 1

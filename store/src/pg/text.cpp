@@ -26,8 +26,9 @@ struct Positions {
   std::vector<int> title, body;
 };
 
-void add_tokens(std::map<std::string, Positions>& lexemes, std::string_view text, int& position, bool title) {
-  for (const auto& token : document_tokens(text)) {
+void add_tokens(std::map<std::string, Positions>& lexemes, std::span<const classify::Token> tokens, int& position,
+                bool title) {
+  for (const auto& token : tokens) {
     const std::string_view stem = index_stem(token);
     if (stem.empty()) continue;
     position = std::min(position + 1, kMaxPosition);
@@ -50,11 +51,15 @@ void append_lexeme(std::string& out, std::string_view lexeme) {
 }  // namespace
 
 std::string search_vector(std::string_view title, std::string_view text) {
+  return search_vector(title, document_tokens(text));
+}
+
+std::string search_vector(std::string_view title, std::span<const classify::Token> text_tokens) {
   std::map<std::string, Positions> lexemes;
   int position = 0;
-  add_tokens(lexemes, title, position, true);
+  add_tokens(lexemes, document_tokens(title), position, true);
   ++position;  // the gap: `a <-> b` never pairs the title's last word with the body's first
-  add_tokens(lexemes, text, position, false);
+  add_tokens(lexemes, text_tokens, position, false);
   std::string out;
   for (const auto& [lexeme, at] : lexemes) {
     std::string entry;

@@ -80,7 +80,7 @@ class BatchWriter {
         pg_text(rec.section), pg_text(rec.image), text, opt_unix(rec.published_at), to_unix(rec.fetched_at),
         print.content_hash,
         print.simhash ? std::optional<std::int64_t>(static_cast<std::int64_t>(*print.simhash)) : std::nullopt,
-        cluster.cluster_id != 0 ? cluster.cluster_id : id, search_vector(title, text));
+        cluster.cluster_id != 0 ? cluster.cluster_id : id, search_vector(title, tokens));
     attach(id, rec, canonical);
     return UpsertOutcome::inserted;
   }

@@ -46,7 +46,8 @@ class IngestBoard {
 
 struct HttpOptions {
   config::HttpConfig http;
-  std::filesystem::path db;  ///< the archive, opened read-only per request thread
+  std::filesystem::path db;    ///< the archive, opened read-only per request thread
+  std::string postgresql_url;  ///< set: the archive is this PostgreSQL database (store.url) instead of `db`
   std::chrono::milliseconds busy_timeout{std::chrono::seconds{5}};
   /// The daemon's board; null for `newsd serve` (no ingest: /metrics then
   /// has only what the database says, /healthz only that the process answers).

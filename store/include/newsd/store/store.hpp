@@ -401,6 +401,23 @@ struct OutdatedTags {
   std::optional<std::int64_t> model;  ///< model_version differs; nullopt when no model is configured
 };
 
+/// A feed leased to one worker of a shared PostgreSQL store.
+struct FeedLease {
+  std::int64_t feed_id = 0;
+  std::string feed_url;
+  TimePoint until{};
+};
+
+/// A newsd process sharing a PostgreSQL store, as its last heartbeat left it.
+struct WorkerInfo {
+  std::string id;  ///< unique per process, e.g. "host:pid:start"
+  std::string host;
+  int pid = 0;
+  TimePoint started_at{};
+  TimePoint heartbeat_at{};
+  std::vector<FeedLease> leases;  ///< unexpired, by feed id (workers() only)
+};
+
 class Store {
  public:
   /// Opens the archive `cfg` names: the SQLite file at cfg.path, exactly as
@@ -594,6 +611,24 @@ class Store {
   /// and is tried again the next round.
   Result<void> checkpoint_when_due(std::chrono::steady_clock::time_point now);
   static constexpr std::chrono::seconds kCheckpointPeriod{60};
+
+  /// Feed leases, for several processes sharing a PostgreSQL store (each is
+  /// Errc::unsupported on SQLite, whose one writer process owns every feed).
+  /// Leases up to `limit` feeds that are due at `now` (next_fetch_at unset
+  /// or <= now; not gone, not removed) and that no worker holds, itself
+  /// included (an expired lease counts as none), to `worker` until now +
+  /// ttl; returns their ids,
+  /// most overdue first. Feeds are claimed with SELECT … FOR UPDATE SKIP
+  /// LOCKED: concurrent workers get disjoint feeds and never wait on each other.
+  Result<std::vector<std::int64_t>> lease_due_feeds(std::string_view worker, TimePoint now, std::chrono::seconds ttl,
+                                                    int limit);
+  /// Ends `worker`'s lease of a feed; another worker's lease is left alone.
+  Result<void> release_feed(std::string_view worker, std::int64_t feed_id);
+  /// Records that `worker` is alive at `now` and extends its unexpired
+  /// leases to now + `lease_ttl`: only a silent worker loses its feeds.
+  Result<void> heartbeat(const WorkerInfo& worker, TimePoint now, std::chrono::seconds lease_ttl);
+  /// Workers heard from since `alive_since`, by id, each with its leases unexpired at `now`.
+  Result<std::vector<WorkerInfo>> workers(TimePoint alive_since, TimePoint now);
 
   /// Online, consistent copy of the whole database to `destination` (SQLite
   /// backup API; the writer is blocked only for short steps). The copy is
