@@ -313,7 +313,7 @@ void add_workers_command(CLI::App& app, CommandContext& ctx) {
       app, ctx, "workers",
       "Workers sharing a PostgreSQL store: those heard from in the last 2 minutes, their heartbeats and feed leases",
       "One JSON object per worker",
-      [](store::Store& s) {
+      [](store::Store& s, const DbOptions&) {
         const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
         return s.workers(now - kWorkerSilence, now);
       },

@@ -83,7 +83,7 @@ void run_retag(const RetagFlags& flags, CommandContext& ctx) {
   }
   auto options = retag_options(flags, *cfg, ctx);
   if (!options) return;
-  auto tagging = ingest::Tagging::load(cfg->classify);
+  auto tagging = ingest::Tagging::load(*cfg);
   if (!tagging) {
     std::cerr << "newsd retag: " << tagging.error().message << '\n';
     ctx.exit_code = 2;
