@@ -298,6 +298,7 @@ Result<void> record_children_read(sqlite3* db, const FeedFetchResult& r) {
 }  // namespace
 
 Result<std::vector<SitemapChildRead>> Store::sitemap_children(std::int64_t feed_id) {
+  if (pg_) return pg_->sitemap_children(feed_id);
   auto stmt = sql::Stmt::prepare(impl_->db.get(),
                                  "SELECT url, lastmod, read_at FROM sitemap_children WHERE feed_id = ?1 ORDER BY url");
   if (!stmt) return std::unexpected(stmt.error());

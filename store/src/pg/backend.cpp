@@ -44,7 +44,8 @@ namespace {
 constexpr const char* kFeedColumns =
     "id, url, name, title, site_url, etag, last_modified, next_fetch_at, last_fetched_at, interval_s, "
     "consecutive_errors, last_error, CASE WHEN removed_at IS NULL THEN state ELSE 'removed' END, "
-    "interval_reason, error_class, error_since, mean_gap_s, gaps, last_new_entry_at, ";
+    "interval_reason, error_class, error_since, mean_gap_s, gaps, last_new_entry_at, source_type, links_found, "
+    "links_hash, ";
 
 FeedState feed_from(const pqxx::row& r) {
   FeedState f;
@@ -67,7 +68,10 @@ FeedState feed_from(const pqxx::row& r) {
   f.mean_gap_s = r[16].as<double>();
   f.gaps = r[17].as<int>();
   f.last_new_entry_at = opt_time(r[18]);
-  f.articles = r[19].as<std::int64_t>();
+  f.source_type = r[19].as<std::string>();
+  if (!r[20].is_null()) f.links_found = r[20].as<int>();
+  f.links_hash = r[21].as<std::string>();
+  f.articles = r[22].as<std::int64_t>();
   return f;
 }
 
@@ -84,7 +88,36 @@ std::optional<std::int64_t> article_by_linked_url(pqxx::work& tx, std::string_vi
   return rows[0][0].as<std::int64_t>();
 }
 
+// As SQLite's record_children_read (store.cpp): the children of a sitemap
+// index read in this poll, and a child unlisted for 30 days forgotten.
+void record_children_read(pqxx::work& tx, const FeedFetchResult& r) {
+  if (r.children_read.empty()) return;
+  for (const auto& child : r.children_read) {
+    tx.exec_params(
+        "INSERT INTO sitemap_children (feed_id, url, lastmod, read_at) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (feed_id, url) DO UPDATE SET lastmod = excluded.lastmod, read_at = excluded.read_at",
+        r.feed_id, pg_text(child.url), opt_unix(child.lastmod), to_unix(child.read_at));
+  }
+  constexpr std::int64_t kForgetAfter = 30 * 24 * 3600;
+  tx.exec_params("DELETE FROM sitemap_children WHERE feed_id = $1 AND read_at < $2", r.feed_id,
+                 to_unix(r.fetched_at) - kForgetAfter);
+}
+
 }  // namespace
+
+Result<std::vector<SitemapChildRead>> Backend::sitemap_children(std::int64_t feed_id) {
+  try {
+    pqxx::work tx(*conn_);
+    auto rows = tx.exec_params("SELECT url, lastmod, read_at FROM sitemap_children WHERE feed_id = $1 ORDER BY url",
+                               feed_id);
+    std::vector<SitemapChildRead> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) out.push_back({r[0].as<std::string>(), opt_time(r[1]), from_unix(r[2].as<std::int64_t>())});
+    return out;
+  } catch (const std::exception& e) {
+    return std::unexpected(database_error(e, "sitemap_children of feed " + std::to_string(feed_id)));
+  }
+}
 
 Result<FeedState> Backend::ensure_feed(std::string_view url, std::string_view name) {
   try {
@@ -134,12 +167,16 @@ Result<void> Backend::record_fetch(const FeedFetchResult& r) {
         "error_since = CASE WHEN $9::text IS NULL THEN NULL WHEN consecutive_errors = 0 OR error_since IS NULL "
         "THEN $7 ELSE error_since END, "
         "mean_gap_s = CASE WHEN $13 THEN $14 ELSE mean_gap_s END, gaps = CASE WHEN $13 THEN $15 ELSE gaps END, "
-        "last_new_entry_at = CASE WHEN $13 THEN $16 ELSE last_new_entry_at END WHERE id = $1",
+        "last_new_entry_at = CASE WHEN $13 THEN $16 ELSE last_new_entry_at END, "
+        "source_type = coalesce($17, source_type), links_found = coalesce($18, links_found), "
+        "links_hash = coalesce($19, links_hash) WHERE id = $1",
         r.feed_id, text(r.title), text(r.site_url), text(r.etag), text(r.last_modified),
         r.interval_s ? std::optional<int>(*r.interval_s) : std::nullopt, to_unix(r.fetched_at),
         to_unix(r.next_fetch_at), text(r.error), r.gone, text(r.interval_reason), pg_text(r.error_class), rate,
-        r.mean_gap_s.value_or(0.0), r.gaps, rate ? opt_unix(r.last_new_entry_at) : std::nullopt);
+        r.mean_gap_s.value_or(0.0), r.gaps, rate ? opt_unix(r.last_new_entry_at) : std::nullopt, text(r.source_type),
+        r.links_found ? std::optional<std::int64_t>(*r.links_found) : std::nullopt, text(r.links_hash));
     if (done.affected_rows() == 0) return fail(Errc::not_found, "no feed with id " + std::to_string(r.feed_id));
+    record_children_read(tx, r);
     if (r.moved_to) {
       // As SQLite's UPDATE OR IGNORE: a URL another feed has already keeps the two rows apart.
       tx.exec_params("UPDATE feeds SET url = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = $2)",

@@ -35,7 +35,7 @@ Result<void> copy_feeds(sqlite3* src, pqxx::connection& conn, CopyReport& report
       src,
       "SELECT id, url, name, title, site_url, etag, last_modified, interval_s, next_fetch_at, last_fetched_at, "
       "consecutive_errors, last_error, state, created_at, interval_reason, error_class, error_since, mean_gap_s, "
-      "gaps, last_new_entry_at, removed_at FROM feeds ORDER BY id");
+      "gaps, last_new_entry_at, removed_at, source_type, links_found, links_hash FROM feeds ORDER BY id");
   if (!rows) return std::unexpected(rows.error());
   pqxx::work tx(conn);
   while (true) {
@@ -48,20 +48,31 @@ Result<void> copy_feeds(sqlite3* src, pqxx::connection& conn, CopyReport& report
     report.feeds += static_cast<std::int64_t>(
         tx.exec_params("INSERT INTO feeds (id, url, name, title, site_url, etag, last_modified, interval_s, "
                        "next_fetch_at, last_fetched_at, consecutive_errors, last_error, state, created_at, "
-                       "interval_reason, error_class, error_since, mean_gap_s, gaps, last_new_entry_at, removed_at) "
+                       "interval_reason, error_class, error_since, mean_gap_s, gaps, last_new_entry_at, removed_at, "
+                       "source_type, links_found, links_hash) "
                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-                       "$19, $20, $21) ON CONFLICT DO NOTHING",
+                       "$19, $20, $21, $22, $23, $24) ON CONFLICT DO NOTHING",
                        id, url, pg::pg_text(s.text(2)), pg::pg_text(s.text(3)), pg::pg_text(s.text(4)),
                        pg::pg_text(s.text(5)), pg::pg_text(s.text(6)), s.int64(7), s.opt_int64(8), s.opt_int64(9),
                        s.int64(10), pg::pg_text(s.text(11)), s.text(12), s.int64(13), pg::pg_text(s.text(14)),
                        pg::pg_text(s.text(15)), s.opt_int64(16), s.real(17), s.int64(18), s.opt_int64(19),
-                       s.opt_int64(20))
+                       s.opt_int64(20), pg::pg_text(s.text(21)), s.opt_int64(22), pg::pg_text(s.text(23)))
             .affected_rows());
     if (tx.exec_params("SELECT 1 FROM feeds WHERE id = $1 AND url = $2", id, url).empty()) {
       return fail(Errc::invalid_argument, "the target database already holds another archive: its feed " +
                                               std::to_string(id) + " is not " + url);
     }
   }
+  // The sitemap index children already read, so the first poll from
+  // PostgreSQL does not fetch them all again.
+  auto children = sql::Stmt::prepare(src, "SELECT feed_id, url, lastmod, read_at FROM sitemap_children");
+  if (!children) return std::unexpected(children.error());
+  auto each = children->each_row([&] {
+    tx.exec_params("INSERT INTO sitemap_children (feed_id, url, lastmod, read_at) VALUES ($1, $2, $3, $4) "
+                   "ON CONFLICT DO NOTHING",
+                   children->int64(0), pg::pg_text(children->text(1)), children->opt_int64(2), children->int64(3));
+  });
+  if (!each) return std::unexpected(each.error());
   // New feeds added in PostgreSQL later must not take a copied id.
   tx.exec("SELECT setval(pg_get_serial_sequence('feeds', 'id'), greatest(coalesce(max(id), 0), 1)) FROM feeds");
   tx.commit();

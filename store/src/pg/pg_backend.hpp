@@ -41,6 +41,7 @@ class Backend {
   Result<FeedState> ensure_feed(std::string_view url, std::string_view name);
   Result<std::vector<FeedState>> feeds();
   Result<void> record_fetch(const FeedFetchResult& result);
+  Result<std::vector<SitemapChildRead>> sitemap_children(std::int64_t feed_id);
   Result<void> mark_removed(std::int64_t feed_id, TimePoint at);
   Result<bool> reactivate(std::string_view url, TimePoint now);
   Result<bool> has_article(std::string_view url);

@@ -135,8 +135,24 @@ CREATE TABLE feed_leases (
 CREATE INDEX feed_leases_by_worker ON feed_leases(worker);
 )sql";
 
+// v3: what each source turned out to be (feed, sitemap, sitemap index,
+// section page), the links its last poll found, the hash of its last link
+// set, and the sitemap index children already read: SQLite's v12.
+constexpr const char* kSchemaV3Sources = R"sql(
+ALTER TABLE feeds ADD COLUMN source_type text NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN links_found bigint;
+ALTER TABLE feeds ADD COLUMN links_hash text NOT NULL DEFAULT '';
+CREATE TABLE sitemap_children (
+  feed_id bigint NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+  url     text NOT NULL,
+  lastmod bigint,
+  read_at bigint NOT NULL,
+  PRIMARY KEY (feed_id, url)
+);
+)sql";
+
 using Step = const char*;
-constexpr Step kSteps[] = {kSchemaV1, kSchemaV2Leases};
+constexpr Step kSteps[] = {kSchemaV1, kSchemaV2Leases, kSchemaV3Sources};
 
 // Held for the transaction: migrations of one database run one at a time.
 constexpr std::int64_t kMigrationLock = 0x6e657773'64000001;  // "newsd" + 1
