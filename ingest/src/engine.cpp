@@ -761,7 +761,7 @@ bool Engine::Impl::store_article(const PageJob& job, const std::optional<parse::
   if (record.text.empty()) return false;
   {
     const StageTimer timer(Stage::classify);  // rules, model and watches: one article's tags
-    const auto tagging = current_tagging();  // one snapshot: the tags and their versions agree across a reload
+    const auto tagging = current_tagging();   // one snapshot: the tags and their versions agree across a reload
     record.tags = tagging->tag(record, *job.feed);
     record.tag_versions = tagging->versions();
     tagging->add_watch_tags(record, *job.feed);

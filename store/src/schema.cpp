@@ -279,7 +279,6 @@ CREATE INDEX articles_by_tag_versions ON articles(taxonomy_version, model_versio
 Result<void> migrate_tag_versions(sqlite3* db) { return sql::exec(db, kTagVersionColumns); }
 // ---- end retag ----
 
-
 // ---- outbox step (issue 15 §3: the stream of new articles to the sinks) ----
 // The writer appends one row per newly stored article in the article's own
 // transaction while any sink is registered; each sink delivers in seq order
@@ -315,7 +314,6 @@ CREATE TABLE sink_dead_letters (
 
 Result<void> migrate_outbox(sqlite3* db) { return sql::exec(db, kOutboxSchema); }
 // ---- end of the outbox step ----
-
 
 // ---- v10 (watches): tag kind and source 'watch', and the watch_matches table.
 // A CHECK constraint cannot be altered in place, so tags and article_tags
@@ -370,8 +368,6 @@ Result<void> migrate_watches(sqlite3* db) {
 }
 // ---- end v10 (watches)
 
-
-
 // ---- labels (issue 17): a person's judgement of an article's tags ----
 // Kept in their own table, not in article_tags: re-tagging rewrites rule
 // and model tags and must never touch what a person said. A removal is a
@@ -410,7 +406,6 @@ CREATE VIEW article_tags_v AS
 Result<void> migrate_labels(sqlite3* db) { return sql::exec(db, kLabels); }
 // ---- end labels ----
 
-
 // ---- v12 (issue 16: sources that are not feeds) ------------------------------
 // What each source turned out to be and how many links its last poll found
 // (`newsd feeds`), the hash of the last link set fully handled (an unchanged
@@ -433,9 +428,9 @@ Result<void> migrate_source_types(sqlite3* db) { return sql::exec(db, kSourceTyp
 // ---- end v12 ------------------------------------------------------------------
 
 using Step = Result<void> (*)(sqlite3*);
-constexpr Step kSteps[] = {migrate_v1,     migrate_v2,      migrate_v3,     migrate_v4,          migrate_v5,
-                           migrate_v6,     migrate_v7,      migrate_tag_versions, migrate_outbox, migrate_watches,
-                           migrate_labels, migrate_source_types};
+constexpr Step kSteps[] = {migrate_v1,     migrate_v2,      migrate_v3,     migrate_v4,
+                           migrate_v5,     migrate_v6,      migrate_v7,     migrate_tag_versions,
+                           migrate_outbox, migrate_watches, migrate_labels, migrate_source_types};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

@@ -2,7 +2,6 @@
 // plain sitemaps, sitemap indexes, gzip, and sitemaps written to hurt.
 // Fixtures: tests/data/parse/sitemap/, on a fixed clock (2026-11-30 12:00 UTC).
 #include "newsd/parse/sitemap.hpp"
-#include "support/gzip.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,6 +9,7 @@
 #include <string>
 
 #include "nested_fixture.hpp"
+#include "support/gzip.hpp"
 
 namespace {
 

@@ -61,8 +61,8 @@ TEST_F(StoreTest, SitemapChildrenReadAreRememberedUpdatedAndForgottenAfterThirty
   EXPECT_TRUE(store.sitemap_children(other)->empty());
 
   r.fetched_at = day(2026, 11, 30, 6);
-  r.children_read = {{"https://www.aljazeera.net/sitemaps/post-2026-11.xml", day(2026, 11, 30, 5),
-                      day(2026, 11, 30, 6)}};
+  r.children_read = {
+      {"https://www.aljazeera.net/sitemaps/post-2026-11.xml", day(2026, 11, 30, 5), day(2026, 11, 30, 6)}};
   ASSERT_TRUE(store.record_fetch(r));
   read = store.sitemap_children(id);
   ASSERT_EQ(read->size(), 2u);

@@ -108,11 +108,12 @@ void record_children_read(pqxx::work& tx, const FeedFetchResult& r) {
 Result<std::vector<SitemapChildRead>> Backend::sitemap_children(std::int64_t feed_id) {
   try {
     pqxx::work tx(*conn_);
-    auto rows = tx.exec_params("SELECT url, lastmod, read_at FROM sitemap_children WHERE feed_id = $1 ORDER BY url",
-                               feed_id);
+    auto rows =
+        tx.exec_params("SELECT url, lastmod, read_at FROM sitemap_children WHERE feed_id = $1 ORDER BY url", feed_id);
     std::vector<SitemapChildRead> out;
     out.reserve(rows.size());
-    for (const auto& r : rows) out.push_back({r[0].as<std::string>(), opt_time(r[1]), from_unix(r[2].as<std::int64_t>())});
+    for (const auto& r : rows)
+      out.push_back({r[0].as<std::string>(), opt_time(r[1]), from_unix(r[2].as<std::int64_t>())});
     return out;
   } catch (const std::exception& e) {
     return std::unexpected(database_error(e, "sitemap_children of feed " + std::to_string(feed_id)));

@@ -68,9 +68,10 @@ Result<void> copy_feeds(sqlite3* src, pqxx::connection& conn, CopyReport& report
   auto children = sql::Stmt::prepare(src, "SELECT feed_id, url, lastmod, read_at FROM sitemap_children");
   if (!children) return std::unexpected(children.error());
   auto each = children->each_row([&] {
-    tx.exec_params("INSERT INTO sitemap_children (feed_id, url, lastmod, read_at) VALUES ($1, $2, $3, $4) "
-                   "ON CONFLICT DO NOTHING",
-                   children->int64(0), pg::pg_text(children->text(1)), children->opt_int64(2), children->int64(3));
+    tx.exec_params(
+        "INSERT INTO sitemap_children (feed_id, url, lastmod, read_at) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT DO NOTHING",
+        children->int64(0), pg::pg_text(children->text(1)), children->opt_int64(2), children->int64(3));
   });
   if (!each) return std::unexpected(each.error());
   // New feeds added in PostgreSQL later must not take a copied id.

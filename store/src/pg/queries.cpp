@@ -71,8 +71,7 @@ SearchSql build_search(const SearchQuery& q, const std::string& tsquery) {
     sql = columns + "left(a.text, 160) || CASE WHEN length(a.text) > 160 THEN '…' ELSE '' END, 0.0 ";
     sql += "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE true ";
     add_filters(s, q);
-    sql +=
-        q.after_id ? std::string("ORDER BY a.id ") : std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC ";
+    sql += q.after_id ? std::string("ORDER BY a.id ") : std::string("ORDER BY ") + kArticleDate + " DESC, a.id DESC ";
     add_page(s, q);
     return s;
   }

@@ -254,9 +254,9 @@ struct Config {
 };
 
 /// Checks that need modules the config module does not link (the selector
-/// parser, the model loader, the query parser, the section finder's regex engine): each returns why the value is unusable, or an
-/// empty string when it is fine. Unset = not checked. The CLI sets them all, so
-/// every command, `check-config` included, rejects what the daemon could not use.
+/// parser, the model loader, the query parser, the section finder's regex engine): each returns why the value is
+/// unusable, or an empty string when it is fine. Unset = not checked. The CLI sets them all, so every command,
+/// `check-config` included, rejects what the daemon could not use.
 struct LoadOptions {
   std::function<std::string(std::string_view selector)> check_selector;
   std::function<std::string(const std::filesystem::path& model)> check_model;
