@@ -46,6 +46,7 @@ json article_json(const store::ArticleView& a) {
           {"image", a.image},
           {"tags", tags},
           {"labels", labels},
+          {"watches", a.watches},
           {"cluster_id", a.cluster_id},
           {"cluster", cluster},
           {"sources", sources},

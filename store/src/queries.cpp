@@ -329,6 +329,12 @@ Result<std::optional<ArticleView>> Store::article(std::int64_t id) {
     if (!label.removed) v.tags.push_back({label.tag, label.kind, 1.0, "label"});
   }
   v.labels = std::move(*labels);
+  // The watch names are what the sinks' consumers route alerts by.
+  auto watches = sql::Stmt::prepare(db, "SELECT watch FROM watch_matches WHERE article_id = ?1 ORDER BY watch");
+  if (!watches) return std::unexpected(watches.error());
+  auto matched = tag_names(*watches, id);
+  if (!matched) return std::unexpected(matched.error());
+  v.watches = std::move(*matched);
 
   auto sources = sql::Stmt::prepare(db,
                                     "SELECT s.feed_id, f.url, s.url, s.seen_at FROM article_sources s "

@@ -15,6 +15,8 @@
 #include "cli/cli_run.hpp"
 #include "newsd/ingest/engine.hpp"
 #include "newsd/service/http_server.hpp"
+#include "newsd/sink/article_json.hpp"
+#include "newsd/store/store.hpp"
 #include "newsd/watch/match_counts.hpp"
 #include "newsd/watch/watch_set.hpp"
 #include "support/daemon_test_util.hpp"
@@ -121,6 +123,17 @@ TEST_F(WatchIngest, MatchingArticlesAreTaggedRecordedCountedAndStreamed) {
   EXPECT_EQ(tags[0], (std::vector<std::string>{"drones-maghreb", "watch", "watch"}));
   EXPECT_EQ(tags[1][0], "french-cyber");
   EXPECT_EQ(tags[2][0], "missile-tests");
+
+  // The stored article, and so the JSON every sink delivers, names the watch.
+  {
+    auto store = store::Store::open_readonly(cfg_.store);
+    ASSERT_TRUE(store) << store.error().describe();
+    const auto id = std::stoll(db.rows("SELECT id FROM articles WHERE url LIKE '%/1'").at(0).at(0));
+    auto view = store->article(id);
+    ASSERT_TRUE(view && *view);
+    EXPECT_EQ((*view)->watches, std::vector<std::string>{"maghreb-drones"});
+    EXPECT_EQ(sink::article_json(**view)["watches"], nlohmann::json::array({"maghreb-drones"}));
+  }
 
   EXPECT_EQ(counted_["maghreb-drones"], 2u);
   EXPECT_EQ(counted_["missile-tests"], 1u);

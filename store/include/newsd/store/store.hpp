@@ -259,8 +259,9 @@ struct ArticleView {
   TimePoint fetched_at{};
   std::uint64_t simhash = 0;
   std::int64_t cluster_id = 0;
-  std::vector<StoredTag> tags;  ///< highest score first; labels in force last, as source "label"
-  std::vector<Label> labels;    ///< every label row, removals included, oldest first
+  std::vector<StoredTag> tags;       ///< highest score first; labels in force last, as source "label"
+  std::vector<Label> labels;         ///< every label row, removals included, oldest first
+  std::vector<std::string> watches;  ///< the `[[watch]]` names it matched at ingest (watch_matches), by name
   std::vector<ArticleSource> sources;
   std::vector<ClusterMember> cluster;  ///< other members, newest first (at most 50)
 };
