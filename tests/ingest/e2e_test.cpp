@@ -13,6 +13,7 @@
 #include "newsd/classify/model.hpp"
 #include "newsd/ingest/engine.hpp"
 #include "support/daemon_test_util.hpp"
+#include "support/ingest_once.hpp"
 #include "support/static_server.hpp"
 
 namespace newsd::ingest {
@@ -65,14 +66,7 @@ class EndToEnd : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = testing::TempDir("newsd-e2e"); }
 
-  IngestReport ingest(const config::Config& cfg) {
-    auto engine = Engine::start(cfg);
-    EXPECT_TRUE(engine) << (engine ? "" : engine.error().describe());
-    if (!engine) return {};
-    RunControl once;
-    once.once = true;
-    return (*engine)->run(once);
-  }
+  IngestReport ingest(const config::Config& cfg) { return newsd::testing::ingest_once(cfg); }
 
   testing::TempDir dir_;
 };

@@ -10,6 +10,7 @@
 #include "newsd/ingest/engine.hpp"
 #include "newsd/parse/dates.hpp"
 #include "support/daemon_test_util.hpp"
+#include "support/ingest_once.hpp"
 
 namespace newsd::ingest {
 namespace {
@@ -48,14 +49,7 @@ class EnginePolling : public ::testing::Test {
     return *cfg;
   }
 
-  IngestReport once(const config::Config& cfg) {
-    auto engine = Engine::start(cfg);
-    EXPECT_TRUE(engine) << (engine ? "" : engine.error().describe());
-    if (!engine) return {};
-    RunControl control;
-    control.once = true;
-    return (*engine)->run(control);
-  }
+  IngestReport once(const config::Config& cfg) { return newsd::testing::ingest_once(cfg); }
 
   // Seconds from the feed's last fetch to its next one, and the reason.
   std::pair<std::int64_t, std::string> schedule_of(const std::string& url) {

@@ -19,6 +19,7 @@
 #include "newsd/parse/dates.hpp"
 #include "support/daemon_test_util.hpp"
 #include "support/gzip.hpp"
+#include "support/ingest_once.hpp"
 
 namespace newsd::ingest::sources_testing {
 
@@ -142,14 +143,7 @@ class SourcesTest : public ::testing::Test {
     return *cfg;
   }
 
-  IngestReport once(const config::Config& cfg) {
-    auto engine = Engine::start(cfg);
-    EXPECT_TRUE(engine) << (engine ? "" : engine.error().describe());
-    if (!engine) return {};
-    RunControl control;
-    control.once = true;
-    return (*engine)->run(control);
-  }
+  IngestReport once(const config::Config& cfg) { return newsd::testing::ingest_once(cfg); }
 
   std::vector<std::vector<std::string>> rows(const std::string& sql) {
     testing::Db db(dir_.path() / "newsd.db");
