@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "store_fixture.hpp"
+#include "support/daemon_test_util.hpp"
 
 namespace newsd::store::testing {
 namespace {
@@ -33,25 +34,7 @@ class LabelsTest : public StoreTest {
   }
 
   std::vector<std::vector<std::string>> rows(const std::string& query) {
-    sqlite3* db = nullptr;
-    sqlite3_open_v2(db_path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_stmt* stmt = nullptr;
-    std::vector<std::vector<std::string>> out;
-    if (sqlite3_prepare_v2(db, query.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
-      while (sqlite3_step(stmt) == SQLITE_ROW) {
-        std::vector<std::string> row;
-        for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-          const auto* text = sqlite3_column_text(stmt, c);
-          row.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
-        }
-        out.push_back(std::move(row));
-      }
-    } else {
-      ADD_FAILURE() << sqlite3_errmsg(db);
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return out;
+    return newsd::testing::Db(db_path_).rows(query);
   }
 
   ArticleView view(std::int64_t id) {
