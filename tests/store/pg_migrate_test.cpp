@@ -23,7 +23,7 @@ class PgMigrateTest : public StoreTest {
   }
 
   // Two feeds, a shared wire story (one article, two sources, a cluster
-  // member), tags of several kinds, Arabic, French and English text.
+  // member), tags of several kinds (a watch's too), Arabic, French and English text.
   void write_archive(Store& store) {
     const auto ar = add_feed(store, "https://ar.example/feed", "Arabic wire");
     const auto fr = add_feed(store, "https://fr.example/feed");
@@ -40,7 +40,8 @@ class PgMigrateTest : public StoreTest {
     a2.published_at.reset();
     auto a3 = article(fr, "https://fr.example/3", "Hackers target defense ministries",
                       "Negotiations over a cyber treaty stalled as diplomats blamed state hackers.", "en");
-    a3.tags = {tag("cyber", TagKind::topic, 0.5, classify::TagSource::model)};
+    a3.tags = {tag("cyber", TagKind::topic, 0.5, classify::TagSource::model),
+               tag("cyber-watch", TagKind::watch, 1.0, classify::TagSource::watch)};
     write(store, {a1, a1_copy, a2, a3});
   }
 

@@ -151,8 +151,19 @@ CREATE TABLE sitemap_children (
 );
 )sql";
 
+// v4: tag kind and source 'watch' ([[watch]] tags, SQLite's v10), so an
+// archive holding them can be copied and written here.
+constexpr const char* kSchemaV4WatchTags = R"sql(
+ALTER TABLE tags DROP CONSTRAINT tags_kind_check;
+ALTER TABLE tags ADD CONSTRAINT tags_kind_check
+  CHECK (kind IN ('topic', 'country', 'org', 'feed', 'model', 'watch'));
+ALTER TABLE article_tags DROP CONSTRAINT article_tags_source_check;
+ALTER TABLE article_tags ADD CONSTRAINT article_tags_source_check
+  CHECK (source IN ('rule', 'model', 'feed', 'watch'));
+)sql";
+
 using Step = const char*;
-constexpr Step kSteps[] = {kSchemaV1, kSchemaV2Leases, kSchemaV3Sources};
+constexpr Step kSteps[] = {kSchemaV1, kSchemaV2Leases, kSchemaV3Sources, kSchemaV4WatchTags};
 
 // Held for the transaction: migrations of one database run one at a time.
 constexpr std::int64_t kMigrationLock = 0x6e657773'64000001;  // "newsd" + 1
