@@ -40,15 +40,27 @@ Result<bool> Store::request_reactivation(const config::StoreConfig& cfg, std::st
 namespace {
 
 std::unexpected<Error> leases_need_postgresql() {
-  return fail(Errc::unsupported, "feed leases and workers need [store] backend = \"postgresql\"");
+  return fail(Errc::unsupported, "feed leases, host budgets and workers need [store] backend = \"postgresql\"");
 }
 
 }  // namespace
 
-Result<std::vector<std::int64_t>> Store::lease_due_feeds(std::string_view worker, TimePoint now,
-                                                         std::chrono::seconds ttl, int limit) {
+Result<std::vector<FeedState>> Store::lease_due_feeds(std::string_view worker, TimePoint now, std::chrono::seconds ttl,
+                                                      int limit) {
   if (!pg_) return leases_need_postgresql();
   return pg_->lease_due_feeds(worker, now, ttl, limit);
+}
+
+Result<std::vector<FeedState>> Store::lease_feeds(std::string_view worker, std::span<const std::int64_t> feed_ids,
+                                                  TimePoint now, std::chrono::seconds ttl) {
+  if (!pg_) return leases_need_postgresql();
+  return pg_->lease_feeds(worker, feed_ids, now, ttl);
+}
+
+Result<std::map<std::string, HostSlotTime>> Store::reserve_host_slots(const std::map<std::string, int>& requests,
+                                                                      HostSlotTime now, std::chrono::milliseconds gap) {
+  if (!pg_) return leases_need_postgresql();
+  return pg_->reserve_host_slots(requests, now, gap);
 }
 
 Result<void> Store::release_feed(std::string_view worker, std::int64_t feed_id) {

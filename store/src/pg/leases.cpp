@@ -9,8 +9,31 @@
 
 namespace newsd::store::pg {
 
-Result<std::vector<std::int64_t>> Backend::lease_due_feeds(std::string_view worker, TimePoint now,
-                                                           std::chrono::seconds ttl, int limit) {
+namespace {
+
+// The state of the feeds just leased, read in the leasing transaction.
+std::vector<FeedState> leased_states(pqxx::work& tx, const pqxx::result& leased) {
+  std::string ids = "{";
+  for (const auto& r : leased) {
+    if (ids.size() > 1) ids += ',';
+    ids += std::to_string(r[0].as<std::int64_t>());
+  }
+  ids += '}';
+  std::vector<FeedState> out;
+  out.reserve(leased.size());
+  for (const auto& r : tx.exec_params(std::string("SELECT ") + kFeedColumns +
+                                          "0::bigint FROM feeds WHERE id = ANY($1::bigint[]) "
+                                          "ORDER BY coalesce(next_fetch_at, 0), id",
+                                      ids)) {
+    out.push_back(feed_from(r));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<FeedState>> Backend::lease_due_feeds(std::string_view worker, TimePoint now,
+                                                        std::chrono::seconds ttl, int limit) {
   try {
     pqxx::work tx(*conn_);
     // The feeds rows are the lock: a row another worker is claiming is
@@ -26,13 +49,65 @@ Result<std::vector<std::int64_t>> Backend::lease_due_feeds(std::string_view work
         "ON CONFLICT (feed_id) DO UPDATE SET worker = excluded.worker, leased_until = excluded.leased_until "
         "WHERE feed_leases.leased_until <= $2 RETURNING feed_id",
         pg_text(worker), to_unix(now), static_cast<std::int64_t>(ttl.count()), std::max(limit, 0));
+    auto states = leased_states(tx, rows);
     tx.commit();
-    std::vector<std::int64_t> ids;
-    ids.reserve(rows.size());
-    for (const auto& r : rows) ids.push_back(r[0].as<std::int64_t>());
-    return ids;
+    return states;
   } catch (const std::exception& e) {
     return std::unexpected(database_error(e, "lease_due_feeds"));
+  }
+}
+
+Result<std::vector<FeedState>> Backend::lease_feeds(std::string_view worker, std::span<const std::int64_t> feed_ids,
+                                                    TimePoint now, std::chrono::seconds ttl) {
+  std::string ids = "{";
+  for (const auto id : feed_ids) {
+    if (ids.size() > 1) ids += ',';
+    ids += std::to_string(id);
+  }
+  ids += '}';
+  try {
+    pqxx::work tx(*conn_);
+    // As lease_due_feeds, without the due condition; the caller's own
+    // unexpired lease is renewed rather than refused.
+    auto rows = tx.exec_params(
+        "WITH wanted AS (SELECT f.id FROM feeds f WHERE f.id = ANY($4::bigint[]) "
+        "AND f.removed_at IS NULL AND f.state <> 'gone' ORDER BY f.id FOR UPDATE SKIP LOCKED) "
+        "INSERT INTO feed_leases (feed_id, worker, leased_until) SELECT id, $1, $2::bigint + $3::bigint FROM wanted "
+        "ON CONFLICT (feed_id) DO UPDATE SET worker = excluded.worker, leased_until = excluded.leased_until "
+        "WHERE feed_leases.leased_until <= $2 OR feed_leases.worker = $1 RETURNING feed_id",
+        pg_text(worker), to_unix(now), static_cast<std::int64_t>(ttl.count()), ids);
+    auto states = leased_states(tx, rows);
+    tx.commit();
+    return states;
+  } catch (const std::exception& e) {
+    return std::unexpected(database_error(e, "lease_feeds"));
+  }
+}
+
+Result<std::map<std::string, HostSlotTime>> Backend::reserve_host_slots(const std::map<std::string, int>& requests,
+                                                                        HostSlotTime now,
+                                                                        std::chrono::milliseconds gap) {
+  const std::int64_t now_ms = now.time_since_epoch().count();
+  try {
+    pqxx::work tx(*conn_);
+    std::map<std::string, HostSlotTime> first;
+    // One row per host, updated in the map's (sorted) order: two workers
+    // reserving the same hosts lock them in the same order, never in a cycle.
+    // The update is atomic, so each reserved time is handed out once.
+    for (const auto& [host, n] : requests) {
+      if (n <= 0) continue;
+      const std::int64_t span = gap.count() * n;
+      auto row = tx.exec_params1(
+          "INSERT INTO host_budgets AS b (host, next_at_ms) VALUES ($1, $2::bigint + $3::bigint) "
+          "ON CONFLICT (host) DO UPDATE SET next_at_ms = greatest(b.next_at_ms, $2::bigint) + $3::bigint "
+          "RETURNING next_at_ms",
+          pg_text(host), now_ms, span);
+      first.emplace(host, HostSlotTime{std::chrono::milliseconds{row[0].as<std::int64_t>() - span}});
+    }
+    tx.commit();
+    return first;
+  } catch (const std::exception& e) {
+    return std::unexpected(database_error(e, "reserve_host_slots"));
   }
 }
 

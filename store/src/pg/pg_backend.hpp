@@ -59,8 +59,12 @@ class Backend {
   Result<std::optional<std::string>> outdated_search_index();
   Result<int> prune(TimePoint older_than, int max_rows);
   // Feed leases and worker heartbeats (pg/leases.cpp).
-  Result<std::vector<std::int64_t>> lease_due_feeds(std::string_view worker, TimePoint now, std::chrono::seconds ttl,
-                                                    int limit);
+  Result<std::vector<FeedState>> lease_due_feeds(std::string_view worker, TimePoint now, std::chrono::seconds ttl,
+                                                 int limit);
+  Result<std::vector<FeedState>> lease_feeds(std::string_view worker, std::span<const std::int64_t> feed_ids,
+                                             TimePoint now, std::chrono::seconds ttl);
+  Result<std::map<std::string, HostSlotTime>> reserve_host_slots(const std::map<std::string, int>& requests,
+                                                                 HostSlotTime now, std::chrono::milliseconds gap);
   Result<void> release_feed(std::string_view worker, std::int64_t feed_id);
   Result<void> heartbeat(const WorkerInfo& worker, TimePoint now, std::chrono::seconds lease_ttl);
   Result<std::vector<WorkerInfo>> workers(TimePoint alive_since, TimePoint now);
@@ -77,6 +81,12 @@ class Backend {
   /// (name, kind) -> tags.id, cleared when a write transaction fails.
   std::map<std::pair<std::string, std::string>, std::int64_t> tag_ids_;
 };
+
+/// The columns feed_from() reads, up to a last one (the article count)
+/// that the caller appends.
+extern const char* const kFeedColumns;
+/// A row of kFeedColumns + count as a FeedState.
+FeedState feed_from(const pqxx::row& r);
 
 // Schema (pg/schema.cpp).
 

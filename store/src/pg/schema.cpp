@@ -162,8 +162,22 @@ ALTER TABLE article_tags ADD CONSTRAINT article_tags_source_check
   CHECK (source IN ('rule', 'model', 'feed', 'watch'));
 )sql";
 
+// ---- v5 (branch lease; the lead renumbers on merge) ----------------------
+// v5: per-host politeness shared by the workers (pg/leases.cpp,
+// reserve_host_slots): the earliest time, in Unix milliseconds, at which the
+// next request to each host:port may start, whichever worker sends it; and
+// an index for the workers' claims of due feeds (lease_due_feeds).
+constexpr const char* kSchemaV5HostBudgets = R"sql(
+CREATE TABLE host_budgets (
+  host       text PRIMARY KEY,
+  next_at_ms bigint NOT NULL
+);
+CREATE INDEX feeds_by_due ON feeds ((coalesce(next_fetch_at, 0)), id) WHERE removed_at IS NULL AND state <> 'gone';
+)sql";
+// ---- end v5 ---------------------------------------------------------------
+
 using Step = const char*;
-constexpr Step kSteps[] = {kSchemaV1, kSchemaV2Leases, kSchemaV3Sources, kSchemaV4WatchTags};
+constexpr Step kSteps[] = {kSchemaV1, kSchemaV2Leases, kSchemaV3Sources, kSchemaV4WatchTags, kSchemaV5HostBudgets};
 
 // Held for the transaction: migrations of one database run one at a time.
 constexpr std::int64_t kMigrationLock = 0x6e657773'64000001;  // "newsd" + 1

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -402,6 +403,9 @@ struct OutdatedTags {
   std::optional<std::int64_t> model;  ///< model_version differs; nullopt when no model is configured
 };
 
+/// A start time on a shared host budget (Store::reserve_host_slots).
+using HostSlotTime = std::chrono::sys_time<std::chrono::milliseconds>;
+
 /// A feed leased to one worker of a shared PostgreSQL store.
 struct FeedLease {
   std::int64_t feed_id = 0;
@@ -618,11 +622,19 @@ class Store {
   /// Leases up to `limit` feeds that are due at `now` (next_fetch_at unset
   /// or <= now; not gone, not removed) and that no worker holds, itself
   /// included (an expired lease counts as none), to `worker` until now +
-  /// ttl; returns their ids,
-  /// most overdue first. Feeds are claimed with SELECT … FOR UPDATE SKIP
-  /// LOCKED: concurrent workers get disjoint feeds and never wait on each other.
-  Result<std::vector<std::int64_t>> lease_due_feeds(std::string_view worker, TimePoint now, std::chrono::seconds ttl,
-                                                    int limit);
+  /// ttl; returns their stored state (as feeds() has it, article counts
+  /// 0), most overdue first, read in the claiming transaction: a previous
+  /// holder's outcome committed before its release is seen. Feeds are
+  /// claimed with SELECT … FOR UPDATE SKIP LOCKED: concurrent workers get
+  /// disjoint feeds and never wait on each other.
+  Result<std::vector<FeedState>> lease_due_feeds(std::string_view worker, TimePoint now, std::chrono::seconds ttl,
+                                                 int limit);
+  /// Leases those of `feed_ids` that no other worker holds at `now`, due or
+  /// not (not gone, not removed), to `worker` until now + ttl, and returns
+  /// their stored state by id (`newsd once`: every configured feed that no
+  /// other process is polling right now).
+  Result<std::vector<FeedState>> lease_feeds(std::string_view worker, std::span<const std::int64_t> feed_ids,
+                                             TimePoint now, std::chrono::seconds ttl);
   /// Ends `worker`'s lease of a feed; another worker's lease is left alone.
   Result<void> release_feed(std::string_view worker, std::int64_t feed_id);
   /// Records that `worker` is alive at `now` and extends its unexpired
@@ -630,6 +642,14 @@ class Store {
   Result<void> heartbeat(const WorkerInfo& worker, TimePoint now, std::chrono::seconds lease_ttl);
   /// Workers heard from since `alive_since`, by id, each with its leases unexpired at `now`.
   Result<std::vector<WorkerInfo>> workers(TimePoint alive_since, TimePoint now);
+  /// Per-host politeness shared by every process of a PostgreSQL store
+  /// (Errc::unsupported on SQLite). For each host (a host:port key) and
+  /// count n in `requests`, atomically reserves n start times `gap` apart on
+  /// that host's budget, the first at the later of `now` and the host's next
+  /// free time, and moves the budget past the last one. Returns each host's
+  /// first reserved time: its k-th request (from 0) may start at first + k × gap.
+  Result<std::map<std::string, HostSlotTime>> reserve_host_slots(const std::map<std::string, int>& requests,
+                                                                 HostSlotTime now, std::chrono::milliseconds gap);
 
   /// Online, consistent copy of the whole database to `destination` (SQLite
   /// backup API; the writer is blocked only for short steps). The copy is
