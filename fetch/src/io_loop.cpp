@@ -111,6 +111,7 @@ void IoLoop::Impl::add_job(Request request, Callback done) {
   if (auto parts = detail::split_url(anchor)) job.trusted_origin = parts->origin;
   job.url = request.url;
   job.visited.push_back(job.url);
+  job.not_before = request.not_before;  // a reserved slot on a shared host budget
   job.request = std::move(request);
   job.done = std::move(done);
   admit(id);

@@ -169,3 +169,13 @@ Result<Response> read_file_url(const std::string& url, std::size_t max_body_byte
 }
 
 }  // namespace newsd::fetch::detail
+
+namespace newsd::fetch {
+
+std::string politeness_key(const std::string& url) {
+  auto parts = detail::split_url(url);
+  if (!parts || parts->scheme == "file") return {};
+  return parts->host_port;
+}
+
+}  // namespace newsd::fetch

@@ -187,5 +187,39 @@ TEST(IoLoopPoliteness, TwoPortsAreTwoHosts) {
   for (const auto& [tag, r] : done.results) EXPECT_TRUE(r) << tag;
 }
 
+// A start time reserved on a shared host budget (Request::not_before): the
+// request waits for it in the loop, while another request that has none
+// goes out at once.
+TEST(IoLoopPoliteness, ARequestWaitsForItsReservedStart) {
+  Ok server;
+  IoLoop loop(quick_config());
+  Completions done;
+  const auto submitted = Clock::now();
+  Request held{server.srv.url("/held.xml")};
+  held.not_before = submitted + 1500ms;
+  loop.submit(held, done.callback("held"));
+  loop.submit({server.srv.url("/free.xml")}, done.callback("free"));
+  ASSERT_TRUE(done.wait_for(1));
+  EXPECT_TRUE(done.get("free").has_value());
+  EXPECT_EQ(server.hits.load(), 1) << "the held request went out before its slot";
+  ASSERT_TRUE(done.wait_for(2));
+  EXPECT_TRUE(done.get("held").has_value());
+  EXPECT_GE(Clock::now() - submitted, 1500ms);
+}
+
+// The budget key is the loop's own politeness key, also for URLs a feed
+// wrote: case, default ports, IDN and userinfo do not make two hosts of
+// one, and what is no http(s) URL has no key.
+TEST(PolitenessKey, IsHostAndPortAsTheLoopCountsThem) {
+  EXPECT_EQ(politeness_key("https://News.Example.COM/a?b"), "news.example.com:443");
+  EXPECT_EQ(politeness_key("http://news.example.com:80/x"), "news.example.com:80");
+  EXPECT_EQ(politeness_key("http://user:secret@news.example.com/"), "news.example.com:80");
+  EXPECT_EQ(politeness_key("http://127.0.0.1:8080/feed"), "127.0.0.1:8080");
+  EXPECT_EQ(politeness_key("https://\xd9\x85\xd8\xab\xd8\xa7\xd9\x84.example/"), "xn--mgbh0fb.example:443");
+  EXPECT_EQ(politeness_key("file:///etc/passwd"), "");
+  EXPECT_EQ(politeness_key("not a url"), "");
+  EXPECT_EQ(politeness_key(""), "");
+}
+
 }  // namespace
 }  // namespace newsd::fetch

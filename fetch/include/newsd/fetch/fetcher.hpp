@@ -54,7 +54,18 @@ struct Request {
   /// configured feed URL whose content produced `url` (entry link, guid,
   /// discovered link); `url` is then trusted only on that feed's origin.
   std::string derived_from;
+  /// The first transfer does not start before this (zero: as soon as the
+  /// limits allow). The engine sets it to a start time reserved on a host
+  /// budget shared with other processes (Store::reserve_host_slots); the
+  /// loop's own politeness still applies on top. Retries and redirect hops
+  /// follow the loop's own rules.
+  std::chrono::steady_clock::time_point not_before{};
 };
+
+/// The key politeness is counted by for `url`: "host:port", lower-case,
+/// punycode host, default port spelled out (the I/O loop's per-host key);
+/// empty for a file: URL or one that does not parse.
+std::string politeness_key(const std::string& url);
 
 struct Response {
   std::string url;            ///< the URL requested
