@@ -607,6 +607,16 @@ Config read_config(const toml::table& doc, Validator& v, const LoadOptions& opti
     r.integer("queue_capacity", cfg.daemon.queue_capacity, 1, 1'000'000);
     r.duration("shutdown_grace", cfg.daemon.shutdown_grace, Seconds{0}, Seconds{600});
   }
+  if (const auto* t = root.table("workers")) {
+    TableReader r(*t, "workers.", v);
+    r.duration("lease_ttl", cfg.workers.lease_ttl, Seconds{3}, Seconds{3600});
+    cfg.workers.heartbeat = std::max(Seconds{1}, cfg.workers.lease_ttl / 3);
+    // A heartbeat as long as the lease would let it lapse between two beats.
+    if (r.duration("heartbeat", cfg.workers.heartbeat, Seconds{1}, Seconds{1200}) &&
+        cfg.workers.heartbeat >= cfg.workers.lease_ttl) {
+      r.error_at("heartbeat", "'workers.heartbeat' must be shorter than 'workers.lease_ttl'");
+    }
+  }
   if (const auto* t = root.table("http")) {
     TableReader r(*t, "http.", v);
     r.string("listen", cfg.http.listen);

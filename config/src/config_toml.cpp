@@ -152,6 +152,8 @@ std::string to_toml(const Config& cfg) {
                   {"classify", std::move(classify)},
                   {"store", std::move(store)},
                   {"daemon", std::move(daemon)},
+                  {"workers", toml::table{{"lease_ttl", duration(cfg.workers.lease_ttl)},
+                                          {"heartbeat", duration(cfg.workers.heartbeat)}}},
                   {"outbox", toml::table{{"max_rows", cfg.store.outbox.max_rows}}}};
   if (!sinks.empty()) doc.insert("sinks", std::move(sinks));
   if (!feeds.empty()) doc.insert("feeds", std::move(feeds));

@@ -191,3 +191,43 @@ TEST(ConfigStore, PostgresqlNeedsAPostgresqlUrlAndOtherBackendsAreRefused) {
 
 }  // namespace
 }  // namespace newsd::config
+
+namespace newsd::config {
+namespace {
+
+const fs::path kWorkers = fs::path(NEWSD_TEST_DATA) / "config/workers";
+
+TEST(ConfigWorkers, HeartbeatDefaultsToAThirdOfTheLease) {
+  auto defaults = parse_config("", "empty.toml");
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->workers.lease_ttl, Seconds{60});
+  EXPECT_EQ(defaults->workers.heartbeat, Seconds{20});
+  auto lease_only = load_config(kWorkers / "lease_ttl_only.toml");
+  ASSERT_TRUE(lease_only) << lease_only.error().message;
+  EXPECT_EQ(lease_only->workers.lease_ttl, Seconds{90});
+  EXPECT_EQ(lease_only->workers.heartbeat, Seconds{30});
+  auto both = load_config(kWorkers / "lease_and_heartbeat.toml");
+  ASSERT_TRUE(both) << both.error().message;
+  EXPECT_EQ(both->workers.lease_ttl, Seconds{120});
+  EXPECT_EQ(both->workers.heartbeat, Seconds{15});
+  // --print writes it back as it loads.
+  auto again = parse_config(to_toml(*both), "printed.toml");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->workers.heartbeat, Seconds{15});
+}
+
+TEST(ConfigWorkers, AHeartbeatMustComeBeforeTheLeaseRunsOut) {
+  auto same = load_config(kWorkers / "heartbeat_as_long_as_lease.toml");
+  ASSERT_FALSE(same);
+  EXPECT_NE(same.error().message.find(":3:13: 'workers.heartbeat' must be shorter than 'workers.lease_ttl'"),
+            std::string::npos)
+      << same.error().message;
+  auto bad = load_config(kWorkers / "lease_too_short_and_typo.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find(":2:13: 'workers.lease_ttl' must be between 3s and 1h"), std::string::npos)
+      << bad.error().message;
+  EXPECT_NE(bad.error().message.find(":3:1: unknown key 'workers.heartbet'"), std::string::npos) << bad.error().message;
+}
+
+}  // namespace
+}  // namespace newsd::config

@@ -197,6 +197,18 @@ struct DaemonConfig {
   Seconds shutdown_grace{Seconds{10}};  ///< how long in-flight work may finish after SIGTERM
 };
 
+/// `[workers]`: several `newsd run` processes sharing one PostgreSQL store
+/// (`[store] backend = "postgresql"`; ignored on SQLite, whose one writer
+/// process owns every feed). Each process polls only the feeds it holds a
+/// lease on; a lease lasts `lease_ttl` and is renewed by a heartbeat every
+/// `heartbeat`, so a process that dies gives its feeds back after at most
+/// `lease_ttl`.
+struct WorkersConfig {
+  Seconds lease_ttl{Seconds{60}};
+  /// Must be shorter than lease_ttl; when not written, lease_ttl / 3 (at least 1 s).
+  Seconds heartbeat{Seconds{20}};
+};
+
 /// `[http]`: the endpoint serving /metrics, /healthz, /readyz, the JSON API
 /// and the web reader (docs/api.md). Off unless `listen` is set.
 struct HttpConfig {
@@ -244,6 +256,7 @@ struct Config {
   ClassifyConfig classify;
   StoreConfig store;
   DaemonConfig daemon;
+  WorkersConfig workers;
   HttpConfig http;
   std::vector<SinkConfig> sinks;  ///< `[[sinks]]`, in file order
   /// `feeds_file`: a TOML file of more `[[feeds]]` (written by `newsd feeds
