@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "engine_sources.hpp"
+#include "leases.hpp"
 #include "newsd/base/log.hpp"
 #include "newsd/fetch/io_loop.hpp"
 #include "newsd/ingest/article_builder.hpp"
@@ -24,6 +25,11 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto kTick = std::chrono::milliseconds{500};
+// Shared store: how often the coordinator asks the database for due feeds
+// when its last claim left slots free (nothing more was due), and when it
+// filled them (more may be waiting: ask again once there is room).
+constexpr auto kClaimEvery = std::chrono::seconds{1};
+constexpr auto kClaimSoon = std::chrono::milliseconds{100};
 
 SysSeconds now_seconds() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
@@ -144,8 +150,10 @@ struct Engine::Impl {
 
   config::Config cfg;
   // Destroyed bottom-up: the I/O loop first (its callbacks push to the
-  // inbox), then the workers (they write to the writer), then the writer.
+  // inbox), then the workers (they write to the writer), then the writer,
+  // then the shared-store leases (the writer's hook ends leases).
   Inbox inbox;
+  std::unique_ptr<SharedFeeds> shared;  // PostgreSQL store only: leases, heartbeat, host budgets
   std::unique_ptr<StoreWriter> writer;
   std::unique_ptr<store::Store> reader;
   std::shared_ptr<const Tagging> tagging;  // swapped whole on reload
@@ -162,6 +170,8 @@ struct Engine::Impl {
   std::unordered_map<std::string, std::int64_t> fetching;           // canonical URL -> feed fetching it
   std::unordered_multimap<std::string, SourceSighting> after_page;  // canonical URL -> sightings to record after
   std::set<std::int64_t> failing;
+  SharedFeeds::Batch outgoing;  // requests made this turn, sent together by send_outgoing()
+  SteadyClock::time_point next_claim{};
 
   IngestReport* report = nullptr;
   bool once = false;
@@ -172,7 +182,12 @@ struct Engine::Impl {
   // ---- coordinator -------------------------------------------------------
   bool has_room() const;
   void admit(SysSeconds now);
+  void claim_due(SysSeconds now);
+  void claim_named(SysSeconds now);
+  void start_leased(store::FeedState state);
   void start_poll(std::int64_t id);
+  void send(fetch::Request request, fetch::IoLoop::Callback done);
+  void send_outgoing();
   void handle(Event& e);
   void on_feed_fetched(FeedFetched& e);
   void on_feed_parsed(FeedParsed& e);
@@ -189,6 +204,7 @@ struct Engine::Impl {
   void fail_poll(std::int64_t id, Poll& poll, std::string error, FailureClass failure);
   void finish_poll(std::int64_t id);
   bool drop_if_removed(std::int64_t id);
+  void drop_poll(std::int64_t id);
   void remember(std::int64_t id, const FeedAfterPoll& after);
   void collect_writes();
   SteadyClock::time_point wake_time(SteadyClock::time_point next_tick) const;
@@ -235,8 +251,20 @@ Result<std::unique_ptr<Engine>> Engine::start(const config::Config& cfg) {
   auto reader = store::Store::open_readonly(cfg.store);
   if (!reader) return std::unexpected(reader.error());
   impl->reader = std::make_unique<store::Store>(std::move(*reader));
-  impl->writer =
-      std::make_unique<StoreWriter>(std::move(*writer_store), cfg.daemon.queue_capacity, cfg.store.batch_size);
+  StoreWriter::AfterOutcome after_outcome;
+  if (cfg.store.backend == config::StoreBackend::postgresql) {
+    auto shared = SharedFeeds::start(cfg);
+    if (!shared) return std::unexpected(shared.error());
+    impl->shared = std::move(*shared);
+    // The lease ends on the writer thread, after the outcome it protects
+    // is committed: a worker that claims the feed next reads that outcome
+    // (validators, next poll time) and does not poll it again too soon.
+    after_outcome = [shared = impl->shared.get()](store::Store& s, std::int64_t feed_id) {
+      shared->release_after_outcome(s, feed_id);
+    };
+  }
+  impl->writer = std::make_unique<StoreWriter>(std::move(*writer_store), cfg.daemon.queue_capacity,
+                                               cfg.store.batch_size, std::move(after_outcome));
   for (const auto& feed : cfg.feeds) {
     auto id = impl->register_feed(feed);
     if (!id) return std::unexpected(id.error());
@@ -275,6 +303,9 @@ Result<std::int64_t> Engine::Impl::register_feed(const config::FeedConfig& feed)
 }
 
 void Engine::Impl::schedule_from_store(std::int64_t id) {
+  // A shared store is the agenda of every worker: `run` claims due feeds
+  // from it (claim_due), so a local agenda could only go stale.
+  if (shared) return;
   const Feed& f = feeds.at(id);
   if (f.state.state == "gone" || polls.contains(id)) return;
   agenda.schedule(id, f.state.next_fetch_at.value_or(SysSeconds{}));
@@ -313,6 +344,7 @@ IngestReport Engine::run(const RunControl& control) {
       d.io->cancel_all();
     }
     if (!stopping) d.admit(now_seconds());
+    d.send_outgoing();  // what admission and the last events asked for
     if (d.polls.empty() && (stopping || (control.once && d.agenda.size() == 0))) break;
     for (auto& event : d.inbox.wait(d.wake_time(next_tick))) d.handle(event);
     if (SteadyClock::now() >= next_tick) {
@@ -341,6 +373,7 @@ IngestReport Engine::run(const RunControl& control) {
 
 SteadyClock::time_point Engine::Impl::wake_time(SteadyClock::time_point next_tick) const {
   auto deadline = next_tick;
+  if (shared && !once) return has_room() ? std::min(deadline, next_claim) : deadline;
   if (auto due = agenda.next_due(); due && has_room()) {
     const auto until = *due - now_seconds();
     deadline = std::min(deadline, SteadyClock::now() + std::max(until, std::chrono::seconds{0}));
@@ -353,6 +386,14 @@ bool Engine::Impl::has_room() const {
 }
 
 void Engine::Impl::admit(SysSeconds now) {
+  if (shared) {
+    if (once) {
+      claim_named(now);
+    } else {
+      claim_due(now);
+    }
+    return;
+  }
   while (has_room()) {
     auto id = agenda.pop_due(now);
     if (!id) return;
@@ -360,13 +401,87 @@ void Engine::Impl::admit(SysSeconds now) {
   }
 }
 
+// Shared store, `run`: the database says what is due, and a feed is
+// polled only by the worker that leased it. Claims are as large as the
+// free feed slots and at most one per kClaimEvery while nothing more is due.
+void Engine::Impl::claim_due(SysSeconds now) {
+  const auto steady = SteadyClock::now();
+  if (!has_room() || steady < next_claim) return;
+  const std::size_t free = feed_slots(cfg) - polls.size();
+  auto leased = shared->claim_due(now, static_cast<int>(free));
+  next_claim = steady + (leased.size() == free ? std::chrono::duration_cast<SteadyClock::duration>(kClaimSoon)
+                                               : std::chrono::duration_cast<SteadyClock::duration>(kClaimEvery));
+  for (auto& state : leased) start_leased(std::move(state));
+}
+
+// Shared store, `once`: every configured feed (the agenda holds them all),
+// except those another worker is polling right now.
+void Engine::Impl::claim_named(SysSeconds now) {
+  while (has_room()) {
+    std::vector<std::int64_t> ids;
+    const std::size_t free = feed_slots(cfg) - polls.size();
+    while (ids.size() < free) {
+      auto id = agenda.pop_due(now);
+      if (!id) break;
+      ids.push_back(*id);
+    }
+    if (ids.empty()) return;
+    auto leased = shared->claim(ids, now);
+    for (const auto id : ids) {
+      if (std::ranges::find(leased, id, &store::FeedState::id) == leased.end()) {
+        log::info("feed.skipped", {{"url", feeds.at(id).cfg->url}, {"reason", "leased by another worker"}});
+      }
+    }
+    for (auto& state : leased) start_leased(std::move(state));
+  }
+}
+
+void Engine::Impl::start_leased(store::FeedState state) {
+  const std::int64_t id = state.id;
+  auto it = feeds.find(id);
+  if (it == feeds.end()) {
+    // In the database but not in this process's feed list (another
+    // worker's config, or not reloaded here yet): give it back at once.
+    log::info("feed.lease_returned", {{"url", state.url}, {"reason", "not configured in this process"}});
+    shared->release(id);
+    return;
+  }
+  // The stored state, not the one this process last wrote: another worker
+  // may have polled the feed since (validators, errors, rate, next time).
+  it->second.state = std::move(state);
+  if (it->second.state.consecutive_errors > 0) {
+    failing.insert(id);
+  } else {
+    failing.erase(id);
+  }
+  start_poll(id);
+}
+
 void Engine::Impl::start_poll(std::int64_t id) {
   auto& poll = polls[id];
   poll.feed = feeds.at(id);
-  io->submit(feed_request(*poll.feed.cfg, poll.feed.state), [this, id](Result<fetch::Response> r) {
+  send(feed_request(*poll.feed.cfg, poll.feed.state), [this, id](Result<fetch::Response> r) {
     if (r) stage_timings().record(Stage::fetch, r->elapsed);
     inbox.push(FeedFetched{id, std::move(r)});
   });
+}
+
+void Engine::Impl::send(fetch::Request request, fetch::IoLoop::Callback done) {
+  outgoing.emplace_back(std::move(request), std::move(done));
+}
+
+// One submission per coordinator turn: on a shared store the whole turn's
+// requests take their host-budget slots in one round trip (a few SQL
+// statements on this thread, never on the I/O thread), and the I/O loop
+// then holds each until its slot (Request::not_before). The budget gap is
+// min_host_interval: the same spacing one process keeps on its own.
+void Engine::Impl::send_outgoing() {
+  if (outgoing.empty()) return;
+  if (shared) {
+    shared->space_requests(outgoing,
+                           std::chrono::duration_cast<std::chrono::milliseconds>(cfg.fetch.min_host_interval));
+  }
+  io->submit_all(std::exchange(outgoing, {}));
 }
 
 void Engine::Impl::handle(Event& e) {
@@ -389,7 +504,7 @@ void Engine::Impl::on_feed_fetched(FeedFetched& e) {
   Poll& poll = it->second;
   if (!e.result) {
     if (abandoned) {  // cancelled at shutdown: the feed keeps its old state
-      polls.erase(it);
+      drop_poll(e.feed_id);
       return;
     }
     poll.facts.gone = is_gone(e.result.error());
@@ -498,7 +613,7 @@ void Engine::Impl::start_children(std::int64_t id, Poll& poll, const std::vector
   }
   poll.children_pending = static_cast<int>(children.size());
   for (const auto& child : children) {
-    io->submit(child_request(*poll.feed.cfg, child), [this, id, child](Result<fetch::Response> r) {
+    send(child_request(*poll.feed.cfg, child), [this, id, child](Result<fetch::Response> r) {
       if (r) stage_timings().record(Stage::fetch, r->elapsed);
       inbox.push(ChildFetched{id, child, std::move(r)});
     });
@@ -511,7 +626,7 @@ void Engine::Impl::on_child_fetched(ChildFetched& e) {
   Poll& poll = it->second;
   if (!e.result) {
     if (abandoned) {  // cancelled at shutdown: the index keeps its old state
-      polls.erase(it);
+      drop_poll(e.feed_id);
       return;
     }
     log::warn("sitemap.child_failed", {{"url", e.child.url}, {"error", e.result.error().describe()}});
@@ -607,7 +722,7 @@ void Engine::Impl::pump_pages() {
     if (abandoned) {
       on_page_done(PageDone{job, false, true, false});
     } else if (job->item.address.has_page && job->feed->fetch_articles) {
-      io->submit(page_request(*job), [this, job](Result<fetch::Response> r) {
+      send(page_request(*job), [this, job](Result<fetch::Response> r) {
         if (r) stage_timings().record(Stage::fetch, r->elapsed);
         inbox.push(PageFetched{job, std::move(r)});
       });
@@ -666,8 +781,14 @@ bool Engine::Impl::drop_if_removed(std::int64_t id) {
   // scheduled, so the store keeps showing it removed (pages already handed
   // to the writer are stored: they were fetched under the old config).
   log::info("feed.poll_dropped", {{"feed_id", id}, {"reason", "removed while in flight"}});
-  polls.erase(id);
+  drop_poll(id);
   return true;
+}
+
+// A poll that ends without an outcome written: on a shared store its lease
+// is given back here (an outcome's lease ends on the writer thread instead).
+void Engine::Impl::drop_poll(std::int64_t id) {
+  if (polls.erase(id) > 0 && shared) shared->release(id);
 }
 
 void Engine::Impl::finish_poll(std::int64_t id) {
@@ -696,7 +817,9 @@ void Engine::Impl::finish_poll(std::int64_t id) {
                             {"complete", poll.facts.entries_complete}});
   remember(id, after);
   polls.erase(it);
-  if (!once && after.next) agenda.schedule(id, *after.next);
+  // On a shared store the outcome just queued is the schedule: the writer
+  // commits it, then ends the lease (StoreWriter's after-outcome hook).
+  if (!once && !shared && after.next) agenda.schedule(id, *after.next);
 }
 
 // Keeps the in-memory state in step with what was just written, so the next
@@ -775,7 +898,12 @@ bool Engine::Impl::store_article(const PageJob& job, const std::optional<parse::
 EngineStatus Engine::status() const {
   const Impl& d = *impl_;
   EngineStatus s;
-  s.feeds = d.agenda.size() + d.polls.size();
+  // A shared store keeps no local agenda (the database is the agenda).
+  s.feeds = d.shared ? d.feeds.size() : d.agenda.size() + d.polls.size();
+  if (d.shared) {
+    s.worker = d.shared->worker();
+    s.claiming = d.shared->healthy();
+  }
   s.feeds_due = d.agenda.due_count(now_seconds());
   s.feeds_in_flight = d.polls.size();
   s.pages_in_flight = d.pages_in_flight;
@@ -824,7 +952,7 @@ Result<void> Engine::reload(const config::Config& cfg) {
     order.push_back(*id);
     auto before = old_feeds.find(*id);
     if (before == old_feeds.end()) {
-      d.agenda.schedule(*id, now_seconds());  // added: due at once
+      if (!d.shared) d.agenda.schedule(*id, now_seconds());  // added: due at once (a shared store: its row is)
     } else if (feed_policy(cfg.schedule, feed) != feed_policy(d.cfg.schedule, *before->second.cfg) &&
                d.agenda.contains(*id)) {
       // Changed bounds: the next poll is what the new policy says counting

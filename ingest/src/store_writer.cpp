@@ -7,10 +7,11 @@
 #include "steady_ns.hpp"
 
 namespace newsd::ingest {
-StoreWriter::StoreWriter(store::Store store, std::size_t queue_capacity, int batch_size)
+StoreWriter::StoreWriter(store::Store store, std::size_t queue_capacity, int batch_size, AfterOutcome after_outcome)
     : store_(std::move(store)),
       queue_(queue_capacity),
       batch_size_(static_cast<std::size_t>(batch_size < 1 ? 1 : batch_size)),
+      after_outcome_(std::move(after_outcome)),
       last_progress_ns_(steady_ns()),
       thread_([this] { loop(); }) {}
 
@@ -104,6 +105,10 @@ void StoreWriter::record_feed(store::FeedFetchResult& result) {
     std::lock_guard lock(report_mutex_);
     ++failures_.feed_states;
   }
+  // record_fetch commits its own transaction before it returns, and this
+  // one thread owns the connection: whatever the hook does (end the feed's
+  // lease) comes strictly after the outcome is in the database.
+  if (after_outcome_) after_outcome_(store_, result.feed_id);
 }
 
 void StoreWriter::handle(Item& item, std::vector<store::ArticleRecord>& batch) {

@@ -21,6 +21,10 @@ std::string status_line(const ingest::EngineStatus& s, const sink::SinksStatus& 
                      std::to_string(s.pages_in_flight + s.pages_waiting) + " pages); " +
                      std::to_string(s.stored_today) + " articles stored today; " + std::to_string(s.failing_feeds) +
                      " feeds failing";
+  if (!s.worker.empty()) {
+    line += "; worker " + s.worker;
+    if (!s.claiming) line += " (not claiming: database unreachable)";
+  }
   if (sinks.sinks > 0) {
     line += "; outbox lag " + std::to_string(sinks.max_lag);
     if (sinks.failing > 0) line += " (" + std::to_string(sinks.failing) + " sinks failing)";

@@ -9,6 +9,14 @@
 /// each feed's pages are requested as soon as the feed is parsed, and each
 /// feed's state is written as soon as its own entries are done.
 ///
+/// Several processes on one PostgreSQL store (`[workers]`): each polls only
+/// the feeds it holds a lease on. `run` claims due feeds from the database
+/// up to its free feed slots (no local agenda), `once` claims its
+/// configured feeds that no other process holds; a lease ends right after
+/// the feed's outcome is committed, heartbeats keep the others, and every
+/// request first takes a slot on its host:port's shared budget
+/// (ingest/src/leases.hpp).
+///
 /// Admission, not blocking: a feed starts only while fewer than
 /// `feed_slots()` feeds are in flight and fewer than `page_slots()` pages
 /// are in flight or waiting; the worker pool's backlog holds one task per
@@ -69,8 +77,8 @@ struct RunControl {
 
 /// A snapshot for STATUS= lines.
 struct EngineStatus {
-  std::size_t feeds = 0;            ///< feeds on the agenda or in flight
-  std::size_t feeds_due = 0;        ///< due now and waiting for a slot
+  std::size_t feeds = 0;            ///< feeds on the agenda or in flight (a shared store: configured feeds)
+  std::size_t feeds_due = 0;        ///< due now and waiting for a slot (a shared store: 0, the database knows)
   std::size_t feeds_in_flight = 0;  ///< being fetched, parsed, or with pages pending
   std::size_t pages_in_flight = 0;
   std::size_t pages_waiting = 0;
@@ -81,6 +89,11 @@ struct EngineStatus {
   int pages_done = 0;       ///< article pages fetched or failed
   int articles_stored = 0;  ///< articles inserted
   int errors = 0;           ///< feeds, pages and writes that failed
+  /// A shared (PostgreSQL) store: this process's worker id; empty on SQLite.
+  std::string worker;
+  /// A shared store: false while heartbeats fail (the database is
+  /// unreachable): no feed is claimed, polls in flight go on.
+  bool claiming = true;
 };
 
 class Engine {

@@ -62,8 +62,14 @@ struct WriteFailures {
 
 class StoreWriter {
  public:
+  /// Called on the writer thread, with the writer connection, after each
+  /// feed outcome's write returned (committed, or failed and rolled back).
+  using AfterOutcome = std::function<void(store::Store&, std::int64_t feed_id)>;
+
   /// Takes ownership of the writer connection and starts the thread.
-  StoreWriter(store::Store store, std::size_t queue_capacity, int batch_size);
+  /// `after_outcome` (may be empty): see AfterOutcome; the engine ends a
+  /// shared store's feed lease there.
+  StoreWriter(store::Store store, std::size_t queue_capacity, int batch_size, AfterOutcome after_outcome = {});
   /// Drains the queue, commits and joins.
   ~StoreWriter();
   StoreWriter(const StoreWriter&) = delete;
@@ -111,6 +117,7 @@ class StoreWriter {
   store::Store store_;
   BoundedQueue<Item> queue_;
   const std::size_t batch_size_;
+  const AfterOutcome after_outcome_;
   std::mutex report_mutex_;
   std::vector<WrittenArticle> written_;
   WriteFailures failures_;
