@@ -145,7 +145,9 @@ class WorkersTest : public ::testing::Test {
       if (w->running()) w->signal(SIGTERM);
     }
     for (auto& w : workers_) {
-      if (w->running()) EXPECT_EQ(exit_code(w->wait(60s)), 0) << w->stderr_text();
+      if (w->running()) {
+        EXPECT_EQ(exit_code(w->wait(60s)), 0) << w->stderr_text();
+      }
     }
   }
 
@@ -317,11 +319,11 @@ TEST_F(WorkersTest, AKilledWorkersFeedsAreTakenOverWhenItsLeasesExpire) {
 // three (the host budget in the database spaces them).
 TEST_F(WorkersTest, ThreeWorkersKeepOneHostsRequestSpacing) {
   NewsSite site;
-  const auto config =
-      write_config(site, {.feeds = 12,
-                          .fetch = "min_host_interval = \"1s\"\nmax_connections = 1\nrespect_robots_txt = false",
-                          .feed_extra = "interval = \"1h\"\nfetch_articles = false",
-                          .lease_ttl = "10s"});
+  const auto config = write_config(
+      site, {.feeds = 12,
+             .fetch = "min_host_interval = \"1s\"\nmax_connections = 1\nmax_per_host = 1\nrespect_robots_txt = false",
+             .feed_extra = "interval = \"1h\"\nfetch_articles = false",
+             .lease_ttl = "10s"});
   start_workers(config, 3);
   ASSERT_TRUE(eventually([&] { return site.hits().size() == 12; }, 120s)) << logs();
   const auto per_worker = polls_per_worker();
