@@ -1,0 +1,169 @@
+// The article writer on PostgreSQL against SQLite's, on the same records
+// (docs/performance.md, "Scale"; docs/scaling.md uses the figures):
+//   BM_Write/backend:0 (SQLite) | backend:1 (PostgreSQL) / batch:N — one
+//   Store::write_articles call per N new articles (store_corpus.hpp's
+//   synthetic Arabic/French/English articles, same seed for both backends),
+//   into a database created fresh for each repetition.
+// Counters, per article stored: client_us (CPU of this process inside
+// write_articles), server_us (CPU the PostgreSQL server processes spent
+// meanwhile, read from /proc: the server runs on this machine) and total_us.
+// On a loaded machine CPU time is the figure to compare; wall time is not.
+//
+// The PostgreSQL cases need NEWSD_BENCH_PG_URL, the libpq URI of a database
+// on a server this bench may create databases in (`python3
+// bench/scale/pg_write.py` starts one and sets it); without it they are skipped.
+#include <benchmark/benchmark.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <pqxx/pqxx>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../store_corpus.hpp"
+#include "newsd/store/store.hpp"
+
+namespace {
+
+using newsd::bench::corpus;
+using newsd::store::ArticleRecord;
+using newsd::store::Store;
+
+constexpr const char* kBenchDb = "newsd_bench_write";
+
+double process_cpu_seconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// utime + stime of a process, in seconds; 0 when it has gone.
+double proc_cpu_seconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return 0;
+  // The command name (field 2) may hold spaces; the fields after it do not.
+  std::istringstream rest(line.substr(line.rfind(')') + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// The server's processes as it lists them (client backends, WAL writer,
+// checkpointer, autovacuum…), less the connection asking.
+class ServerCpu {
+ public:
+  explicit ServerCpu(const std::string& url) : conn_(url) {}
+
+  std::map<int, double> sample() {
+    pqxx::nontransaction tx(conn_);
+    std::map<int, double> cpu;
+    for (const auto& row : tx.exec("SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid()")) {
+      const int pid = row[0].as<int>();
+      cpu[pid] = proc_cpu_seconds(pid);
+    }
+    return cpu;
+  }
+
+  /// CPU seconds spent by the server since `before` (processes started
+  /// since count whole; those that exited meanwhile are lost, a small
+  /// undercount: autovacuum workers).
+  double since(const std::map<int, double>& before) {
+    double total = 0;
+    for (const auto& [pid, now] : sample()) {
+      const auto it = before.find(pid);
+      total += now - (it != before.end() ? it->second : 0);
+    }
+    return total;
+  }
+
+ private:
+  pqxx::connection conn_;
+};
+
+std::string fresh_pg_database(const std::string& admin_url) {
+  pqxx::connection admin(admin_url);
+  pqxx::nontransaction tx(admin);
+  tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(kBenchDb) + " WITH (FORCE)");
+  tx.exec("CREATE DATABASE " + tx.quote_name(kBenchDb) +
+          " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' "
+          "LC_CTYPE 'C'");
+  // The admin URI names its database last (postgresql://user@host:port/db).
+  return admin_url.substr(0, admin_url.rfind('/') + 1) + kBenchDb;
+}
+
+std::filesystem::path fresh_sqlite_file() {
+  const auto path = std::filesystem::temp_directory_path() / "newsd-pg-write-bench.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  return path;
+}
+
+void BM_Write(benchmark::State& state) {
+  const bool pg = state.range(0) == 1;
+  const auto batch_size = static_cast<std::size_t>(state.range(1));
+  const char* admin_url = std::getenv("NEWSD_BENCH_PG_URL");
+  if (pg && admin_url == nullptr) {
+    state.SkipWithError("NEWSD_BENCH_PG_URL is not set (python3 bench/scale/pg_write.py sets it)");
+    return;
+  }
+  newsd::config::StoreConfig config;
+  if (pg) {
+    config.backend = newsd::config::StoreBackend::postgresql;
+    config.url = fresh_pg_database(admin_url);
+  } else {
+    config.path = fresh_sqlite_file();
+  }
+  auto store = Store::open(config);
+  if (!store) {
+    state.SkipWithError(store.error().describe().c_str());
+    return;
+  }
+  std::vector<std::int64_t> feeds;
+  for (int f = 0; f < 20; ++f)
+    feeds.push_back(store->ensure_feed("https://bench.example/feed/" + std::to_string(f), "")->id);
+  std::optional<ServerCpu> server;
+  std::map<int, double> server_before;
+  if (pg) {
+    server.emplace(config.url);
+    server_before = server->sample();
+  }
+  std::mt19937_64 rng(7);
+  std::int64_t serial = 0;
+  double client_cpu = 0;
+  std::vector<ArticleRecord> batch;
+  for (auto _ : state) {
+    state.PauseTiming();
+    batch.clear();
+    for (std::size_t i = 0; i < batch_size; ++i, ++serial) {
+      batch.push_back(corpus().article(serial, feeds[serial % feeds.size()], rng));
+    }
+    state.ResumeTiming();
+    const double t0 = process_cpu_seconds();
+    auto ok = store->write_articles(batch);
+    client_cpu += process_cpu_seconds() - t0;
+    if (!ok) {
+      state.SkipWithError(ok.error().describe().c_str());
+      return;
+    }
+  }
+  const double server_cpu = server ? server->since(server_before) : 0;
+  const auto articles = static_cast<double>(serial);
+  state.SetItemsProcessed(serial);
+  state.counters["client_us"] = client_cpu / articles * 1e6;
+  state.counters["server_us"] = server_cpu / articles * 1e6;
+  state.counters["total_us"] = (client_cpu + server_cpu) / articles * 1e6;
+}
+BENCHMARK(BM_Write)->ArgNames({"backend", "batch"})->ArgsProduct({{0, 1}, {64, 500}})->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
