@@ -32,7 +32,7 @@ wall time and rates are only what this machine gave. Until workers lease
 feeds (branch `lease`), W workers each poll every feed: the W > 1 rows then
 measure duplicated work, not sharing.
 """
-import argparse, importlib.util, os, shutil, signal, statistics, subprocess, sys, tempfile, time
+import argparse, importlib.util, json, os, shutil, signal, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -188,7 +188,8 @@ def report(a, results):
           f'load_avg={os.getloadavg()[0]:.1f} rounds={a.rounds} (median of rounds; CPU in seconds)')
     print(f'{"W":>2} {"pass":<13} {"wall_s":>7} {"feeds/s":>8} {"art/s":>7} {"articles":>8} '
           f'{"newsd_cpu":>9} {"pg_cpu":>7} {"newsd_ms/feed":>13} {"pg_ms/feed":>10} '
-          f'{"newsd_ms/art":>12} {"pg_ms/art":>9} {"WAL_KB/art":>10} {"peak_MB":>7}')
+          f'{"newsd_ms/art":>12} {"pg_ms/art":>9} {"WAL_KB":>10} {"peak_MB":>7}')
+    print('   (WAL_KB: per poll on the unchanged and not-modified rows, per article on the fresh row)')
     for w, rounds in results.items():
         med = lambda p, k: statistics.median(r[p][k] for r in rounds)  # noqa: E731
         startup_newsd, startup_pg = med('startup', 'newsd_cpu'), med('startup', 'pg_cpu')
@@ -203,12 +204,14 @@ def report(a, results):
             line = (f'{w:>2} {p:<13} {wall:>7.2f} {n_polls / wall:>8.1f} {arts / wall:>7.1f} '
                     f'{arts:>8.0f} {ncpu:>9.2f} {pcpu:>7.2f}')
             if p in per_feed:
-                line += f' {per_feed[p][0] * 1e3:>13.2f} {per_feed[p][1] * 1e3:>10.2f} {"":>12} {"":>9} {"":>10}'
+                line += f' {per_feed[p][0] * 1e3:>13.2f} {per_feed[p][1] * 1e3:>10.2f} {"":>12} {"":>9}'
+                line += f' {med(p, "wal") / polls / 1e3:>10.1f}'
             elif p == 'fresh':
                 fn, fp = per_feed['unchanged']
                 arts = max(arts, 1)
                 line += f' {"":>13} {"":>10} {(ncpu - startup_newsd - fn * polls) / arts * 1e3:>12.2f}'
-                line += f' {(pcpu - startup_pg - fp * polls) / arts * 1e3:>9.2f} {med(p, "wal") / arts / 1e3:>10.1f}'
+                wal = med(p, 'wal') - med('unchanged', 'wal')
+                line += f' {(pcpu - startup_pg - fp * polls) / arts * 1e3:>9.2f} {wal / arts / 1e3:>10.1f}'
             else:
                 line += f' {"":>13} {"":>10} {"":>12} {"":>9} {"":>10}'
             print(line + f' {med(p, "rss"):>7.0f}')
@@ -226,6 +229,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2, help='[daemon] workers of each newsd process')
     ap.add_argument('--rounds', type=int, default=1)
     ap.add_argument('--quiet', type=float, default=3, help='seconds of no CPU growth that end a pass')
+    ap.add_argument('--json', help='also write every round\'s raw figures to this file')
     ap.add_argument('--timeout', type=float, default=900, help='seconds a pass may take')
     a = ap.parse_args()
     a.newsd = str(Path(a.newsd).resolve())
@@ -244,6 +248,8 @@ def main():
         nginx.wait(timeout=10)
         shutil.rmtree(site)
     report(a, results)
+    if a.json:
+        Path(a.json).write_text(json.dumps({'args': vars(a), 'results': results}, indent=1))
 
 
 if __name__ == '__main__':
