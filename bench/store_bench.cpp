@@ -59,10 +59,7 @@ void BM_InsertBatch(benchmark::State& state) {
   std::vector<ArticleRecord> batch;
   for (auto _ : state) {
     state.PauseTiming();
-    batch.clear();
-    for (std::size_t i = 0; i < batch_size; ++i, ++serial) {
-      batch.push_back(corpus().article(serial, feeds[serial % feeds.size()], rng));
-    }
+    newsd::bench::next_batch(batch, batch_size, serial, feeds, rng);
     state.ResumeTiming();
     auto ok = store.write_articles(batch);
     if (!ok) state.SkipWithError(ok.error().describe().c_str());

@@ -103,4 +103,14 @@ inline const Corpus& corpus() {
   return c;
 }
 
+/// Replaces `batch` with `size` articles numbered from `serial` on (which
+/// it advances), spread over `feeds`.
+inline void next_batch(std::vector<ArticleRecord>& batch, std::size_t size, std::int64_t& serial,
+                       const std::vector<std::int64_t>& feeds, std::mt19937_64& rng) {
+  batch.clear();
+  for (std::size_t i = 0; i < size; ++i, ++serial) {
+    batch.push_back(corpus().article(serial, feeds[static_cast<std::size_t>(serial) % feeds.size()], rng));
+  }
+}
+
 }  // namespace newsd::bench

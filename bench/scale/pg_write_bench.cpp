@@ -30,7 +30,6 @@
 
 namespace {
 
-using newsd::bench::corpus;
 using newsd::store::ArticleRecord;
 using newsd::store::Store;
 
@@ -142,10 +141,7 @@ void BM_Write(benchmark::State& state) {
   std::vector<ArticleRecord> batch;
   for (auto _ : state) {
     state.PauseTiming();
-    batch.clear();
-    for (std::size_t i = 0; i < batch_size; ++i, ++serial) {
-      batch.push_back(corpus().article(serial, feeds[serial % feeds.size()], rng));
-    }
+    newsd::bench::next_batch(batch, batch_size, serial, feeds, rng);
     state.ResumeTiming();
     const double t0 = process_cpu_seconds();
     auto ok = store->write_articles(batch);

@@ -7,6 +7,7 @@ stays on (fsync, synchronous_commit): the figures are meant to be a server's.
     with PgCluster() as pg:
         url = pg.create_database('newsd')    # libpq URI
         pg.cpu_seconds()                     # CPU of the postmaster and all its children so far
+        pg.wal_bytes()                       # WAL written so far
 """
 import os, shutil, socket, subprocess, tempfile, time
 from pathlib import Path
@@ -50,11 +51,11 @@ def children_of(pid):
     return kids
 
 
-def rss_mb(pid):
-    """Current resident set of a process, MB (0 when it has gone)."""
+def memory_mb(pid, field='VmHWM'):
+    """A memory figure of /proc/<pid>/status in MB: VmHWM (peak) or VmRSS (now); 0 when it has gone."""
     try:
         for line in Path(f'/proc/{pid}/status').read_text().splitlines():
-            if line.startswith('VmRSS:'):
+            if line.startswith(field + ':'):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -124,10 +125,6 @@ class PgCluster:
         (backends of connections since closed)."""
         return cpu_of(self.postmaster, with_reaped_children=True) + sum(
             cpu_of(kid) for kid in children_of(self.postmaster))
-
-    def rss_mb(self):
-        """Sum of the server processes' resident sets (shared buffers are counted once per process that touched them)."""
-        return rss_mb(self.postmaster) + sum(rss_mb(kid) for kid in children_of(self.postmaster))
 
     def wal_bytes(self):
         return int(self.psql('postgres', "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint"))

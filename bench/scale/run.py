@@ -38,7 +38,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
-from pgcluster import PgCluster, cpu_of  # noqa: E402
+from pgcluster import PgCluster, cpu_of, memory_mb  # noqa: E402
 
 
 def load_ingest_bench():
@@ -64,18 +64,8 @@ def newsd_config(work, port, n_feeds, url, threads, name='scale'):
     return path
 
 
-def peak_rss_mb(pid):
-    try:
-        for line in Path(f'/proc/{pid}/status').read_text().splitlines():
-            if line.startswith('VmHWM:'):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 class Pass:
-    """W `newsd run` workers from start to quiet, measured."""
+    """One pass of W newsd workers, measured from their start to its end."""
 
     def __init__(self, a, pg, db, cfg, work, n_workers):
         self.a, self.pg, self.db, self.cfg, self.work, self.n = a, pg, db, cfg, work, n_workers
@@ -143,7 +133,7 @@ class Pass:
                 if time.time() - quiet_since >= self.a.quiet:
                     # The pass ended when CPU stopped growing, not after the quiet wait.
                     return (quiet_since - t0, sum(cpu_of(p.pid) for p in procs),
-                            max(peak_rss_mb(p.pid) for p in procs))
+                            max(memory_mb(p.pid) for p in procs))
             else:
                 quiet_since = None
             last_cpu = cpu
