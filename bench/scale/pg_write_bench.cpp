@@ -4,7 +4,9 @@
 //   Store::write_articles call per N new articles (store_corpus.hpp's
 //   synthetic Arabic/French/English articles, same seed for both backends),
 //   into a database created fresh for each repetition.
-// Counters, per article stored: client_us (CPU of this process inside
+//   BM_HasArticle/backend:B — Store::has_article, the look-up the engine
+//   makes for each entry of a parsed feed.
+// Counters, per article stored or URL looked up: client_us (CPU of this process inside
 // write_articles), server_us (CPU the PostgreSQL server processes spent
 // meanwhile, read from /proc: the server runs on this machine) and total_us.
 // On a loaded machine CPU time is the figure to compare; wall time is not.
@@ -16,10 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <pqxx/pqxx>
 #include <sstream>
 #include <string>
@@ -106,59 +111,124 @@ std::filesystem::path fresh_sqlite_file() {
   return path;
 }
 
-void BM_Write(benchmark::State& state) {
-  const bool pg = state.range(0) == 1;
-  const auto batch_size = static_cast<std::size_t>(state.range(1));
-  const char* admin_url = std::getenv("NEWSD_BENCH_PG_URL");
-  if (pg && admin_url == nullptr) {
-    state.SkipWithError("NEWSD_BENCH_PG_URL is not set (python3 bench/scale/pg_write.py sets it)");
-    return;
+// A fresh store on the backend of the benchmark's first argument (0
+// SQLite, 1 PostgreSQL) with 20 feeds, and the CPU spent on both sides of
+// it: the caller adds this process's CPU around the calls it measures.
+class Bench {
+ public:
+  /// nullopt (the benchmark skipped with the reason) when the store cannot be opened.
+  static std::optional<Bench> open(benchmark::State& state) {
+    const bool pg = state.range(0) == 1;
+    const char* admin_url = std::getenv("NEWSD_BENCH_PG_URL");
+    if (pg && admin_url == nullptr) {
+      state.SkipWithError("NEWSD_BENCH_PG_URL is not set (python3 bench/scale/pg_write.py sets it)");
+      return std::nullopt;
+    }
+    newsd::config::StoreConfig config;
+    if (pg) {
+      config.backend = newsd::config::StoreBackend::postgresql;
+      config.url = fresh_pg_database(admin_url);
+    } else {
+      config.path = fresh_sqlite_file();
+    }
+    auto store = Store::open(config);
+    if (!store) {
+      state.SkipWithError(store.error().describe().c_str());
+      return std::nullopt;
+    }
+    Bench bench(std::move(*store));
+    for (int f = 0; f < 20; ++f)
+      bench.feeds.push_back(bench.store.ensure_feed("https://bench.example/feed/" + std::to_string(f), "")->id);
+    if (pg) bench.server_ = std::make_unique<ServerCpu>(config.url);
+    return bench;
   }
-  newsd::config::StoreConfig config;
-  if (pg) {
-    config.backend = newsd::config::StoreBackend::postgresql;
-    config.url = fresh_pg_database(admin_url);
-  } else {
-    config.path = fresh_sqlite_file();
+
+  /// Starts counting the server's CPU (on PostgreSQL) and this process's.
+  void start() {
+    if (server_) server_before_ = server_->sample();
+    client_cpu = 0;
   }
-  auto store = Store::open(config);
-  if (!store) {
-    state.SkipWithError(store.error().describe().c_str());
-    return;
+
+  /// Reports the CPU since start() per item: client_us, server_us, total_us.
+  void report(benchmark::State& state, std::int64_t items) {
+    const double server_cpu = server_ ? server_->since(server_before_) : 0;
+    const auto n = static_cast<double>(items);
+    state.SetItemsProcessed(items);
+    state.counters["client_us"] = client_cpu / n * 1e6;
+    state.counters["server_us"] = server_cpu / n * 1e6;
+    state.counters["total_us"] = (client_cpu + server_cpu) / n * 1e6;
   }
+
+  Store store;
   std::vector<std::int64_t> feeds;
-  for (int f = 0; f < 20; ++f)
-    feeds.push_back(store->ensure_feed("https://bench.example/feed/" + std::to_string(f), "")->id);
-  std::optional<ServerCpu> server;
-  std::map<int, double> server_before;
-  if (pg) {
-    server.emplace(config.url);
-    server_before = server->sample();
-  }
+  double client_cpu = 0;  ///< the caller adds to it around each measured call
+
+ private:
+  explicit Bench(Store s) : store(std::move(s)) {}
+  std::unique_ptr<ServerCpu> server_;  // a pqxx::connection cannot move
+  std::map<int, double> server_before_;
+};
+
+void BM_Write(benchmark::State& state) {
+  auto bench = Bench::open(state);
+  if (!bench) return;
+  const auto batch_size = static_cast<std::size_t>(state.range(1));
   std::mt19937_64 rng(7);
   std::int64_t serial = 0;
-  double client_cpu = 0;
   std::vector<ArticleRecord> batch;
+  bench->start();
   for (auto _ : state) {
     state.PauseTiming();
-    newsd::bench::next_batch(batch, batch_size, serial, feeds, rng);
+    newsd::bench::next_batch(batch, batch_size, serial, bench->feeds, rng);
     state.ResumeTiming();
     const double t0 = process_cpu_seconds();
-    auto ok = store->write_articles(batch);
-    client_cpu += process_cpu_seconds() - t0;
+    auto ok = bench->store.write_articles(batch);
+    bench->client_cpu += process_cpu_seconds() - t0;
     if (!ok) {
       state.SkipWithError(ok.error().describe().c_str());
       return;
     }
   }
-  const double server_cpu = server ? server->since(server_before) : 0;
-  const auto articles = static_cast<double>(serial);
-  state.SetItemsProcessed(serial);
-  state.counters["client_us"] = client_cpu / articles * 1e6;
-  state.counters["server_us"] = server_cpu / articles * 1e6;
-  state.counters["total_us"] = (client_cpu + server_cpu) / articles * 1e6;
+  bench->report(state, serial);
 }
 BENCHMARK(BM_Write)->ArgNames({"backend", "batch"})->ArgsProduct({{0, 1}, {64, 500}})->Unit(benchmark::kMillisecond);
+
+// The engine's "already stored?" question, asked once per entry of every
+// parsed feed (Store::has_article), over 5,000 stored articles: half the
+// URLs asked are stored, half are not.
+void BM_HasArticle(benchmark::State& state) {
+  auto bench = Bench::open(state);
+  if (!bench) return;
+  std::mt19937_64 rng(7);
+  std::int64_t serial = 0;
+  std::vector<ArticleRecord> batch;
+  std::vector<std::string> urls;
+  while (serial < 5000) {
+    newsd::bench::next_batch(batch, 500, serial, bench->feeds, rng);
+    if (auto ok = bench->store.write_articles(batch); !ok) {
+      state.SkipWithError(ok.error().describe().c_str());
+      return;
+    }
+    for (const auto& rec : batch) {
+      urls.push_back(rec.url);
+      urls.push_back(rec.url + "-not-stored");
+    }
+  }
+  std::shuffle(urls.begin(), urls.end(), rng);
+  std::int64_t asked = 0;
+  bench->start();
+  for (auto _ : state) {
+    const double t0 = process_cpu_seconds();
+    auto stored = bench->store.has_article(urls[static_cast<std::size_t>(asked++) % urls.size()]);
+    bench->client_cpu += process_cpu_seconds() - t0;
+    if (!stored) {
+      state.SkipWithError(stored.error().describe().c_str());
+      return;
+    }
+  }
+  bench->report(state, asked);
+}
+BENCHMARK(BM_HasArticle)->ArgNames({"backend"})->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -63,8 +63,9 @@ def memory_mb(pid, field='VmHWM'):
 
 
 class PgCluster:
-    def __init__(self, shared_buffers='128MB', max_connections=100):
-        self.options = {'shared_buffers': shared_buffers, 'max_connections': str(max_connections)}
+    def __init__(self, shared_buffers='128MB', max_connections=100, autovacuum=True):
+        self.options = {'shared_buffers': shared_buffers, 'max_connections': str(max_connections),
+                        'autovacuum': 'on' if autovacuum else 'off'}
         self.dir = None
         self.port = None
         self.postmaster = None
