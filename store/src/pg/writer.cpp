@@ -8,7 +8,8 @@
 // planned once per connection), the batch's new tags in one upsert, the
 // two "already stored?" look-ups in one, the content hash and the cluster
 // candidates in one, and an article with its source and tags in one
-// statement. A new article costs three round trips, a re-sighting one or two.
+// statement. A new article costs three round trips, a re-sighting two (three when
+// only its content hash matches).
 #include <charconv>
 #include <set>
 
