@@ -1,6 +1,8 @@
 // What a feed, a page or a search box can send the store, on both backends:
 // bytes PostgreSQL's text type refuses, lexemes and queries full of the
 // tsvector/tsquery syntax characters, a text far past tsvector's limits.
+#include <set>
+
 #include "store_fixture.hpp"
 
 namespace newsd::store::testing {
@@ -49,6 +51,30 @@ TEST_P(HostileInputTest, AHugeTextIsStoredAndItsStartStaysSearchable) {
               ElementsAre(UpsertOutcome::inserted));
   EXPECT_THAT(ids(store, "beginning"), ElementsAre(1));
   EXPECT_THAT(ids(store, "word42"), ElementsAre(1));
+}
+
+// The PostgreSQL writer sends a record's tags as array literals: no tag
+// name may be read as their syntax (quotes, backslashes, braces, commas,
+// an unquoted NULL), on a new article or on one a duplicate is attached to.
+TEST_P(HostileInputTest, TagNamesWithArraySyntaxAreStoredAsWritten) {
+  auto store = open_store();
+  const auto feed = add_feed(store, "https://a.example/feed");
+  const std::vector<std::string> names = {"a\"b", "back\\slash", "{x,y}", "NULL", "a,b", " spaced ", "\\\"", "}{"};
+  auto first = article(feed, "https://a.example/1", "title", "a text about hostile tag names", "en");
+  auto second = article(feed, "https://a.example/1", "title", "a text about hostile tag names", "en");
+  for (const auto& name : names) first.tags.push_back(tag(name, classify::TagKind::topic, 0.1 + 1e-9));
+  second.tags = {tag("NULL", classify::TagKind::country), tag("{x,y}", classify::TagKind::topic, 0.5)};
+  ASSERT_THAT(write(store, {first, second}), ElementsAre(UpsertOutcome::inserted, UpsertOutcome::updated));
+  auto view = store.article(1);
+  ASSERT_TRUE(view.has_value() && view->has_value());
+  std::multiset<std::string> stored;
+  for (const auto& t : (*view)->tags) {
+    stored.insert(t.name + "/" + t.kind);
+    if (t.name == "a\"b") EXPECT_EQ(t.score, 0.1 + 1e-9);  // the score read back exactly
+  }
+  std::multiset<std::string> expected = {"NULL/country"};
+  for (const auto& name : names) expected.insert(name + "/topic");
+  EXPECT_EQ(stored, expected);
 }
 
 NEWSD_ON_BOTH_BACKENDS(HostileInputTest);

@@ -2,6 +2,17 @@
 // SQLite writer's (store.cpp write_one): canonical URL or entry key, then
 // the content hash, then a story cluster by simhash band, with the same
 // fingerprints (fingerprint.hpp) and the same nearest-match rule (dedup.hpp).
+//
+// Each statement is a round trip to the server, so the writer keeps them
+// few (docs/performance.md, "Scale"): prepared statements (parsed and
+// planned once per connection), the batch's new tags in one upsert, the
+// two "already stored?" look-ups in one, the content hash and the cluster
+// candidates in one, and an article with its source and tags in one
+// statement. A new article costs three round trips, a re-sighting two (three when
+// only its content hash matches).
+#include <charconv>
+#include <set>
+
 #include "../dedup.hpp"
 #include "../fingerprint.hpp"
 #include "../tokenizer.hpp"
@@ -17,108 +28,217 @@ namespace {
 // exist yet), so article writes are serialised. Readers never wait on it.
 constexpr std::int64_t kArticleWriterLock = 0x6e657773'64000002;  // "newsd" + 2
 
-// Bounded as in SQLite (kClusterCandidatesSql): a degenerate band cannot
-// make one insert slow.
-constexpr const char* kClusterCandidates =
-    "SELECT id, simhash, coalesce(cluster_id, id) FROM articles WHERE "
-    "(simhash & 65535) = $1 OR ((simhash >> 16) & 65535) = $2 OR "
-    "((simhash >> 32) & 65535) = $3 OR ((simhash >> 48) & 65535) = $4 "
-    "ORDER BY id DESC LIMIT 256";
+struct Statement {
+  const char* name;
+  std::string sql;
+};
+
+const Statement kLock{"newsd_writer_lock", "SELECT pg_advisory_xact_lock($1)"};
+
+// Ids continue from the highest stored one, as SQLite's rowids do. Its own
+// statement after the lock: a statement's snapshot is taken when it starts,
+// so only one that starts after the lock is granted sees every commit.
+const Statement kNextId{"newsd_writer_next_id", "SELECT coalesce(max(id), 0) + 1 FROM articles"};
+
+// $1 names, $2 kinds (text arrays, no pair twice: ON CONFLICT DO UPDATE may
+// not touch a row twice in one statement).
+const Statement kUpsertTags{"newsd_writer_tags",
+                            "INSERT INTO tags (name, kind) SELECT t.name, t.kind FROM "
+                            "unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(name, kind, n) ORDER BY t.n "
+                            "ON CONFLICT (name, kind) DO UPDATE SET name = excluded.name RETURNING id, name, kind"};
+
+// The stored article holding this key: its own, else one it was seen as a
+// source of. coalesce evaluates its second argument only when the first is
+// NULL, so this is the SQLite writer's two look-ups in their order.
+const Statement kByKey{"newsd_writer_by_key",
+                       "SELECT coalesce((SELECT id FROM articles WHERE canonical_url = $1), "
+                       "(SELECT article_id FROM article_sources WHERE canonical_url = $1 LIMIT 1))"};
+
+// The first article with this content hash ($1; `same` = true), then the
+// cluster candidates sharing a simhash band ($2..$5), most recent first and
+// bounded as in SQLite (kClusterCandidatesSql), so a degenerate band cannot
+// make one insert slow. A NULL hash or band matches nothing.
+const Statement kByFingerprint{"newsd_writer_by_fingerprint",
+                               "SELECT true AS same, id, 0::bigint, 0::bigint FROM "
+                               "(SELECT id FROM articles WHERE content_hash = $1 ORDER BY id LIMIT 1) h "
+                               "UNION ALL SELECT false, id, simhash, coalesce(cluster_id, id) FROM "
+                               "(SELECT id, simhash, cluster_id FROM articles WHERE "
+                               "(simhash & 65535) = $2 OR ((simhash >> 16) & 65535) = $3 OR "
+                               "((simhash >> 32) & 65535) = $4 OR ((simhash >> 48) & 65535) = $5 "
+                               "ORDER BY id DESC LIMIT 256) c "
+                               "ORDER BY same DESC, id DESC"};
+
+// The source row and tag rows of article $1, as CTEs; the statement's value
+// is how many of them were new. $2 feed, $3 canonical URL, $4 url, $5 guid,
+// $6 seen at, $7 tag ids, $8 scores, $9 tag sources (arrays, in the
+// record's order: the first of two equal rows wins, as row by row).
+constexpr const char* kAttachCtes =
+    "source AS (INSERT INTO article_sources (article_id, feed_id, canonical_url, url, guid, seen_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1), "
+    "tagged AS (INSERT INTO article_tags (article_id, tag_id, score, source) "
+    "SELECT $1::bigint, t.tag_id, t.score, t.source FROM "
+    "unnest($7::bigint[], $8::float8[], $9::text[]) WITH ORDINALITY AS t(tag_id, score, source, n) ORDER BY t.n "
+    "ON CONFLICT DO NOTHING RETURNING 1) "
+    "SELECT (SELECT count(*) FROM source) + (SELECT count(*) FROM tagged)";
+
+const Statement kAttach{"newsd_writer_attach", std::string("WITH ") + kAttachCtes};
+
+// A new article ($1..$6 as in kAttachCtes, $10..$20 its other columns) with
+// its source and tags. The foreign keys of the source and tag rows are
+// checked at the end of the statement, when the article row exists.
+const Statement kInsert{
+    "newsd_writer_insert",
+    std::string("WITH article AS (INSERT INTO articles (id, feed_id, canonical_url, url, guid, fetched_at, title, "
+                "byline, lang, section, image, text, published_at, content_hash, simhash, cluster_id, search) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+                "$20::tsvector)), ") +
+        kAttachCtes};
+
+void prepare_statements(pqxx::connection& conn) {
+  // libpqxx registers a definition once and prepares it on the server at
+  // its first use (again after a reconnect); the same definition again is
+  // a no-op, so this costs a map look-up per batch.
+  for (const Statement* s : {&kLock, &kNextId, &kUpsertTags, &kByKey, &kByFingerprint, &kAttach, &kInsert}) {
+    conn.prepare(s->name, s->sql);
+  }
+}
+
+// PostgreSQL array literals, for the unnest() parameters: every element
+// quoted, so no text (NULL, braces, commas) is read as syntax.
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + '}';
+}
+
+template <typename Number>
+std::string number_array(const std::vector<Number>& items) {
+  std::string out = "{";
+  char buf[32];
+  for (const auto item : items) {
+    if (out.size() > 1) out += ',';
+    // Shortest form that reads back to the same value (a score is stored exactly).
+    const auto end = std::to_chars(buf, buf + sizeof buf, item).ptr;
+    out.append(buf, end);
+  }
+  return out + '}';
+}
 
 std::optional<std::int64_t> first_id(const pqxx::result& rows) {
-  if (rows.empty()) return std::nullopt;
+  if (rows.empty() || rows[0][0].is_null()) return std::nullopt;
   return rows[0][0].as<std::int64_t>();
 }
 
+using TagKey = std::pair<std::string, std::string>;  // (name, kind)
+
+TagKey tag_key(const classify::Tag& tag) { return {pg_text(tag.name), std::string(classify::to_string(tag.kind))}; }
+
 class BatchWriter {
  public:
-  // Ids continue from the highest stored one, as SQLite's rowids do: the
-  // writer lock makes max(id) stable for the whole batch, and the ids a
-  // reader sees (after_id streams) follow the same rule on both backends.
-  BatchWriter(pqxx::work& tx, std::map<std::pair<std::string, std::string>, std::int64_t>& tag_ids)
-      : tx_(tx),
-        tag_ids_(tag_ids),
-        next_id_(tx.exec1("SELECT coalesce(max(id), 0) + 1 FROM articles")[0].as<std::int64_t>()) {}
+  BatchWriter(pqxx::work& tx, std::map<TagKey, std::int64_t>& tag_ids)
+      : tx_(tx), tag_ids_(tag_ids), next_id_(tx.exec_prepared1(kNextId.name)[0].as<std::int64_t>()) {}
+
+  /// Gives every tag of the batch an id: those not seen before on this
+  /// connection in one upsert. Every record's tags are attached (to its
+  /// new article or to the one it duplicates), so none is created for nothing.
+  void resolve_tags(std::span<const ArticleRecord> batch) {
+    std::vector<std::string> names, kinds;
+    std::set<TagKey> asked;
+    for (const auto& rec : batch) {
+      for (const auto& tag : rec.tags) {
+        if (tag.name.empty()) continue;
+        auto key = tag_key(tag);
+        if (tag_ids_.contains(key) || !asked.insert(key).second) continue;
+        names.push_back(std::move(key.first));
+        kinds.push_back(std::move(key.second));
+      }
+    }
+    if (names.empty()) return;
+    for (const auto& row : tx_.exec_prepared(kUpsertTags.name, text_array(names), text_array(kinds))) {
+      tag_ids_.insert_or_assign({row[1].as<std::string>(), row[2].as<std::string>()}, row[0].as<std::int64_t>());
+    }
+  }
 
   UpsertOutcome write(const ArticleRecord& rec) {
     const std::string canonical = pg_text(record_key(rec));
-    auto existing = first_id(tx_.exec_params("SELECT id FROM articles WHERE canonical_url = $1", canonical));
-    if (!existing) {
-      existing = first_id(
-          tx_.exec_params("SELECT article_id FROM article_sources WHERE canonical_url = $1 LIMIT 1", canonical));
-    }
-    const std::string text = pg_text(rec.text);
+    auto existing = first_id(tx_.exec_prepared(kByKey.name, canonical));
     std::vector<classify::Token> tokens;
     Fingerprint print;
+    ClusterMatch cluster;
     if (!existing) {
       tokens = document_tokens(rec.text);
       print = fingerprint(tokens);
-      if (print.content_hash) {
-        existing = first_id(tx_.exec_params("SELECT id FROM articles WHERE content_hash = $1 ORDER BY id LIMIT 1",
-                                            *print.content_hash));
-      }
+      existing = match_fingerprint(print, cluster);
     }
-    if (existing) return attach(*existing, rec, canonical) > 0 ? UpsertOutcome::updated : UpsertOutcome::duplicate;
+    if (existing) {
+      return attach_to(*existing, rec, canonical) > 0 ? UpsertOutcome::updated : UpsertOutcome::duplicate;
+    }
 
-    ClusterMatch cluster;
-    if (print.simhash) {
-      auto candidates =
-          tx_.exec_params(kClusterCandidates, simhash_band(*print.simhash, 0), simhash_band(*print.simhash, 1),
-                          simhash_band(*print.simhash, 2), simhash_band(*print.simhash, 3));
-      for (const auto& c : candidates) {
-        keep_nearest(cluster, *print.simhash, static_cast<std::uint64_t>(c[1].as<std::int64_t>()),
-                     c[2].as<std::int64_t>());
-      }
-    }
     const std::int64_t id = next_id_++;
     const std::string title = pg_text(rec.title);
-    tx_.exec_params(
-        "INSERT INTO articles (id, feed_id, canonical_url, url, guid, title, byline, lang, section, image, text, "
-        "published_at, fetched_at, content_hash, simhash, cluster_id, search) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::tsvector)",
-        id, rec.feed_id, canonical, pg_text(rec.url), pg_text(rec.guid), title, pg_text(rec.byline), pg_text(rec.lang),
-        pg_text(rec.section), pg_text(rec.image), text, opt_unix(rec.published_at), to_unix(rec.fetched_at),
-        print.content_hash,
+    const Tags tags = tags_of(rec);
+    tx_.exec_prepared(
+        kInsert.name, id, rec.feed_id, canonical, pg_text(rec.url), pg_text(rec.guid), to_unix(rec.fetched_at),
+        tags.ids, tags.scores, tags.sources, title, pg_text(rec.byline), pg_text(rec.lang), pg_text(rec.section),
+        pg_text(rec.image), pg_text(rec.text), opt_unix(rec.published_at), print.content_hash,
         print.simhash ? std::optional<std::int64_t>(static_cast<std::int64_t>(*print.simhash)) : std::nullopt,
         cluster.cluster_id != 0 ? cluster.cluster_id : id, search_vector(title, tokens));
-    attach(id, rec, canonical);
     return UpsertOutcome::inserted;
   }
 
  private:
-  // Returns how many rows (source + tags) were new.
-  std::size_t attach(std::int64_t article_id, const ArticleRecord& rec, const std::string& canonical) {
-    std::size_t added =
-        tx_.exec_params(
-               "INSERT INTO article_sources (article_id, feed_id, canonical_url, url, guid, seen_at) "
-               "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-               article_id, rec.feed_id, canonical, pg_text(rec.url), pg_text(rec.guid), to_unix(rec.fetched_at))
-            .affected_rows();
+  struct Tags {
+    std::string ids, scores, sources;  // array literals
+  };
+
+  Tags tags_of(const ArticleRecord& rec) const {
+    std::vector<std::int64_t> ids;
+    std::vector<double> scores;
+    std::vector<std::string> sources;
     for (const auto& tag : rec.tags) {
       if (tag.name.empty()) continue;
-      added += tx_.exec_params(
-                      "INSERT INTO article_tags (article_id, tag_id, score, source) VALUES ($1, $2, $3, $4) "
-                      "ON CONFLICT DO NOTHING",
-                      article_id, tag_id(tag), tag.score, std::string(classify::to_string(tag.source)))
-                   .affected_rows();
+      ids.push_back(tag_ids_.at(tag_key(tag)));
+      scores.push_back(tag.score);
+      sources.emplace_back(classify::to_string(tag.source));
     }
-    return added;
+    return {number_array(ids), number_array(scores), text_array(sources)};
   }
 
-  std::int64_t tag_id(const classify::Tag& tag) {
-    auto key = std::make_pair(pg_text(tag.name), std::string(classify::to_string(tag.kind)));
-    if (auto it = tag_ids_.find(key); it != tag_ids_.end()) return it->second;
-    const auto id = tx_.exec_params1(
-                           "INSERT INTO tags (name, kind) VALUES ($1, $2) "
-                           "ON CONFLICT (name, kind) DO UPDATE SET name = excluded.name RETURNING id",
-                           key.first, key.second)[0]
-                        .as<std::int64_t>();
-    tag_ids_.emplace(std::move(key), id);
-    return id;
+  // The article with the same content hash; else nullopt, with `cluster`
+  // set to the nearest stored article's cluster, if any is near enough.
+  std::optional<std::int64_t> match_fingerprint(const Fingerprint& print, ClusterMatch& cluster) {
+    if (!print.content_hash && !print.simhash) return std::nullopt;
+    auto band = [&](int b) {
+      return print.simhash ? std::optional<std::int64_t>(simhash_band(*print.simhash, b)) : std::nullopt;
+    };
+    const auto rows = tx_.exec_prepared(kByFingerprint.name, print.content_hash, band(0), band(1), band(2), band(3));
+    for (const auto& row : rows) {
+      if (row[0].as<bool>()) return row[1].as<std::int64_t>();
+      keep_nearest(cluster, *print.simhash, static_cast<std::uint64_t>(row[2].as<std::int64_t>()),
+                   row[3].as<std::int64_t>());
+    }
+    return std::nullopt;
+  }
+
+  // Returns how many rows (source + tags) were new.
+  std::size_t attach_to(std::int64_t article_id, const ArticleRecord& rec, const std::string& canonical) {
+    const Tags tags = tags_of(rec);
+    return tx_
+        .exec_prepared1(kAttach.name, article_id, rec.feed_id, canonical, pg_text(rec.url), pg_text(rec.guid),
+                        to_unix(rec.fetched_at), tags.ids, tags.scores, tags.sources)[0]
+        .as<std::size_t>();
   }
 
   pqxx::work& tx_;
-  std::map<std::pair<std::string, std::string>, std::int64_t>& tag_ids_;
+  std::map<TagKey, std::int64_t>& tag_ids_;
   std::int64_t next_id_;
 };
 
@@ -130,9 +250,11 @@ Result<std::vector<UpsertOutcome>> Backend::write_articles(std::span<const Artic
   outcomes.reserve(batch.size());
   const ArticleRecord* current = nullptr;
   try {
+    prepare_statements(*conn_);
     pqxx::work tx(*conn_);
-    tx.exec_params("SELECT pg_advisory_xact_lock($1)", kArticleWriterLock);
+    tx.exec_prepared(kLock.name, kArticleWriterLock);
     BatchWriter writer(tx, tag_ids_);
+    writer.resolve_tags(batch);
     for (const auto& rec : batch) {
       current = &rec;
       outcomes.push_back(writer.write(rec));
