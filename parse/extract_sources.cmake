@@ -1,6 +1,7 @@
 # HTML half of parse/: charset sniffing, libxml2 tree helpers, selectors,
 # metadata and main-content extraction (owner: extract).
 list(APPEND PARSE_SOURCES
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/html_arena.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/html_charset.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/html_dom.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/html_select.cpp

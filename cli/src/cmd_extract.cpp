@@ -4,9 +4,11 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "commands.hpp"
+#include "newsd/base/charset.hpp"
 #include "newsd/config/config.hpp"
 #include "newsd/parse/extract.hpp"
 
@@ -50,22 +52,82 @@ void write_line(const std::string& line) {
   std::fflush(stdout);
 }
 
+// A JSON string of `s`, which must be valid UTF-8, escaped as nlohmann's
+// serializer would (with U+2028/U+2029 as in escape_line_separators()). By
+// hand because the serializer decodes every byte to validate it, and the
+// article text came out of the charset decoder and NFC: valid already.
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool separator =
+        c == 0xE2 && i + 2 < s.size() && s[i + 1] == '\x80' && (s[i + 2] == '\xA8' || s[i + 2] == '\xA9');
+    if (c >= 0x20 && c != '"' && c != '\\' && !separator) continue;
+    out.append(s, run, i - run);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      case 0xE2:
+        out += s[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+        i += 2;
+        break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+    }
+    run = i + 1;
+  }
+  out.append(s, run);
+  out += '"';
+}
+
+// `s` as a JSON string when it may not be valid UTF-8 (a path from stdin):
+// bad sequences become U+FFFD, as everywhere else in the output.
+void append_untrusted_json_string(std::string& out, const std::string& s) {
+  if (charset::is_valid_utf8(s)) {
+    append_json_string(out, s);
+  } else {
+    out += escape_line_separators(nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+}
+
 // One page of a batch: never throws, always one line.
 std::string batch_line(const std::string& file, const std::string& url, const config::ExtractConfig& cfg, bool full) {
   using json = nlohmann::ordered_json;
-  json out;
   auto bytes = read_file(file);
+  std::optional<Error> error;
+  std::string line;
   if (!bytes) {
-    out = {{"file", file}, {"error", bytes.error().describe()}};
+    error = bytes.error();
   } else if (auto article = parse::extract_article(*bytes, url, cfg); !article) {
-    out = {{"file", file}, {"error", article.error().describe()}};
+    error = article.error();
   } else if (full) {
-    out = json::parse(parse::to_json(*article));
-    out["file"] = file;
+    // The spec's object with "file" last: to_json() ends with its '}'.
+    line = escape_line_separators(parse::to_json(*article));
+    line.pop_back();
+    line += ",\"file\":";
+    append_untrusted_json_string(line, file);
+    line += '}';
   } else {
-    out = {{"file", file}, {"text", article->text}};
+    line = "{\"file\":";
+    append_untrusted_json_string(line, file);
+    line += ",\"text\":";
+    append_json_string(line, article->text);
+    line += '}';
   }
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (error) {
+    const json out = {{"file", file}, {"error", error->describe()}};
+    line = escape_line_separators(out.dump(-1, ' ', false, json::error_handler_t::replace));
+  }
+  return line;
 }
 
 int run_batch(const ExtractOptions& opt, const config::ExtractConfig& cfg) {
@@ -80,7 +142,7 @@ int run_batch(const ExtractOptions& opt, const config::ExtractConfig& cfg) {
       url = line.substr(tab + 1);
     }
     try {
-      write_line(escape_line_separators(batch_line(file, url, cfg, opt.json)));
+      write_line(batch_line(file, url, cfg, opt.json));
     } catch (const std::exception& e) {
       // A bug on one page must not end the batch; report it on that page's line.
       write_line(nlohmann::json{{"file", file}, {"error", std::string("internal: ") + e.what()}}.dump(

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "html_arena.hpp"
 #include "newsd/base/ascii.hpp"
 
 namespace newsd::parse::html {
@@ -258,9 +259,32 @@ Result<DocPtr> parse_utf8(std::string_view utf8) {
                       HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC;
   const std::string repaired = repair_sigil_attribute_names(utf8);
   if (!repaired.empty()) utf8 = repaired;
-  htmlDocPtr doc = htmlReadMemory(utf8.data(), static_cast<int>(utf8.size()), nullptr, "UTF-8", options);
+  if (!arena_hooks_installed()) {
+    htmlDocPtr doc = htmlReadMemory(utf8.data(), static_cast<int>(utf8.size()), nullptr, "UTF-8", options);
+    if (doc == nullptr) return fail(Errc::parse, "libxml2 could not build a document from the page");
+    return DocPtr(doc);
+  }
+  auto arena = std::make_unique<ParseArena>();
+  htmlDocPtr doc = nullptr;
+  {
+    ArenaScope scope(*arena);
+    doc = htmlReadMemory(utf8.data(), static_cast<int>(utf8.size()), nullptr, "UTF-8", options);
+    // libxml2 copies a parse's last error into a per-thread record that
+    // outlives the parse; its strings are in the arena, so it is cleared here.
+    xmlResetLastError();
+  }
   if (doc == nullptr) return fail(Errc::parse, "libxml2 could not build a document from the page");
+  // _private is libxml2's field for the application: the document's owner.
+  doc->_private = arena.release();
   return DocPtr(doc);
+}
+
+void DocFree::operator()(xmlDoc* d) const {
+  if (d->_private != nullptr) {
+    delete static_cast<ParseArena*>(d->_private);  // the document is in it
+  } else {
+    xmlFreeDoc(d);
+  }
 }
 
 namespace {

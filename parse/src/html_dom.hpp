@@ -15,9 +15,13 @@
 
 namespace newsd::parse::html {
 
+/// Frees a document: parse_utf8()'s whole arena at once (see html_arena.hpp),
+/// any other one with xmlFreeDoc().
 struct DocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+  void operator()(xmlDoc* d) const;
 };
+/// A document the extractor only reads: the nodes of one from parse_utf8()
+/// live in its arena, so nothing may free or replace them through libxml2.
 using DocPtr = std::unique_ptr<xmlDoc, DocFree>;
 
 /// Elements nested deeper than this are not in the tree: libxml2's HTML parser
@@ -27,7 +31,8 @@ inline constexpr std::size_t kMaxTreeDepth = 256;
 /// Parses UTF-8 HTML with libxml2's error-recovering parser (no network, no
 /// re-detection of the encoding). Attribute names that start with a template
 /// sigil (`@click`, `#slot`, `*ngIf`, `(click)`, `[prop]`), which libxml2
-/// cannot read, reach the tree with '_' in place of the sigil. Fails with
+/// cannot read, reach the tree with '_' in place of the sigil. The tree is
+/// built in one arena that the DocPtr frees whole. Fails with
 /// Errc::parse only if libxml2 returns no document at all (e.g. empty input).
 Result<DocPtr> parse_utf8(std::string_view utf8);
 

@@ -2,12 +2,14 @@
 // order, one JSON object per line). Skipped when the binary is not built.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "newsd/parse/extract.hpp"
 #include "parse/extract_test_util.hpp"
 
 namespace newsd::parse {
@@ -96,6 +98,42 @@ TEST_F(ExtractCli, BatchJsonCarriesFullObjects) {
   EXPECT_EQ(j["title"], "Le port agrandit son terminal");
   EXPECT_TRUE(j.contains("file"));
   EXPECT_TRUE(j.contains("paragraphs"));
+}
+
+// The batch writer escapes JSON by hand (article text is valid UTF-8 by the
+// time it is written); a path from stdin may not be, and gets U+FFFD.
+TEST_F(ExtractCli, BatchLinesEscapeTextAndPathsAsJson) {
+  const std::string page =
+      testing::read_fixture(testing::extract_data("cli/text-with-quotes-backslashes-and-line-separators.html"));
+  const auto expected = extract_article(page, "", config::ExtractConfig{});
+  ASSERT_TRUE(expected);
+  ASSERT_NE(expected->text.find('"'), std::string::npos);
+  ASSERT_NE(expected->text.find('\\'), std::string::npos);
+
+  const fs::path dir = fs::temp_directory_path() / "newsd-extract-escapes";
+  fs::create_directories(dir);
+  const std::string name = "page \"one\" back\\slash \xFF.html";
+  const fs::path copy = dir / name;
+  { std::ofstream(copy, std::ios::binary) << page; }
+  const fs::path list = dir / "list.txt";
+  { std::ofstream(list, std::ios::binary) << copy.string() << "\n"; }
+  const auto plain = run(std::string(NEWSD_BINARY) + " extract --batch < '" + list.string() + "'");
+  const auto full = run(std::string(NEWSD_BINARY) + " extract --batch --json < '" + list.string() + "'");
+  fs::remove_all(dir);
+
+  const std::string shown_path = (dir / "page \"one\" back\\slash \xEF\xBF\xBD.html").string();
+  for (const auto* r : {&plain, &full}) {
+    ASSERT_EQ(r->status, 0);
+    ASSERT_EQ(std::ranges::count(r->out, '\n'), 1) << r->out;
+    EXPECT_EQ(r->out.find("\xE2\x80\xA8"), std::string::npos);
+    EXPECT_EQ(r->out.find("\xE2\x80\xA9"), std::string::npos);
+    const auto j = nlohmann::ordered_json::parse(r->out);
+    EXPECT_EQ(j["text"], expected->text);
+    EXPECT_EQ(j["file"], shown_path);
+  }
+  const auto j = nlohmann::ordered_json::parse(full.out);
+  EXPECT_EQ(j.back(), shown_path);  // "file" comes after the spec's fields
+  EXPECT_EQ(j["title"], "Quay \"North\" reopens");
 }
 
 }  // namespace
