@@ -16,11 +16,20 @@ The stock CLI is trained and queried on newsd's tokenised text (the output of
 the fair comparison. With --raw it is also trained on the raw text, as a user
 of the CLI alone would.
 
+One training of one setting moves every figure by up to ~0.02 (fastText's
+Hogwild updates with several threads, and its seed), so one run decides
+nothing: --runs N repeats the whole comparison with seeds S, S+1, ... (newsd
+--seed, fastText -seed) and ends with each model's mean and min-max over the
+runs, then autotuned against the best stock configuration per figure.
+
 Usage: bench/classify/compare.py --newsd build/newsd [--data DIR] [--budget 10m]
-           [--max-size 100M] [--raw] [--threads 2] [--work DIR]
+           [--max-size 100M] [--raw] [--threads 2] [--runs 1] [--seed 1] [--jobs 1]
+           [--work DIR]
 """
 import argparse
+import concurrent.futures
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -77,6 +86,89 @@ def fasttext_labels(stdout):
     return [line.strip().removeprefix("__label__") for line in stdout.split("\n")[:-1]]
 
 
+FIGURES = ["dev acc", "dev macro-F1", "test acc", "test macro-F1", "leak-free acc", "leak-free macro-F1"]
+
+
+def one_run(a, seed, work, newsd, train_tsv, splits, inputs, gold, leak_free):
+    """Trains and scores every model once; returns [(name, figures, size MB, train s, note)]."""
+    models = []  # (name, path, predict(split) -> labels, train seconds, note)
+
+    def newsd_model(name, extra):
+        path = os.path.join(work, name.replace(" ", "-") + (".ftz" if a.max_size and "autotune" in name else ".bin"))
+        out, secs = run([newsd, "train", "--threads", a.threads, "--seed", str(seed), "--data", train_tsv,
+                         "--model", path, *extra])
+        note = " ".join(l.split("\t", 1)[1] for l in out.splitlines() if l.startswith("best\t"))
+        note += "".join(f" ({l.split(chr(9))[1]} trials)" for l in out.splitlines() if l.startswith("autotune_trials\t"))
+
+        def predict(split):
+            stdout, _ = run([newsd, "classify", "--model", path, "--lines", splits[split]])
+            return stdout.split("\n")[:-1]
+
+        models.append((name, path, predict, secs, note))
+
+    def stock_model(name, variant, flags):
+        prefix = os.path.join(work, f"{name.replace(' ', '-')}-{variant}")
+        _, secs = run(["fasttext", "supervised", "-input", inputs[(variant, "train")], "-output", prefix,
+                       "-thread", a.threads, "-seed", str(seed), *flags])
+
+        def predict(split):
+            stdout, _ = run(["fasttext", "predict", prefix + ".bin", inputs[(variant, split)]])
+            return fasttext_labels(stdout)
+
+        models.append((f"{name} ({'newsd tokens' if variant == 'tok' else 'raw text'})", prefix + ".bin", predict,
+                       secs, " ".join(flags) or "fastText defaults"))
+
+    newsd_model("newsd default", [])
+    autotune_flags = ["--autotune", "--budget", a.budget] + (["--max-size", a.max_size] if a.max_size else [])
+    newsd_model("newsd autotuned", autotune_flags)
+    for variant in ["tok"] + (["raw"] if a.raw else []):
+        stock_model("stock defaults", variant, [])
+        stock_model("stock e25 lr0.5", variant, ["-epoch", "25", "-lr", "0.5"])
+        stock_model("stock e25 lr0.5 ng2", variant, ["-epoch", "25", "-lr", "0.5", "-wordNgrams", "2"])
+
+    results = []
+    for name, path, predict, secs, note in models:
+        figures = []
+        for split in ["dev", "test"]:
+            predicted = predict(split)
+            figures += score(gold[split], predicted)
+            if split == "test":
+                figures += score([gold["test"][i] for i in leak_free], [predicted[i] for i in leak_free])
+        results.append((name, figures, os.path.getsize(path) / 1e6, secs, note))
+    return results
+
+
+def print_run(results):
+    print("| model | " + " | ".join(FIGURES) + " | size | train s | settings |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, figures, size, secs, note in results:
+        print(f"| {name} | " + " | ".join(f"{v:.3f}" for v in figures) + f" | {size:.1f} MB | {secs:.0f} | {note} |")
+
+
+def print_summary(runs):
+    """Mean and min-max of every figure over the runs, then autotuned against
+    the stock configuration with the best mean on each figure."""
+    names = [name for name, *_ in runs[0]]
+    by_name = {name: [[r[1] for r in run if r[0] == name][0] for run in runs] for name in names}
+    print(f"\nOver {len(runs)} runs: mean (min-max)")
+    print("| model | " + " | ".join(FIGURES) + " |")
+    print("|---|---|---|---|---|---|---|")
+    for name in names:
+        cells = []
+        for f in range(len(FIGURES)):
+            values = [run_figures[f] for run_figures in by_name[name]]
+            cells.append(f"{statistics.mean(values):.3f} ({min(values):.3f}-{max(values):.3f})")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    stock = [n for n in names if n.startswith("stock")]
+    print("\nnewsd autotuned minus the best stock configuration (by mean) on each figure")
+    print("| figure | best stock | mean difference | per run |")
+    print("|---|---|---|---|")
+    for f, figure in enumerate(FIGURES):
+        best = max(stock, key=lambda n: statistics.mean(v[f] for v in by_name[n]))
+        diffs = [t[f] - s[f] for t, s in zip(by_name["newsd autotuned"], by_name[best])]
+        print(f"| {figure} | {best} | {statistics.mean(diffs):+.3f} | " + " ".join(f"{d:+.3f}" for d in diffs) + " |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--newsd", required=True)
@@ -84,6 +176,10 @@ def main():
     ap.add_argument("--budget", default="10m")
     ap.add_argument("--max-size", default="")
     ap.add_argument("--threads", default="2")
+    ap.add_argument("--runs", type=int, default=1, help="repeat everything with seeds --seed, --seed + 1, ...")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="runs at once; each run still trains its own models one after another")
     ap.add_argument("--raw", action="store_true", help="also train the stock CLI on raw text")
     ap.add_argument("--work", default="")
     a = ap.parse_args()
@@ -110,54 +206,22 @@ def main():
                     out.write(" ".join("__label__" + l for l in labels) + " " + text + "\n")
             inputs[("raw", name)] = raw
 
-    models = []  # (name, path, predict(split) -> labels, train seconds, note)
-
-    def newsd_model(name, extra):
-        path = os.path.join(work, name.replace(" ", "-") + (".ftz" if a.max_size and "autotune" in name else ".bin"))
-        out, secs = run([newsd, "train", "--threads", a.threads, "--data", train_tsv, "--model", path, *extra])
-        note = " ".join(l.split("\t", 1)[1] for l in out.splitlines() if l.startswith("best\t"))
-
-        def predict(split):
-            stdout, _ = run([newsd, "classify", "--model", path, "--lines", splits[split]])
-            return stdout.split("\n")[:-1]
-
-        models.append((name, path, predict, secs, note))
-
-    def stock_model(name, variant, flags):
-        prefix = os.path.join(work, f"{name.replace(' ', '-')}-{variant}")
-        _, secs = run(["fasttext", "supervised", "-input", inputs[(variant, "train")], "-output", prefix,
-                       "-thread", a.threads, *flags])
-
-        def predict(split):
-            stdout, _ = run(["fasttext", "predict", prefix + ".bin", inputs[(variant, split)]])
-            return fasttext_labels(stdout)
-
-        models.append((f"{name} ({'newsd tokens' if variant == 'tok' else 'raw text'})", prefix + ".bin", predict,
-                       secs, " ".join(flags) or "fastText defaults"))
-
-    newsd_model("newsd default", [])
-    autotune_flags = ["--autotune", "--budget", a.budget] + (["--max-size", a.max_size] if a.max_size else [])
-    newsd_model("newsd autotuned", autotune_flags)
-    for variant in ["tok"] + (["raw"] if a.raw else []):
-        stock_model("stock defaults", variant, [])
-        stock_model("stock e25 lr0.5", variant, ["-epoch", "25", "-lr", "0.5"])
-        stock_model("stock e25 lr0.5 ng2", variant, ["-epoch", "25", "-lr", "0.5", "-wordNgrams", "2"])
-
     print(f"work dir: {work}; test leak-free: {len(leak_free)} of {len(gold['test'])}; budget {a.budget}"
-          + (f", max-size {a.max_size}" if a.max_size else ""))
-    print("| model | dev acc | dev macro-F1 | test acc | test macro-F1 | leak-free acc | leak-free macro-F1 "
-          "| size | train s | settings |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, path, predict, secs, note in models:
-        cells = []
-        for split in ["dev", "test"]:
-            predicted = predict(split)
-            cells += [f"{v:.3f}" for v in score(gold[split], predicted)]
-            if split == "test":
-                cells += [f"{v:.3f}" for v in score([gold["test"][i] for i in leak_free],
-                                                    [predicted[i] for i in leak_free])]
-        size = os.path.getsize(path) / 1e6
-        print(f"| {name} | " + " | ".join(cells) + f" | {size:.1f} MB | {secs:.0f} | {note} |")
+          + (f", max-size {a.max_size}" if a.max_size else "") + f"; threads {a.threads}", flush=True)
+    def seeded_run(seed):
+        run_dir = os.path.join(work, f"seed{seed}")
+        os.makedirs(run_dir, exist_ok=True)
+        return one_run(a, seed, run_dir, newsd, train_tsv, splits, inputs, gold, leak_free)
+
+    seeds = list(range(a.seed, a.seed + a.runs))
+    # The work is in subprocesses, so threads are enough to overlap runs.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+        runs = list(pool.map(seeded_run, seeds))
+    for seed, results in zip(seeds, runs):
+        print(f"\nRun with seed {seed}:")
+        print_run(results)
+    if len(runs) > 1:
+        print_summary(runs)
 
 
 if __name__ == "__main__":

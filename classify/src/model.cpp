@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
@@ -138,60 +139,136 @@ Result<Trained> train_fasttext(const fasttext::Args& args,
   return Trained{std::move(model), Unfinished::none};
 }
 
+/// One training behind a trial's score: the fastText input it trains on,
+/// the examples it is judged on, and fastText's seed for it.
+struct ValidationRun {
+  std::filesystem::path train_file;
+  std::vector<LabeledText> valid;
+  std::vector<std::string> valid_input;  ///< the pipeline's text of each `valid` example, newline-terminated
+  int seed = 0;
+};
+
+struct TrialResult {
+  Unfinished unfinished = Unfinished::none;
+  double score = 0;  ///< (accuracy + macro-F1) / 2 over every run's predictions
+};
+
+fasttext::Args with_settings(fasttext::Args args, const TunedSettings& s) {
+  args.epoch = s.epoch;
+  args.lr = s.lr;
+  args.dim = s.dim;
+  args.wordNgrams = s.word_ngrams;
+  args.bucket = s.bucket;
+  args.minn = s.minn;
+  args.maxn = s.maxn;
+  return args;
+}
+
+TunedSettings settings_of(const fasttext::Args& a) {
+  return TunedSettings{a.epoch, a.lr, a.dim, a.wordNgrams, a.bucket, a.minn, a.maxn};
+}
+
 /// The part of fastText's autotune newsd uses: its search strategy (Gaussian
 /// steps around the best settings so far, narrowing as the budget runs out).
 /// newsd runs the loop itself rather than fasttext::Autotune::train because
 /// that one scores micro-F1 only (newsd is judged on accuracy and macro-F1
-/// too), lets a trial reach 10M buckets × 1000 dimensions (tens of GB), and
-/// retrains the winner on the training split only.
+/// too), trains each trial once on one split (too noisy to rank settings
+/// that differ by less than two trainings of one setting do), lets a trial
+/// reach 10M buckets × 1000 dimensions (tens of GB), and retrains the winner
+/// on the training split only.
 class AutotuneSearch {
  public:
-  AutotuneSearch(const TrainOptions& options, fasttext::Args defaults, std::vector<LabeledText> valid)
-      : options_(options), strategy_(defaults, options.seed), defaults_(std::move(defaults)), valid_(std::move(valid)) {
-    for (const auto& example : valid_) valid_input_.push_back(model_input(example.text) + "\n");
+  AutotuneSearch(const TrainOptions& options, fasttext::Args defaults, std::vector<ValidationRun> runs)
+      : options_(options), strategy_(defaults, options.seed), defaults_(std::move(defaults)), runs_(std::move(runs)) {
+    for (const auto& run : runs_) pooled_gold_.insert(pooled_gold_.end(), run.valid.begin(), run.valid.end());
   }
 
   Result<AutotuneReport> run(fasttext::Args& best) {
     const auto start = std::chrono::steady_clock::now();
     const auto deadline = start + std::chrono::seconds(options_.autotune_seconds);
     AutotuneReport report;
-    report.valid_examples = valid_.size();
+    report.runs_per_trial = static_cast<int>(runs_.size());
     best = defaults_;
-    for (bool first = true; first || std::chrono::steady_clock::now() < deadline; first = false) {
+    if (auto seeded = try_starting_points(report, best); !seeded) return std::unexpected(seeded.error());
+    // The strategy's first proposal is its best so far, already scored.
+    strategy_.ask(0);
+    while (std::chrono::steady_clock::now() < deadline) {
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      fasttext::Args trial = bounded(strategy_.ask(elapsed));
-      // The first trial (TrainOptions' settings) always finishes, so there
-      // is a baseline to beat however small the budget.
-      auto trained = train_fasttext(trial, first ? std::nullopt : std::optional(deadline));
-      if (!trained) return std::unexpected(trained.error());
-      if (trained->unfinished == Unfinished::timed_out) break;
+      const fasttext::Args trial = bounded(strategy_.ask(elapsed));
+      auto result = score(trial, deadline);
+      if (!result) return std::unexpected(result.error());
+      if (result->unfinished == Unfinished::timed_out) break;
       // A diverging trial (fastText's own autotune skips them too) scores as
-      // worse than any model; only the starting settings must train.
-      if (trained->unfinished == Unfinished::diverged && !first) continue;
-      if (trained->unfinished == Unfinished::diverged)
-        return fail(Errc::invalid_argument, "training diverged (NaN) with the starting settings; lower the lr");
-      const double score = validation_score(*trained->model);
-      log::info("classify.autotune.trial", {{"trial", report.trials + 1},
-                                            {"epoch", trial.epoch},
-                                            {"lr", trial.lr},
-                                            {"dim", trial.dim},
-                                            {"word_ngrams", trial.wordNgrams},
-                                            {"bucket", trial.bucket},
-                                            {"minn", trial.minn},
-                                            {"score", score}});
-      ++report.trials;
-      if (first) report.baseline_score = report.best_score = score;
-      if (first || score > report.best_score) {
-        report.best_score = score;
-        best = trial;
-        strategy_.updateBest(trial);
-      }
+      // worse than any model.
+      if (result->unfinished == Unfinished::diverged) continue;
+      record(trial, result->score, report, best);
     }
-    report.best = TunedSettings{best.epoch, best.lr, best.dim, best.wordNgrams, best.bucket, best.minn, best.maxn};
+    report.best = settings_of(best);
     return report;
   }
 
  private:
+  /// Trains every starting point in full, however small the budget, so the
+  /// search always has them to beat.
+  Result<void> try_starting_points(AutotuneReport& report, fasttext::Args& best) {
+    for (const auto& point : autotune_starting_points(options_)) {
+      const fasttext::Args trial = bounded(with_settings(defaults_, point));
+      auto result = score(trial, std::nullopt);
+      if (!result) return std::unexpected(result.error());
+      if (result->unfinished == Unfinished::diverged && report.trials == 0)
+        return fail(Errc::invalid_argument, "training diverged (NaN) with the starting settings; lower the lr");
+      if (result->unfinished != Unfinished::none) continue;
+      record(trial, result->score, report, best);
+      ++report.starting_points;
+    }
+    return {};
+  }
+
+  void record(const fasttext::Args& trial, double score, AutotuneReport& report, fasttext::Args& best) {
+    log::info("classify.autotune.trial", {{"trial", report.trials + 1},
+                                          {"epoch", trial.epoch},
+                                          {"lr", trial.lr},
+                                          {"dim", trial.dim},
+                                          {"word_ngrams", trial.wordNgrams},
+                                          {"bucket", trial.bucket},
+                                          {"minn", trial.minn},
+                                          {"score", score}});
+    if (report.trials++ == 0)
+      report.baseline_score = report.best_score = score;
+    else if (score <= report.best_score)
+      return;
+    report.best_score = score;
+    best = trial;
+    strategy_.updateBest(trial);
+  }
+
+  /// Trains `trial` once per run (aborting at `deadline`) and scores the
+  /// predictions of all runs as one set: pooling keeps macro-F1's small
+  /// classes whole instead of averaging per-run F1s of a handful of examples.
+  Result<TrialResult> score(const fasttext::Args& trial,
+                            std::optional<std::chrono::steady_clock::time_point> deadline) const {
+    std::vector<std::string> predicted;
+    predicted.reserve(pooled_gold_.size());
+    for (const auto& run : runs_) {
+      fasttext::Args args = trial;
+      args.input = run.train_file.string();
+      args.seed = run.seed;
+      auto trained = train_fasttext(args, deadline);
+      if (!trained) return std::unexpected(trained.error());
+      if (trained->unfinished != Unfinished::none) return TrialResult{trained->unfinished, 0};
+      for (const auto& text : run.valid_input) predicted.push_back(top_label(*trained->model, text));
+    }
+    const auto evaluation = score_predictions(pooled_gold_, predicted);
+    return TrialResult{Unfinished::none, (evaluation.accuracy + evaluation.macro_f1) / 2};
+  }
+
+  static std::string top_label(const fasttext::FastText& model, const std::string& input) {
+    std::istringstream in(input);
+    std::vector<std::pair<fasttext::real, std::string>> predictions;
+    model.predictLine(in, predictions, 1, 0.0);
+    return predictions.empty() ? std::string{} : strip_prefix(predictions.front().second);
+  }
+
   /// Clamps what the strategy proposed to TrainOptions' bounds; buckets are
   /// only allocated when word or sub-word n-grams use them.
   fasttext::Args bounded(fasttext::Args args) const {
@@ -201,21 +278,11 @@ class AutotuneSearch {
     return args;
   }
 
-  double validation_score(const fasttext::FastText& model) const {
-    const auto evaluation = score_top1(valid_, [&](std::size_t i) {
-      std::istringstream in(valid_input_[i]);
-      std::vector<std::pair<fasttext::real, std::string>> predictions;
-      model.predictLine(in, predictions, 1, 0.0);
-      return predictions.empty() ? std::string{} : strip_prefix(predictions.front().second);
-    });
-    return (evaluation.accuracy + evaluation.macro_f1) / 2;
-  }
-
   const TrainOptions& options_;
   fasttext::AutotuneStrategy strategy_;
   fasttext::Args defaults_;
-  std::vector<LabeledText> valid_;
-  std::vector<std::string> valid_input_;
+  std::vector<ValidationRun> runs_;
+  std::vector<LabeledText> pooled_gold_;  ///< every run's `valid`, in run order
 };
 
 /// Quantizes the model saved at `full` into `output`, pruning the input
@@ -279,10 +346,15 @@ Result<std::uintmax_t> save_model(fasttext::FastText& model, const TrainOptions&
   return bytes;
 }
 
+/// More folds cost a training each per trial for ever less validation noise.
+constexpr int kMaxFolds = 10;
+
 Result<void> check_options(const TrainOptions& o) {
   if (o.epoch <= 0 || o.lr <= 0 || o.dim <= 0 || o.word_ngrams <= 0 || o.bucket < 0 || o.max_bucket < 0 ||
       o.max_dim <= 0)
     return fail(Errc::invalid_argument, "epoch, lr, dim, wordNgrams and max-dim must be positive");
+  if (o.folds < 1 || o.folds > kMaxFolds)
+    return fail(Errc::invalid_argument, fmt::format("folds must be between 1 and {}", kMaxFolds));
   if (o.valid_fraction <= 0 || o.valid_fraction >= 1)
     return fail(Errc::invalid_argument, "the validation fraction must be between 0 and 1");
   if (o.max_size && *o.max_size == 0) return fail(Errc::invalid_argument, "max-size must be positive");
@@ -307,32 +379,107 @@ std::vector<LabeledText> pick(const std::vector<LabeledText>& data, const std::v
   return out;
 }
 
+/// The pipeline's text of every example, computed once for all the files
+/// autotune writes (tokenising is the slow part of writing them).
+std::vector<std::string> pipeline_texts(const std::vector<LabeledText>& data) {
+  std::vector<std::string> texts;
+  texts.reserve(data.size());
+  for (const auto& example : data) texts.push_back(model_input(example.text));
+  return texts;
+}
+
+/// Writes data[i] for each of `indices` as fastText reads it; returns the
+/// number of distinct labels written.
+Result<std::size_t> write_fasttext_lines(const std::filesystem::path& path, const std::vector<LabeledText>& data,
+                                         const std::vector<std::string>& texts,
+                                         const std::vector<std::size_t>& indices) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return fail(Errc::io, "cannot write " + path.string());
+  std::set<std::string> labels;
+  for (const auto i : indices) {
+    for (const auto& label : data[i].labels) {
+      out << kLabelPrefix << label << ' ';
+      labels.insert(label);
+    }
+    out << texts[i] << '\n';
+  }
+  if (!out.flush()) return fail(Errc::io, "cannot write " + path.string());
+  return labels.size();
+}
+
+std::vector<std::size_t> all_indices(std::size_t n) {
+  std::vector<std::size_t> indices(n);
+  for (std::size_t i = 0; i < n; ++i) indices[i] = i;
+  return indices;
+}
+
+/// The indices of each first label's examples, each list shuffled by one
+/// generator seeded with `seed`, labels in name order.
+std::vector<std::vector<std::size_t>> shuffled_by_label(const std::vector<LabeledText>& data, std::uint32_t seed) {
+  std::map<std::string_view, std::vector<std::size_t>> by_label;
+  for (std::size_t i = 0; i < data.size(); ++i) by_label[data[i].labels.front()].push_back(i);
+  std::mt19937 rng(seed);
+  std::vector<std::vector<std::size_t>> out;
+  for (auto& [label, indices] : by_label) {
+    std::shuffle(indices.begin(), indices.end(), rng);
+    out.push_back(std::move(indices));
+  }
+  return out;
+}
+
+ValidationRun make_run(std::filesystem::path train_file, std::vector<LabeledText> valid, int seed) {
+  ValidationRun run{std::move(train_file), std::move(valid), {}, seed};
+  for (const auto& example : run.valid) run.valid_input.push_back(model_input(example.text) + "\n");
+  return run;
+}
+
+/// The trainings behind each trial's score (TrainOptions::folds): with
+/// `--valid`, `folds` seeds on all the data (`all_data`); else k folds of
+/// `data`, or one `valid_fraction` split, each written to a temporary file.
+Result<std::vector<ValidationRun>> validation_runs(const TrainOptions& options, const std::vector<LabeledText>& data,
+                                                   const std::vector<std::string>& texts,
+                                                   const std::filesystem::path& all_data, TempFiles& temp) {
+  std::vector<ValidationRun> runs;
+  if (options.valid) {
+    auto valid = read_labeled_file(*options.valid);
+    if (!valid) return std::unexpected(valid.error());
+    if (valid->empty()) return fail(Errc::invalid_argument, "autotune: no validation examples");
+    for (int i = 0; i < options.folds; ++i)
+      runs.push_back(make_run(all_data, *valid, static_cast<int>(options.seed) + i));
+    return runs;
+  }
+  const auto splits = options.folds >= 2
+                          ? split_folds(data, options.folds, options.seed)
+                          : std::vector{split_for_validation(data, options.valid_fraction, options.seed)};
+  for (std::size_t i = 0; i < splits.size(); ++i) {
+    if (splits[i].valid.empty()) return fail(Errc::invalid_argument, "autotune: no validation examples");
+    const auto file = temp.add(options.output, fmt::format(".fold{}.tmp", i));
+    if (auto written = write_fasttext_lines(file, data, texts, splits[i].train); !written)
+      return std::unexpected(written.error());
+    runs.push_back(make_run(file, pick(data, splits[i].valid), static_cast<int>(options.seed + i)));
+  }
+  return runs;
+}
+
 /// Runs the search; returns fastText's arguments for the final model.
 Result<fasttext::Args> autotune(const TrainOptions& options, const std::vector<LabeledText>& data,
-                                const fasttext::Args& defaults, TempFiles& temp, TrainReport& report) {
-  std::vector<LabeledText> search_train, valid;
-  if (options.valid) {
-    auto read = read_labeled_file(*options.valid);
-    if (!read) return std::unexpected(read.error());
-    valid = std::move(*read);
-    search_train = data;
-  } else {
-    const auto split = split_for_validation(data, options.valid_fraction, options.seed);
-    search_train = pick(data, split.train);
-    valid = pick(data, split.valid);
-  }
-  if (valid.empty()) return fail(Errc::invalid_argument, "autotune: no validation examples");
-  const auto search_file = temp.add(options.output, ".search.tmp");
-  if (auto written = write_fasttext_input(search_train, search_file); !written) return std::unexpected(written.error());
+                                const std::vector<std::string>& texts, const fasttext::Args& defaults, TempFiles& temp,
+                                TrainReport& report) {
+  auto runs = validation_runs(options, data, texts, defaults.input, temp);
+  if (!runs) return std::unexpected(runs.error());
+  std::size_t valid_examples = 0;
+  for (const auto& run : *runs) valid_examples += run.valid.size();
+  if (options.valid) valid_examples = runs->front().valid.size();  // the same file each run
   fasttext::Args search_args = defaults;
-  search_args.input = search_file.string();
   search_args.autotuneDuration = options.autotune_seconds;  // the strategy narrows its steps over this span
-  AutotuneSearch search(options, search_args, std::move(valid));
+  AutotuneSearch search(options, search_args, std::move(*runs));
   fasttext::Args best;
   auto searched = search.run(best);
   if (!searched) return std::unexpected(searched.error());
   report.autotune = *searched;
+  report.autotune->valid_examples = valid_examples;
   best.input = defaults.input;  // the winner is trained again on all the data
+  best.seed = defaults.seed;
   return best;
 }
 
@@ -371,27 +518,12 @@ Result<std::vector<LabeledText>> read_labeled_file(const std::filesystem::path& 
 }
 
 Result<std::size_t> write_fasttext_input(const std::vector<LabeledText>& data, const std::filesystem::path& path) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return fail(Errc::io, "cannot write " + path.string());
-  std::set<std::string> labels;
-  for (const auto& example : data) {
-    for (const auto& label : example.labels) {
-      out << kLabelPrefix << label << ' ';
-      labels.insert(label);
-    }
-    out << model_input(example.text) << '\n';
-  }
-  if (!out.flush()) return fail(Errc::io, "cannot write " + path.string());
-  return labels.size();
+  return write_fasttext_lines(path, data, pipeline_texts(data), all_indices(data.size()));
 }
 
 DataSplit split_for_validation(const std::vector<LabeledText>& data, double fraction, std::uint32_t seed) {
-  std::map<std::string_view, std::vector<std::size_t>> by_label;
-  for (std::size_t i = 0; i < data.size(); ++i) by_label[data[i].labels.front()].push_back(i);
-  std::mt19937 rng(seed);
   DataSplit split;
-  for (auto& [label, indices] : by_label) {
-    std::shuffle(indices.begin(), indices.end(), rng);
+  for (const auto& indices : shuffled_by_label(data, seed)) {
     // Every label with two examples or more gets one in validation, so the
     // search is judged on small classes too (macro-F1).
     const auto wanted = static_cast<std::size_t>(std::lround(fraction * static_cast<double>(indices.size())));
@@ -402,6 +534,40 @@ DataSplit split_for_validation(const std::vector<LabeledText>& data, double frac
   std::sort(split.train.begin(), split.train.end());
   std::sort(split.valid.begin(), split.valid.end());
   return split;
+}
+
+std::vector<DataSplit> split_folds(const std::vector<LabeledText>& data, int folds, std::uint32_t seed) {
+  const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(std::max(folds, 1)), data.size());
+  std::vector<DataSplit> splits(k);
+  // Deal each label's shuffled examples round-robin, carrying the position
+  // over from label to label, so that labels with fewer examples than folds
+  // do not all land in the first fold.
+  std::size_t next = 0;
+  for (const auto& indices : shuffled_by_label(data, seed))
+    for (const auto i : indices) splits[next++ % k].valid.push_back(i);
+  const auto all = all_indices(data.size());
+  for (auto& split : splits) {
+    std::sort(split.valid.begin(), split.valid.end());
+    std::set_difference(all.begin(), all.end(), split.valid.begin(), split.valid.end(),
+                        std::back_inserter(split.train));
+  }
+  return splits;
+}
+
+std::vector<TunedSettings> autotune_starting_points(const TrainOptions& o) {
+  const int bucket = std::min(o.bucket, o.max_bucket);
+  const int stock_bucket = std::min(2'000'000, o.max_bucket);  // fastText's -bucket default
+  const std::vector<TunedSettings> candidates = {
+      {o.epoch, o.lr, o.dim, o.word_ngrams, o.word_ngrams > 1 ? bucket : 0, 0, 0},
+      {25, 0.5, 100, 1, 0, 0, 0},             // fastText CLI -epoch 25 -lr 0.5 (its dim 100)
+      {25, 0.5, 100, 2, stock_bucket, 0, 0},  // and -wordNgrams 2
+  };
+  std::vector<TunedSettings> points;
+  for (auto point : candidates) {
+    point.dim = std::clamp(point.dim, 1, std::max(1, o.max_dim));
+    if (std::find(points.begin(), points.end(), point) == points.end()) points.push_back(point);
+  }
+  return points;
 }
 
 Result<TrainReport> train_model(const TrainOptions& options) {
@@ -418,13 +584,14 @@ Result<TrainReport> train_model(const TrainOptions& options, const std::vector<L
 
   TempFiles temp;
   const auto train_file = temp.add(options.output, ".train.tmp");
-  auto labels = write_fasttext_input(data, train_file);
+  const auto texts = pipeline_texts(data);
+  auto labels = write_fasttext_lines(train_file, data, texts, all_indices(data.size()));
   if (!labels) return std::unexpected(labels.error());
 
   TrainReport report{data.size(), *labels, 0, std::nullopt};
   fasttext::Args args = base_args(options, train_file);
   if (options.autotune_seconds > 0) {
-    auto best = autotune(options, data, args, temp, report);
+    auto best = autotune(options, data, texts, args, temp, report);
     if (!best) return std::unexpected(best.error());
     args = *best;
   }
@@ -496,6 +663,10 @@ std::vector<std::string> Model::labels() const {
     out.push_back(strip_prefix(dictionary->getLabel(i)));
   }
   return out;
+}
+
+Evaluation score_predictions(const std::vector<LabeledText>& data, const std::vector<std::string>& predicted) {
+  return score_top1(data, [&](std::size_t i) { return predicted[i]; });
 }
 
 Evaluation evaluate(const Model& model, const std::vector<LabeledText>& data) {

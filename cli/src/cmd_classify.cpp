@@ -230,10 +230,11 @@ void print_train_report(const classify::TrainReport& r, const std::string& model
             << r.model_bytes << '\n';
   if (!r.autotune) return;
   const auto& a = *r.autotune;
-  std::cout << "autotune_trials\t" << a.trials << "\nvalid_examples\t" << a.valid_examples << "\nbaseline_score\t"
-            << a.baseline_score << "\nbest_score\t" << a.best_score << "\nbest\tepoch=" << a.best.epoch
-            << " lr=" << a.best.lr << " dim=" << a.best.dim << " wordNgrams=" << a.best.word_ngrams
-            << " bucket=" << a.best.bucket << " minn=" << a.best.minn << " maxn=" << a.best.maxn << '\n';
+  std::cout << "autotune_trials\t" << a.trials << "\nstarting_points\t" << a.starting_points << "\nruns_per_trial\t"
+            << a.runs_per_trial << "\nvalid_examples\t" << a.valid_examples << "\nbaseline_score\t" << a.baseline_score
+            << "\nbest_score\t" << a.best_score << "\nbest\tepoch=" << a.best.epoch << " lr=" << a.best.lr
+            << " dim=" << a.best.dim << " wordNgrams=" << a.best.word_ngrams << " bucket=" << a.best.bucket
+            << " minn=" << a.best.minn << " maxn=" << a.best.maxn << '\n';
 }
 
 int run_train(TrainFlags& f) {
@@ -310,9 +311,11 @@ void add_classify_commands(CLI::App& app, CommandContext& ctx) {
   CLI::App* train = app.add_subcommand(
       "train", "Train a fastText model on label[,label…]<TAB>text lines, or on the labelled articles of the archive");
   train->footer(
-      "--autotune searches epoch, lr, dim, word and sub-word n-grams and buckets with fastText's autotune\n"
-      "strategy for --budget, scoring (accuracy + macro-F1) / 2 on --valid or on a stratified, seeded split of\n"
-      "--data, then trains the best settings on all of --data. Bad data or options exit 2, unreadable files 1.\n"
+      "--autotune first trains newsd's defaults and the stock fastText settings -epoch 25 -lr 0.5 (with and\n"
+      "without -wordNgrams 2), then searches epoch, lr, dim, word and sub-word n-grams and buckets with fastText's\n"
+      "autotune strategy for --budget. Each trial is trained --folds times (stratified k-fold of --data, or\n"
+      "seeds on --valid) and scored (accuracy + macro-F1) / 2 on all their predictions; the best settings are\n"
+      "trained on all of --data. Bad data or options exit 2, unreadable files 1.\n"
       "--from-store: the training set is the archive's labelled articles (`newsd label`), title and text as the\n"
       "daemon's model reads them; a stratified split (--valid-fraction, --seed) is held out, and the new model\n"
       "and the configured one ([classify] model) are both scored on it (accuracy, macro-F1). --install then\n"
@@ -331,7 +334,9 @@ void add_classify_commands(CLI::App& app, CommandContext& ctx) {
   train->add_option("--valid", train_flags->valid, "Validation TSV for --autotune (default: a split of --data)");
   train->add_flag("--autotune", train_flags->autotune, "Search hyper-parameters before training");
   train->add_option("--budget", train_flags->budget, "Autotune time budget (90s, 10m, …)")->capture_default_str();
-  train->add_option("--valid-fraction", t.valid_fraction, "Share of each label held out for autotune")
+  train->add_option("--folds", t.folds, "Autotune: trainings per trial (k-fold; 1 = one --valid-fraction split)")
+      ->capture_default_str();
+  train->add_option("--valid-fraction", t.valid_fraction, "Share of each label held out (--folds 1, --from-store)")
       ->capture_default_str();
   train->add_option("--max-bucket", t.max_bucket, "Most buckets autotune may try")->capture_default_str();
   train->add_option("--max-size", train_flags->max_size, "Quantize (.ftz) and prune until the model fits, e.g. 100M");

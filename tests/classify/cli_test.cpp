@@ -101,7 +101,9 @@ TEST_F(CliTest, TrainAutotuneReportsTheSearchAndWritesAUsableModel) {
                               "model/separable-train.tsv --model " + model);
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("autotune_trials\t"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("valid_examples\t12\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("starting_points\t3\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("runs_per_trial\t3\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("valid_examples\t120\n"), std::string::npos) << r.out;  // three folds: every example once
   EXPECT_NE(r.out.find("best\tepoch="), std::string::npos) << r.out;
   const CommandResult eval = run("eval --model " + model + " --data " + kData + "model/separable-heldout.tsv");
   ASSERT_EQ(eval.status, 0);
@@ -126,6 +128,7 @@ TEST_F(CliTest, TrainRejectsBadDataAndFlagsWithExitTwo) {
   }
   const std::string data = " --data " + kData + "model/separable-train.tsv";
   EXPECT_EQ(run("train --autotune --budget soon" + data + " --model " + model).status, 2);
+  EXPECT_EQ(run("train --autotune --budget 1s --folds 0" + data + " --model " + model).status, 2);
   EXPECT_EQ(run("train --max-size 12Q" + data + " --model " + model).status, 2);
   EXPECT_EQ(run("train --max-size 0" + data + " --model " + model).status, 2);
   EXPECT_EQ(run("train" + data).status, 2);  // no --model

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -138,10 +139,12 @@ TEST_F(TrainModelTest, AutotunedModelScoresAtLeastTheDefaultOnHeldOutData) {
   auto tuned = train_model(tuned_options);
   ASSERT_TRUE(tuned) << tuned.error().message;
   ASSERT_TRUE(tuned->autotune);
-  EXPECT_GE(tuned->autotune->trials, 1);
+  EXPECT_EQ(tuned->autotune->starting_points, 3);  // the weak defaults, stock e25 lr 0.5, and with bigrams
+  EXPECT_GE(tuned->autotune->trials, 3);
   EXPECT_GE(tuned->autotune->best_score, tuned->autotune->baseline_score);
   EXPECT_LE(tuned->autotune->best.bucket, 20'000);
-  EXPECT_EQ(tuned->autotune->valid_examples, 12u);  // 10% of 40 per class, three classes
+  EXPECT_EQ(tuned->autotune->runs_per_trial, 3);     // three folds
+  EXPECT_EQ(tuned->autotune->valid_examples, 120u);  // every example, once
 
   auto heldout = read_labeled_file(kData + "separable-heldout.tsv");
   ASSERT_TRUE(heldout);
@@ -164,6 +167,19 @@ TEST_F(TrainModelTest, AutotuneUsesAGivenValidationFile) {
   ASSERT_TRUE(tuned) << tuned.error().message;
   ASSERT_TRUE(tuned->autotune);
   EXPECT_EQ(tuned->autotune->valid_examples, 30u);
+  EXPECT_EQ(tuned->autotune->runs_per_trial, 3);  // one seed per fold the options ask for
+}
+
+TEST_F(TrainModelTest, OneFoldHoldsOutTheValidationFraction) {
+  auto o = options("separable-train.tsv", "tuned.bin");
+  o.folds = 1;
+  o.autotune_seconds = 1;
+  o.max_bucket = 20'000;
+  auto tuned = train_model(o);
+  ASSERT_TRUE(tuned) << tuned.error().message;
+  ASSERT_TRUE(tuned->autotune);
+  EXPECT_EQ(tuned->autotune->runs_per_trial, 1);
+  EXPECT_EQ(tuned->autotune->valid_examples, 12u);  // 10% of 40 per class, three classes
 }
 
 TEST_F(TrainModelTest, MaxSizeWritesAQuantizedModelUnderBudget) {
@@ -249,6 +265,72 @@ TEST(ValidationSplit, SmallLabelsKeepAnExampleOnEachSide) {
   EXPECT_EQ(split.train.size(), 4u);
 }
 
+TEST(Folds, PartitionTheDataStratifiedAndSeeded) {
+  auto data = read_labeled_file(kData + "asnd-slice-train.tsv");
+  ASSERT_TRUE(data);
+  const auto folds = split_folds(*data, 3, 7);
+  ASSERT_EQ(folds.size(), 3u);
+  std::multiset<std::size_t> validated;
+  for (const auto& fold : folds) {
+    validated.insert(fold.valid.begin(), fold.valid.end());
+    EXPECT_EQ(fold.train.size() + fold.valid.size(), data->size());
+    std::set<std::size_t> both(fold.train.begin(), fold.train.end());
+    for (auto i : fold.valid) EXPECT_TRUE(both.insert(i).second) << "index " << i << " trains and validates";
+    EXPECT_TRUE(std::is_sorted(fold.valid.begin(), fold.valid.end()));
+    EXPECT_TRUE(std::is_sorted(fold.train.begin(), fold.train.end()));
+    std::map<std::string, std::size_t> per_label;
+    for (auto i : fold.valid) ++per_label[(*data)[i].labels.front()];
+    for (const auto& [label, n] : per_label) EXPECT_EQ(n, 50u) << label;  // 150 of each of four labels, in thirds
+  }
+  EXPECT_EQ(validated.size(), data->size());
+  for (std::size_t i = 0; i < data->size(); ++i) EXPECT_EQ(validated.count(i), 1u) << "index " << i;
+
+  EXPECT_EQ(split_folds(*data, 3, 7)[0].valid, folds[0].valid);
+  EXPECT_NE(split_folds(*data, 3, 8)[0].valid, folds[0].valid);
+}
+
+TEST(Folds, SpreadSmallLabelsAndNeverComeOutEmpty) {
+  std::vector<LabeledText> data{{{"a"}, "1"}, {{"b"}, "2"}, {{"c"}, "3"}, {{"d"}, "4"}, {{"d"}, "5"}};
+  const auto folds = split_folds(data, 3, 1);
+  ASSERT_EQ(folds.size(), 3u);
+  // One example each of a, b, c: dealt on from label to label, they land
+  // in three different folds instead of all in the first.
+  for (const auto& fold : folds) EXPECT_FALSE(fold.valid.empty());
+  EXPECT_EQ(split_folds(data, 8, 1).size(), 5u);  // no more folds than examples
+}
+
+TEST(StartingPoints, AreTheOptionsThenTheStockSettingsWithinBounds) {
+  TrainOptions o;
+  const auto points = autotune_starting_points(o);
+  ASSERT_EQ(points.size(), 3u);
+  EXPECT_EQ(points[0], (TunedSettings{o.epoch, o.lr, o.dim, 1, 0, 0, 0}));
+  EXPECT_EQ(points[1], (TunedSettings{25, 0.5, 100, 1, 0, 0, 0}));
+  EXPECT_EQ(points[2], (TunedSettings{25, 0.5, 100, 2, o.max_bucket, 0, 0}));  // fastText's 2M buckets, capped
+
+  o.epoch = 25;
+  o.dim = 100;
+  o.max_dim = 50;
+  o.max_bucket = 3'000'000;
+  const auto clamped = autotune_starting_points(o);
+  ASSERT_EQ(clamped.size(), 2u);  // the options are the stock setting: tried once
+  EXPECT_EQ(clamped[0], (TunedSettings{25, 0.5, 50, 1, 0, 0, 0}));
+  EXPECT_EQ(clamped[1], (TunedSettings{25, 0.5, 50, 2, 2'000'000, 0, 0}));
+}
+
+TEST(ScorePredictions, CountsEveryPredictionOnceOverPooledRuns) {
+  // Two runs' validation examples and predictions, scored as one set.
+  const std::vector<LabeledText> gold{{{"war"}, "1"},    {{"war"}, "2"},    {{"sports"}, "3"},
+                                      {{"sports"}, "4"}, {{"health"}, "5"}, {{"war", "health"}, "6"}};
+  const std::vector<std::string> predicted{"war", "sports", "sports", "sports", "", "health"};
+  const auto e = score_predictions(gold, predicted);
+  EXPECT_EQ(e.examples, 6u);
+  EXPECT_DOUBLE_EQ(e.accuracy, 4.0 / 6);  // the last counts: health is among its gold labels
+  // war: tp 1, fn 2 -> P 1, R 1/3, F1 0.5; sports: tp 2, fp 1 -> P 2/3, R 1, F1 0.8;
+  // health: fp 1, fn 1 -> F1 0. An empty prediction is a miss, not a label.
+  EXPECT_DOUBLE_EQ(e.macro_f1, (0.5 + 0.8 + 0.0) / 3);
+  ASSERT_EQ(e.classes.size(), 3u);
+}
+
 TEST(TrainModel, RejectsBadOptions) {
   TrainOptions o;
   o.data = kData + "separable-train.tsv";
@@ -258,6 +340,13 @@ TEST(TrainModel, RejectsBadOptions) {
   ASSERT_FALSE(report);
   EXPECT_EQ(report.error().code, Errc::invalid_argument);
   o.valid_fraction = 0.1;
+  for (int folds : {0, 11}) {
+    o.folds = folds;
+    auto bad_folds = train_model(o);
+    ASSERT_FALSE(bad_folds) << folds;
+    EXPECT_EQ(bad_folds.error().code, Errc::invalid_argument);
+  }
+  o.folds = 3;
   o.dim = 0;
   EXPECT_FALSE(train_model(o));
 }

@@ -48,10 +48,18 @@ struct TrainOptions {
   int min_count = 1;
   int threads = 2;
   /// > 0: search hyper-parameters (epoch, lr, dim, word n-grams, sub-word
-  /// n-grams, buckets) with fastText's autotune strategy for about this long,
-  /// starting from the settings above, then train the best on all of `data`.
+  /// n-grams, buckets) for about this long: autotune_starting_points() first
+  /// (always trained in full, even past the budget), then fastText's autotune
+  /// strategy around the best so far; the best is trained on all of `data`.
   int autotune_seconds = 0;
-  double valid_fraction = 0.1;  ///< share of each label held out for autotune when `valid` is not given
+  /// Autotune trains each trial this many times and scores the predictions
+  /// of all of them as one set, because one training is too noisy to rank
+  /// settings (two trainings of one setting differ by up to 0.018). >= 2:
+  /// stratified k-fold over `data` (every example validated once, by a model
+  /// that did not see it); 1: one `valid_fraction` split. With `valid`, each
+  /// run trains on all of `data` with its own seed.
+  int folds = 3;
+  double valid_fraction = 0.1;  ///< share of each label held out when `folds` is 1 (and by `train --from-store`)
   int max_bucket = 500'000;     ///< autotune never tries more buckets (fastText's own range reaches 10M)
   int max_dim = 300;            ///< nor a larger dimension (its own range reaches 1000)
   /// Bytes: write a quantized (.ftz) model, pruned until the file fits;
@@ -69,16 +77,29 @@ struct TunedSettings {
   int word_ngrams = 0;
   int bucket = 0;
   int minn = 0, maxn = 0;  ///< sub-word n-gram lengths (0 = none)
+  bool operator==(const TunedSettings&) const = default;
 };
 
-/// What the autotune search saw. Scores are (accuracy + macro-F1) / 2 on the
-/// validation examples, of models trained on the other examples.
+/// The settings autotune trains first, before fastText's strategy proposes
+/// any: TrainOptions' own, then the stock fastText CLI settings known to do
+/// well on short news posts (`-epoch 25 -lr 0.5`, and with `-wordNgrams 2`;
+/// fastText's dim 100 and its 2M buckets capped at `max_bucket`). Clamped to
+/// `max_dim`; duplicates dropped; buckets 0 when no n-gram uses them. The
+/// search keeps the best-scoring trial, so on its validation score it never
+/// ends below any of these.
+std::vector<TunedSettings> autotune_starting_points(const TrainOptions& options);
+
+/// What the autotune search saw. A trial's score is (accuracy + macro-F1) / 2
+/// over the predictions of all its runs (TrainOptions::folds), each made by a
+/// model trained without the examples it predicts.
 struct AutotuneReport {
-  std::size_t valid_examples = 0;
-  int trials = 0;             ///< trials that finished and were scored
-  double baseline_score = 0;  ///< the first trial: TrainOptions' own settings
-  double best_score = 0;      ///< >= baseline_score
-  TunedSettings best;         ///< the settings of the final model
+  std::size_t valid_examples = 0;  ///< distinct examples validated on
+  int runs_per_trial = 0;          ///< trainings behind each score
+  int starting_points = 0;         ///< trials from autotune_starting_points()
+  int trials = 0;                  ///< trials that finished and were scored, starting points included
+  double baseline_score = 0;       ///< the first trial: TrainOptions' own settings
+  double best_score = 0;           ///< >= baseline_score
+  TunedSettings best;              ///< the settings of the final model
 };
 
 struct TrainReport {
@@ -113,6 +134,12 @@ struct DataSplit {
 /// one of every label that has two or more; a label seen once stays in
 /// `train`). Deterministic for a given `seed`; both index lists ascending.
 DataSplit split_for_validation(const std::vector<LabeledText>& data, double fraction, std::uint32_t seed);
+
+/// Stratified k-fold: min(`folds`, data.size()) splits whose `valid` parts
+/// partition the examples, each label's examples dealt evenly across them
+/// (by first label), every `train` the complement of its `valid`.
+/// Deterministic for a given `seed`; index lists ascending.
+std::vector<DataSplit> split_folds(const std::vector<LabeledText>& data, int folds, std::uint32_t seed);
 
 /// Writes `data` as fastText reads it: `__label__` prefixes, then the text
 /// through the same pipeline as Model::predict_text(). For training other
@@ -170,6 +197,12 @@ struct Evaluation {
 };
 
 Evaluation evaluate(const Model& model, const std::vector<LabeledText>& data);
+
+/// The same scores for labels predicted elsewhere: `predicted[i]` is the
+/// top label for data[i] (empty for none). Autotune scores a trial by
+/// passing every run's validation examples and predictions as one set.
+/// Precondition: predicted.size() == data.size().
+Evaluation score_predictions(const std::vector<LabeledText>& data, const std::vector<std::string>& predicted);
 
 /// Human-readable report: accuracy, macro-F1, then one line per class.
 std::string format_evaluation(const Evaluation& evaluation);
