@@ -19,7 +19,7 @@ using testing::read_fixture;
 
 // Each blank-free block of the hostile fixture (form-feed separated).
 std::vector<std::string> hostile_texts() {
-  const std::string all = read_fixture("prepared/hostile_texts.bin");
+  const std::string all = read_fixture("prepared/hostile_texts.txt");
   std::vector<std::string> out;
   std::size_t start = 0;
   while (true) {
