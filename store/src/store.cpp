@@ -13,6 +13,7 @@
 #include "newsd/parse/url.hpp"
 #include "outbox_sql.hpp"
 #include "pg/pg_backend.hpp"
+#include "prepared_record.hpp"
 #include "schema.hpp"
 #include "store_impl.hpp"
 #include "tokenizer.hpp"
@@ -260,12 +261,12 @@ Result<void> Store::checkpoint_when_due(std::chrono::steady_clock::time_point no
 Result<FeedState> Store::ensure_feed(std::string_view url, std::string_view name) {
   if (pg_) return pg_->ensure_feed(url, name);
   sqlite3* db = impl_->db.get();
-  auto upsert = sql::Stmt::prepare(db,
-                                   "INSERT INTO feeds (url, name) VALUES (?1, ?2) ON CONFLICT (url) DO UPDATE SET "
-                                   "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE feeds.name END, "
-                                   "removed_at = NULL");
+  auto upsert = reuse(db, impl_->ensure_feed,
+                      "INSERT INTO feeds (url, name) VALUES (?1, ?2) ON CONFLICT (url) DO UPDATE SET "
+                      "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE feeds.name END, "
+                      "removed_at = NULL");
   if (!upsert) return std::unexpected(upsert.error());
-  if (auto ok = upsert->bind(1, url).bind(2, name).run(); !ok) return std::unexpected(ok.error());
+  if (auto ok = (*upsert)->bind(1, url).bind(2, name).run(); !ok) return std::unexpected(ok.error());
   auto found = load_feeds(db, url, false);
   if (!found) return std::unexpected(found.error());
   if (found->empty()) return fail(Errc::internal, "feed vanished after insert: " + std::string(url));
@@ -443,6 +444,21 @@ std::string record_key(const ArticleRecord& rec) {
   return parse::canonicalize_url(rec.canonical_url.empty() ? rec.url : rec.canonical_url);
 }
 
+std::shared_ptr<const PreparedRecord> prepare_record(const ArticleRecord& rec) {
+  auto p = std::make_shared<PreparedRecord>();
+  p->url = rec.url;
+  p->canonical_url = rec.canonical_url;
+  p->entry_key = rec.entry_key;
+  p->title = rec.title;
+  p->text = rec.text;
+  p->key = record_key(rec);
+  const auto text_tokens = document_tokens(rec.text);
+  p->print = fingerprint(text_tokens);
+  p->text_terms = column_terms(text_tokens);
+  p->title_terms = column_terms(document_tokens(rec.title));
+  return p;
+}
+
 std::string entry_key(std::int64_t feed_id, std::string_view guid) {
   return std::string(kEntryKeyScheme) + std::to_string(feed_id) + ":" + std::string(guid);
 }
@@ -521,16 +537,23 @@ Result<int> attach(WriteContext& ctx, std::int64_t article_id, const ArticleReco
 
 Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
   auto& w = ctx.w;
-  const std::string canonical = record_key(rec);
+  // The producer's preparation when it still fits the record; otherwise the
+  // key now, and the text's terms only if the URL is not stored already.
+  std::shared_ptr<const PreparedRecord> own;
+  const PreparedRecord* prepared = rec.prepared && rec.prepared->matches(rec) ? rec.prepared.get() : nullptr;
+  const std::string own_key = prepared ? std::string() : record_key(rec);
+  const std::string& canonical = prepared ? prepared->key : own_key;
   auto existing = first_id(w.article_by_canonical.bind(1, canonical));
   if (existing && !*existing) existing = first_id(w.source_by_canonical.bind(1, canonical));
   if (!existing) return std::unexpected(existing.error());
 
   Fingerprint print;
   if (!*existing) {
-    auto tokens = document_tokens(rec.text);
-    print = fingerprint(tokens);
-    share_document_tokens(rec.text, std::move(tokens));
+    if (!prepared) {
+      own = prepare_record(rec);
+      prepared = own.get();
+    }
+    print = prepared->print;
     if (print.content_hash) {
       existing = first_id(w.article_by_hash.bind(1, *print.content_hash));
       if (!existing) return std::unexpected(existing.error());
@@ -562,8 +585,13 @@ Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
   }
   if (auto ok = ins.run(); !ok) return std::unexpected(ok.error());
   ++w.next_id;
-  if (auto ok = w.insert_fts.bind(1, id).bind(2, rec.title).bind(3, rec.text).run(); !ok) {
-    return std::unexpected(ok.error());
+  {
+    // The terms were worked out with the fingerprint: FTS5 takes them rather
+    // than tokenizing title and text again.
+    const TermsHandoff handoff(rec.title, prepared->title_terms, rec.text, prepared->text_terms);
+    if (auto ok = w.insert_fts.bind(1, id).bind(2, rec.title).bind(3, rec.text).run(); !ok) {
+      return std::unexpected(ok.error());
+    }
   }
   // In the article's transaction: a sink never hears of an article that
   // was rolled back, and never misses one that was committed.

@@ -13,16 +13,8 @@ namespace {
 constexpr std::size_t kLanguageSampleBytes = 256;
 constexpr std::size_t kMinLanguageBytes = 96;
 
-struct SharedTokens {
-  std::string text;
-  std::vector<classify::Token> tokens;
-  bool valid = false;
-};
-
-SharedTokens& shared_tokens() {
-  thread_local SharedTokens shared;
-  return shared;
-}
+// The innermost TermsHandoff alive on this thread.
+thread_local TermsHandoff* current_handoff = nullptr;
 
 // snippet() and highlight() tokenize a column to find its best fragment and
 // then the chosen column again to mark the matches: remembering the last
@@ -63,16 +55,26 @@ int emit_all(void* ctx, const std::vector<classify::Token>& tokens, XToken x_tok
   return SQLITE_OK;
 }
 
+int emit_terms(void* ctx, const ColumnTerms& column, XToken x_token) {
+  std::uint32_t stem_begin = 0;
+  for (const auto& term : column.terms) {
+    const char* stem = column.stems.data() + stem_begin;
+    if (int rc = x_token(ctx, 0, stem, static_cast<int>(term.stem_end - stem_begin), static_cast<int>(term.begin),
+                         static_cast<int>(term.end));
+        rc != SQLITE_OK) {
+      return rc;
+    }
+    stem_begin = term.stem_end;
+  }
+  return SQLITE_OK;
+}
+
 // Documents (and the texts snippet() highlights, whose tokens must line up
 // with the indexed ones) are indexed by stem, which carries the Arabic fold
 // and clitic stripping, with the stemmer of the text's own language.
 int tokenize_document(void* ctx, int flags, std::string_view input, XToken x_token) {
-  std::vector<classify::Token> own_tokens;
-  const std::vector<classify::Token>* tokens = &own_tokens;
-  SharedTokens& shared = shared_tokens();
-  if ((flags & FTS5_TOKENIZE_DOCUMENT) != 0 && shared.valid && shared.text == input) {
-    own_tokens = std::move(shared.tokens);
-    shared.valid = false;
+  if ((flags & FTS5_TOKENIZE_DOCUMENT) != 0) {
+    if (const ColumnTerms* offered = TermsHandoff::offered(input)) return emit_terms(ctx, *offered, x_token);
   } else if ((flags & FTS5_TOKENIZE_AUX) != 0) {
     LastAuxTokens& last = last_aux_tokens();
     if (last.text != input) {
@@ -80,11 +82,9 @@ int tokenize_document(void* ctx, int flags, std::string_view input, XToken x_tok
       last.tokens = document_tokens(input);
       last.text.assign(input);
     }
-    tokens = &last.tokens;
-  } else {
-    own_tokens = document_tokens(input);
+    return emit_all(ctx, last.tokens, x_token);
   }
-  return emit_all(ctx, *tokens, x_token);
+  return emit_all(ctx, document_tokens(input), x_token);
 }
 
 // Each query word's forms (query_words()), the first as the token and the
@@ -211,11 +211,35 @@ std::vector<std::vector<std::string>> query_term_forms(std::string_view text, bo
   return out;
 }
 
-void share_document_tokens(std::string_view text, std::vector<classify::Token> tokens) {
-  SharedTokens& shared = shared_tokens();
-  shared.text.assign(text);
-  shared.tokens = std::move(tokens);
-  shared.valid = true;
+ColumnTerms column_terms(std::span<const classify::Token> tokens) {
+  ColumnTerms out;
+  out.terms.reserve(tokens.size());
+  for (const auto& t : tokens) {
+    const std::string_view stem = index_stem(t);
+    if (stem.empty()) continue;
+    out.stems += stem;
+    // FTS5 takes offsets and sizes as int: texts past 2 GiB are refused by
+    // the fetch limits long before they get here.
+    out.terms.push_back({static_cast<std::uint32_t>(out.stems.size()), static_cast<std::uint32_t>(t.begin),
+                         static_cast<std::uint32_t>(t.end)});
+  }
+  return out;
+}
+
+TermsHandoff::TermsHandoff(std::string_view title, const ColumnTerms& title_terms, std::string_view text,
+                           const ColumnTerms& text_terms)
+    : title_(title), text_(text), title_terms_(&title_terms), text_terms_(&text_terms), outer_(current_handoff) {
+  current_handoff = this;
+}
+
+TermsHandoff::~TermsHandoff() { current_handoff = outer_; }
+
+const ColumnTerms* TermsHandoff::offered(std::string_view input) {
+  const TermsHandoff* h = current_handoff;
+  if (h == nullptr) return nullptr;
+  if (input == h->text_) return h->text_terms_;
+  if (input == h->title_) return h->title_terms_;
+  return nullptr;
 }
 
 std::string_view tokenizer_version() {

@@ -5,6 +5,9 @@
 // taa marbuta, tashkeel and tatweel variants match each other.
 #include <sqlite3.h>
 
+#include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -53,11 +56,44 @@ struct QueryWord {
 /// normalized form, to be matched as a prefix.
 std::vector<QueryWord> query_words(std::string_view input, bool prefix);
 
-/// Offers the document_tokens() of a text the writer has already tokenized
-/// (for its fingerprint) to the FTS5 tokenizer on this thread, which would
-/// otherwise tokenize the same text again when the writer indexes it.
-/// Tokens are a pure function of the text, so the tokenizer uses them only
-/// for a byte-identical text and a stale entry is never wrong.
-void share_document_tokens(std::string_view text, std::vector<classify::Token> tokens);
+/// One column's indexed terms, packed, in position order: exactly what the
+/// tokenizer emits for a document text (the non-empty index_stem() of each of
+/// its document_tokens(), at the token's byte offsets). Built off the writer
+/// thread (prepare_record) and handed to the tokenizer through TermsHandoff.
+struct ColumnTerms {
+  struct Term {
+    std::uint32_t stem_end = 0;  ///< the stem is stems[previous term's stem_end, stem_end)
+    std::uint32_t begin = 0, end = 0;
+  };
+  std::string stems;
+  std::vector<Term> terms;
+};
+
+/// The ColumnTerms of a text whose document_tokens() are `tokens`.
+ColumnTerms column_terms(std::span<const classify::Token> tokens);
+
+/// While alive, the FTS5 tokenizer on this thread indexes a document text
+/// that is byte for byte `title` or `text` by the given terms instead of
+/// tokenizing it again; any other text is tokenized as usual. The views and
+/// terms must outlive the handoff, which the writer holds only around its
+/// INSERT into articles_fts. Tokens are a pure function of the text, so the
+/// terms of an identical text are always the right ones.
+class TermsHandoff {
+ public:
+  TermsHandoff(std::string_view title, const ColumnTerms& title_terms, std::string_view text,
+               const ColumnTerms& text_terms);
+  ~TermsHandoff();
+  TermsHandoff(const TermsHandoff&) = delete;
+  TermsHandoff& operator=(const TermsHandoff&) = delete;
+
+  /// The terms offered for `input`, or null.
+  static const ColumnTerms* offered(std::string_view input);
+
+ private:
+  std::string_view title_, text_;
+  const ColumnTerms* title_terms_;
+  const ColumnTerms* text_terms_;
+  TermsHandoff* outer_;
+};
 
 }  // namespace newsd::store

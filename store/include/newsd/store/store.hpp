@@ -135,6 +135,11 @@ struct TagVersions {
   bool operator==(const TagVersions&) const = default;
 };
 
+/// What Store::write_articles works out from an article record before it
+/// writes it (its dedup key, its text's dedup fingerprint, the search-index
+/// terms of its title and text): opaque, built by prepare_record().
+struct PreparedRecord;
+
 struct ArticleRecord {
   std::int64_t feed_id = 0;
   std::string url;            ///< as linked from the feed; may be empty when entry_key is set
@@ -160,7 +165,20 @@ struct ArticleRecord {
   /// Names of the watches (`[[watch]]`) the article matched at ingest; each
   /// one's tag is in `tags`. Written to `watch_matches` with the article.
   std::vector<std::string> watches;
+  /// Optional: prepare_record(*this), worked out by the producer so that the
+  /// SQLite writer's one thread neither canonicalizes nor tokenizes. The
+  /// writer uses it only while url, canonical_url, entry_key, title and
+  /// text are byte for byte what it was prepared from (it compares them),
+  /// and works it out itself otherwise: what is stored, deduplicated and
+  /// indexed never depends on it. The PostgreSQL writer does not read it.
+  std::shared_ptr<const PreparedRecord> prepared;
 };
+
+/// Works out `rec`'s PreparedRecord on the calling thread (a pure function
+/// of its url, canonical_url, entry_key, title and text; thread-safe), for
+/// ArticleRecord::prepared. Throws like the text pipeline does, when ICU or
+/// Snowball cannot start.
+std::shared_ptr<const PreparedRecord> prepare_record(const ArticleRecord& rec);
 
 /// What write_articles did with one record.
 enum class UpsertOutcome {
