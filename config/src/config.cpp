@@ -607,6 +607,10 @@ Config read_config(const toml::table& doc, Validator& v, const LoadOptions& opti
     r.integer("queue_capacity", cfg.daemon.queue_capacity, 1, 1'000'000);
     r.duration("shutdown_grace", cfg.daemon.shutdown_grace, Seconds{0}, Seconds{600});
   }
+  if (const auto* t = root.table("workers")) {
+    TableReader r(*t, "workers.", v);
+    r.duration("refresh", cfg.workers.refresh, Seconds{1}, Seconds{3600});
+  }
   if (const auto* t = root.table("http")) {
     TableReader r(*t, "http.", v);
     r.string("listen", cfg.http.listen);
@@ -791,6 +795,19 @@ Result<std::vector<FeedConfig>> parse_feeds_file(std::string_view toml_text, con
     return fail(Errc::config, std::move(errors));
   }
   return feeds;
+}
+
+Result<FeedConfig> parse_feed_spec(std::string_view toml_text, const fs::path& origin, const LoadOptions& options) {
+  std::vector<FeedConfig> feeds;
+  if (std::string errors = read_feeds_doc(toml_text, origin, feeds, {}, options); !errors.empty()) {
+    return fail(Errc::config, std::move(errors));
+  }
+  // One spec is one feed: a second table would be a feed nobody listed.
+  if (feeds.size() != 1) {
+    return fail(Errc::config, origin.string() + ":1:1: a feed spec holds exactly one [[feeds]] table, not " +
+                                  std::to_string(feeds.size()));
+  }
+  return std::move(feeds.front());
 }
 
 Result<std::vector<FeedConfig>> load_feeds_file(const fs::path& path) {

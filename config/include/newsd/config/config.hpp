@@ -52,6 +52,8 @@ struct FeedConfig {
   /// expression (ICU syntax, searched, not anchored) are taken; empty = any.
   /// Checked at load (LoadOptions::check_url_pattern).
   std::string url_pattern;
+
+  bool operator==(const FeedConfig&) const = default;
 };
 
 /// `[fetch]`: how newsd talks to servers.
@@ -197,6 +199,13 @@ struct DaemonConfig {
   Seconds shutdown_grace{Seconds{10}};  ///< how long in-flight work may finish after SIGTERM
 };
 
+/// `[workers]`: several `newsd run` processes sharing a PostgreSQL store.
+struct WorkersConfig {
+  /// How often a worker re-reads the database's feed list and applies what
+  /// `newsd feeds add/remove/import` changed (PostgreSQL only).
+  Seconds refresh{Seconds{30}};
+};
+
 /// `[http]`: the endpoint serving /metrics, /healthz, /readyz, the JSON API
 /// and the web reader (docs/api.md). Off unless `listen` is set.
 struct HttpConfig {
@@ -244,6 +253,7 @@ struct Config {
   ClassifyConfig classify;
   StoreConfig store;
   DaemonConfig daemon;
+  WorkersConfig workers;
   HttpConfig http;
   std::vector<SinkConfig> sinks;  ///< `[[sinks]]`, in file order
   /// `feeds_file`: a TOML file of more `[[feeds]]` (written by `newsd feeds
@@ -287,6 +297,17 @@ Result<Config> parse_config(std::string_view toml_text, const std::filesystem::p
 /// load_config (Errc::io when it cannot be read).
 Result<std::vector<FeedConfig>> load_feeds_file(const std::filesystem::path& path);
 Result<std::vector<FeedConfig>> parse_feeds_file(std::string_view toml_text, const std::filesystem::path& origin);
+
+/// One feed's settings as stored in a PostgreSQL feed list (`feeds.spec`):
+/// exactly the `[[feeds]]` table a feeds file would hold for it (every field
+/// written, so it reads back to the same feed).
+std::string feed_spec(const FeedConfig& feed);
+/// Reads a spec back through the feeds file's own reader, so validation and
+/// defaults are the file's: the text must hold exactly one `[[feeds]]` table
+/// and nothing else. Errc::config with `origin:line:col: message` lines
+/// otherwise (a relative `file:` URL resolves against origin's directory).
+Result<FeedConfig> parse_feed_spec(std::string_view toml_text, const std::filesystem::path& origin,
+                                   const LoadOptions& options = {});
 
 /// A feeds file holding `feeds` (every field written, so it loads back to
 /// the same feeds). `header` is written first as `#` comment lines.
