@@ -39,9 +39,7 @@ Result<std::unique_ptr<Backend>> Backend::connect(const std::string& url, bool r
   return std::unique_ptr<Backend>(new Backend(std::move(conn), readonly));
 }
 
-namespace {
-
-constexpr const char* kFeedColumns =
+const char* const kFeedColumns =
     "id, url, name, title, site_url, etag, last_modified, next_fetch_at, last_fetched_at, interval_s, "
     "consecutive_errors, last_error, CASE WHEN removed_at IS NULL THEN state ELSE 'removed' END, "
     "interval_reason, error_class, error_since, mean_gap_s, gaps, last_new_entry_at, source_type, links_found, "
@@ -74,6 +72,8 @@ FeedState feed_from(const pqxx::row& r) {
   f.articles = r[22].as<std::int64_t>();
   return f;
 }
+
+namespace {
 
 // The stored article reachable from a URL as linked, as SQLite's
 // kArticleByLinkedUrl: by canonical URL (of an article or of a source), or

@@ -162,8 +162,19 @@ ALTER TABLE article_tags ADD CONSTRAINT article_tags_source_check
   CHECK (source IN ('rule', 'model', 'feed', 'watch'));
 )sql";
 
+// ---- v5: the feed list lives in the database (feed_list.cpp) ----
+// Each feed's settings as its `[[feeds]]` TOML table (NULL: a feed
+// registered before this step or copied by `newsd migrate`, run with the
+// defaults), and a counter every change of the list bumps, so a worker
+// polls one row to learn that it must re-read the list.
+constexpr const char* kSchemaV5FeedSpecs = R"sql(
+ALTER TABLE feeds ADD COLUMN spec text;
+INSERT INTO meta (key, value) VALUES ('feed_list_version', '0');
+)sql";
+// ---- end v5 ----
+
 using Step = const char*;
-constexpr Step kSteps[] = {kSchemaV1, kSchemaV2Leases, kSchemaV3Sources, kSchemaV4WatchTags};
+constexpr Step kSteps[] = {kSchemaV1, kSchemaV2Leases, kSchemaV3Sources, kSchemaV4WatchTags, kSchemaV5FeedSpecs};
 
 // Held for the transaction: migrations of one database run one at a time.
 constexpr std::int64_t kMigrationLock = 0x6e657773'64000001;  // "newsd" + 1
