@@ -29,7 +29,7 @@ std::string status_line(const ingest::EngineStatus& s, const sink::SinksStatus& 
   return line;
 }
 
-void reload(ingest::Engine& engine, sink::SinkRunner& sinks, const std::filesystem::path& config_path,
+void reload(ingest::Engine& engine, sink::SinkRunner* sinks, const std::filesystem::path& config_path,
             const config::LoadOptions& options, const SystemdNotifier& systemd) {
   systemd.reloading();
   auto cfg = config::load_config(config_path, options);
@@ -39,7 +39,9 @@ void reload(ingest::Engine& engine, sink::SinkRunner& sinks, const std::filesyst
     log::error("config.reload_failed", {{"error", r.error().describe()}});
   } else {
     log::set_level(cfg->log.level);
-    if (auto s = sinks.reconfigure(*cfg); !s) log::error("sink.reload_failed", {{"error", s.error().describe()}});
+    if (auto s = sinks != nullptr ? sinks->reconfigure(*cfg) : Result<void>{}; !s) {
+      log::error("sink.reload_failed", {{"error", s.error().describe()}});
+    }
   }
   systemd.ready();
 }
@@ -49,7 +51,7 @@ void reload(ingest::Engine& engine, sink::SinkRunner& sinks, const std::filesyst
 // SIGHUP and retention.
 class Ticker {
  public:
-  Ticker(const SystemdNotifier& systemd, SignalWatcher& signals, sink::SinkRunner& sinks,
+  Ticker(const SystemdNotifier& systemd, SignalWatcher& signals, sink::SinkRunner* sinks,
          std::filesystem::path config_path, config::LoadOptions load_options)
       : systemd_(systemd),
         signals_(signals),
@@ -72,7 +74,7 @@ class Ticker {
     }
     if (signals_.take_reload_request()) reload(engine, sinks_, config_path_, load_options_, systemd_);
     if (now >= next_status_) {
-      systemd_.status(status_line(engine.status(), sinks_.status()));
+      systemd_.status(status_line(engine.status(), sinks_ != nullptr ? sinks_->status() : sink::SinksStatus{}));
       next_status_ = now + kStatusEvery;
     }
     if (now >= next_prune_) {
@@ -84,7 +86,7 @@ class Ticker {
  private:
   const SystemdNotifier& systemd_;
   SignalWatcher& signals_;
-  sink::SinkRunner& sinks_;
+  sink::SinkRunner* sinks_;  // null on a PostgreSQL store (no outbox there yet)
   std::filesystem::path config_path_;
   config::LoadOptions load_options_;
   std::chrono::milliseconds stall_threshold_{kDefaultStallThreshold};
@@ -114,10 +116,16 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
   ingest::Engine& engine = **started;
   // After Engine::start (which migrates the store) and before the first
   // article: the writer appends for every sink registered here.
-  auto sinks = sink::SinkRunner::start(initial);
-  if (!sinks) {
-    log::error("daemon.start_failed", {{"error", sinks.error().describe()}});
-    return 1;
+  // The outbox the sinks drain is SQLite's only (config refuses [[sinks]]
+  // on PostgreSQL), and opening it would look for the SQLite file.
+  std::unique_ptr<sink::SinkRunner> sinks;
+  if (initial.store.backend == config::StoreBackend::sqlite) {
+    auto started_sinks = sink::SinkRunner::start(initial);
+    if (!started_sinks) {
+      log::error("daemon.start_failed", {{"error", started_sinks.error().describe()}});
+      return 1;
+    }
+    sinks = std::move(*started_sinks);
   }
   systemd.ready();
   systemd.status("started");
@@ -147,7 +155,7 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
     return signals.stop_requested() &&
            SteadyClock::now() >= signals.stop_time() + engine.config().daemon.shutdown_grace;
   };
-  control.on_tick = [ticker = Ticker(systemd, signals, **sinks, config_path, load_options), &board,
+  control.on_tick = [ticker = Ticker(systemd, signals, sinks.get(), config_path, load_options), &board,
                      &feed_list](ingest::Engine& e) mutable {
     ticker(e);
     feed_list->tick(e, SteadyClock::now());

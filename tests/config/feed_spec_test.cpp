@@ -68,7 +68,7 @@ TEST(FeedSpec, AnythingButOneValidFeedTableIsRefusedWithItsPosition) {
   const Refused cases[] = {
       {"empty.toml", ":1:1: ", "exactly one [[feeds]] table, not 0"},
       {"two_feeds.toml", ":1:1: ", "exactly one [[feeds]] table, not 2"},
-      {"other_table.toml", ":4:1: ", "store"},
+      {"other_table.toml", ":4:2: ", "unknown key 'store'"},
       {"interval_too_short.toml", ":3:12: ", "'feeds.interval' must be between"},
       {"script_url.toml", ":2:7: ", "javascript:alert(1)"},
       {"not_toml.toml", ":1:", ""},
