@@ -1,6 +1,7 @@
 // `newsd feeds add|remove|import|export|discover`: the feeds file named by
-// `feeds_file` edited from the command line. The main config is only read,
-// never written, so its comments stay; the feeds file is rewritten whole.
+// `feeds_file` edited from the command line, or on PostgreSQL the database's
+// feed list (feeds_db.cpp). The main config is only read, never written, so
+// its comments stay; the feeds file is rewritten whole.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,10 +12,12 @@
 #include "cli_common.hpp"
 #include "commands.hpp"
 #include "daemon_reload.hpp"
+#include "feeds_target.hpp"
 #include "newsd/base/log.hpp"
 #include "newsd/config/duration.hpp"
 #include "newsd/config/feed_url.hpp"
 #include "newsd/fetch/fetcher.hpp"
+#include "newsd/ingest/feed_list.hpp"
 #include "newsd/parse/feed.hpp"
 #include "newsd/parse/feed_links.hpp"
 #include "newsd/parse/sitemap.hpp"
@@ -31,77 +34,120 @@ const char* const kFileHeader =
     "Feeds managed by `newsd feeds add/remove/import` (included by feeds_file).\n"
     "newsd rewrites this file whole: comments here are not kept.";
 
-// The feeds file's own feeds and where they live.
-struct FeedsFile {
-  config::Config cfg;                   ///< the whole config, feeds file included
-  std::vector<config::FeedConfig> own;  ///< the feeds file's feeds only
+// The feeds file named by `feeds_file`: its own feeds, rewritten whole on
+// every change (the main config is never written).
+class FeedsFile final : public FeedsTarget {
+ public:
+  FeedsFile(config::Config cfg, std::vector<config::FeedConfig> own)
+      : FeedsTarget(std::move(cfg)), own_(std::move(own)) {}
+
+  fs::path base_dir() const override { return cfg().feeds_file.parent_path(); }
+  std::string name() const override { return cfg().feeds_file.string(); }
+  bool listed(const std::string& url) const override { return in(cfg().feeds, url) || in(own_, url); }
+
+  Result<void> add(const std::vector<config::FeedConfig>& added) override {
+    auto own = own_;
+    own.insert(own.end(), added.begin(), added.end());
+    if (auto saved = save_feeds_file(cfg().feeds_file, own); !saved) return saved;
+    own_ = std::move(own);
+    return {};
+  }
+
+  Result<void> remove(const std::string& url, const std::string& raw) override {
+    auto own = own_;
+    if (std::erase_if(own, [&](const auto& f) { return f.url == url || f.url == raw; }) == 0) {
+      if (in(cfg().feeds, url)) {
+        return fail(Errc::not_found, url + " is listed in " + cfg().source.string() +
+                                         " itself; remove it there (newsd does not rewrite the main config)");
+      }
+      return fail(Errc::not_found, url + " is not a feed");
+    }
+    if (auto saved = save_feeds_file(cfg().feeds_file, own); !saved) return saved;
+    own_ = std::move(own);
+    return {};
+  }
+
+  std::string tell_daemons() const override { return reload_running_daemon(cfg().store.path).message; }
+
+ private:
+  static bool in(const std::vector<config::FeedConfig>& feeds, const std::string& url) {
+    return std::ranges::find(feeds, url, &config::FeedConfig::url) != feeds.end();
+  }
+
+  // The text is read back through the config loader before it replaces the
+  // file, so newsd never writes a feeds file it would refuse; temp + fsync +
+  // rename, so a crash leaves the old file or the new one.
+  static Result<void> save_feeds_file(const fs::path& path, const std::vector<config::FeedConfig>& feeds) {
+    const std::string text = config::feeds_to_toml(feeds, kFileHeader);
+    if (auto check = config::parse_feeds_file(text, path); !check) return std::unexpected(check.error());
+    const fs::path tmp = path.string() + ".tmp." + std::to_string(::getpid());
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << text;
+      out.flush();
+      if (!out) return fail(Errc::io, "cannot write " + tmp.string());
+    }
+    if (const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) {
+      fs::remove(tmp, ec);
+      return fail(Errc::io, "cannot replace " + path.string() + ": " + ec.message());
+    }
+    return {};
+  }
+
+  std::vector<config::FeedConfig> own_;
 };
 
-std::optional<FeedsFile> open_feeds_file(const fs::path& config_path) {
+config::LoadOptions lenient_feeds_file() {
   config::LoadOptions options;
   options.feeds_file_may_be_missing = true;
-  auto cfg = load_config_or_report(config_path, options);
-  if (!cfg) return std::nullopt;
+  return options;
+}
+
+// The list the config names: the database's on PostgreSQL, else its feeds
+// file. Null, with the reason on stderr and `status` set, when there is none.
+std::unique_ptr<FeedsTarget> open_target(const fs::path& config_path, int& status) {
+  status = 2;
+  auto cfg = load_config_or_report(config_path, lenient_feeds_file());
+  if (!cfg) return nullptr;
+  if (cfg->store.backend == config::StoreBackend::postgresql) {
+    status = 1;  // the database could not be reached or read
+    return open_database_feeds(std::move(*cfg));
+  }
   if (cfg->feeds_file.empty()) {
     std::cerr << "newsd feeds: " << cfg->source.string()
               << " names no feeds file, and newsd never rewrites the main config.\n"
               << "Add this line at its top (before the first [table]), then run the command again:\n"
               << "  feeds_file = \"feeds.toml\"\n";
-    return std::nullopt;
+    return nullptr;
   }
-  FeedsFile file{std::move(*cfg), {}};
+  std::vector<config::FeedConfig> own;
   std::error_code ec;
-  if (fs::exists(file.cfg.feeds_file, ec)) {
-    auto own = config::load_feeds_file(file.cfg.feeds_file);
-    if (!own) {
-      std::cerr << own.error().message << '\n';
-      return std::nullopt;
+  if (fs::exists(cfg->feeds_file, ec)) {
+    auto loaded = config::load_feeds_file(cfg->feeds_file);
+    if (!loaded) {
+      std::cerr << loaded.error().message << '\n';
+      return nullptr;
     }
-    file.own = std::move(*own);
+    own = std::move(*loaded);
   }
-  return file;
+  return std::make_unique<FeedsFile>(std::move(*cfg), std::move(own));
 }
 
-// The text is read back through the config loader before it replaces the
-// file, so newsd never writes a feeds file it would refuse; temp + fsync +
-// rename, so a crash leaves the old file or the new one.
-Result<void> save_feeds_file(const fs::path& path, const std::vector<config::FeedConfig>& feeds) {
-  const std::string text = config::feeds_to_toml(feeds, kFileHeader);
-  if (auto check = config::parse_feeds_file(text, path); !check) return std::unexpected(check.error());
-  const fs::path tmp = path.string() + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) return fail(Errc::io, "cannot write " + tmp.string());
+// `done` is printed once the list is written, then how daemons learn of it.
+int finish(const FeedsTarget& target, const Result<void>& written, std::string_view command, const std::string& done) {
+  if (!written) {
+    std::cerr << "newsd feeds " << command << ": " << written.error().message << '\n';
+    // A value out of range (e.g. --interval 5s) or an unknown feed is the user's; a write that failed is not.
+    return written.error().code == Errc::config || written.error().code == Errc::not_found ? 2 : 1;
   }
-  if (const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return fail(Errc::io, "cannot replace " + path.string() + ": " + ec.message());
-  }
-  return {};
-}
-
-// `done` is printed once the file is written, before the reload's outcome.
-int save_and_reload(const FeedsFile& file, const std::string& done) {
-  if (auto saved = save_feeds_file(file.cfg.feeds_file, file.own); !saved) {
-    std::cerr << "newsd feeds: " << saved.error().message << '\n';
-    return saved.error().code == Errc::config ? 2 : 1;  // a value out of range, e.g. --interval 5s
-  }
-  std::cout << done << '\n';
-  const ReloadResult reload = reload_running_daemon(file.cfg.store.path);
-  std::cout << reload.message << '\n';
+  std::cout << done << '\n' << target.tell_daemons() << '\n';
   return 0;
-}
-
-bool listed(const std::vector<config::FeedConfig>& feeds, const std::string& url) {
-  return std::ranges::find(feeds, url, &config::FeedConfig::url) != feeds.end();
 }
 
 // ---- add / remove ------------------------------------------------------------
@@ -116,14 +162,15 @@ struct AddOptions {
 };
 
 int add_feed(const AddOptions& o) {
-  auto file = open_feeds_file(o.config);
-  if (!file) return 2;
-  auto url = config::check_feed_url(o.url, file->cfg.feeds_file.parent_path());
+  int status = 0;
+  auto target = open_target(o.config, status);
+  if (!target) return status;
+  auto url = config::check_feed_url(o.url, target->base_dir());
   if (!url) {
     std::cerr << "newsd feeds add: " << url.error().message << '\n';
     return 2;
   }
-  if (listed(file->cfg.feeds, *url)) {
+  if (target->listed(*url)) {
     std::cerr << "newsd feeds add: " << *url << " is already a feed\n";
     return 2;
   }
@@ -140,25 +187,16 @@ int add_feed(const AddOptions& o) {
     }
     feed.interval = *interval;
   }
-  file->own.push_back(std::move(feed));
-  return save_and_reload(*file, "added " + *url + " to " + file->cfg.feeds_file.string());
+  return finish(*target, target->add({std::move(feed)}), "add", "added " + *url + " to " + target->name());
 }
 
 int remove_feed(const fs::path& config_path, const std::string& raw_url) {
-  auto file = open_feeds_file(config_path);
-  if (!file) return 2;
+  int status = 0;
+  auto target = open_target(config_path, status);
+  if (!target) return status;
   // Compared in the form the loader stores, so "file:rel.xml" finds its feed too.
-  const std::string url = config::check_feed_url(raw_url, file->cfg.feeds_file.parent_path()).value_or(raw_url);
-  if (std::erase_if(file->own, [&](const auto& f) { return f.url == url || f.url == raw_url; }) == 0) {
-    if (listed(file->cfg.feeds, url)) {
-      std::cerr << "newsd feeds remove: " << url << " is listed in " << file->cfg.source.string()
-                << " itself; remove it there (newsd does not rewrite the main config)\n";
-    } else {
-      std::cerr << "newsd feeds remove: " << url << " is not a feed\n";
-    }
-    return 2;
-  }
-  return save_and_reload(*file, "removed " + url + " from " + file->cfg.feeds_file.string());
+  const std::string url = config::check_feed_url(raw_url, target->base_dir()).value_or(raw_url);
+  return finish(*target, target->remove(url, raw_url), "remove", "removed " + url + " from " + target->name());
 }
 
 // ---- import / export -----------------------------------------------------------
@@ -173,8 +211,9 @@ std::optional<std::string> read_limited(const fs::path& path, std::size_t limit)
 }
 
 int import_opml(const fs::path& config_path, const fs::path& opml_path) {
-  auto file = open_feeds_file(config_path);
-  if (!file) return 2;
+  int status = 0;
+  auto target = open_target(config_path, status);
+  if (!target) return status;
   const auto bytes = read_limited(opml_path, opml::kMaxBytes);
   if (!bytes) {
     std::cerr << "newsd feeds import: cannot read " << opml_path.string() << '\n';
@@ -185,7 +224,8 @@ int import_opml(const fs::path& config_path, const fs::path& opml_path) {
     std::cerr << "newsd feeds import: " << opml_path.string() << ": " << doc.error().message << '\n';
     return 2;
   }
-  int added = 0, present = 0, refused = 0;
+  std::vector<config::FeedConfig> added;
+  int present = 0, refused = 0;
   for (auto& outline : doc->feeds) {
     auto url = config::check_feed_url(outline.url, fs::absolute(opml_path).parent_path());
     if (!url) {
@@ -193,7 +233,7 @@ int import_opml(const fs::path& config_path, const fs::path& opml_path) {
       ++refused;
       continue;
     }
-    if (listed(file->cfg.feeds, *url) || listed(file->own, *url)) {
+    if (target->listed(*url) || std::ranges::find(added, *url, &config::FeedConfig::url) != added.end()) {
       ++present;
       continue;
     }
@@ -207,26 +247,34 @@ int import_opml(const fs::path& config_path, const fs::path& opml_path) {
     if (!outline.site_url.empty() && config::check_feed_url(outline.site_url, {})) {
       feed.site_url = std::move(outline.site_url);
     }
-    file->own.push_back(std::move(feed));
-    ++added;
+    added.push_back(std::move(feed));
   }
   for (const auto& why : doc->skipped) std::cerr << "skipped: " << why << '\n';
-  const std::string summary = "imported " + std::to_string(added) + " feeds into " + file->cfg.feeds_file.string() +
-                              " (" + std::to_string(present) + " already present, " + std::to_string(refused) +
-                              " refused)";
-  if (added == 0) {
+  const std::string summary = "imported " + std::to_string(added.size()) + " feeds into " + target->name() + " (" +
+                              std::to_string(present) + " already present, " + std::to_string(refused) + " refused)";
+  if (added.empty()) {
     std::cout << summary << '\n';
     return refused > 0 ? 2 : 0;
   }
-  return save_and_reload(*file, summary);
+  return finish(*target, target->add(added), "import", summary);
 }
 
 int export_opml(const fs::path& config_path) {
-  config::LoadOptions options;
-  options.feeds_file_may_be_missing = true;
-  auto cfg = load_config_or_report(config_path, options);
+  auto cfg = load_config_or_report(config_path, lenient_feeds_file());
   if (!cfg) return 2;
-  std::cout << opml::write(cfg->feeds, "newsd feeds (" + cfg->source.string() + ")");
+  if (cfg->store.backend != config::StoreBackend::postgresql) {
+    std::cout << opml::write(cfg->feeds, "newsd feeds (" + cfg->source.string() + ")");
+    return 0;
+  }
+  const auto failed = [](const Error& e) {
+    std::cerr << "newsd feeds export: " << e.describe() << '\n';
+    return 1;
+  };
+  auto store = store::Store::open_readonly(cfg->store);
+  if (!store) return failed(store.error());
+  auto feeds = ingest::feeds_from_store(*store);
+  if (!feeds) return failed(feeds.error());
+  std::cout << opml::write(*feeds, "newsd feeds (the database's feed list)");
   return 0;
 }
 
@@ -280,9 +328,7 @@ std::vector<Found> robots_txt_sitemaps(fetch::Fetcher& fetcher, const fetch::Res
 }
 
 int discover(const fs::path& config_path, const std::string& page_url) {
-  config::LoadOptions options;
-  options.feeds_file_may_be_missing = true;
-  auto cfg = load_config_or_report(config_path, options);
+  auto cfg = load_config_or_report(config_path, lenient_feeds_file());
   if (!cfg) return 2;
   if (!parse::is_fetchable_url(page_url) || page_url.starts_with("file:")) {
     std::cerr << "newsd feeds discover: give an http:// or https:// URL\n";

@@ -616,6 +616,7 @@ Config read_config(const toml::table& doc, Validator& v, const LoadOptions& opti
         cfg.workers.heartbeat >= cfg.workers.lease_ttl) {
       r.error_at("heartbeat", "'workers.heartbeat' must be shorter than 'workers.lease_ttl'");
     }
+    r.duration("refresh", cfg.workers.refresh, Seconds{1}, Seconds{3600});
   }
   if (const auto* t = root.table("http")) {
     TableReader r(*t, "http.", v);
@@ -801,6 +802,19 @@ Result<std::vector<FeedConfig>> parse_feeds_file(std::string_view toml_text, con
     return fail(Errc::config, std::move(errors));
   }
   return feeds;
+}
+
+Result<FeedConfig> parse_feed_spec(std::string_view toml_text, const fs::path& origin, const LoadOptions& options) {
+  std::vector<FeedConfig> feeds;
+  if (std::string errors = read_feeds_doc(toml_text, origin, feeds, {}, options); !errors.empty()) {
+    return fail(Errc::config, std::move(errors));
+  }
+  // One spec is one feed: a second table would be a feed nobody listed.
+  if (feeds.size() != 1) {
+    return fail(Errc::config, origin.string() + ":1:1: a feed spec holds exactly one [[feeds]] table, not " +
+                                  std::to_string(feeds.size()));
+  }
+  return std::move(feeds.front());
 }
 
 Result<std::vector<FeedConfig>> load_feeds_file(const fs::path& path) {

@@ -85,6 +85,12 @@ std::string feeds_to_toml(const std::vector<FeedConfig>& feeds, std::string_view
   return out.str();
 }
 
+std::string feed_spec(const FeedConfig& feed) {
+  std::string text = feeds_to_toml({feed});
+  if (text.starts_with('\n')) text.erase(0, 1);  // the blank line that separates tables in a file
+  return text;
+}
+
 std::string to_toml(const Config& cfg) {
   const FetchConfig& f = cfg.fetch;
   toml::table fetch{{"user_agent", f.user_agent},
@@ -153,7 +159,8 @@ std::string to_toml(const Config& cfg) {
                   {"store", std::move(store)},
                   {"daemon", std::move(daemon)},
                   {"workers", toml::table{{"lease_ttl", duration(cfg.workers.lease_ttl)},
-                                          {"heartbeat", duration(cfg.workers.heartbeat)}}},
+                                          {"heartbeat", duration(cfg.workers.heartbeat)},
+                                          {"refresh", duration(cfg.workers.refresh)}}},
                   {"outbox", toml::table{{"max_rows", cfg.store.outbox.max_rows}}}};
   if (!sinks.empty()) doc.insert("sinks", std::move(sinks));
   if (!feeds.empty()) doc.insert("feeds", std::move(feeds));

@@ -13,6 +13,7 @@
 #include "newsd/fetch/io_loop.hpp"
 #include "newsd/ingest/article_builder.hpp"
 #include "newsd/ingest/engine_rules.hpp"
+#include "newsd/ingest/feed_list.hpp"
 #include "newsd/ingest/scheduler.hpp"
 #include "newsd/ingest/stage_timings.hpp"
 #include "newsd/ingest/tagging.hpp"
@@ -216,7 +217,10 @@ struct Engine::Impl {
     return tagging;
   }
   // ---- configuration -----------------------------------------------------
+  Result<std::vector<std::int64_t>> register_feeds(const config::Config& given,
+                                                   std::vector<config::FeedConfig>& running);
   Result<std::int64_t> register_feed(const config::FeedConfig& feed);
+  std::int64_t adopt_feed(const config::FeedConfig& feed, store::FeedState state);
   void schedule_from_store(std::int64_t id);
 };
 
@@ -265,23 +269,54 @@ Result<std::unique_ptr<Engine>> Engine::start(const config::Config& cfg) {
   }
   impl->writer = std::make_unique<StoreWriter>(std::move(*writer_store), cfg.daemon.queue_capacity,
                                                cfg.store.batch_size, std::move(after_outcome));
-  for (const auto& feed : cfg.feeds) {
-    auto id = impl->register_feed(feed);
-    if (!id) return std::unexpected(id.error());
-    impl->order.push_back(*id);
-    impl->schedule_from_store(*id);
+  auto ids = impl->register_feeds(cfg, impl->cfg.feeds);
+  if (!ids) return std::unexpected(ids.error());
+  for (const std::int64_t id : *ids) {
+    impl->order.push_back(id);
+    impl->schedule_from_store(id);
   }
   // One task per admitted feed (its parse) and per admitted page (its
   // extraction): submit never waits for a free backlog slot.
   impl->pool = std::make_unique<WorkerPool>(cfg.daemon.workers, feed_slots(cfg) + page_slots(cfg) + 1);
   impl->io = std::make_unique<fetch::IoLoop>(cfg.fetch);
   log::info("engine.started", {{"db", cfg.store.path.string()},
-                               {"feeds", cfg.feeds.size()},
+                               {"feeds", impl->cfg.feeds.size()},
                                {"workers", cfg.daemon.workers},
                                {"feed_slots", feed_slots(cfg)},
                                {"page_slots", page_slots(cfg)},
                                {"taxonomy", cfg.classify.taxonomy.string()}});
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+// On SQLite the feeds are the config's. On PostgreSQL they are the
+// database's list (feed_list.hpp), after the config's own have been written
+// into it; read on the writer thread after what is queued, so each state is
+// the one just committed. The states come with the list, never from
+// ensure_feed: that would put back a feed removed after the list was read.
+Result<std::vector<std::int64_t>> Engine::Impl::register_feeds(const config::Config& given,
+                                                               std::vector<config::FeedConfig>& running) {
+  std::vector<std::int64_t> ids;
+  if (cfg.store.backend != config::StoreBackend::postgresql) {  // the store open, not what a reload asks for
+    for (const auto& feed : given.feeds) {
+      auto id = register_feed(feed);
+      if (!id) return std::unexpected(id.error());
+      ids.push_back(*id);
+    }
+    running = given.feeds;
+    return ids;
+  }
+  StoreFeedList list;
+  auto r = writer->run_exclusive([&](store::Store& s) -> Result<void> {
+    if (auto put = put_feeds(s, given.feeds); !put) return std::unexpected(put.error());
+    auto read = read_feed_list(s);
+    if (!read) return std::unexpected(read.error());
+    list = std::move(*read);
+    return {};
+  });
+  if (!r) return std::unexpected(r.error());
+  for (std::size_t i = 0; i < list.feeds.size(); ++i) ids.push_back(adopt_feed(list.feeds[i], list.states[i]));
+  running = std::move(list.feeds);
+  return ids;
 }
 
 Result<std::int64_t> Engine::Impl::register_feed(const config::FeedConfig& feed) {
@@ -293,6 +328,10 @@ Result<std::int64_t> Engine::Impl::register_feed(const config::FeedConfig& feed)
     return {};
   });
   if (!r) return std::unexpected(r.error());
+  return adopt_feed(feed, std::move(state));
+}
+
+std::int64_t Engine::Impl::adopt_feed(const config::FeedConfig& feed, store::FeedState state) {
   feeds[state.id] = Feed{std::make_shared<const config::FeedConfig>(feed), state};
   if (state.consecutive_errors > 0) {
     failing.insert(state.id);
@@ -945,38 +984,44 @@ Result<void> Engine::reload(const config::Config& cfg) {
   auto tagging = Tagging::load(cfg);
   if (!tagging) return std::unexpected(tagging.error());
   const auto old_feeds = d.feeds;
-  std::vector<std::int64_t> order;
-  for (const auto& feed : cfg.feeds) {
-    auto id = d.register_feed(feed);
-    if (!id) return std::unexpected(id.error());
-    order.push_back(*id);
-    auto before = old_feeds.find(*id);
+  std::vector<config::FeedConfig> running;
+  auto ids = d.register_feeds(cfg, running);
+  if (!ids) return std::unexpected(ids.error());
+  for (std::size_t i = 0; i < ids->size(); ++i) {
+    const std::int64_t id = (*ids)[i];
+    const config::FeedConfig& feed = running[i];
+    auto before = old_feeds.find(id);
     if (before == old_feeds.end()) {
-      if (!d.shared) d.agenda.schedule(*id, now_seconds());  // added: due at once (a shared store: its row is)
+      if (!d.shared) d.agenda.schedule(id, now_seconds());  // added: due at once (a shared store: its row is)
     } else if (feed_policy(cfg.schedule, feed) != feed_policy(d.cfg.schedule, *before->second.cfg) &&
-               d.agenda.contains(*id)) {
+               d.agenda.contains(id)) {
       // Changed bounds: the next poll is what the new policy says counting
       // from the last one (at once when that time has passed).
       const auto& st = before->second.state;
       const auto from = st.last_fetched_at.value_or(SysSeconds{});
       const auto next = next_poll(feed_policy(cfg.schedule, feed), stored_rate(st), {}, from, 0.5);
-      d.agenda.schedule(*id, next.at);
+      d.agenda.schedule(id, next.at);
     } else {
       // The agenda follows the stored state just re-read (every outcome
       // queued before was committed first): the same time for most feeds,
       // and "active, due now" for one `newsd feeds --reactivate` changed.
-      d.schedule_from_store(*id);
+      d.schedule_from_store(id);
     }
   }
-  const std::set<std::int64_t> kept(order.begin(), order.end());
+  const std::set<std::int64_t> kept(ids->begin(), ids->end());
+  // On PostgreSQL a feed off the list was removed there already (or its
+  // spec no longer reads, which is logged): the list is not rewritten.
+  const bool mark = d.cfg.store.backend != config::StoreBackend::postgresql;
   const auto removed_at = now_seconds();
   for (const auto& [id, feed] : old_feeds) {
     if (kept.contains(id)) continue;
     d.agenda.remove(id);
     d.feeds.erase(id);
     d.failing.erase(id);
-    auto r = d.writer->run_exclusive([&](store::Store& s) { return s.mark_removed(id, removed_at); });
-    if (!r) log::error("feed.remove_failed", {{"url", feed.cfg->url}, {"error", r.error().describe()}});
+    if (mark) {
+      auto r = d.writer->run_exclusive([&](store::Store& s) { return s.mark_removed(id, removed_at); });
+      if (!r) log::error("feed.remove_failed", {{"url", feed.cfg->url}, {"error", r.error().describe()}});
+    }
     log::info("feed.removed", {{"url", feed.cfg->url}});
   }
   {
@@ -986,9 +1031,10 @@ Result<void> Engine::reload(const config::Config& cfg) {
   const auto keep_store = d.cfg.store;
   const auto keep_daemon = d.cfg.daemon;
   d.cfg = cfg;
+  d.cfg.feeds = std::move(running);
   d.cfg.store.path = keep_store.path;
   d.cfg.daemon.workers = keep_daemon.workers;
-  d.order = std::move(order);
+  d.order = std::move(*ids);
   d.io->reconfigure(cfg.fetch);
   log::info("config.reloaded", {{"feeds", d.cfg.feeds.size()}, {"source", cfg.source.string()}});
   return {};

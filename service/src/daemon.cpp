@@ -2,6 +2,7 @@
 
 #include "newsd/base/log.hpp"
 #include "newsd/ingest/engine.hpp"
+#include "newsd/ingest/feed_list.hpp"
 #include "newsd/service/http_server.hpp"
 #include "newsd/service/signals.hpp"
 #include "newsd/service/systemd_notify.hpp"
@@ -104,6 +105,13 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
                const config::LoadOptions& load_options) {
   SignalWatcher signals;
   SystemdNotifier systemd;
+  // Opened before the engine reads the feed list (PostgreSQL), so a change
+  // made meanwhile is applied at the first refresh.
+  auto feed_list = ingest::FeedListRefresh::open(initial);
+  if (!feed_list) {
+    log::error("daemon.start_failed", {{"error", feed_list.error().describe()}});
+    return 1;
+  }
   auto started = ingest::Engine::start(initial);
   if (!started) {
     log::error("daemon.start_failed", {{"error", started.error().describe()}});
@@ -125,7 +133,7 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
   }
   systemd.ready();
   systemd.status("started");
-  log::info("daemon.ready", {{"config", config_path.string()}, {"feeds", initial.feeds.size()}});
+  log::info("daemon.ready", {{"config", config_path.string()}, {"feeds", engine.config().feeds.size()}});
   engine.prune_expired();
 
   // [http]: on its own threads; the coordinator only publishes a snapshot per tick.
@@ -151,9 +159,10 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
     return signals.stop_requested() &&
            SteadyClock::now() >= signals.stop_time() + engine.config().daemon.shutdown_grace;
   };
-  control.on_tick = [ticker = Ticker(systemd, signals, sinks.get(), config_path, load_options),
-                     &board](ingest::Engine& e) mutable {
+  control.on_tick = [ticker = Ticker(systemd, signals, sinks.get(), config_path, load_options), &board,
+                     &feed_list](ingest::Engine& e) mutable {
     ticker(e);
+    feed_list->tick(e, SteadyClock::now());
     board.publish_from(e, kDefaultStallThreshold);
   };
   engine.run(control);

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -29,7 +31,11 @@ class StaticServer {
         return httplib::Server::HandlerResponse::Unhandled;
       });
     }
-    server_.set_logger([this](const httplib::Request&, const httplib::Response&) { ++requests_; });
+    server_.set_logger([this](const httplib::Request& req, const httplib::Response&) {
+      ++requests_;
+      std::lock_guard lock(by_path_mutex_);
+      ++by_path_[req.path];
+    });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     // Bounded wait for the accept loop (cpp-httplib 0.11 has no wait_until_ready).
@@ -46,11 +52,19 @@ class StaticServer {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
   }
   [[nodiscard]] int requests() const { return requests_.load(); }
+  /// Requests answered for `path` ("/world-en.rss").
+  [[nodiscard]] int requests(const std::string& path) const {
+    std::lock_guard lock(by_path_mutex_);
+    auto it = by_path_.find(path);
+    return it == by_path_.end() ? 0 : it->second;
+  }
 
  private:
   httplib::Server server_;
   int port_ = 0;
   std::atomic<int> requests_{0};
+  mutable std::mutex by_path_mutex_;
+  std::map<std::string, int> by_path_;
   std::thread thread_;
 };
 

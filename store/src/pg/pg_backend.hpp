@@ -68,6 +68,11 @@ class Backend {
   Result<void> release_feed(std::string_view worker, std::int64_t feed_id);
   Result<void> heartbeat(const WorkerInfo& worker, TimePoint now, std::chrono::seconds lease_ttl);
   Result<std::vector<WorkerInfo>> workers(TimePoint alive_since, TimePoint now);
+  // The feed list (pg/feed_list.cpp).
+  Result<int> put_feed_specs(std::span<const FeedSpec> specs);
+  Result<bool> remove_feed(std::int64_t feed_id, TimePoint at);
+  Result<FeedList> feed_list();
+  Result<std::int64_t> feed_list_version();
 
   /// The connection, for the writer's helpers and `newsd migrate`.
   pqxx::connection& connection() { return *conn_; }

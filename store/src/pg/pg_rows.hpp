@@ -15,6 +15,12 @@ inline std::optional<TimePoint> opt_time(const pqxx::field& f) {
   return f.is_null() ? std::nullopt : std::optional<TimePoint>(from_unix(f.as<std::int64_t>()));
 }
 
+/// The columns feed_from() reads, up to the article count, which the query
+/// appends (`kFeedColumns + "0::bigint FROM feeds"`, or a count).
+extern const char* const kFeedColumns;
+/// A FeedState from a row selected with kFeedColumns and an article count.
+FeedState feed_from(const pqxx::row& r);
+
 inline std::optional<std::int64_t> opt_int64(const pqxx::field& f) {
   return f.is_null() ? std::nullopt : std::optional<std::int64_t>(f.as<std::int64_t>());
 }

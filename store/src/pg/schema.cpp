@@ -162,7 +162,7 @@ ALTER TABLE article_tags ADD CONSTRAINT article_tags_source_check
   CHECK (source IN ('rule', 'model', 'feed', 'watch'));
 )sql";
 
-// ---- v5 (branch lease; the lead renumbers on merge) ----------------------
+// ---- v5: host budgets --------------------------------------------------
 // v5: per-host politeness shared by the workers (pg/leases.cpp,
 // reserve_host_slots): the earliest time, in Unix milliseconds, at which the
 // next request to each host:port may start, whichever worker sends it; and
@@ -176,8 +176,20 @@ CREATE INDEX feeds_by_due ON feeds ((coalesce(next_fetch_at, 0)), id) WHERE remo
 )sql";
 // ---- end v5 ---------------------------------------------------------------
 
+// ---- v6: the feed list lives in the database (feed_list.cpp) ----
+// Each feed's settings as its `[[feeds]]` TOML table (NULL: a feed
+// registered before this step or copied by `newsd migrate`, run with the
+// defaults), and a counter every change of the list bumps, so a worker
+// polls one row to learn that it must re-read the list.
+constexpr const char* kSchemaV6FeedSpecs = R"sql(
+ALTER TABLE feeds ADD COLUMN spec text;
+INSERT INTO meta (key, value) VALUES ('feed_list_version', '0');
+)sql";
+// ---- end v6 ----
+
 using Step = const char*;
-constexpr Step kSteps[] = {kSchemaV1, kSchemaV2Leases, kSchemaV3Sources, kSchemaV4WatchTags, kSchemaV5HostBudgets};
+constexpr Step kSteps[] = {kSchemaV1,          kSchemaV2Leases,      kSchemaV3Sources,
+                           kSchemaV4WatchTags, kSchemaV5HostBudgets, kSchemaV6FeedSpecs};
 
 // Held for the transaction: migrations of one database run one at a time.
 constexpr std::int64_t kMigrationLock = 0x6e657773'64000001;  // "newsd" + 1

@@ -52,6 +52,8 @@ struct FeedConfig {
   /// expression (ICU syntax, searched, not anchored) are taken; empty = any.
   /// Checked at load (LoadOptions::check_url_pattern).
   std::string url_pattern;
+
+  bool operator==(const FeedConfig&) const = default;
 };
 
 /// `[fetch]`: how newsd talks to servers.
@@ -207,6 +209,9 @@ struct WorkersConfig {
   Seconds lease_ttl{Seconds{60}};
   /// Must be shorter than lease_ttl; when not written, lease_ttl / 3 (at least 1 s).
   Seconds heartbeat{Seconds{20}};
+  /// How often a worker re-reads the database's feed list and applies what
+  /// `newsd feeds add/remove/import` changed (PostgreSQL only).
+  Seconds refresh{Seconds{30}};
 };
 
 /// `[http]`: the endpoint serving /metrics, /healthz, /readyz, the JSON API
@@ -300,6 +305,17 @@ Result<Config> parse_config(std::string_view toml_text, const std::filesystem::p
 /// load_config (Errc::io when it cannot be read).
 Result<std::vector<FeedConfig>> load_feeds_file(const std::filesystem::path& path);
 Result<std::vector<FeedConfig>> parse_feeds_file(std::string_view toml_text, const std::filesystem::path& origin);
+
+/// One feed's settings as stored in a PostgreSQL feed list (`feeds.spec`):
+/// exactly the `[[feeds]]` table a feeds file would hold for it (every field
+/// written, so it reads back to the same feed).
+std::string feed_spec(const FeedConfig& feed);
+/// Reads a spec back through the feeds file's own reader, so validation and
+/// defaults are the file's: the text must hold exactly one `[[feeds]]` table
+/// and nothing else. Errc::config with `origin:line:col: message` lines
+/// otherwise (a relative `file:` URL resolves against origin's directory).
+Result<FeedConfig> parse_feed_spec(std::string_view toml_text, const std::filesystem::path& origin,
+                                   const LoadOptions& options = {});
 
 /// A feeds file holding `feeds` (every field written, so it loads back to
 /// the same feeds). `header` is written first as `#` comment lines.

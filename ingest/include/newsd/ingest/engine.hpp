@@ -101,7 +101,9 @@ class Engine {
   /// Opens the store (creating and migrating it), loads the taxonomy (and
   /// the model, if configured), registers the configured feeds and starts
   /// the I/O loop, workers and writer. Fails with the first error that makes
-  /// ingest impossible.
+  /// ingest impossible. On PostgreSQL the feeds run are the database's list
+  /// (feed_list.hpp): cfg.feeds are first written into it, then the whole
+  /// list is read; config().feeds is that list.
   static Result<std::unique_ptr<Engine>> start(const config::Config& cfg);
   ~Engine();
   Engine(const Engine&) = delete;
@@ -124,6 +126,9 @@ class Engine {
   /// --reactivate` reaches a running daemon); fetch limits, taxonomy, model
   /// and log level apply to work started from now on. store.path and
   /// daemon.workers need a restart (logged). On error the old config stays.
+  /// On PostgreSQL, as in start, cfg.feeds are written into the database's
+  /// list and the feeds run are the list read now; a feed off the list is
+  /// dropped without a write (removing it from the list marked it removed).
   Result<void> reload(const config::Config& cfg);
 
   /// Prunes articles older than store.keep_days, a batch at a time.

@@ -441,6 +441,28 @@ struct WorkerInfo {
   std::vector<FeedLease> leases;  ///< unexpired, by feed id (workers() only)
 };
 
+/// One feed's entry in a PostgreSQL store's feed list (Store::put_feed_specs).
+struct FeedSpec {
+  std::string url;   ///< as config::check_feed_url gives it; the row it names is found by this URL
+  std::string name;  ///< display name (feeds.name; empty = the feed's own title), the spec's own `name`
+  std::string spec;  ///< the feed's `[[feeds]]` table as TOML (config::feed_spec); read by config::parse_feed_spec
+};
+
+/// A feed row of a PostgreSQL store with the settings the list holds for it.
+struct ListedFeed {
+  FeedState state;  ///< as feeds() gives it (articles left 0); state "removed" once it is off the list
+  /// What put_feed_specs wrote; nullopt for a feed registered without one
+  /// (by a newsd before the feed list, or copied by `newsd migrate`), which
+  /// runs with the default settings.
+  std::optional<std::string> spec;
+};
+
+/// The feed list as one snapshot (Store::feed_list).
+struct FeedList {
+  std::int64_t version = 0;       ///< feed_list_version() of this snapshot
+  std::vector<ListedFeed> feeds;  ///< every feed row, removed ones included, by id
+};
+
 class Store {
  public:
   /// Opens the archive `cfg` names: the SQLite file at cfg.path, exactly as
@@ -668,6 +690,28 @@ class Store {
   /// first reserved time: its k-th request (from 0) may start at first + k × gap.
   Result<std::map<std::string, HostSlotTime>> reserve_host_slots(const std::map<std::string, int>& requests,
                                                                  HostSlotTime now, std::chrono::milliseconds gap);
+
+  /// The feed list of a PostgreSQL store, which `newsd feeds add/remove/
+  /// import` edit and every worker runs (ingest/feed_list.hpp). Each is
+  /// Errc::unsupported on SQLite, whose feed list is the config and its
+  /// feeds_file: one process reads them, and a second list in the database
+  /// would only be a second truth to disagree with.
+  /// Writes the specs in one transaction, all or nothing: an unknown URL is
+  /// inserted, a known one takes the new spec and name and is back on the
+  /// list if it had been removed. Returns how many feeds changed (the same
+  /// spec and name on a listed feed is no change); when any did, the list
+  /// version goes up by one.
+  Result<int> put_feed_specs(std::span<const FeedSpec> specs);
+  /// Takes feed `feed_id` off the list at `at` (state "removed" in feeds()
+  /// and feed_list(); its articles and state stay; put_feed_specs brings it
+  /// back) and bumps the list version. False, writing nothing, when no
+  /// listed feed has this id (unknown, or removed already).
+  Result<bool> remove_feed(std::int64_t feed_id, TimePoint at);
+  /// Every feed row with its spec, and the version, read in one snapshot.
+  Result<FeedList> feed_list();
+  /// The list's version: one row read, so a worker can poll it often and
+  /// re-read the list only when it changed.
+  Result<std::int64_t> feed_list_version();
 
   /// Online, consistent copy of the whole database to `destination` (SQLite
   /// backup API; the writer is blocked only for short steps). The copy is
