@@ -6,6 +6,7 @@
 #include "../fingerprint.hpp"
 #include "../tokenizer.hpp"
 #include "pg_backend.hpp"
+#include "pg_outbox.hpp"
 #include "pg_rows.hpp"
 
 namespace newsd::store::pg {
@@ -102,6 +103,11 @@ class BatchWriter {
                       article_id, tag_id(tag), tag.score, std::string(classify::to_string(tag.source)))
                    .affected_rows();
     }
+    for (const auto& watch : rec.watches) {
+      added += tx_.exec_params("INSERT INTO watch_matches (article_id, watch) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                               article_id, pg_text(watch))
+                   .affected_rows();
+    }
     return added;
   }
 
@@ -138,7 +144,9 @@ Result<std::vector<UpsertOutcome>> Backend::write_articles(std::span<const Artic
       outcomes.push_back(writer.write(rec));
     }
     current = nullptr;
+    const std::int64_t outbox_dropped = append_to_outbox(tx, batch, outcomes, outbox_max_rows_);
     tx.commit();
+    log_outbox_dropped(outbox_dropped, outbox_max_rows_);
     return outcomes;
   } catch (const std::exception& e) {
     // Ids of tags inserted by the rolled-back transaction no longer exist.
