@@ -3,6 +3,10 @@
 // slowest sink, bounded without ever failing a write, dead letters.
 #include <gtest/gtest.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include "sink/sink_fixture.hpp"
 
 namespace newsd::sink::testing {
@@ -217,11 +221,43 @@ TEST_P(PgOutboxTest, AClaimIsHeldByOneConnectionUntilItCloses) {
   // Another sink is claimed on its own.
   auto t = outbox().claim("t");
   ASSERT_TRUE(t) << t.error().describe();
-  // The holder goes away (a stopped or dead daemon): its session's lock goes with it.
+  // The holder goes away (a stopped or dead daemon): its session's lock
+  // goes with it, once the server has seen the connection close.
   holder.reset();
-  auto taken = other.claim("s");
-  ASSERT_TRUE(taken) << taken.error().describe();
+  Result<bool> taken = fail(Errc::internal, "not tried");
+  ASSERT_TRUE(eventually([&] { return (taken = other.claim("s")).has_value(); })) << taken.error().describe();
   EXPECT_TRUE(*taken);
+}
+
+TEST_P(PgOutboxTest, AClaimLostWithItsSessionIsTakenAgainOnANewOne) {
+  register_sinks({"s"});
+  auto box = outbox();
+  ASSERT_TRUE(box.claim("s"));
+  // The server ends the session holding the claim, as a restart or a cut
+  // connection would: the lock goes with it.
+  exec_sql(
+      "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1852143475 AND "
+      "granted");
+  auto other = outbox();
+  auto taken_over = other.claim("s");
+  ASSERT_TRUE(taken_over) << taken_over.error().describe();
+  // The first statement on the dead session fails. (libpqxx 6.4 does not
+  // free the server's error result on that path: not this test's leak.)
+  {
+#if defined(__SANITIZE_ADDRESS__)
+    __lsan::ScopedDisabler libpqxx_leak;
+#endif
+    EXPECT_FALSE(box.last_seq());
+  }
+  // Its next claim, on a new session, finds the sink taken.
+  auto refused = box.claim("s");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::locked);
+  // Once the other lets go, it claims it afresh.
+  other = outbox();
+  Result<bool> again = fail(Errc::internal, "not tried");
+  ASSERT_TRUE(eventually([&] { return (again = box.claim("s")).has_value(); })) << again.error().describe();
+  EXPECT_TRUE(*again);
 }
 
 INSTANTIATE_TEST_SUITE_P(Postgresql, PgOutboxTest, ::testing::Values(Backend::postgresql),

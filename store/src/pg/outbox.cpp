@@ -173,10 +173,18 @@ Result<bool> OutboxConnection::claim(std::string_view sink) {
   // delivery can take minutes of retries, and a transaction left open that
   // long would hold back vacuum. The lock lives as long as this session, so
   // a drainer that dies (or whose connection drops) frees the sink at once.
-  // libpqxx reopens a broken connection by itself on the next transaction,
-  // in a new session without the lock: a changed backend pid says so.
+  // A new session never has the lock: whether libpqxx reopened a broken
+  // connection by itself (a changed backend pid says so) or it is reopened
+  // here, the claim is taken again and the drain rereads its cursor.
   if (claimed_ == sink && conn_->is_open() && conn_->backendpid() == claimed_pid_) return false;
   claimed_.clear();
+  if (!conn_->is_open()) {
+    try {
+      conn_ = std::make_unique<pqxx::connection>(url_);
+    } catch (const std::exception& e) {
+      return std::unexpected(database_error(e, "reconnecting to PostgreSQL"));
+    }
+  }
   auto taken = in_transaction(*conn_, "claim of sink " + std::string(sink), [&](pqxx::work& tx) {
     auto rows = tx.exec_params("SELECT pg_try_advisory_lock($1, claim_key) FROM sink_cursors WHERE name = $2",
                                kSinkClaimClass, pg_text(sink));
