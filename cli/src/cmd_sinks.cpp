@@ -23,8 +23,7 @@ using nlohmann::json;
 std::optional<store::Outbox> open_outbox(const query::DbOptions& db, std::string_view command, CommandContext& ctx) {
   auto store_cfg = query::resolve_store(db, ctx);
   if (!store_cfg) return std::nullopt;
-  auto outbox = store::Outbox::open(store_cfg->path,
-                                    std::chrono::duration_cast<std::chrono::milliseconds>(store_cfg->busy_timeout));
+  auto outbox = store::Outbox::open(*store_cfg);
   if (!outbox) {
     std::cerr << "newsd " << command << ": " << outbox.error().message << '\n';
     ctx.exit_code = 1;

@@ -629,11 +629,6 @@ Config read_config(const toml::table& doc, Validator& v, const LoadOptions& opti
     r.integer("max_rows", cfg.store.outbox.max_rows, 1, std::int64_t{1} << 40);
   }
   read_sinks(root, cfg.sinks, v);
-  if (cfg.store.backend == StoreBackend::postgresql && !cfg.sinks.empty()) {
-    // The outbox the sinks drain is written by the SQLite writer only so far.
-    v.error(root.table_array("sinks")->source(),
-            "[[sinks]] need store.backend = \"sqlite\": the PostgreSQL store has no outbox yet");
-  }
   root.path("feeds_file", cfg.feeds_file);
   std::set<std::string> urls;
   read_feeds(root, cfg.feeds, urls, v, options);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "newsd/base/log.hpp"
@@ -36,6 +37,7 @@ struct Drain::Impl {
   bool stopping = false;
   std::atomic<std::int64_t> lag{0};
   std::atomic<bool> failing{false};
+  bool told_elsewhere = false;  ///< sink.claimed_elsewhere logged since this drain last held the claim
   std::thread thread;
 
   Impl(config::SinkConfig c, std::unique_ptr<Sink> s, store::Outbox o, store::Store r)
@@ -104,16 +106,53 @@ struct Drain::Impl {
     }
   }
 
-  void run() {
-    auto cursor = outbox.cursor(cfg.name);
-    while (!cursor) {
-      log::error("sink.cursor_failed", {{"sink", cfg.name}, {"error", cursor.error().describe()}});
-      if (wait(std::chrono::seconds{5})) return;
-      cursor = outbox.cursor(cfg.name);
+  // Takes (or keeps) the claim on this sink. `claimed` says whether the
+  // drain may deliver: false while another process holds the sink (it
+  // delivers meanwhile) or the cursor could not be read. Returns the cursor
+  // to go on from when it was (re)read: the claim is fresh, or the last
+  // read failed.
+  std::optional<std::int64_t> reclaim(bool& claimed) {
+    auto fresh = outbox.claim(cfg.name);
+    if (!fresh) {
+      const bool elsewhere = fresh.error().code == Errc::locked;
+      if (!elsewhere) {
+        log::warn("sink.claim_failed", {{"sink", cfg.name}, {"error", fresh.error().describe()}});
+      } else if (!told_elsewhere) {
+        log::info("sink.claimed_elsewhere", {{"sink", cfg.name}});
+        told_elsewhere = true;
+      }
+      claimed = false;
+      return std::nullopt;
     }
-    std::int64_t at = *cursor;
-    log::info("sink.started", {{"sink", cfg.name}, {"type", config::to_string(cfg.type)}, {"cursor", at}});
+    if (claimed && !*fresh) return std::nullopt;
+    auto cursor = outbox.cursor(cfg.name);
+    if (!cursor) {
+      log::error("sink.cursor_failed", {{"sink", cfg.name}, {"error", cursor.error().describe()}});
+      claimed = false;
+      return std::nullopt;
+    }
+    claimed = true;
+    told_elsewhere = false;
+    log::info("sink.started", {{"sink", cfg.name}, {"type", config::to_string(cfg.type)}, {"cursor", *cursor}});
+    return *cursor;
+  }
+
+  void run() {
+    std::int64_t at = 0;
+    bool claimed = false;
     while (!stop_requested()) {
+      // Claimed before every batch: the claim is lost with the connection,
+      // and whoever held it meanwhile may have moved the cursor on.
+      // Delivery stays at least once: an article sent but whose cursor
+      // update did not land (a crash, a lost connection) is sent again by
+      // the next claimant, and during the moment a lost connection takes to
+      // be noticed two drains can each have one article in flight. The
+      // article id, every message's idempotency key, drops those repeats.
+      if (auto from = reclaim(claimed)) at = *from;
+      if (!claimed) {
+        if (wait(std::chrono::seconds{1})) return;
+        continue;
+      }
       retry_dead_letters();
       auto rows = outbox.read_after(at, kReadBatch);
       if (!rows) {
@@ -151,11 +190,11 @@ struct Drain::Impl {
 
 Drain::Drain(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Result<std::unique_ptr<Drain>> Drain::start(const config::SinkConfig& cfg, const std::filesystem::path& db,
-                                            std::chrono::milliseconds busy_timeout, std::unique_ptr<Sink> sink) {
-  auto outbox = store::Outbox::open(db, busy_timeout);
+Result<std::unique_ptr<Drain>> Drain::start(const config::SinkConfig& cfg, const config::StoreConfig& store,
+                                            std::unique_ptr<Sink> sink) {
+  auto outbox = store::Outbox::open(store);
   if (!outbox) return std::unexpected(outbox.error());
-  auto reader = store::Store::open_readonly(db, busy_timeout);
+  auto reader = store::Store::open_readonly(store);
   if (!reader) return std::unexpected(reader.error());
   auto impl = std::make_unique<Impl>(cfg, std::move(sink), std::move(*outbox), std::move(*reader));
   Impl* raw = impl.get();
@@ -178,8 +217,7 @@ std::int64_t Drain::lag() const { return impl_->lag; }
 bool Drain::failing() const { return impl_->failing; }
 
 Result<std::unique_ptr<SinkRunner>> SinkRunner::start(const config::Config& cfg) {
-  auto runner = std::unique_ptr<SinkRunner>(
-      new SinkRunner(cfg.store.path, std::chrono::duration_cast<std::chrono::milliseconds>(cfg.store.busy_timeout)));
+  auto runner = std::unique_ptr<SinkRunner>(new SinkRunner(cfg.store));
   if (auto ok = runner->reconfigure(cfg); !ok) return std::unexpected(ok.error());
   return runner;
 }
@@ -190,7 +228,7 @@ void SinkRunner::start_drain(const config::SinkConfig& cfg) {
     log::error("sink.start_failed", {{"sink", cfg.name}, {"error", sink.error().describe()}});
     return;
   }
-  auto drain = Drain::start(cfg, db_, busy_timeout_, std::move(*sink));
+  auto drain = Drain::start(cfg, store_, std::move(*sink));
   if (!drain) {
     log::error("sink.start_failed", {{"sink", cfg.name}, {"error", drain.error().describe()}});
     return;
@@ -203,7 +241,7 @@ Result<void> SinkRunner::reconfigure(const config::Config& cfg) {
   // the writer appends for it from its next batch on.
   std::vector<std::string> names;
   for (const auto& s : cfg.sinks) names.push_back(s.name);
-  auto outbox = store::Outbox::open(db_, busy_timeout_);
+  auto outbox = store::Outbox::open(store_);
   if (!outbox) return std::unexpected(outbox.error());
   if (auto ok = outbox->register_sinks(names); !ok) return ok;
   for (auto it = drains_.begin(); it != drains_.end();) {

@@ -9,6 +9,8 @@
 #include "newsd/base/log.hpp"
 #include "newsd/store/store.hpp"
 #include "outbox_sql.hpp"
+#include "pg/pg_backend.hpp"
+#include "pg/pg_outbox.hpp"
 #include "store_impl.hpp"
 
 namespace newsd::store {
@@ -130,7 +132,9 @@ Result<std::int64_t> OutboxAppender::enforce_bound(std::int64_t max_rows) {
 }
 
 struct Outbox::Impl {
-  sql::DbPtr db;
+  sql::DbPtr db;                             ///< SQLite
+  std::unique_ptr<pg::OutboxConnection> pg;  ///< PostgreSQL: every method forwards to it
+  std::string claimed;                       ///< SQLite: the sink claim() was called for
 };
 
 Outbox::Outbox(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -151,7 +155,29 @@ Result<Outbox> Outbox::open(const std::filesystem::path& db, std::chrono::millis
   return Outbox(std::move(impl));
 }
 
+Result<Outbox> Outbox::open(const config::StoreConfig& cfg) {
+  if (cfg.backend == config::StoreBackend::sqlite) {
+    return open(cfg.path, std::chrono::duration_cast<std::chrono::milliseconds>(cfg.busy_timeout));
+  }
+  auto conn = pg::OutboxConnection::connect(cfg.url);
+  if (!conn) return std::unexpected(conn.error());
+  auto impl = std::make_unique<Impl>();
+  impl->pg = std::move(*conn);
+  return Outbox(std::move(impl));
+}
+
+Result<bool> Outbox::claim(std::string_view sink) {
+  if (impl_->pg) return impl_->pg->claim(sink);
+  // One SQLite database has one daemon (the writer lock), so one drain per
+  // sink: the claim is only remembered, and the sink must be registered.
+  if (impl_->claimed == sink) return false;
+  if (auto known = cursor(sink); !known) return std::unexpected(known.error());
+  impl_->claimed = sink;
+  return true;
+}
+
 Result<void> Outbox::register_sinks(std::span<const std::string> names) {
+  if (impl_->pg) return impl_->pg->register_sinks(names);
   sqlite3* db = impl_->db.get();
   auto tx = sql::Transaction::begin(db);
   if (!tx) return std::unexpected(tx.error());
@@ -179,6 +205,7 @@ Result<void> Outbox::register_sinks(std::span<const std::string> names) {
 }
 
 Result<std::int64_t> Outbox::cursor(std::string_view sink) {
+  if (impl_->pg) return impl_->pg->cursor(sink);
   auto stmt = sql::Stmt::prepare(impl_->db.get(), "SELECT cursor FROM sink_cursors WHERE name = ?1");
   if (!stmt) return std::unexpected(stmt.error());
   auto row = stmt->bind(1, sink).step();
@@ -188,6 +215,7 @@ Result<std::int64_t> Outbox::cursor(std::string_view sink) {
 }
 
 Result<std::vector<OutboxEntry>> Outbox::read_after(std::int64_t after, int limit) {
+  if (impl_->pg) return impl_->pg->read_after(after, limit);
   auto stmt = sql::Stmt::prepare(impl_->db.get(),
                                  "SELECT seq, article_id, stored_at FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2");
   if (!stmt) return std::unexpected(stmt.error());
@@ -200,6 +228,7 @@ Result<std::vector<OutboxEntry>> Outbox::read_after(std::int64_t after, int limi
 
 Result<void> Outbox::advance(std::string_view sink, std::int64_t seq, int delivered, std::int64_t missed,
                              TimePoint at) {
+  if (impl_->pg) return impl_->pg->advance(sink, seq, delivered, missed, at);
   auto stmt = sql::Stmt::prepare(impl_->db.get(),
                                  "UPDATE sink_cursors SET cursor = max(cursor, ?2), delivered = delivered + ?3, "
                                  "missed = missed + ?4, last_delivered_at = CASE WHEN ?3 > 0 THEN ?5 ELSE "
@@ -210,6 +239,7 @@ Result<void> Outbox::advance(std::string_view sink, std::int64_t seq, int delive
 }
 
 Result<void> Outbox::record_error(std::string_view sink, std::string_view error, TimePoint at) {
+  if (impl_->pg) return impl_->pg->record_error(sink, error, at);
   auto stmt = sql::Stmt::prepare(impl_->db.get(),
                                  "UPDATE sink_cursors SET last_error = ?2, last_error_at = ?3 WHERE name = ?1");
   if (!stmt) return std::unexpected(stmt.error());
@@ -217,6 +247,7 @@ Result<void> Outbox::record_error(std::string_view sink, std::string_view error,
 }
 
 Result<void> Outbox::add_dead_letter(const DeadLetter& letter) {
+  if (impl_->pg) return impl_->pg->add_dead_letter(letter);
   auto stmt = sql::Stmt::prepare(impl_->db.get(),
                                  "INSERT INTO sink_dead_letters (sink, article_id, attempts, error, failed_at, retry) "
                                  "VALUES (?1, ?2, ?3, ?4, ?5, 0) ON CONFLICT (sink, article_id) DO UPDATE SET "
@@ -228,6 +259,7 @@ Result<void> Outbox::add_dead_letter(const DeadLetter& letter) {
 }
 
 Result<std::vector<DeadLetter>> Outbox::dead_letters(std::string_view sink, bool retry_requested_only) {
+  if (impl_->pg) return impl_->pg->dead_letters(sink, retry_requested_only);
   auto stmt = sql::Stmt::prepare(impl_->db.get(),
                                  "SELECT sink, article_id, attempts, error, failed_at, retry FROM sink_dead_letters "
                                  "WHERE sink = ?1 AND (?2 = 0 OR retry = 1) ORDER BY failed_at, article_id");
@@ -243,12 +275,14 @@ Result<std::vector<DeadLetter>> Outbox::dead_letters(std::string_view sink, bool
 }
 
 Result<void> Outbox::remove_dead_letter(std::string_view sink, std::int64_t article_id) {
+  if (impl_->pg) return impl_->pg->remove_dead_letter(sink, article_id);
   auto stmt = sql::Stmt::prepare(impl_->db.get(), "DELETE FROM sink_dead_letters WHERE sink = ?1 AND article_id = ?2");
   if (!stmt) return std::unexpected(stmt.error());
   return stmt->bind(1, sink).bind(2, article_id).run();
 }
 
 Result<int> Outbox::request_retry(std::string_view sink) {
+  if (impl_->pg) return impl_->pg->request_retry(sink);
   if (auto known = cursor(sink); !known) return std::unexpected(known.error());
   auto stmt = sql::Stmt::prepare(impl_->db.get(), "UPDATE sink_dead_letters SET retry = 1 WHERE sink = ?1");
   if (!stmt) return std::unexpected(stmt.error());
@@ -257,6 +291,7 @@ Result<int> Outbox::request_retry(std::string_view sink) {
 }
 
 Result<int> Outbox::trim() {
+  if (impl_->pg) return impl_->pg->trim();
   auto stmt =
       sql::Stmt::prepare(impl_->db.get(), "DELETE FROM outbox WHERE seq <= (SELECT min(cursor) FROM sink_cursors)");
   if (!stmt) return std::unexpected(stmt.error());
@@ -264,13 +299,18 @@ Result<int> Outbox::trim() {
   return sqlite3_changes(impl_->db.get());
 }
 
-Result<std::int64_t> Outbox::last_seq() { return scalar_sql(impl_->db.get(), kLastSeq); }
+Result<std::int64_t> Outbox::last_seq() {
+  if (impl_->pg) return impl_->pg->last_seq();
+  return scalar_sql(impl_->db.get(), kLastSeq);
+}
 
-Result<OutboxStatus> Outbox::status() { return read_outbox_status(impl_->db.get()); }
+Result<OutboxStatus> Outbox::status() {
+  if (impl_->pg) return impl_->pg->status();
+  return read_outbox_status(impl_->db.get());
+}
 
 Result<OutboxStatus> Store::outbox_status() {
-  // The outbox exists on SQLite only so far: a PostgreSQL writer appends none.
-  if (pg_) return fail(Errc::unsupported, "no outbox on a PostgreSQL store yet");
+  if (pg_) return pg::outbox_status(pg_->connection());
   return read_outbox_status(impl_->db.get());
 }
 

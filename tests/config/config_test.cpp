@@ -177,6 +177,15 @@ TEST(ConfigStore, PostgresqlBackendTakesItsUrlAndSqliteStaysTheDefault) {
   EXPECT_TRUE(minimal->store.url.empty());
 }
 
+TEST(ConfigStore, SinksRunOnAPostgresqlStoreToo) {
+  auto cfg = load_config(fs::path(NEWSD_TEST_DATA) / "config/store/postgresql_with_sinks.toml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  EXPECT_EQ(cfg->store.backend, StoreBackend::postgresql);
+  ASSERT_EQ(cfg->sinks.size(), 1u);
+  EXPECT_EQ(cfg->sinks[0].name, "desk");
+  EXPECT_EQ(cfg->store.outbox.max_rows, 5000);
+}
+
 TEST(ConfigStore, PostgresqlNeedsAPostgresqlUrlAndOtherBackendsAreRefused) {
   auto no_url = load_config(fs::path(NEWSD_TEST_DATA) / "config/store/postgresql_without_url.toml");
   ASSERT_FALSE(no_url);

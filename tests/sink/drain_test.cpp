@@ -1,4 +1,4 @@
-// Drain loops against real receivers: a JSON Lines file, and a cpp-httplib
+// Drain loops on both backends against real receivers: a JSON Lines file, and a cpp-httplib
 // webhook receiver on 127.0.0.1 that fails half of its requests.
 #include "newsd/sink/drain.hpp"
 
@@ -40,19 +40,21 @@ config::SinkConfig jsonl_config(const std::filesystem::path& path) {
   return cfg;
 }
 
-std::unique_ptr<Drain> start_drain(const config::SinkConfig& cfg, const std::filesystem::path& db) {
+using DrainTest = ArchiveTest;
+
+std::unique_ptr<Drain> start_drain(const config::SinkConfig& cfg, const config::StoreConfig& store) {
   auto sink = make_sink(cfg);
   EXPECT_TRUE(sink) << sink.error().describe();
-  auto drain = Drain::start(cfg, db, std::chrono::seconds{5}, std::move(*sink));
+  auto drain = Drain::start(cfg, store, std::move(*sink));
   EXPECT_TRUE(drain) << drain.error().describe();
   return std::move(*drain);
 }
 
-TEST_F(ArchiveTest, JsonLinesGetEveryArticleOnceInStoreOrder) {
+TEST_P(DrainTest, JsonLinesGetEveryArticleOnceInStoreOrder) {
   const auto file = dir_.path() / "articles.jsonl";
   register_sinks({"lines"});
   const auto first = store_articles(1, 5);
-  auto drain = start_drain(jsonl_config(file), store_cfg_.path);
+  auto drain = start_drain(jsonl_config(file), store_cfg_);
   const auto second = store_articles(10, 3);
   ASSERT_TRUE(eventually([&] { return read_lines(file).size() >= 8; }));
   drain.reset();
@@ -63,7 +65,7 @@ TEST_F(ArchiveTest, JsonLinesGetEveryArticleOnceInStoreOrder) {
   want.insert(want.end(), second.begin(), second.end());
   EXPECT_EQ(got, want);
   // The same JSON as the API's /api/articles/{id}.
-  auto reader = store::Store::open_readonly(store_cfg_.path);
+  auto reader = store::Store::open_readonly(store_cfg_);
   ASSERT_TRUE(reader);
   auto view = reader->article(first[0]);
   ASSERT_TRUE(view && *view);
@@ -77,15 +79,15 @@ TEST_F(ArchiveTest, JsonLinesGetEveryArticleOnceInStoreOrder) {
   EXPECT_EQ(status->rows, 0);  // trimmed once delivered
 }
 
-TEST_F(ArchiveTest, ARestartedSinkContinuesFromItsCursor) {
+TEST_P(DrainTest, ARestartedSinkContinuesFromItsCursor) {
   const auto file = dir_.path() / "articles.jsonl";
   register_sinks({"lines"});
   store_articles(1, 4);
-  auto drain = start_drain(jsonl_config(file), store_cfg_.path);
+  auto drain = start_drain(jsonl_config(file), store_cfg_);
   ASSERT_TRUE(eventually([&] { return read_lines(file).size() == 4; }));
   drain.reset();
   store_articles(10, 3);  // stored while the sink is stopped
-  drain = start_drain(jsonl_config(file), store_cfg_.path);
+  drain = start_drain(jsonl_config(file), store_cfg_);
   ASSERT_TRUE(eventually([&] { return read_lines(file).size() >= 7; }));
   drain.reset();
   std::set<std::int64_t> ids;
@@ -94,7 +96,7 @@ TEST_F(ArchiveTest, ARestartedSinkContinuesFromItsCursor) {
   EXPECT_EQ(read_lines(file).size(), 7u);
 }
 
-TEST_F(ArchiveTest, ArticlesPrunedBeforeDeliveryAreSkipped) {
+TEST_P(DrainTest, ArticlesPrunedBeforeDeliveryAreSkipped) {
   const auto file = dir_.path() / "articles.jsonl";
   register_sinks({"lines"});
   const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -105,7 +107,7 @@ TEST_F(ArchiveTest, ArticlesPrunedBeforeDeliveryAreSkipped) {
   auto pruned = writer_->prune(now - std::chrono::days{1});
   ASSERT_TRUE(pruned);
   EXPECT_EQ(*pruned, 2);
-  auto drain = start_drain(jsonl_config(file), store_cfg_.path);
+  auto drain = start_drain(jsonl_config(file), store_cfg_);
   ASSERT_TRUE(eventually([&] { return writer_->outbox_status()->sinks.at(0).cursor == 3; }));
   drain.reset();
   const auto lines = read_lines(file);
@@ -172,12 +174,12 @@ config::SinkConfig webhook_config(const std::string& url, const std::string& sec
   return cfg;
 }
 
-TEST_F(ArchiveTest, AWebhookFailingHalfTheRequestsStillGetsEveryArticleSigned) {
+TEST_P(DrainTest, AWebhookFailingHalfTheRequestsStillGetsEveryArticleSigned) {
   const std::string secret = "a webhook secret of some length";
   Receiver receiver(secret);
   register_sinks({"hook"});
   const auto ids = store_articles(1, 12);
-  auto drain = start_drain(webhook_config(receiver.server.url("/hook"), secret), store_cfg_.path);
+  auto drain = start_drain(webhook_config(receiver.server.url("/hook"), secret), store_cfg_);
   ASSERT_TRUE(eventually([&] { return receiver.distinct() == ids.size(); }));
   drain.reset();
   std::lock_guard lock(receiver.mutex);
@@ -192,13 +194,13 @@ TEST_F(ArchiveTest, AWebhookFailingHalfTheRequestsStillGetsEveryArticleSigned) {
   EXPECT_NE(status->sinks.at(0).last_error.find("500"), std::string::npos);
 }
 
-TEST_F(ArchiveTest, AfterItsAttemptsAnArticleIsADeadLetterUntilRetried) {
+TEST_P(DrainTest, AfterItsAttemptsAnArticleIsADeadLetterUntilRetried) {
   const std::string secret = "a webhook secret of some length";
   Receiver receiver(secret);
   receiver.fail_all = true;
   register_sinks({"hook"});
   const auto ids = store_articles(1, 2);
-  auto drain = start_drain(webhook_config(receiver.server.url("/hook"), secret), store_cfg_.path);
+  auto drain = start_drain(webhook_config(receiver.server.url("/hook"), secret), store_cfg_);
   // Both become dead letters and the sink moves past them.
   ASSERT_TRUE(eventually([&] {
     auto s = writer_->outbox_status();
@@ -224,14 +226,14 @@ TEST_F(ArchiveTest, AfterItsAttemptsAnArticleIsADeadLetterUntilRetried) {
   for (const auto id : ids) EXPECT_EQ(receiver.accepted[id], 1);
 }
 
-TEST_F(ArchiveTest, IngestGoesOnWhileAWebhookIsDown) {
+TEST_P(DrainTest, IngestGoesOnWhileAWebhookIsDown) {
   // Nothing listens on this port: every attempt fails to connect.
   const int port = free_port();
   register_sinks({"hook"});
   auto cfg = webhook_config("http://127.0.0.1:" + std::to_string(port) + "/hook", "a webhook secret of some length");
   cfg.max_attempts = 1000;
   cfg.retry_backoff = std::chrono::seconds{1};
-  auto drain = start_drain(cfg, store_cfg_.path);
+  auto drain = start_drain(cfg, store_cfg_);
   for (int batch = 0; batch < 10; ++batch) store_articles(1 + batch * 20, 20);
   EXPECT_EQ(writer_->counts()->articles, 200);
   ASSERT_TRUE(eventually([&] { return !writer_->outbox_status()->sinks.at(0).last_error.empty(); }));
@@ -242,6 +244,65 @@ TEST_F(ArchiveTest, IngestGoesOnWhileAWebhookIsDown) {
   EXPECT_EQ(status->sinks.at(0).delivered, 0);
   EXPECT_NE(status->sinks.at(0).last_error.find("connect"), std::string::npos) << status->sinks.at(0).last_error;
 }
+
+TEST_P(DrainTest, AWatchMatchReachesTheSinkJson) {
+  const auto file = dir_.path() / "articles.jsonl";
+  register_sinks({"lines"});
+  auto matched = article(1);
+  matched.watches = {"maghreb-drones"};
+  matched.tags.push_back({"drones-maghreb", classify::TagKind::watch, 1.0, classify::TagSource::watch});
+  ASSERT_TRUE(writer_->write_articles(std::vector<store::ArticleRecord>{matched, article(2)}));
+  auto drain = start_drain(jsonl_config(file), store_cfg_);
+  ASSERT_TRUE(eventually([&] { return read_lines(file).size() >= 2; }));
+  drain.reset();
+  const auto lines = read_lines(file);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["watches"], json::array({"maghreb-drones"}));
+  EXPECT_EQ(lines[1]["watches"], json::array());
+  bool tagged = false;
+  for (const auto& t : lines[0]["tags"]) tagged |= t["name"] == "drones-maghreb" && t["kind"] == "watch";
+  EXPECT_TRUE(tagged) << lines[0]["tags"].dump();
+}
+
+// Two daemons sharing one PostgreSQL, each with the same sink: one drains
+// it, the other waits, and takes over from the cursor when the first stops.
+using PgDrainTest = ArchiveTest;
+
+std::set<std::int64_t> ids_in(const std::vector<json>& lines) {
+  std::set<std::int64_t> out;
+  for (const auto& line : lines) out.insert(line["id"].get<std::int64_t>());
+  return out;
+}
+
+TEST_P(PgDrainTest, TwoDrainsOfOneSinkDeliverEachArticleOnce) {
+  const auto file_a = dir_.path() / "a.jsonl";
+  const auto file_b = dir_.path() / "b.jsonl";
+  register_sinks({"lines"});
+  auto a = start_drain(jsonl_config(file_a), store_cfg_);
+  const auto first = store_articles(1, 5);
+  ASSERT_TRUE(eventually([&] { return read_lines(file_a).size() >= 5; }));
+  auto b = start_drain(jsonl_config(file_b), store_cfg_);
+  const auto second = store_articles(10, 5);
+  ASSERT_TRUE(eventually([&] { return read_lines(file_a).size() >= 10; }));
+  EXPECT_TRUE(read_lines(file_b).empty());  // b never held the claim while a did
+
+  a.reset();
+  const auto third = store_articles(20, 5);
+  ASSERT_TRUE(eventually([&] { return read_lines(file_b).size() >= 5; }));
+  b.reset();
+  const auto lines_a = read_lines(file_a);
+  const auto lines_b = read_lines(file_b);
+  EXPECT_EQ(lines_a.size(), 10u);
+  EXPECT_EQ(lines_b.size(), 5u);
+  std::set<std::int64_t> want(first.begin(), first.end());
+  want.insert(second.begin(), second.end());
+  EXPECT_EQ(ids_in(lines_a), want);
+  EXPECT_EQ(ids_in(lines_b), std::set<std::int64_t>(third.begin(), third.end()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgresql, PgDrainTest, ::testing::Values(Backend::postgresql), store::testing::backend_name);
+
+NEWSD_ON_BOTH_BACKENDS(DrainTest);
 
 }  // namespace
 }  // namespace newsd::sink::testing

@@ -1,4 +1,5 @@
-// The NATS JetStream sink against a real nats-server started by the test:
+// The NATS JetStream sink against a real nats-server started by the test,
+// on both backends:
 // a JetStream consumer gets every stored article exactly once, also across
 // a sink restart, a replay from an old cursor and a server restart.
 #include "newsd/sink/nats_sink.hpp"
@@ -25,6 +26,7 @@ class NatsSinkTest : public ArchiveTest {
     drain_.reset();
     reader_.reset();
     nats_.reset();
+    ArchiveTest::TearDown();
   }
 
   config::SinkConfig sink_config() const {
@@ -43,7 +45,7 @@ class NatsSinkTest : public ArchiveTest {
   void start_sink() {
     auto sink = NatsSink::connect(sink_config());
     ASSERT_TRUE(sink) << sink.error().describe();
-    auto drain = Drain::start(sink_config(), store_cfg_.path, std::chrono::seconds{5}, std::move(*sink));
+    auto drain = Drain::start(sink_config(), store_cfg_, std::move(*sink));
     ASSERT_TRUE(drain) << drain.error().describe();
     drain_ = std::move(*drain);
   }
@@ -84,7 +86,7 @@ class NatsSinkTest : public ArchiveTest {
   std::unique_ptr<JetStreamReader> reader_;
 };
 
-TEST_F(NatsSinkTest, EveryStoredArticleIsReceivedOnceOnItsSubject) {
+TEST_P(NatsSinkTest, EveryStoredArticleIsReceivedOnceOnItsSubject) {
   start_sink();
   const auto ids = store_articles(1, 10);
   ASSERT_TRUE(eventually([&] { return delivered() == 10; }));
@@ -97,24 +99,21 @@ TEST_F(NatsSinkTest, EveryStoredArticleIsReceivedOnceOnItsSubject) {
   }
 }
 
-TEST_F(NatsSinkTest, ReplayingFromAnOldCursorAddsNoDuplicate) {
+TEST_P(NatsSinkTest, ReplayingFromAnOldCursorAddsNoDuplicate) {
   start_sink();
   const auto ids = store_articles(1, 6);
   ASSERT_TRUE(eventually([&] { return delivered() == 6; }));
   drain_.reset();
   // As if the cursor had not been saved after the acks (a crash between the
   // two): the sink publishes all six again, with the same Nats-Msg-Id.
-  {
-    newsd::testing::Db db(store_cfg_.path);
-    db.rows("INSERT INTO outbox (seq, article_id, stored_at) SELECT id, id, fetched_at FROM articles");
-    db.rows("UPDATE sink_cursors SET cursor = 0");
-  }
+  exec_sql("INSERT INTO outbox (seq, article_id, stored_at) SELECT id, id, fetched_at FROM articles");
+  exec_sql("UPDATE sink_cursors SET cursor = 0");
   start_sink();
   ASSERT_TRUE(eventually([&] { return delivered() == 12; }));
   EXPECT_EQ(ids_of(receive(6)), as_strings(ids));
 }
 
-TEST_F(NatsSinkTest, SinkRestartAndServerRestartLoseNothingAndRepeatNothing) {
+TEST_P(NatsSinkTest, SinkRestartAndServerRestartLoseNothingAndRepeatNothing) {
   start_sink();
   auto ids = store_articles(1, 5);
   ASSERT_TRUE(eventually([&] { return delivered() == 5; }));
@@ -137,6 +136,8 @@ TEST_F(NatsSinkTest, SinkRestartAndServerRestartLoseNothingAndRepeatNothing) {
   ASSERT_TRUE(eventually([&] { return delivered() == 39; }));
   EXPECT_EQ(ids_of(receive(39)), as_strings(ids));
 }
+
+NEWSD_ON_BOTH_BACKENDS(NatsSinkTest);
 
 }  // namespace
 }  // namespace newsd::sink::testing

@@ -8,6 +8,7 @@
 
 #include "service/process.hpp"
 #include "support/daemon_test_util.hpp"
+#include "support/pg_server.hpp"
 #include "support/static_server.hpp"
 
 namespace newsd::testing {
@@ -26,11 +27,14 @@ std::vector<json> read_lines(const fs::path& file) {
   return out;
 }
 
-void write_config(const fs::path& dir, const StaticServer& server, const std::string& sinks) {
+// `store` is the [store] table's keys: the SQLite file by default.
+void write_config(const fs::path& dir, const StaticServer& server, const std::string& sinks,
+                  const std::string& store = "path = \"newsd.db\"\n") {
   std::ofstream out(dir / "newsd.toml");
   out << "[fetch]\nmin_host_interval = \"0s\"\nmax_retries = 0\n"
       << "[classify]\ntaxonomy = \"" << (fs::path(NEWSD_SOURCE_DIR) / "config/taxonomy/default.toml").string() << "\"\n"
-      << "[store]\npath = \"newsd.db\"\nbatch_size = 2\n"
+      << "[store]\n"
+      << store << "batch_size = 2\n"
       << "[daemon]\nshutdown_grace = \"0s\"\n"
       << "[[feeds]]\nurl = \"" << server.url("/maghreb-defense.rss") << "\"\ninterval = \"1h\"\n"
       << sinks;
@@ -119,6 +123,53 @@ TEST(SinkDaemon, SinksListsDeadLettersAndRetryQueuesThem) {
   auto unknown = run_cli({"sinks", "retry", "nope", "--db", db.string()}, dir.path(), "unknown");
   EXPECT_EQ(exit_code(unknown.wait(30s)), 2);
   EXPECT_NE(unknown.stderr_text().find("no sink named 'nope'"), std::string::npos) << unknown.stderr_text();
+}
+
+// -1 until the daemon has created the tables (asked, so that a poll that
+// comes before the migration sends no failing statement).
+std::int64_t pg_count(const std::string& url, const std::string& sql) {
+  pqxx::connection conn(url);
+  pqxx::nontransaction tx(conn);
+  if (tx.exec1("SELECT to_regclass('public.feeds') IS NULL")[0].as<bool>()) return -1;
+  return tx.exec1(sql)[0].as<std::int64_t>();
+}
+
+TEST(SinkDaemon, OnPostgresqlEveryStoredArticleReachesTheSinkAndSinksReportsIt) {
+  auto* server_pg = PgServer::get();
+  ASSERT_NE(server_pg, nullptr);
+  const std::string database = "newsd_sinkd_" + std::to_string(::getpid());
+  const std::string url = server_pg->create_database(database);
+  TempDir dir("newsd-sinkd");
+  StaticServer server(fs::path(NEWSD_SOURCE_DIR) / "samples");
+  write_config(dir.path(), server, "[[sinks]]\nname = \"lines\"\ntype = \"jsonl\"\npath = \"out.jsonl\"\n",
+               "backend = \"postgresql\"\nurl = \"" + url + "\"\n");
+  const fs::path config = dir.path() / "newsd.toml";
+  const fs::path out = dir.path() / "out.jsonl";
+  {
+    Process daemon({kBinary, "run", "--config", config.string()}, dir.path() / "run");
+    ASSERT_TRUE(eventually(
+        [&] {
+          const auto stored = pg_count(url, "SELECT count(*) FROM articles");
+          return stored >= 5 && static_cast<std::int64_t>(read_lines(out).size()) == stored &&
+                 pg_count(url, "SELECT count(*) FROM feeds WHERE last_fetched_at IS NOT NULL") == 1;
+        },
+        60s))
+        << daemon.stderr_text();
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(exit_code(daemon.wait(30s)), 0) << daemon.stderr_text();
+  }
+  std::set<std::int64_t> ids;
+  for (const auto& line : read_lines(out)) ids.insert(line["id"].get<std::int64_t>());
+  EXPECT_EQ(static_cast<std::int64_t>(ids.size()), pg_count(url, "SELECT count(*) FROM articles"));
+
+  auto listing = run_cli({"sinks", "--config", config.string(), "--json"}, dir.path(), "sinks");
+  ASSERT_EQ(exit_code(listing.wait(30s)), 0) << listing.stderr_text();
+  const auto report = json::parse(listing.stdout_text());
+  ASSERT_EQ(report["sinks"].size(), 1u);
+  EXPECT_EQ(report["sinks"][0]["name"], "lines");
+  EXPECT_EQ(report["sinks"][0]["delivered"].get<std::size_t>(), ids.size());
+  EXPECT_EQ(report["sinks"][0]["lag"], 0);
+  server_pg->drop_database(database);
 }
 
 }  // namespace

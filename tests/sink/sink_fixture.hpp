@@ -1,8 +1,11 @@
 #pragma once
-// Shared by the sink tests: an archive in a temp dir with one feed, a
-// builder of distinct articles (so no two dedup into one), and a bounded
-// wait for what another thread delivers.
+// Shared by the sink tests: an archive with one feed, on the backend of the
+// test's parameter (a SQLite file in a temp dir, or a database of its own on
+// the test PostgreSQL server, support/pg_server.hpp), a builder of distinct
+// articles (so no two dedup into one), and a bounded wait for what another
+// thread delivers.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -15,7 +18,9 @@
 #include "newsd/store/outbox.hpp"
 #include "newsd/store/store.hpp"
 #include "service/process.hpp"
+#include "store/store_fixture.hpp"
 #include "support/daemon_test_util.hpp"
+#include "support/pg_server.hpp"
 
 namespace newsd::sink::testing {
 
@@ -25,15 +30,40 @@ inline bool eventually(const std::function<bool()>& done) {
   return newsd::testing::eventually(done, std::chrono::seconds{60});
 }
 
-class ArchiveTest : public ::testing::Test {
+using store::testing::Backend;
+
+class ArchiveTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     store_cfg_.path = dir_.path() / "newsd.db";
+    if (GetParam() == Backend::postgresql) {
+      server_ = newsd::testing::PgServer::get();
+      ASSERT_NE(server_, nullptr);
+      database_ = "newsd_sink_" + std::to_string(::getpid());
+      store_cfg_.backend = config::StoreBackend::postgresql;
+      store_cfg_.url = server_->create_database(database_);
+    }
     open_writer();
+  }
+  void TearDown() override {
+    writer_.reset();
+    if (server_ != nullptr) server_->drop_database(database_);
+  }
+
+  [[nodiscard]] bool on_postgresql() const { return GetParam() == Backend::postgresql; }
+
+  /// Runs `sql` (the same text on both backends) on a connection of its own.
+  void exec_sql(const std::string& sql) {
+    if (on_postgresql()) {
+      pqxx::connection conn(store_cfg_.url);
+      pqxx::nontransaction(conn).exec(sql);
+    } else {
+      newsd::testing::Db(store_cfg_.path).rows(sql);
+    }
   }
 
   void open_writer() {
-    auto store = store::Store::open(store_cfg_.path, store_cfg_);
+    auto store = store::Store::open(store_cfg_);
     ASSERT_TRUE(store) << store.error().describe();
     writer_ = std::make_unique<store::Store>(std::move(*store));
     auto feed = writer_->ensure_feed("https://example.org/feed.xml", "Example");
@@ -42,7 +72,7 @@ class ArchiveTest : public ::testing::Test {
   }
 
   store::Outbox outbox() {
-    auto o = store::Outbox::open(store_cfg_.path);
+    auto o = store::Outbox::open(store_cfg_);
     EXPECT_TRUE(o) << o.error().describe();
     return std::move(*o);
   }
@@ -87,6 +117,8 @@ class ArchiveTest : public ::testing::Test {
   config::StoreConfig store_cfg_;
   std::unique_ptr<store::Store> writer_;
   std::int64_t feed_id_ = 0;
+  newsd::testing::PgServer* server_ = nullptr;
+  std::string database_;
 };
 
 }  // namespace newsd::sink::testing

@@ -2,6 +2,7 @@
 // every query as the SQLite file did, keeps its ids, and a rerun adds nothing.
 #include "newsd/store/pg_migrate.hpp"
 
+#include "newsd/store/outbox.hpp"
 #include "store_fixture.hpp"
 
 namespace newsd::store::testing {
@@ -23,7 +24,7 @@ class PgMigrateTest : public StoreTest {
   }
 
   // Two feeds, a shared wire story (one article, two sources, a cluster
-  // member), tags of several kinds (a watch's too), Arabic, French and English text.
+  // member), tags of several kinds (a watch's too, with its watch match), Arabic, French and English text.
   void write_archive(Store& store) {
     const auto ar = add_feed(store, "https://ar.example/feed", "Arabic wire");
     const auto fr = add_feed(store, "https://fr.example/feed");
@@ -42,6 +43,7 @@ class PgMigrateTest : public StoreTest {
                       "Negotiations over a cyber treaty stalled as diplomats blamed state hackers.", "en");
     a3.tags = {tag("cyber", TagKind::topic, 0.5, classify::TagSource::model),
                tag("cyber-watch", TagKind::watch, 1.0, classify::TagSource::watch)};
+    a3.watches = {"cyber-desk"};
     write(store, {a1, a1_copy, a2, a3});
   }
 
@@ -71,7 +73,12 @@ std::vector<std::pair<std::int64_t, std::string>> hits(Store& store, const Searc
 TEST_F(PgMigrateTest, TheCopyAnswersEveryQueryAsTheSqliteArchiveDid) {
   {
     auto sqlite = open_store();
+    // A sink on the SQLite side: its outbox rows stay there (copy.cpp says why).
+    auto outbox = Outbox::open(db_path_);
+    ASSERT_TRUE(outbox.has_value());
+    ASSERT_TRUE(outbox->register_sinks(std::vector<std::string>{"desk"}));
     write_archive(sqlite);
+    EXPECT_EQ(sqlite.outbox_status()->rows, 3);
   }
   auto copied = copy_sqlite_to_postgresql(db_path_, url_, 2);
   ASSERT_TRUE(copied.has_value()) << copied.error().describe();
@@ -79,6 +86,7 @@ TEST_F(PgMigrateTest, TheCopyAnswersEveryQueryAsTheSqliteArchiveDid) {
   EXPECT_EQ(copied->articles, 3);
   EXPECT_EQ(copied->articles_seen, 3);
   EXPECT_EQ(copied->sources, 4);
+  EXPECT_EQ(copied->watch_matches, 1);
 
   auto sqlite = *Store::open_readonly(db_path_);
   auto pg = open_pg();
@@ -100,7 +108,14 @@ TEST_F(PgMigrateTest, TheCopyAnswersEveryQueryAsTheSqliteArchiveDid) {
     EXPECT_EQ((*b)->cluster_id, (*a)->cluster_id);
     EXPECT_EQ((*b)->tags.size(), (*a)->tags.size());
     EXPECT_EQ((*b)->sources.size(), (*a)->sources.size());
+    EXPECT_EQ((*b)->watches, (*a)->watches);
   }
+  SearchQuery watched{.text = "hacker*"};
+  EXPECT_EQ(pg.search(watched)->at(0).watches, std::vector<std::string>{"cyber-desk"});
+  auto outbox = pg.outbox_status();
+  ASSERT_TRUE(outbox.has_value()) << outbox.error().describe();
+  EXPECT_EQ(outbox->rows, 0);
+  EXPECT_TRUE(outbox->sinks.empty());
   const auto sqlite_stats = *sqlite.stats(), pg_stats = *pg.stats();
   EXPECT_EQ(pg_stats.articles, sqlite_stats.articles);
   EXPECT_EQ(pg_stats.tags, sqlite_stats.tags);
@@ -118,7 +133,8 @@ TEST_F(PgMigrateTest, ARerunCopiesOnlyWhatIsMissingAndNewArticlesGetNewIds) {
   ASSERT_TRUE(copy_sqlite_to_postgresql(db_path_, url_, 500).has_value());
   auto again = copy_sqlite_to_postgresql(db_path_, url_, 500);
   ASSERT_TRUE(again.has_value()) << again.error().describe();
-  EXPECT_EQ(again->feeds + again->tags + again->articles + again->article_tags + again->sources, 0);
+  EXPECT_EQ(again->feeds + again->tags + again->articles + again->article_tags + again->sources + again->watch_matches,
+            0);
   EXPECT_EQ(again->articles_seen, 3);
 
   // The copy is a working archive: a writer goes on from the copied ids.

@@ -104,11 +104,12 @@ Result<void> copy_tags(sqlite3* src, pqxx::connection& conn, CopyReport& report)
 }
 
 struct ArticleStatements {
-  sql::Stmt articles, tags, sources;
+  sql::Stmt articles, tags, sources, watches;
 };
 
-// One batch of articles after id `after`, with their tags and sources, in
-// one transaction; returns the last id copied (== after when none is left).
+// One batch of articles after id `after`, with their tags, sources and
+// watch matches, in one transaction; returns the last id copied (== after
+// when none is left).
 Result<std::int64_t> copy_article_batch(ArticleStatements& s, pqxx::connection& conn, std::int64_t after, int limit,
                                         CopyReport& report) {
   s.articles.reset();
@@ -157,6 +158,15 @@ Result<std::int64_t> copy_article_batch(ArticleStatements& s, pqxx::connection& 
             .affected_rows());
   });
   if (!sources) return std::unexpected(sources.error());
+  s.watches.reset();
+  s.watches.bind(1, after).bind(2, last);
+  auto watches = s.watches.each_row([&] {
+    report.watch_matches += static_cast<std::int64_t>(
+        tx.exec_params("INSERT INTO watch_matches (article_id, watch) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                       s.watches.int64(0), pg::pg_text(s.watches.text(1)))
+            .affected_rows());
+  });
+  if (!watches) return std::unexpected(watches.error());
   tx.commit();
   return last;
 }
@@ -173,6 +183,7 @@ Result<void> copy_articles(sqlite3* src, pqxx::connection& conn, int batch_size,
       {&s.sources,
        "SELECT article_id, feed_id, canonical_url, url, guid, seen_at FROM article_sources "
        "WHERE article_id > ?1 AND article_id <= ?2"},
+      {&s.watches, "SELECT article_id, watch FROM watch_matches WHERE article_id > ?1 AND article_id <= ?2"},
   };
   for (auto& [stmt, text] : statements) {
     auto prepared = sql::Stmt::prepare(src, text);
@@ -199,6 +210,13 @@ Result<CopyReport> copy_sqlite_to_postgresql(const std::filesystem::path& from, 
   if (!target) return std::unexpected(target.error());
   pqxx::connection& conn = (*target)->connection();
   CopyReport report;
+  // The outbox is left empty, and no sink cursor is copied. The archive's
+  // articles were stored by the SQLite daemon, and its sinks have had them
+  // (or have them as dead letters, or dropped them by the bound); a sink
+  // registered on PostgreSQL starts, as every new sink does, with the
+  // articles stored from then on. Copying the undelivered rows would also
+  // need their cursors and dead letters, and a sink that kept delivering
+  // from SQLite while the copy ran would send them twice.
   // The source is read in one transaction: a daemon writing it meanwhile
   // (WAL) cannot make the copy mix two states of the archive.
   if (auto ok = sql::exec(src->get(), "BEGIN"); !ok) return std::unexpected(ok.error());
@@ -216,7 +234,8 @@ Result<CopyReport> copy_sqlite_to_postgresql(const std::filesystem::path& from, 
                              {"tags", report.tags},
                              {"articles", report.articles},
                              {"articles_seen", report.articles_seen},
-                             {"sources", report.sources}});
+                             {"sources", report.sources},
+                             {"watch_matches", report.watch_matches}});
   return report;
 }
 

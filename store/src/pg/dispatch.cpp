@@ -14,6 +14,7 @@ Result<Store> Store::open(const config::StoreConfig& cfg) {
   if (cfg.backend == config::StoreBackend::sqlite) return open(cfg.path, cfg);
   auto backend = pg::Backend::connect(cfg.url, false);
   if (!backend) return std::unexpected(backend.error());
+  (*backend)->set_outbox_max_rows(cfg.outbox.max_rows);
   return Store(std::move(*backend));
 }
 

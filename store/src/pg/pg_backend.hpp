@@ -74,6 +74,9 @@ class Backend {
   Result<FeedList> feed_list();
   Result<std::int64_t> feed_list_version();
 
+  /// `[outbox] max_rows`: the writer keeps the outbox within it (pg_outbox.hpp).
+  void set_outbox_max_rows(std::int64_t rows) { outbox_max_rows_ = rows; }
+
   /// The connection, for the writer's helpers and `newsd migrate`.
   pqxx::connection& connection() { return *conn_; }
   bool readonly() const { return readonly_; }
@@ -83,6 +86,7 @@ class Backend {
       : conn_(std::move(conn)), readonly_(readonly) {}
   std::unique_ptr<pqxx::connection> conn_;
   bool readonly_ = false;
+  std::int64_t outbox_max_rows_ = config::OutboxConfig{}.max_rows;
   /// (name, kind) -> tags.id, cleared when a write transaction fails.
   std::map<std::pair<std::string, std::string>, std::int64_t> tag_ids_;
 };

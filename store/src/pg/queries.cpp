@@ -108,6 +108,17 @@ std::vector<std::string> tag_names(pqxx::work& tx, std::int64_t article_id) {
   return names;
 }
 
+// The watches an article matched at ingest, by name: what the sinks'
+// consumers route alerts by.
+std::vector<std::string> watch_names(pqxx::work& tx, std::int64_t article_id) {
+  std::vector<std::string> names;
+  for (const auto& r :
+       tx.exec_params("SELECT watch FROM watch_matches WHERE article_id = $1 ORDER BY watch", article_id)) {
+    names.push_back(r[0].as<std::string>());
+  }
+  return names;
+}
+
 }  // namespace
 
 Result<std::vector<SearchHit>> Backend::search(const SearchQuery& q) {
@@ -167,7 +178,10 @@ Result<std::vector<SearchHit>> Backend::search(const SearchQuery& q) {
       }
       hits.push_back(std::move(hit));
     }
-    for (auto& hit : hits) hit.tags = tag_names(tx, hit.id);
+    for (auto& hit : hits) {
+      hit.tags = tag_names(tx, hit.id);
+      hit.watches = watch_names(tx, hit.id);
+    }
     return hits;
   } catch (const std::exception& e) {
     return std::unexpected(database_error(e, "search"));
@@ -209,6 +223,7 @@ Result<std::optional<ArticleView>> Backend::article(std::int64_t id) {
                                         id)) {
       v.tags.push_back({t[0].as<std::string>(), t[1].as<std::string>(), t[2].as<double>(), t[3].as<std::string>()});
     }
+    v.watches = watch_names(tx, id);
     for (const auto& s : tx.exec_params("SELECT s.feed_id, f.url, s.url, s.seen_at FROM article_sources s "
                                         "JOIN feeds f ON f.id = s.feed_id WHERE s.article_id = $1 "
                                         "ORDER BY s.seen_at, s.feed_id",

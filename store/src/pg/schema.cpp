@@ -187,9 +187,51 @@ INSERT INTO meta (key, value) VALUES ('feed_list_version', '0');
 )sql";
 // ---- end v6 ----
 
+// ---- v7: outbox and watch matches (issue 15 §3 on PostgreSQL) ----
+// SQLite's outbox, sink cursors and dead letters (its outbox step) and its
+// watch_matches (v10), column for column. seq is not a sequence: a
+// sequence is not rolled back, and the drains read a gap in seq as rows
+// dropped by the bound. The writer numbers the rows itself from meta
+// `outbox_last_seq` under its article lock (pg/outbox.cpp), which also
+// makes seq order commit order, so a drain never passes a row that an
+// older transaction has yet to commit. claim_key names a sink's advisory
+// lock: a name's hash could collide, an identity cannot.
+constexpr const char* kSchemaV7Outbox = R"sql(
+CREATE TABLE outbox (
+  seq        bigint PRIMARY KEY,
+  article_id bigint NOT NULL,
+  stored_at  bigint NOT NULL
+);
+CREATE TABLE sink_cursors (
+  name              text PRIMARY KEY,
+  cursor            bigint NOT NULL,
+  delivered         bigint NOT NULL DEFAULT 0,
+  missed            bigint NOT NULL DEFAULT 0,
+  last_error        text NOT NULL DEFAULT '',
+  last_error_at     bigint,
+  last_delivered_at bigint,
+  claim_key         integer GENERATED ALWAYS AS IDENTITY UNIQUE
+);
+CREATE TABLE sink_dead_letters (
+  sink       text NOT NULL REFERENCES sink_cursors(name) ON DELETE CASCADE,
+  article_id bigint NOT NULL,
+  attempts   integer NOT NULL,
+  error      text NOT NULL,
+  failed_at  bigint NOT NULL,
+  retry      boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (sink, article_id)
+);
+CREATE TABLE watch_matches (
+  article_id bigint NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  watch      text NOT NULL,
+  PRIMARY KEY (article_id, watch)
+);
+)sql";
+// ---- end v7 ----
+
 using Step = const char*;
-constexpr Step kSteps[] = {kSchemaV1,          kSchemaV2Leases,      kSchemaV3Sources,
-                           kSchemaV4WatchTags, kSchemaV5HostBudgets, kSchemaV6FeedSpecs};
+constexpr Step kSteps[] = {kSchemaV1,          kSchemaV2Leases,      kSchemaV3Sources,  kSchemaV4WatchTags,
+                           kSchemaV5HostBudgets, kSchemaV6FeedSpecs, kSchemaV7Outbox};
 
 // Held for the transaction: migrations of one database run one at a time.
 constexpr std::int64_t kMigrationLock = 0x6e657773'64000001;  // "newsd" + 1

@@ -17,6 +17,7 @@
 #include "../fingerprint.hpp"
 #include "../tokenizer.hpp"
 #include "pg_backend.hpp"
+#include "pg_outbox.hpp"
 #include "pg_rows.hpp"
 
 namespace newsd::store::pg {
@@ -71,27 +72,30 @@ const Statement kByFingerprint{"newsd_writer_by_fingerprint",
 // The source row and tag rows of article $1, as CTEs; the statement's value
 // is how many of them were new. $2 feed, $3 canonical URL, $4 url, $5 guid,
 // $6 seen at, $7 tag ids, $8 scores, $9 tag sources (arrays, in the
-// record's order: the first of two equal rows wins, as row by row).
+// record's order: the first of two equal rows wins, as row by row), $10 the
+// names of the watches it matched.
 constexpr const char* kAttachCtes =
     "source AS (INSERT INTO article_sources (article_id, feed_id, canonical_url, url, guid, seen_at) "
     "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1), "
     "tagged AS (INSERT INTO article_tags (article_id, tag_id, score, source) "
     "SELECT $1::bigint, t.tag_id, t.score, t.source FROM "
     "unnest($7::bigint[], $8::float8[], $9::text[]) WITH ORDINALITY AS t(tag_id, score, source, n) ORDER BY t.n "
+    "ON CONFLICT DO NOTHING RETURNING 1), "
+    "watched AS (INSERT INTO watch_matches (article_id, watch) SELECT $1::bigint, w FROM unnest($10::text[]) AS w "
     "ON CONFLICT DO NOTHING RETURNING 1) "
-    "SELECT (SELECT count(*) FROM source) + (SELECT count(*) FROM tagged)";
+    "SELECT (SELECT count(*) FROM source) + (SELECT count(*) FROM tagged) + (SELECT count(*) FROM watched)";
 
 const Statement kAttach{"newsd_writer_attach", std::string("WITH ") + kAttachCtes};
 
-// A new article ($1..$6 as in kAttachCtes, $10..$20 its other columns) with
+// A new article ($1..$6 as in kAttachCtes, $11..$21 its other columns) with
 // its source and tags. The foreign keys of the source and tag rows are
 // checked at the end of the statement, when the article row exists.
 const Statement kInsert{
     "newsd_writer_insert",
     std::string("WITH article AS (INSERT INTO articles (id, feed_id, canonical_url, url, guid, fetched_at, title, "
                 "byline, lang, section, image, text, published_at, content_hash, simhash, cluster_id, search) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
-                "$20::tsvector)), ") +
+                "VALUES ($1, $2, $3, $4, $5, $6, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
+                "$21::tsvector)), ") +
         kAttachCtes};
 
 void prepare_statements(pqxx::connection& conn) {
@@ -187,7 +191,7 @@ class BatchWriter {
     const Tags tags = tags_of(rec);
     tx_.exec_prepared(
         kInsert.name, id, rec.feed_id, canonical, pg_text(rec.url), pg_text(rec.guid), to_unix(rec.fetched_at),
-        tags.ids, tags.scores, tags.sources, title, pg_text(rec.byline), pg_text(rec.lang), pg_text(rec.section),
+        tags.ids, tags.scores, tags.sources, tags.watches, title, pg_text(rec.byline), pg_text(rec.lang), pg_text(rec.section),
         pg_text(rec.image), pg_text(rec.text), opt_unix(rec.published_at), print.content_hash,
         print.simhash ? std::optional<std::int64_t>(static_cast<std::int64_t>(*print.simhash)) : std::nullopt,
         cluster.cluster_id != 0 ? cluster.cluster_id : id, search_vector(title, tokens));
@@ -196,7 +200,7 @@ class BatchWriter {
 
  private:
   struct Tags {
-    std::string ids, scores, sources;  // array literals
+    std::string ids, scores, sources, watches;  // array literals
   };
 
   Tags tags_of(const ArticleRecord& rec) const {
@@ -209,7 +213,10 @@ class BatchWriter {
       scores.push_back(tag.score);
       sources.emplace_back(classify::to_string(tag.source));
     }
-    return {number_array(ids), number_array(scores), text_array(sources)};
+    std::vector<std::string> watches;
+    watches.reserve(rec.watches.size());
+    for (const auto& watch : rec.watches) watches.push_back(pg_text(watch));
+    return {number_array(ids), number_array(scores), text_array(sources), text_array(watches)};
   }
 
   // The article with the same content hash; else nullopt, with `cluster`
@@ -228,12 +235,12 @@ class BatchWriter {
     return std::nullopt;
   }
 
-  // Returns how many rows (source + tags) were new.
+  // Returns how many rows (source, tags, watch matches) were new.
   std::size_t attach_to(std::int64_t article_id, const ArticleRecord& rec, const std::string& canonical) {
     const Tags tags = tags_of(rec);
     return tx_
         .exec_prepared1(kAttach.name, article_id, rec.feed_id, canonical, pg_text(rec.url), pg_text(rec.guid),
-                        to_unix(rec.fetched_at), tags.ids, tags.scores, tags.sources)[0]
+                        to_unix(rec.fetched_at), tags.ids, tags.scores, tags.sources, tags.watches)[0]
         .as<std::size_t>();
   }
 
@@ -260,7 +267,9 @@ Result<std::vector<UpsertOutcome>> Backend::write_articles(std::span<const Artic
       outcomes.push_back(writer.write(rec));
     }
     current = nullptr;
+    const std::int64_t outbox_dropped = append_to_outbox(tx, batch, outcomes, outbox_max_rows_);
     tx.commit();
+    log_outbox_dropped(outbox_dropped, outbox_max_rows_);
     return outcomes;
   } catch (const std::exception& e) {
     // Ids of tags inserted by the rolled-back transaction no longer exist.

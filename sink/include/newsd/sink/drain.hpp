@@ -34,10 +34,13 @@ inline constexpr std::chrono::milliseconds kIdlePoll{250};
 class Drain {
  public:
   /// Starts delivering to `sink` from `cfg.name`'s cursor (the sink must be
-  /// registered: Outbox::register_sinks). Fails if the database cannot be
-  /// opened.
-  static Result<std::unique_ptr<Drain>> start(const config::SinkConfig& cfg, const std::filesystem::path& db,
-                                              std::chrono::milliseconds busy_timeout, std::unique_ptr<Sink> sink);
+  /// registered: Outbox::register_sinks) in the store `store` names (SQLite
+  /// or PostgreSQL). Fails if the database cannot be opened. Before each
+  /// batch the drain claims its sink (Outbox::claim): while another process
+  /// sharing a PostgreSQL database delivers it, this one waits, and takes
+  /// over from the stored cursor once that one stops or dies.
+  static Result<std::unique_ptr<Drain>> start(const config::SinkConfig& cfg, const config::StoreConfig& store,
+                                              std::unique_ptr<Sink> sink);
   /// Stops at the next article boundary (a wait is cut short; a delivery
   /// in flight finishes or times out) and joins.
   ~Drain();
@@ -78,12 +81,10 @@ class SinkRunner {
   [[nodiscard]] SinksStatus status() const;
 
  private:
-  SinkRunner(std::filesystem::path db, std::chrono::milliseconds busy_timeout)
-      : db_(std::move(db)), busy_timeout_(busy_timeout) {}
+  explicit SinkRunner(config::StoreConfig store) : store_(std::move(store)) {}
   void start_drain(const config::SinkConfig& cfg);
 
-  std::filesystem::path db_;
-  std::chrono::milliseconds busy_timeout_;
+  config::StoreConfig store_;
   std::map<std::string, std::unique_ptr<Drain>> drains_;
 };
 

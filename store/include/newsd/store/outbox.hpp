@@ -7,9 +7,10 @@
 /// (counted in outbox_dropped, logged) rather than ever wait for a sink.
 /// Each sink has a cursor (the last seq it has handled) and drains from its
 /// own thread through its own Outbox connection; rows every registered sink
-/// has passed are deleted by trim(). The SQL surface is one append, one
-/// read after a cursor, one cursor update and one delete, so it ports to
-/// another backend. Tables: docs/schema.md.
+/// has passed are deleted by trim(). The same on PostgreSQL (`[store]
+/// backend = "postgresql"`), where several daemons may share the database
+/// and so the same sink: a drain claim()s its sink first, so that one
+/// process at a time delivers it. Tables: docs/schema.md.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "newsd/base/error.hpp"
+#include "newsd/config/config.hpp"
 
 namespace newsd::store {
 
@@ -66,8 +68,9 @@ struct DeadLetter {
 
 /// A connection for one sink's drain thread, or for `newsd sinks`. It takes
 /// no writer lock: its writes (cursors, dead letters, deleting delivered
-/// rows) are short transactions SQLite serialises with the daemon's. Not
-/// thread-safe: one Outbox per thread.
+/// rows) are short transactions the database serialises with the daemon's.
+/// Not thread-safe: one Outbox per thread, and a drain's Outbox drains one
+/// sink.
 class Outbox {
  public:
   /// Opens the existing database at `db` read-write. Errc::not_found
@@ -75,6 +78,10 @@ class Outbox {
   /// (Store::open migrates it).
   static Result<Outbox> open(const std::filesystem::path& db,
                              std::chrono::milliseconds busy_timeout = std::chrono::seconds{5});
+  /// The store `cfg` names: the SQLite file as above, or a connection of
+  /// its own to the PostgreSQL database (Errc::database if its schema is
+  /// not this build's, Errc::connect if the server cannot be reached).
+  static Result<Outbox> open(const config::StoreConfig& cfg);
   Outbox(Outbox&&) noexcept;
   Outbox& operator=(Outbox&&) noexcept;
   ~Outbox();
@@ -85,6 +92,16 @@ class Outbox {
   /// with its cursor and dead letters, so it no longer holds rows back.
   Result<void> register_sinks(std::span<const std::string> names);
 
+  /// Makes this connection the one that drains `sink`; a drain calls it
+  /// before each batch. Returns true when the claim was taken by this call
+  /// (the drain must read its cursor again: another process may have moved
+  /// it), false when this connection already held it. Errc::locked while
+  /// another connection holds it, Errc::not_found if the sink is not
+  /// registered. On PostgreSQL the claim is a session advisory lock: it
+  /// ends with the connection, so the sink of a process that died or lost
+  /// its connection is taken over at once. On SQLite one daemon owns the
+  /// database (the writer lock), so the claim is only remembered.
+  Result<bool> claim(std::string_view sink);
   /// The sink's cursor; Errc::not_found if it is not registered.
   Result<std::int64_t> cursor(std::string_view sink);
   /// At most `limit` rows with seq > `after`, oldest first.
