@@ -209,6 +209,10 @@ Result<std::optional<ArticleView>> Backend::article(std::int64_t id) {
                                         id)) {
       v.tags.push_back({t[0].as<std::string>(), t[1].as<std::string>(), t[2].as<double>(), t[3].as<std::string>()});
     }
+    v.labels = article_labels(tx, id);
+    for (const auto& label : v.labels) {
+      if (!label.removed) v.tags.push_back({label.tag, label.kind, 1.0, "label"});
+    }
     for (const auto& s : tx.exec_params("SELECT s.feed_id, f.url, s.url, s.seen_at FROM article_sources s "
                                         "JOIN feeds f ON f.id = s.feed_id WHERE s.article_id = $1 "
                                         "ORDER BY s.seen_at, s.feed_id",

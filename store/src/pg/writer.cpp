@@ -11,12 +11,6 @@
 namespace newsd::store::pg {
 namespace {
 
-// Held for each write transaction. Several workers may write one
-// database; dedup must see the articles another one committed a moment
-// ago, which row locks cannot give (the row it would conflict with does not
-// exist yet), so article writes are serialised. Readers never wait on it.
-constexpr std::int64_t kArticleWriterLock = 0x6e657773'64000002;  // "newsd" + 2
-
 // Bounded as in SQLite (kClusterCandidatesSql): a degenerate band cannot
 // make one insert slow.
 constexpr const char* kClusterCandidates =
@@ -81,6 +75,7 @@ class BatchWriter {
         print.content_hash,
         print.simhash ? std::optional<std::int64_t>(static_cast<std::int64_t>(*print.simhash)) : std::nullopt,
         cluster.cluster_id != 0 ? cluster.cluster_id : id, search_vector(title, tokens));
+    record_tag_versions(tx_, id, rec.tag_versions);
     attach(id, rec, canonical);
     return UpsertOutcome::inserted;
   }
