@@ -34,7 +34,7 @@ int migrate(const MigrateOptions& o) {
   }
   std::cout << "copied " << report->feeds << " feeds, " << report->tags << " tags, " << report->articles
             << " articles (" << report->articles_seen - report->articles << " already there), " << report->article_tags
-            << " article tags, " << report->sources << " sources\n";
+            << " article tags, " << report->sources << " sources, " << report->labels << " labels\n";
   return 0;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 /// Moving a SQLite archive into PostgreSQL (`newsd migrate --from newsd.db
-/// --to postgresql://…`): feeds, tags, articles with their tags and sources,
-/// keeping every id, the search index rebuilt from this build's tokenizer.
+/// --to postgresql://…`): feeds, tags, articles with their tags, sources,
+/// labels and tag versions, keeping every id, the search index rebuilt from this build's tokenizer.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -14,6 +14,7 @@ namespace newsd::store {
 /// Rows written by one copy; rows the target already had are not counted.
 struct CopyReport {
   std::int64_t feeds = 0, tags = 0, articles = 0, article_tags = 0, sources = 0;
+  std::int64_t labels = 0;         ///< label rows (set and removed)
   std::int64_t articles_seen = 0;  ///< source articles visited so far (copied or already there)
 };
 
