@@ -86,7 +86,7 @@ void run_label(const LabelOptions& o, CommandContext& ctx) {
   if (!edits) return;
   const std::string by = o.by.empty() ? current_user() : o.by;
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  auto written = store::Store::write_labels(where->path, edits->edits, by, now, where->busy_timeout);
+  auto written = store::Store::write_labels(*where, edits->edits, by, now);
   if (!written) {
     std::cerr << "newsd label: " << written.error().message << '\n';
     ctx.exit_code = query::exit_code_for(written.error());

@@ -34,7 +34,8 @@ int migrate(const MigrateOptions& o) {
   }
   std::cout << "copied " << report->feeds << " feeds, " << report->tags << " tags, " << report->articles
             << " articles (" << report->articles_seen - report->articles << " already there), " << report->article_tags
-            << " article tags, " << report->sources << " sources, " << report->watch_matches << " watch matches\n";
+            << " article tags, " << report->sources << " sources, " << report->watch_matches << " watch matches, "
+            << report->labels << " labels\n";
   return 0;
 }
 

@@ -90,12 +90,18 @@ void run_retag(const RetagFlags& flags, CommandContext& ctx) {
     return;
   }
   // The daemon re-reads the taxonomy and model too, so that what it stores
-  // from now on carries the versions this run writes.
-  const auto told = reload_running_daemon(cfg->store.path);
-  if (told.outcome == ReloadOutcome::signalled) {
-    std::cerr << "newsd retag: told the daemon (pid " << told.pid << ") to reload its taxonomy and model\n";
-  } else if (told.outcome == ReloadOutcome::cannot_tell) {
-    std::cerr << "newsd retag: the daemon was not told to reload: " << told.message << '\n';
+  // from now on carries the versions this run writes. Workers sharing a
+  // PostgreSQL store hold no lock file naming them: they cannot be found here.
+  if (cfg->store.backend == config::StoreBackend::postgresql) {
+    std::cerr << "newsd retag: send SIGHUP to each newsd sharing the PostgreSQL store, so that they tag with "
+                 "the same taxonomy and model\n";
+  } else {
+    const auto told = reload_running_daemon(cfg->store.path);
+    if (told.outcome == ReloadOutcome::signalled) {
+      std::cerr << "newsd retag: told the daemon (pid " << told.pid << ") to reload its taxonomy and model\n";
+    } else if (told.outcome == ReloadOutcome::cannot_tell) {
+      std::cerr << "newsd retag: the daemon was not told to reload: " << told.message << '\n';
+    }
   }
   // Exactly what ingest does with a page, minus the feed's own tags (source
   // feed: never retagged).
@@ -111,7 +117,7 @@ void run_retag(const RetagFlags& flags, CommandContext& ctx) {
   const auto progress = [show_progress](const store::RetagReport& so_far) {
     if (show_progress) std::cerr << "\rretagged " << so_far.articles << " articles" << std::flush;
   };
-  auto report = store::Store::retag(cfg->store.path, tagger.versions(), *options, tag, progress);
+  auto report = store::Store::retag(cfg->store, tagger.versions(), *options, tag, progress);
   if (show_progress) std::cerr << '\n';
   if (!report) {
     std::cerr << "newsd retag: " << report.error().message
@@ -130,7 +136,7 @@ void add_retag_command(CLI::App& app, CommandContext& ctx) {
       "retag",
       "Recompute the rule and/or model tags of stored articles whose taxonomy or model version is not the "
       "config's, in batches, while the daemon runs; print added/removed tags per tag");
-  cmd->add_option("--config,-c", flags->config, "Config file: its taxonomy, model and store.path");
+  cmd->add_option("--config,-c", flags->config, "Config file: its taxonomy, model and [store]");
   cmd->add_option("--since", flags->since, "Only articles dated on or after: an age (7d, 24h) or an ISO 8601 date");
   cmd->add_flag("--rules", flags->rules, "Recompute rule tags (default: rules, and the model if the config has one)");
   cmd->add_flag("--model", flags->model, "Recompute model tags");

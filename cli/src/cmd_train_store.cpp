@@ -33,7 +33,7 @@ std::optional<Archive> read_archive(const query::DbOptions& db, std::string_view
     exit_code = ctx.exit_code;
     return std::nullopt;
   }
-  auto store = store::Store::open_readonly(cfg->store.path, cfg->store.busy_timeout);
+  auto store = store::Store::open_readonly(cfg->store);
   if (!store) {
     std::cerr << "newsd " << command << ": " << store.error().message << '\n';
     exit_code = 1;

@@ -47,8 +47,15 @@ LabelAnswer post_label(State& state, const LabelPost& post) {
   if (auto problem = store::label_problem(post.by)) return {400, "by: " + *problem};
   const store::LabelEdit edit{post.article_id, post.tag, "", post.remove};
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto edits = std::span(&edit, 1);
   auto written =
-      store::Store::write_labels(state.options.db, std::span(&edit, 1), post.by, now, state.options.busy_timeout);
+      state.options.postgresql_url.empty()
+          ? store::Store::write_labels(state.options.db, edits, post.by, now, state.options.busy_timeout)
+          : store::Store::write_labels(
+                config::StoreConfig{.backend = config::StoreBackend::postgresql,
+                                    .url = state.options.postgresql_url,
+                                    .busy_timeout = std::chrono::ceil<config::Seconds>(state.options.busy_timeout)},
+                edits, post.by, now);
   if (!written) {
     // A write that waited past the busy timeout is worth retrying.
     const int status = written.error().code == Errc::database ? 503 : status_for(written.error());

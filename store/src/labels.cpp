@@ -8,6 +8,7 @@
 #include <map>
 
 #include "newsd/base/log.hpp"
+#include "pg/pg_backend.hpp"
 #include "store_impl.hpp"
 
 namespace newsd::store {
@@ -68,18 +69,6 @@ Result<std::string> kind_for(LabelStatements& s, const LabelEdit& edit) {
   return kind;
 }
 
-Result<void> check_edits(std::span<const LabelEdit> edits, std::string_view set_by) {
-  if (set_by.empty()) return fail(Errc::invalid_argument, "a label needs a non-empty author (set_by)");
-  for (const auto& edit : edits) {
-    if (auto problem = label_problem(edit.tag))
-      return fail(Errc::invalid_argument, "label '" + edit.tag + "': " + *problem);
-    if (!edit.kind.empty() && !is_kind(edit.kind))
-      return fail(Errc::invalid_argument,
-                  "label kind '" + edit.kind + "': expected topic, country, org, model or feed");
-  }
-  return {};
-}
-
 // Inside the caller's transaction: unknown articles first, so that a list
 // naming one writes nothing, then every edit.
 Result<LabelWrite> apply(sqlite3* db, std::span<const LabelEdit> edits, std::string_view set_by, TimePoint at) {
@@ -109,6 +98,18 @@ Label read_label(const sql::Stmt& stmt, int first) {
 
 }  // namespace
 
+Result<void> check_label_edits(std::span<const LabelEdit> edits, std::string_view set_by) {
+  if (set_by.empty()) return fail(Errc::invalid_argument, "a label needs a non-empty author (set_by)");
+  for (const auto& edit : edits) {
+    if (auto problem = label_problem(edit.tag))
+      return fail(Errc::invalid_argument, "label '" + edit.tag + "': " + *problem);
+    if (!edit.kind.empty() && !is_kind(edit.kind))
+      return fail(Errc::invalid_argument,
+                  "label kind '" + edit.kind + "': expected topic, country, org, model or feed");
+  }
+  return {};
+}
+
 std::optional<std::string> label_problem(std::string_view tag) {
   if (tag.empty()) return "empty";
   if (tag.size() > kMaxLabelBytes) return "longer than " + std::to_string(kMaxLabelBytes) + " bytes";
@@ -128,7 +129,7 @@ std::optional<std::string> label_problem(std::string_view tag) {
 
 Result<LabelWrite> Store::write_labels(const std::filesystem::path& path, std::span<const LabelEdit> edits,
                                        std::string_view set_by, TimePoint at, std::chrono::milliseconds busy_timeout) {
-  if (auto ok = check_edits(edits, set_by); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_label_edits(edits, set_by); !ok) return std::unexpected(ok.error());
   auto db = open_beside_writer(path, busy_timeout);
   if (!db) return std::unexpected(db.error());
   // BEGIN IMMEDIATE takes the write lock up front, waiting (busy timeout)
@@ -147,8 +148,7 @@ Result<LabelWrite> Store::write_labels(const std::filesystem::path& path, std::s
 }
 
 Result<std::vector<LabelledArticle>> Store::labelled_articles() {
-  // Labels are a SQLite table only so far (they predate the PostgreSQL backend).
-  if (pg_) return fail(Errc::unsupported, "labels are not stored on a PostgreSQL store yet");
+  if (pg_) return pg_->labelled_articles();
   sqlite3* db = impl_->db.get();
   // One read transaction: labels, articles and tags from one snapshot.
   auto snapshot = sql::ReadSnapshot::begin(db);

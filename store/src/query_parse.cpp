@@ -305,48 +305,129 @@ Result<void> render(const QueryNode& node, std::string& out) {
 }
 
 // A tsquery lexeme: quoted, with quotes and backslashes escaped as the
-// tsquery input syntax wants, so that no query text is ever read as an operator.
-std::string tsquery_lexeme(std::string_view form, bool prefix) {
+// tsquery input syntax wants, so that no query text is ever read as an
+// operator; `weight` ('A' title, 'D' body, '\0' either) restricts it to
+// one column.
+std::string tsquery_lexeme(std::string_view form, bool prefix, char weight = '\0') {
   std::string out = "'";
   for (char c : form) {
     if (c == '\'' || c == '\\') out += c;
     out += c;
   }
-  out += prefix ? "':*" : "'";
+  out += '\'';
+  if (prefix || weight != '\0') out += ':';
+  if (prefix) out += '*';
+  if (weight != '\0') out += weight;
   return out;
 }
 
-// A word or phrase as a tsquery: each word's forms OR-ed, the words of a
-// phrase joined by `<->` (followed by), the prefix on the last word. The
-// phrase is also recorded for snippets. "" when it holds no indexed word.
-std::string tsquery_term(const QueryNode& term, TsQuery& query) {
+// Each word of a term as its tsquery alternatives (its forms OR-ed, the
+// prefix on the last word of a prefix term), in order; the term is also
+// recorded for snippets. Empty when it holds no indexed word.
+std::vector<std::string> tsquery_words(const QueryNode& term, TsQuery& query, char weight = '\0') {
   const auto words = query_words(term.text, term.prefix);
-  std::string out;
+  std::vector<std::string> out;
   QueryPhrase phrase{{}, term.prefix};
   for (std::size_t i = 0; i < words.size(); ++i) {
     const bool prefix = term.prefix && i + 1 == words.size();
     std::string alternatives;
     for (const auto& form : words[i].forms) {
       if (!alternatives.empty()) alternatives += " | ";
-      alternatives += tsquery_lexeme(form, prefix);
+      alternatives += tsquery_lexeme(form, prefix, weight);
     }
     phrase.words.push_back(words[i].forms);
-    if (i > 0) out += " <-> ";
-    out += words[i].forms.size() > 1 ? "(" + alternatives + ")" : alternatives;
+    out.push_back(words[i].forms.size() > 1 ? "(" + alternatives + ")" : alternatives);
   }
-  if (!phrase.words.empty()) query.phrases.push_back(std::move(phrase));
+  if (!phrase.words.empty() && weight != 'D') query.phrases.push_back(std::move(phrase));
+  return out;
+}
+
+// A word or phrase as a tsquery: its words joined by `<->` (followed by).
+// "" when it holds no indexed word.
+std::string tsquery_term(const QueryNode& term, TsQuery& query) {
+  const auto words = tsquery_words(term, query);
+  std::string out;
+  for (const auto& word : words) {
+    if (!out.empty()) out += " <-> ";
+    out += word;
+  }
   // `!` and `&` bind tighter than `<->` would leave a phrase: keep it whole.
   return words.size() > 1 ? "(" + out + ")" : out;
 }
 
+// The two phrases of a NEAR with the second one starting `offset` positions
+// after the first one does (before it when negative), as one tsquery
+// phrase: a position both cover must hold a word of each (`x <0> y`: the
+// same position), and a gap between them is the distance of `<N>`.
+std::string tsquery_at_offset(const std::vector<std::string>& first, const std::vector<std::string>& second,
+                              int offset) {
+  const int size1 = static_cast<int>(first.size()), size2 = static_cast<int>(second.size());
+  std::string out;
+  int previous = 0;
+  for (int at = std::min(0, offset); at < std::max(size1, offset + size2); ++at) {
+    const bool in1 = at >= 0 && at < size1, in2 = at >= offset && at < offset + size2;
+    if (!in1 && !in2) continue;
+    const std::string word = in1 && in2 ? "(" + first[static_cast<std::size_t>(at)] + " <0> " +
+                                              second[static_cast<std::size_t>(at - offset)] + ")"
+                             : in1 ? first[static_cast<std::size_t>(at)]
+                                   : second[static_cast<std::size_t>(at - offset)];
+    if (!out.empty()) out += " <" + std::to_string(at - previous) + "> ";
+    out += word;
+    previous = at;
+  }
+  return "(" + out + ")";
+}
+
+// FTS5's NEAR(p1 p2, n) (fts5ExprNearIsMatch): instances of both phrases in
+// one column such that at most n tokens lie between the end of the one that
+// starts first and the start of the other, in either order, overlapping
+// included; so p2 starts d positions after p1 for some d in
+// [-(n + |p2|), n + |p1|]. A tsquery's `<N>` is an exact distance in one
+// order, so the NEAR is the OR of one phrase per d (tsquery_at_offset),
+// once with every lexeme of weight A (the title) and once of weight D (the
+// body): the tsvector numbers both columns in one sequence, and a NEAR
+// never spans two columns in FTS5.
+std::string tsquery_near(const QueryNode& near, TsQuery& query) {
+  std::string out;
+  const auto sides = static_cast<int>(query.phrases.size());
+  for (const char weight : {'A', 'D'}) {
+    const auto first = tsquery_words(near.children[0], query, weight);
+    const auto second = tsquery_words(near.children[1], query, weight);
+    if (weight == 'A' && static_cast<int>(query.phrases.size()) == sides + 2) {
+      query.phrases[static_cast<std::size_t>(sides)].near_partner = sides + 1;
+      query.phrases[static_cast<std::size_t>(sides + 1)].near_partner = sides;
+      query.phrases[static_cast<std::size_t>(sides)].near_distance = near.distance;
+      query.phrases[static_cast<std::size_t>(sides + 1)].near_distance = near.distance;
+    }
+    // The parser keeps no term without a word; were one empty, the NEAR
+    // would be left out as an empty term is.
+    if (first.empty() || second.empty()) return "";
+    const int size1 = static_cast<int>(first.size()), size2 = static_cast<int>(second.size());
+    for (int offset = -(near.distance + size2); offset <= near.distance + size1; ++offset) {
+      if (!out.empty()) out += " | ";
+      out += tsquery_at_offset(first, second, offset);
+    }
+  }
+  return "(" + out + ")";
+}
+
+// What render_tsquery writes a NEAR as.
+enum class NearAs {
+  match,  ///< exactly FTS5's NEAR (tsquery_near)
+  /// both sides (`a & b`): for ts_rank_cd, whose cover density over the OR
+  /// of every distance costs seconds per page, where the two sides rank the
+  /// matches alike
+  rank,
+};
+
 // The tree as a tsquery. FTS5's binary `a NOT b` is `a & !b`; `!` binds
 // tightest in a tsquery as NOT does in FTS5, and `&` tighter than `|` as AND
 // than OR. Operands that hold no indexed word are left out, as FTS5 does.
-Result<std::string> render_tsquery(const QueryNode& node, TsQuery& query) {
+Result<std::string> render_tsquery(const QueryNode& node, TsQuery& query, NearAs near_as) {
   const auto join = [&](std::string_view between) -> Result<std::string> {
     std::string out;
     for (const auto& child : node.children) {
-      auto part = render_tsquery(child, query);
+      auto part = render_tsquery(child, query, near_as);
       if (!part) return part;
       if (part->empty()) continue;
       if (!out.empty()) out += between;
@@ -365,9 +446,8 @@ Result<std::string> render_tsquery(const QueryNode& node, TsQuery& query) {
     case QueryOp::any: return join(" | ");
     case QueryOp::but_not: return join(" & !");
     case QueryOp::near:
-      // tsquery's <N> is an exact distance in one order; NEAR/n is "at most
-      // n words between, either order", which has no compact tsquery form.
-      return fail(Errc::invalid_argument, "NEAR/n is not supported on a PostgreSQL store yet");
+      if (near_as == NearAs::match) return tsquery_near(node, query);
+      return "(" + tsquery_term(node.children[0], query) + " & " + tsquery_term(node.children[1], query) + ")";
     case QueryOp::filter:
       return fail(Errc::invalid_argument,
                   "the filter " + std::string(to_string(node.field)) + ":" + node.text + " has no full-text form");
@@ -410,9 +490,13 @@ Result<TsQuery> plain_query_to_tsquery(std::string_view query) {
   if (!tree) return std::unexpected(tree.error());
   TsQuery out;
   if (!*tree) return out;
-  auto text = render_tsquery(**tree, out);
+  auto text = render_tsquery(**tree, out, NearAs::match);
   if (!text) return std::unexpected(text.error());
   out.text = std::move(*text);
+  TsQuery phrases_again;  // the same terms: out.phrases already has them
+  auto rank = render_tsquery(**tree, phrases_again, NearAs::rank);
+  if (!rank) return std::unexpected(rank.error());
+  out.rank_text = std::move(*rank);
   return out;
 }
 

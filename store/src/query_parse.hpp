@@ -24,14 +24,23 @@ namespace newsd::store {
 struct QueryPhrase {
   std::vector<std::vector<std::string>> words;
   bool prefix = false;
+  /// A side of `a NEAR/n b`: the index (in TsQuery::phrases) of the other
+  /// side, and n. FTS5 reports only the instances that are near one of the
+  /// other side's, so a snippet marks only those. -1: not in a NEAR.
+  int near_partner = -1;
+  int near_distance = 0;
 };
 
 /// A plain query as a PostgreSQL tsquery (the PostgreSQL backend's search).
 struct TsQuery {
   /// tsquery input syntax: every word's index forms (query_words()) as
   /// quoted lexemes, alternatives `|`, phrases `<->`, prefix `:*`, AND `&`,
-  /// OR `|`, NOT `& !`. "" when no word is left: matches nothing.
+  /// OR `|`, NOT `& !`, NEAR/n an OR of phrases at each distance allowed
+  /// (query_parse.cpp, tsquery_near). "" when no word is left: matches nothing.
   std::string text;
+  /// `text` for ranking (ts_rank_cd): the same, but each NEAR as its two
+  /// sides AND-ed (query_parse.cpp, NearAs::rank).
+  std::string rank_text;
   std::vector<QueryPhrase> phrases;  ///< every term, NOT ones included, for snippets
 };
 

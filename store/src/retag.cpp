@@ -16,34 +16,18 @@
 // inside the write transaction, so a tag the daemon added meanwhile (a
 // duplicate seen through another feed) is diffed, not overwritten blindly;
 // an article pruned meanwhile is skipped.
-#include <cmath>
-#include <map>
-#include <tuple>
-
-#include "newsd/base/log.hpp"
+#include "pg/pg_backend.hpp"
+#include "retag_plan.hpp"
 #include "store_impl.hpp"
 
 namespace newsd::store {
 namespace {
 
-constexpr std::string_view kRule = "rule";
-constexpr std::string_view kModel = "model";
-
-struct Outdated {
-  std::int64_t id = 0;
-  classify::Document doc;
-};
-
-struct Retagged {
-  std::int64_t id = 0;
-  std::vector<classify::Tag> tags;  ///< only the selected sources, named, one per (name, kind, source)
-};
-
-/// One article_tags row of a rule or model tag: (name, kind, source) -> score.
-using TagKey = std::tuple<std::string, std::string, std::string>;
-using TagRows = std::map<TagKey, double>;
-/// Counts per (kind, name), the order RetagReport::changes lists them in.
-using ChangesByTag = std::map<std::pair<std::string, std::string>, TagChange>;
+using retag::ChangesByTag;
+using retag::Outdated;
+using retag::Retagged;
+using retag::TagKey;
+using retag::TagRows;
 
 // Statements of one retag run, prepared once on its connection.
 struct RetagStatements {
@@ -91,10 +75,6 @@ struct RetagStatements {
   }
 };
 
-bool selected(const RetagOptions& options, std::string_view source) {
-  return (source == kRule && options.rules) || (source == kModel && options.model);
-}
-
 // The next `count` outdated articles after `after_id`, read outside any
 // transaction (WAL: a snapshot that never blocks the daemon).
 Result<std::vector<Outdated>> read_outdated(RetagStatements& s, const RetagOptions& options, const TagVersions& current,
@@ -114,42 +94,14 @@ Result<std::vector<Outdated>> read_outdated(RetagStatements& s, const RetagOptio
   return out;
 }
 
-// The tagger's tags of each article, kept to the selected sources. Slow
-// (the whole text pipeline), hence before the write transaction begins.
-std::vector<Retagged> compute_tags(const std::vector<Outdated>& articles, const RetagOptions& options,
-                                   const RetagTagger& tagger) {
-  std::vector<Retagged> out;
-  out.reserve(articles.size());
-  for (const auto& article : articles) {
-    Retagged r{article.id, {}};
-    for (auto& tag : tagger(article.doc)) {
-      if (tag.name.empty() || !selected(options, classify::to_string(tag.source))) continue;
-      r.tags.push_back(std::move(tag));
-    }
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
-TagRows wanted_rows(const Retagged& article) {
-  TagRows rows;
-  for (const auto& tag : article.tags) {
-    TagKey key{tag.name, std::string(classify::to_string(tag.kind)), std::string(classify::to_string(tag.source))};
-    rows.try_emplace(std::move(key), tag.score);
-  }
-  return rows;
-}
-
 Result<TagRows> stored_rows(RetagStatements& s, const RetagOptions& options, std::int64_t id) {
   TagRows rows;
   auto& q = s.current_rows;
   q.bind(1, id);
-  auto done = q.each_row([&] {
-    if (selected(options, q.text(2))) rows.emplace(TagKey{q.text(0), q.text(1), q.text(2)}, q.real(3));
-  });
+  auto done = q.each_row([&] { rows.emplace(TagKey{q.text(0), q.text(1), q.text(2)}, q.real(3)); });
   q.reset();
   if (!done) return std::unexpected(done.error());
-  return rows;
+  return retag::selected_rows(options, std::move(rows));
 }
 
 Result<void> insert_row(sqlite3* db, RetagStatements& s, std::int64_t article_id, const TagKey& key, double score) {
@@ -169,49 +121,29 @@ sql::Stmt& bind_row(sql::Stmt& stmt, std::int64_t article_id, const TagKey& key)
   return stmt.bind(1, article_id).bind(2, name).bind(3, kind).bind(4, source);
 }
 
-TagChange& change_of(ChangesByTag& changes, const TagKey& key) {
-  const auto& [name, kind, source] = key;
-  auto [it, added] = changes.try_emplace(std::pair{kind, name});
-  if (added) {
-    it->second.name = name;
-    it->second.kind = kind;
-  }
-  return it->second;
-}
-
 // Makes one article's selected rows what `article` says and records the
 // current versions on it. Returns whether a row changed.
 Result<bool> rewrite_article(sqlite3* db, RetagStatements& s, const RetagOptions& options, const TagVersions& current,
                              const Retagged& article, ChangesByTag& changes) {
   auto stored = stored_rows(s, options, article.id);
   if (!stored) return std::unexpected(stored.error());
-  const TagRows wanted = wanted_rows(article);
-  bool changed = false;
-  for (const auto& [key, score] : *stored) {
-    if (wanted.contains(key)) continue;
+  const auto diff = retag::diff(*stored, article.rows, changes);
+  for (const auto& key : diff.removed) {
     if (auto ok = bind_row(s.delete_row, article.id, key).run(); !ok) return std::unexpected(ok.error());
-    ++change_of(changes, key).removed;
-    changed = true;
   }
-  for (const auto& [key, score] : wanted) {
-    const auto old = stored->find(key);
-    if (old == stored->end()) {
-      if (auto ok = insert_row(db, s, article.id, key, score); !ok) return std::unexpected(ok.error());
-      ++change_of(changes, key).added;
-      changed = true;
-    } else if (std::abs(old->second - score) > 1e-9) {
-      if (auto ok = bind_row(s.update_score, article.id, key).bind(5, score).run(); !ok) {
-        return std::unexpected(ok.error());
-      }
-      ++change_of(changes, key).rescored;
-      changed = true;
+  for (const auto& [key, score] : diff.added) {
+    if (auto ok = insert_row(db, s, article.id, key, score); !ok) return std::unexpected(ok.error());
+  }
+  for (const auto& [key, score] : diff.rescored) {
+    if (auto ok = bind_row(s.update_score, article.id, key).bind(5, score).run(); !ok) {
+      return std::unexpected(ok.error());
     }
   }
   auto& v = s.set_versions;
   v.bind(1, article.id).bind(2, options.rules ? 1 : 0).bind(3, current.taxonomy);
   v.bind(4, options.model ? 1 : 0).bind(5, current.model);
   if (auto ok = v.run(); !ok) return std::unexpected(ok.error());
-  return changed;
+  return !diff.empty();
 }
 
 // One batch in one short write transaction: all of it or none.
@@ -245,45 +177,22 @@ Result<void> write_batch(sqlite3* db, RetagStatements& s, const RetagOptions& op
 Result<RetagReport> Store::retag(const std::filesystem::path& path, const TagVersions& current,
                                  const RetagOptions& options, const RetagTagger& tagger,
                                  const RetagProgress& progress) {
-  if (!options.rules && !options.model) return fail(Errc::invalid_argument, "retag: neither rules nor model selected");
-  if (options.batch < 1) return fail(Errc::invalid_argument, "retag: batch must be at least 1");
+  if (auto ok = retag::check(options); !ok) return std::unexpected(ok.error());
   auto db = open_beside_writer(path, options.busy_timeout);
   if (!db) return std::unexpected(db.error());
   auto statements = RetagStatements::prepare(db->get());
   if (!statements) return std::unexpected(statements.error());
-
-  RetagReport report;
-  ChangesByTag changes;
-  std::int64_t after_id = 0;
-  while (true) {
-    std::int64_t count = options.batch;
-    if (options.limit) count = std::min(count, *options.limit - report.articles);
-    if (count <= 0) break;  // the limit is reached; what is left stays outdated
-    auto outdated = read_outdated(*statements, options, current, after_id, count);
-    if (!outdated) return std::unexpected(outdated.error());
-    if (outdated->empty()) {
-      report.complete = true;
-      break;
-    }
-    after_id = outdated->back().id;
-    const auto retagged = compute_tags(*outdated, options, tagger);
-    if (auto ok = write_batch(db->get(), *statements, options, current, retagged, report, changes); !ok) {
-      return std::unexpected(ok.error());
-    }
-    if (progress) progress(report);
-  }
-  for (auto& [key, change] : changes) report.changes.push_back(std::move(change));
-  log::info("store.retag", {{"articles", report.articles},
-                            {"changed", report.changed_articles},
-                            {"batches", report.batches},
-                            {"complete", report.complete}});
-  return report;
+  const auto read = [&](std::int64_t after_id, std::int64_t count) {
+    return read_outdated(*statements, options, current, after_id, count);
+  };
+  const auto write = [&](const std::vector<Retagged>& batch, RetagReport& report, ChangesByTag& changes) {
+    return write_batch(db->get(), *statements, options, current, batch, report, changes);
+  };
+  return retag::run(options, tagger, progress, read, write);
 }
 
 Result<OutdatedTags> Store::outdated_tags(const TagVersions& current) {
-  // Tag versions are recorded by the SQLite writer only so far (issue 17's
-  // retag predates the PostgreSQL backend); say so rather than count zero.
-  if (pg_) return fail(Errc::unsupported, "tag versions are not recorded on a PostgreSQL store yet");
+  if (pg_) return pg_->outdated_tags(current);
   sqlite3* db = impl_->db.get();
   auto stmt = sql::Stmt::prepare(db,
                                  "SELECT count(*) FILTER (WHERE taxonomy_version IS NOT ?1), "

@@ -71,6 +71,10 @@ Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, boo
 std::string lookup_key(std::string_view url_or_key);
 /// The dedup key an article record is stored under (its canonical URL or entry key).
 std::string record_key(const ArticleRecord& rec);
+/// Errc::invalid_argument unless every edit's tag can name a label
+/// (label_problem), its kind is empty or a tag kind, and `set_by` is not
+/// empty (labels.cpp; both backends check before connecting).
+Result<void> check_label_edits(std::span<const LabelEdit> edits, std::string_view set_by);
 /// Every label row of one article, oldest first (labels.cpp; for article()).
 Result<std::vector<Label>> article_labels(sqlite3* db, std::int64_t article_id);
 

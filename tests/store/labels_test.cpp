@@ -1,7 +1,7 @@
-// Labels: set, removed and set again on a real SQLite file, beside a writer
-// that holds the lock and beside a write transaction in progress; how they
-// show in article(), labelled_articles() and article_tags_v; what a label
-// name may be.
+// Labels: set, removed and set again, on a real SQLite file and on a real
+// PostgreSQL database (BackendTest), beside a writer that holds the lock
+// and beside a write transaction in progress; how they show in article(),
+// labelled_articles() and article_tags_v; what a label name may be.
 #include <sqlite3.h>
 
 #include <thread>
@@ -15,11 +15,12 @@ namespace {
 using classify::TagKind;
 using classify::TagSource;
 
-class LabelsTest : public StoreTest {
+class LabelsTest : public BackendTest {
  protected:
   // Two articles: #1 tagged defense (rule) and MA (country), #2 untagged.
   void SetUp() override {
-    StoreTest::SetUp();
+    BackendTest::SetUp();
+    if (HasFatalFailure()) return;
     auto store = open_store();
     const auto feed = add_feed(store, "https://a.example/feed");
     auto one = article(feed, "https://a.example/1", "المغرب يعزز دفاعه الجوي", "وقعت الحكومة اتفاقية دفاع مشترك.");
@@ -30,15 +31,13 @@ class LabelsTest : public StoreTest {
 
   Result<LabelWrite> label(std::vector<LabelEdit> edits, const std::string& by = "alice",
                            TimePoint at = day(2026, 11, 30)) {
-    return Store::write_labels(db_path_, edits, by, at);
+    return Store::write_labels(store_config(), edits, by, at);
   }
 
-  std::vector<std::vector<std::string>> rows(const std::string& query) {
-    return newsd::testing::Db(db_path_).rows(query);
-  }
+  std::vector<std::vector<std::string>> rows(const std::string& query) { return sql_rows(query); }
 
   ArticleView view(std::int64_t id) {
-    auto store = Store::open_readonly(db_path_);
+    auto store = Store::open_readonly(store_config());
     EXPECT_TRUE(store) << store.error().describe();
     auto a = store->article(id);
     EXPECT_TRUE(a && *a);
@@ -53,7 +52,7 @@ std::vector<std::string> label_tags(const ArticleView& a) {
   return out;
 }
 
-TEST_F(LabelsTest, SetRemoveAndSetAgainKeepWhoAndWhen) {
+TEST_P(LabelsTest, SetRemoveAndSetAgainKeepWhoAndWhen) {
   auto set = label({{1, "cyber", "", false}, {1, "MA", "", false}});
   ASSERT_TRUE(set) << set.error().describe();
   EXPECT_TRUE(set->unknown_articles.empty());
@@ -86,7 +85,7 @@ TEST_F(LabelsTest, SetRemoveAndSetAgainKeepWhoAndWhen) {
   EXPECT_EQ(a.labels[1].set_by, "carol");
 }
 
-TEST_F(LabelsTest, RemovingALabelNeverSetRecordsTheJudgement) {
+TEST_P(LabelsTest, RemovingALabelNeverSetRecordsTheJudgement) {
   ASSERT_TRUE(label({{1, "defense", "", true}}));
   const ArticleView a = view(1);
   EXPECT_TRUE(label_tags(a).empty());
@@ -98,7 +97,7 @@ TEST_F(LabelsTest, RemovingALabelNeverSetRecordsTheJudgement) {
             (std::vector<std::vector<std::string>>{{"1"}}));
 }
 
-TEST_F(LabelsTest, AnUnknownArticleWritesNothingAndIsNamedByPosition) {
+TEST_P(LabelsTest, AnUnknownArticleWritesNothingAndIsNamedByPosition) {
   auto written =
       label({{1, "cyber", "", false}, {99, "cyber", "", false}, {2, "cyber", "", false}, {-4, "x", "", false}});
   ASSERT_TRUE(written) << written.error().describe();
@@ -107,7 +106,7 @@ TEST_F(LabelsTest, AnUnknownArticleWritesNothingAndIsNamedByPosition) {
   EXPECT_TRUE(rows("SELECT * FROM labels").empty());
 }
 
-TEST_F(LabelsTest, BadNamesKindsAndAuthorsAreRefusedBeforeAnyWrite) {
+TEST_P(LabelsTest, BadNamesKindsAndAuthorsAreRefusedBeforeAnyWrite) {
   const std::vector<std::string> bad_names = {"",
                                               "two words",
                                               "a,b",
@@ -135,18 +134,19 @@ TEST_F(LabelsTest, BadNamesKindsAndAuthorsAreRefusedBeforeAnyWrite) {
             (std::vector<std::vector<std::string>>{{"دفاع", "topic"}, {"human-rights", "model"}}));
 }
 
-TEST_F(LabelsTest, TheViewShowsLabelsInForceAsSourceLabel) {
+TEST_P(LabelsTest, TheViewShowsLabelsInForceAsSourceLabel) {
   ASSERT_TRUE(label({{2, "cyber", "", false}, {1, "defense", "", true}}));
-  EXPECT_EQ(rows("SELECT article_id, tag, kind, score, source FROM article_tags_v WHERE source = 'label'"),
-            (std::vector<std::vector<std::string>>{{"2", "cyber", "topic", "1.0", "label"}}));
+  EXPECT_EQ(rows("SELECT article_id, day, tag, kind, CAST(score AS INTEGER), source FROM article_tags_v "
+                 "WHERE source = 'label'"),
+            (std::vector<std::vector<std::string>>{{"2", "2026-11-20", "cyber", "topic", "1", "label"}}));
   EXPECT_EQ(rows("SELECT count(*) FROM article_tags_v WHERE source = 'rule'"),
             (std::vector<std::vector<std::string>>{{"2"}}));
 }
 
-TEST_F(LabelsTest, LabelledArticlesCarryTextLabelsAndStoredTags) {
+TEST_P(LabelsTest, LabelledArticlesCarryTextLabelsAndStoredTags) {
   ASSERT_TRUE(label({{1, "diplomacy", "", false}}, "alice", day(2026, 11, 30)));
   ASSERT_TRUE(label({{1, "defense", "", true}}, "alice", day(2026, 12, 1)));
-  auto store = Store::open_readonly(db_path_);
+  auto store = Store::open_readonly(store_config());
   ASSERT_TRUE(store);
   auto labelled = store->labelled_articles();
   ASSERT_TRUE(labelled) << labelled.error().describe();
@@ -164,7 +164,7 @@ TEST_F(LabelsTest, LabelledArticlesCarryTextLabelsAndStoredTags) {
   EXPECT_EQ(a.tags[1].source, "rule");
 }
 
-TEST_F(LabelsTest, LabelsAreWrittenWhileTheWriterHoldsTheLock) {
+TEST_P(LabelsTest, LabelsAreWrittenWhileTheWriterHoldsTheLock) {
   auto writer = open_store();  // what the daemon holds
   ASSERT_TRUE(label({{2, "cyber", "", false}}));
   // The writer keeps writing, and the label is not disturbed by it.
@@ -175,43 +175,80 @@ TEST_F(LabelsTest, LabelsAreWrittenWhileTheWriterHoldsTheLock) {
   EXPECT_THAT(label_tags(view(2)), ::testing::ElementsAre("cyber/topic"));
 }
 
-TEST_F(LabelsTest, ALabelWaitsForTheWritersTransactionToCommit) {
-  sqlite3* daemon = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(db_path_.c_str(), &daemon, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(daemon, "BEGIN IMMEDIATE; UPDATE feeds SET name = 'busy'", nullptr, nullptr, nullptr),
-            SQLITE_OK);
+// A transaction of another writer that the label must wait for: on SQLite
+// any write transaction (one writer at a time), on PostgreSQL one that
+// locks the labelled article's row, as a prune deleting it would.
+class OtherWriter {
+ public:
+  OtherWriter(Backend backend, const std::filesystem::path& db, const std::string& url) {
+    if (backend == Backend::sqlite) {
+      EXPECT_EQ(sqlite3_open_v2(db.c_str(), &sqlite_, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+      EXPECT_EQ(sqlite3_exec(sqlite_, "BEGIN IMMEDIATE; UPDATE feeds SET name = 'busy'", nullptr, nullptr, nullptr),
+                SQLITE_OK);
+    } else {
+      pg_ = std::make_unique<pqxx::connection>(url);
+      tx_ = std::make_unique<pqxx::work>(*pg_);
+      tx_->exec("UPDATE feeds SET name = 'busy'");
+      tx_->exec("SELECT 1 FROM articles WHERE id = 1 FOR UPDATE");
+    }
+  }
+  ~OtherWriter() {
+    if (sqlite_ != nullptr) sqlite3_close(sqlite_);
+  }
+  void commit() {
+    if (sqlite_ != nullptr) {
+      sqlite3_exec(sqlite_, "COMMIT", nullptr, nullptr, nullptr);
+    } else {
+      tx_->commit();
+    }
+  }
+
+ private:
+  sqlite3* sqlite_ = nullptr;
+  std::unique_ptr<pqxx::connection> pg_;
+  std::unique_ptr<pqxx::work> tx_;
+};
+
+TEST_P(LabelsTest, ALabelWaitsForTheWritersTransactionToCommit) {
+  OtherWriter daemon(GetParam(), db_path_, url_);
   // Held past the label's busy timeout: refused, nothing written.
-  auto refused = Store::write_labels(db_path_, std::vector<LabelEdit>{{1, "cyber", "", false}}, "alice",
-                                     day(2026, 11, 30), std::chrono::milliseconds{50});
+  auto impatient = store_config();
+  impatient.busy_timeout = std::chrono::seconds{1};
+  auto refused =
+      Store::write_labels(impatient, std::vector<LabelEdit>{{1, "cyber", "", false}}, "alice", day(2026, 11, 30));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, Errc::database);
   // Committed while the label waits: written after it.
+  auto patient = store_config();
+  patient.busy_timeout = std::chrono::seconds{30};
   std::thread commit([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds{200});
-    sqlite3_exec(daemon, "COMMIT", nullptr, nullptr, nullptr);
+    daemon.commit();
   });
-  auto waited = Store::write_labels(db_path_, std::vector<LabelEdit>{{1, "cyber", "", false}}, "alice",
-                                    day(2026, 11, 30), std::chrono::seconds{30});
+  auto waited =
+      Store::write_labels(patient, std::vector<LabelEdit>{{1, "cyber", "", false}}, "alice", day(2026, 11, 30));
   commit.join();
-  sqlite3_close(daemon);
   ASSERT_TRUE(waited) << waited.error().describe();
   EXPECT_EQ(rows("SELECT tag FROM labels"), (std::vector<std::vector<std::string>>{{"cyber"}}));
   EXPECT_EQ(rows("SELECT name FROM feeds"), (std::vector<std::vector<std::string>>{{"busy"}}));
 }
 
-TEST_F(LabelsTest, DeletingAnArticleDeletesItsLabels) {
+TEST_P(LabelsTest, DeletingAnArticleDeletesItsLabels) {
   ASSERT_TRUE(label({{1, "cyber", "", false}}));
   auto store = open_store();
   ASSERT_EQ(*store.prune(day(2030, 1, 1)), 2);
   EXPECT_TRUE(rows("SELECT * FROM labels").empty());
 }
 
-TEST_F(LabelsTest, NoDatabaseIsNotFound) {
+NEWSD_ON_BOTH_BACKENDS(LabelsTest);
+
+TEST(LabelsOnSqlite, NoDatabaseIsNotFound) {
+  const auto dir = std::filesystem::temp_directory_path() / ("newsd-labels-missing-" + std::to_string(::getpid()));
   auto written =
-      Store::write_labels(dir_ / "missing.db", std::vector<LabelEdit>{{1, "x", "", false}}, "alice", day(2026, 11, 30));
+      Store::write_labels(dir / "missing.db", std::vector<LabelEdit>{{1, "x", "", false}}, "alice", day(2026, 11, 30));
   ASSERT_FALSE(written);
   EXPECT_EQ(written.error().code, Errc::not_found);
-  EXPECT_FALSE(std::filesystem::exists(dir_ / "missing.db"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "missing.db"));
 }
 
 TEST(LabelProblem, NamesWhatIsWrong) {

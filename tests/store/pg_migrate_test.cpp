@@ -24,7 +24,9 @@ class PgMigrateTest : public StoreTest {
   }
 
   // Two feeds, a shared wire story (one article, two sources, a cluster
-  // member), tags of several kinds (a watch's too, with its watch match), Arabic, French and English text.
+  // member), tags of several kinds (a watch's too, with its watch match),
+  // Arabic, French and English text, tag versions recorded (with a model,
+  // without one, never), a label in force and a removed one.
   void write_archive(Store& store) {
     const auto ar = add_feed(store, "https://ar.example/feed", "Arabic wire");
     const auto fr = add_feed(store, "https://fr.example/feed");
@@ -32,6 +34,7 @@ class PgMigrateTest : public StoreTest {
                       "تعرضت شبكات وزارة الدفاع المغربية لهجوم سيبراني واسع صباح الثلاثاء وفق بيان رسمي صدر اليوم "
                       "عن الوزارة التي أكدت أن الأنظمة الحيوية لم تتأثر بالهجوم");
     a1.tags = {tag("cyber", TagKind::topic, 0.9), tag("MA", TagKind::country)};
+    a1.tag_versions = {"taxonomy-1", ""};
     auto a1_copy = a1;
     a1_copy.feed_id = fr;
     a1_copy.url = "https://fr.example/copy-of-1";
@@ -39,12 +42,16 @@ class PgMigrateTest : public StoreTest {
                       "Les négociations entre les partis ont repris après les élections de septembre.", "fr");
     a2.tags = {tag("politics"), tag("MA", TagKind::country)};
     a2.published_at.reset();
+    a2.tag_versions = {"taxonomy-1", "model-1"};
     auto a3 = article(fr, "https://fr.example/3", "Hackers target defense ministries",
                       "Negotiations over a cyber treaty stalled as diplomats blamed state hackers.", "en");
     a3.tags = {tag("cyber", TagKind::topic, 0.5, classify::TagSource::model),
                tag("cyber-watch", TagKind::watch, 1.0, classify::TagSource::watch)};
     a3.watches = {"cyber-desk"};
     write(store, {a1, a1_copy, a2, a3});
+    ASSERT_TRUE(Store::write_labels(db_path_,
+                                    std::vector<LabelEdit>{{1, "defense", "", false}, {2, "politics", "", true}},
+                                    "alice", day(2026, 11, 30)));
   }
 
   Store open_pg() {
@@ -87,6 +94,7 @@ TEST_F(PgMigrateTest, TheCopyAnswersEveryQueryAsTheSqliteArchiveDid) {
   EXPECT_EQ(copied->articles_seen, 3);
   EXPECT_EQ(copied->sources, 4);
   EXPECT_EQ(copied->watch_matches, 1);
+  EXPECT_EQ(copied->labels, 2);
 
   auto sqlite = *Store::open_readonly(db_path_);
   auto pg = open_pg();
@@ -108,8 +116,24 @@ TEST_F(PgMigrateTest, TheCopyAnswersEveryQueryAsTheSqliteArchiveDid) {
     EXPECT_EQ((*b)->cluster_id, (*a)->cluster_id);
     EXPECT_EQ((*b)->tags.size(), (*a)->tags.size());
     EXPECT_EQ((*b)->sources.size(), (*a)->sources.size());
+    ASSERT_EQ((*b)->labels.size(), (*a)->labels.size()) << id;
+    for (std::size_t i = 0; i < (*a)->labels.size(); ++i) {
+      const auto &from = (*a)->labels[i], &to = (*b)->labels[i];
+      EXPECT_EQ(std::tie(to.tag, to.kind, to.set_by, to.set_at, to.removed),
+                std::tie(from.tag, from.kind, from.set_by, from.set_at, from.removed));
+    }
     EXPECT_EQ((*b)->watches, (*a)->watches);
   }
+  // The tag versions came along: the same articles are outdated on both sides.
+  for (const TagVersions& current :
+       {TagVersions{"taxonomy-1", ""}, TagVersions{"taxonomy-1", "model-1"}, TagVersions{"taxonomy-2", "model-1"}}) {
+    const auto on_sqlite = sqlite.outdated_tags(current), on_pg = pg.outdated_tags(current);
+    ASSERT_TRUE(on_sqlite && on_pg);
+    EXPECT_EQ(on_pg->taxonomy, on_sqlite->taxonomy) << current.taxonomy;
+    EXPECT_EQ(on_pg->model, on_sqlite->model) << current.model;
+  }
+  EXPECT_EQ(pg.outdated_tags({"taxonomy-1", "model-1"})->taxonomy, 1) << "a3's versions were never recorded";
+  EXPECT_EQ(pg.labelled_articles()->size(), 2u);
   SearchQuery watched{.text = "hacker*"};
   EXPECT_EQ(pg.search(watched)->at(0).watches, std::vector<std::string>{"cyber-desk"});
   auto outbox = pg.outbox_status();
@@ -133,7 +157,8 @@ TEST_F(PgMigrateTest, ARerunCopiesOnlyWhatIsMissingAndNewArticlesGetNewIds) {
   ASSERT_TRUE(copy_sqlite_to_postgresql(db_path_, url_, 500).has_value());
   auto again = copy_sqlite_to_postgresql(db_path_, url_, 500);
   ASSERT_TRUE(again.has_value()) << again.error().describe();
-  EXPECT_EQ(again->feeds + again->tags + again->articles + again->article_tags + again->sources + again->watch_matches,
+  EXPECT_EQ(again->feeds + again->tags + again->articles + again->article_tags + again->sources + again->watch_matches +
+                again->labels,
             0);
   EXPECT_EQ(again->articles_seen, 3);
 

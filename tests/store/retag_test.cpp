@@ -1,8 +1,8 @@
-// Store::retag and Store::outdated_tags on a real SQLite file: after a
-// taxonomy edit (tests/data/store/retag/taxonomy.toml and its edited copy)
-// exactly the affected rule rows change, rows of other sources (feed tags,
-// labels) are never touched, an interrupted retag resumes, and the
-// outdated counts follow.
+// Store::retag and Store::outdated_tags on a real SQLite file and a real
+// PostgreSQL database (BackendTest): after a taxonomy edit
+// (tests/data/store/retag/taxonomy.toml and its edited copy) exactly the
+// affected rule rows change, rows of other sources (feed tags, labels) are
+// never touched, an interrupted retag resumes, and the outdated counts follow.
 #include <sqlite3.h>
 
 #include <map>
@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "newsd/classify/taxonomy.hpp"
+#include "pg/pg_backend.hpp"
 #include "schema.hpp"
 #include "sqlite.hpp"
 #include "store_fixture.hpp"
@@ -43,7 +44,7 @@ RetagTagger rules_of(const LoadedTaxonomy& t) {
 /// Every article_tags row as (article, tag, kind, source, score), in order.
 using Row = std::tuple<std::int64_t, std::string, std::string, std::string, double>;
 
-class RetagTest : public StoreTest {
+class RetagTest : public BackendTest {
  protected:
   // Writes `texts` (title, body) as ingest would with taxonomy `t`: its rule
   // tags and version, plus the feed's own tag `desk` (source feed).
@@ -61,40 +62,20 @@ class RetagTest : public StoreTest {
   }
 
   std::vector<Row> rows() {
-    sqlite3* raw = nullptr;
-    EXPECT_EQ(sqlite3_open_v2(db_path_.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    sql::DbPtr db(raw);
-    auto stmt = sql::Stmt::prepare(raw,
-                                   "SELECT at.article_id, t.name, t.kind, at.source, at.score FROM article_tags at "
-                                   "JOIN tags t ON t.id = at.tag_id ORDER BY 1, 2, 3, 4");
     std::vector<Row> out;
-    EXPECT_TRUE(stmt->each_row([&] {
-                      out.emplace_back(stmt->int64(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->real(4));
-                    })
-                    .has_value());
+    for (const auto& r : sql_rows("SELECT at.article_id, t.name, t.kind, at.source, at.score FROM article_tags at "
+                                  "JOIN tags t ON t.id = at.tag_id ORDER BY 1, 2, 3, 4")) {
+      out.emplace_back(std::stoll(r[0]), r[1], r[2], r[3], std::stod(r[4]));
+    }
     return out;
   }
 
-  // A row the labels branch would write (source 'label'), put there the
-  // only way v1's CHECK on `source` allows: with the check turned off.
-  void add_label_row(std::int64_t article_id, const std::string& tag_name) {
-    sqlite3* raw = nullptr;
-    ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
-    sql::DbPtr db(raw);
-    sqlite3_busy_timeout(raw, 5000);
-    ASSERT_TRUE(sql::exec(raw,
-                          "PRAGMA ignore_check_constraints = ON; "
-                          "INSERT OR IGNORE INTO tags (name, kind) VALUES ('" +
-                              tag_name +
-                              "', 'topic'); "
-                              "INSERT INTO article_tags (article_id, tag_id, score, source) SELECT " +
-                              std::to_string(article_id) + ", id, 1.0, 'label' FROM tags WHERE name = '" + tag_name +
-                              "' AND kind = 'topic'")
-                    .has_value());
+  std::vector<std::vector<std::string>> labels() {
+    return sql_rows("SELECT article_id, tag, kind, set_by, removed FROM labels ORDER BY 1, 2");
   }
 
   Result<RetagReport> retag(const LoadedTaxonomy& t, RetagOptions options = {}) {
-    return Store::retag(db_path_, {t.version, ""}, options, rules_of(t));
+    return Store::retag(store_config(), {t.version, ""}, options, rules_of(t));
   }
 };
 
@@ -105,14 +86,19 @@ const std::vector<std::pair<std::string, std::string>> kNews = {
     {"Malware found", "Researchers found malware next to the ransomware."},         // cyber by both: rescored
 };
 
-TEST_F(RetagTest, TaxonomyEditChangesExactlyTheAffectedRuleRowsAndLeavesFeedTagsAndLabelsAlone) {
+TEST_P(RetagTest, TaxonomyEditChangesExactlyTheAffectedRuleRowsAndLeavesFeedTagsAndLabelsAlone) {
   const auto before = load("taxonomy.toml");
   const auto after = load("taxonomy_edited.toml");
   ASSERT_NE(before.version, after.version);
   auto store = open_store();
   ingest(store, before, kNews);
-  add_label_row(2, "cyber");  // the analyst says 2 is cyber, whatever the rules say
+  // The analyst says 2 is cyber, whatever the rules say, and 4 is not defense.
+  ASSERT_TRUE(Store::write_labels(store_config(),
+                                  std::vector<LabelEdit>{{2, "cyber", "", false}, {4, "defense", "", true}}, "alice",
+                                  day(2026, 11, 30)));
   const auto old_rows = rows();
+  const auto old_labels = labels();
+  ASSERT_EQ(old_labels.size(), 2u);
 
   auto report = retag(after);
   ASSERT_TRUE(report.has_value()) << report.error().describe();
@@ -134,7 +120,12 @@ TEST_F(RetagTest, TaxonomyEditChangesExactlyTheAffectedRuleRowsAndLeavesFeedTags
   expected.emplace_back(3, "drones", "topic", "rule", 3.0 + 1.0);
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(rows(), expected);
-  EXPECT_TRUE(std::ranges::any_of(rows(), [](const Row& r) { return std::get<3>(r) == "label"; }));
+  EXPECT_EQ(labels(), old_labels);
+  auto second = store.article(2);
+  ASSERT_TRUE(second && *second);
+  EXPECT_TRUE(std::ranges::any_of((**second).tags, [](const StoredTag& t) {
+    return t.name == "cyber" && t.source == "label";
+  })) << "the label still says cyber where the rule no longer does";
 
   // Every article now carries the edited taxonomy's version: nothing to redo.
   auto outdated = store.outdated_tags({after.version, ""});
@@ -148,7 +139,7 @@ TEST_F(RetagTest, TaxonomyEditChangesExactlyTheAffectedRuleRowsAndLeavesFeedTags
   EXPECT_THAT(again->changes, IsEmpty());
 }
 
-TEST_F(RetagTest, AnInterruptedRetagResumesAndEndsWhereAFullOneWould) {
+TEST_P(RetagTest, AnInterruptedRetagResumesAndEndsWhereAFullOneWould) {
   const auto before = load("taxonomy.toml");
   const auto after = load("taxonomy_edited.toml");
   std::vector<std::pair<std::string, std::string>> texts;
@@ -191,7 +182,7 @@ TEST_F(RetagTest, AnInterruptedRetagResumesAndEndsWhereAFullOneWould) {
   EXPECT_EQ(first->changed_articles + second->changed_articles, 22);
 }
 
-TEST_F(RetagTest, ModelOnlyRetagLeavesRuleRowsAndTheTaxonomyVersion) {
+TEST_P(RetagTest, ModelOnlyRetagLeavesRuleRowsAndTheTaxonomyVersion) {
   const auto rules = load("taxonomy.toml");
   auto store = open_store();
   ingest(store, rules, {kNews[0], kNews[1]});
@@ -205,7 +196,7 @@ TEST_F(RetagTest, ModelOnlyRetagLeavesRuleRowsAndTheTaxonomyVersion) {
   RetagOptions model_only;
   model_only.rules = false;
   model_only.model = true;
-  auto report = Store::retag(db_path_, {"new-taxonomy", "model-v2"}, model_only, tagger);
+  auto report = Store::retag(store_config(), {"new-taxonomy", "model-v2"}, model_only, tagger);
   ASSERT_TRUE(report.has_value()) << report.error().describe();
   EXPECT_EQ(report->articles, 2);
   ASSERT_EQ(report->changes.size(), 1u);
@@ -222,7 +213,7 @@ TEST_F(RetagTest, ModelOnlyRetagLeavesRuleRowsAndTheTaxonomyVersion) {
   EXPECT_EQ(store.outdated_tags({"new-taxonomy", "model-v2"})->taxonomy, 2);
 }
 
-TEST_F(RetagTest, SinceLimitsTheArticlesByDateAndArticlesWithoutVersionsCountAsOutdated) {
+TEST_P(RetagTest, SinceLimitsTheArticlesByDateAndArticlesWithoutVersionsCountAsOutdated) {
   const auto before = load("taxonomy.toml");
   const auto after = load("taxonomy_edited.toml");
   auto store = open_store();
@@ -248,7 +239,7 @@ TEST_F(RetagTest, SinceLimitsTheArticlesByDateAndArticlesWithoutVersionsCountAsO
   EXPECT_EQ(store.outdated_tags({after.version, ""})->taxonomy, 1) << "the 2025 article is left for a wider --since";
 }
 
-TEST_F(RetagTest, HostileTextsAreRetaggedLikeAnyOther) {
+TEST_P(RetagTest, HostileTextsAreRetaggedLikeAnyOther) {
   const auto after = load("taxonomy_edited.toml");
   auto store = open_store();
   const auto feed = add_feed(store, "https://example.com/feed");
@@ -275,7 +266,64 @@ TEST_F(RetagTest, HostileTextsAreRetaggedLikeAnyOther) {
   }
 }
 
-TEST_F(RetagTest, ArticlesStoredBeforeVersionsWereRecordedAreOutdatedAndRetagged) {
+TEST_P(RetagTest, RefusesBadOptions) {
+  const auto after = load("taxonomy_edited.toml");
+  RetagOptions none;
+  none.rules = false;
+  EXPECT_EQ(Store::retag(store_config(), {after.version, ""}, none, rules_of(after)).error().code,
+            Errc::invalid_argument);
+  RetagOptions zero;
+  zero.batch = 0;
+  EXPECT_EQ(Store::retag(store_config(), {after.version, ""}, zero, rules_of(after)).error().code,
+            Errc::invalid_argument);
+}
+
+TEST_P(RetagTest, ABatchWaitsForTheArticleWritersTransaction) {
+  const auto before = load("taxonomy.toml");
+  const auto after = load("taxonomy_edited.toml");
+  auto store = open_store();
+  ingest(store, before, kNews);
+  const auto old_rows = rows();
+  // A daemon's write batch in progress: SQLite's one write transaction, or
+  // on PostgreSQL the article writers' advisory lock that write_articles takes.
+  std::unique_ptr<newsd::testing::Db> sqlite_writer;
+  std::unique_ptr<pqxx::connection> pg_writer;
+  std::unique_ptr<pqxx::work> pg_batch;
+  if (GetParam() == Backend::sqlite) {
+    sqlite_writer = std::make_unique<newsd::testing::Db>(db_path_);
+    sqlite_writer->rows("BEGIN IMMEDIATE");
+  } else {
+    pg_writer = std::make_unique<pqxx::connection>(url_);
+    pg_batch = std::make_unique<pqxx::work>(*pg_writer);
+    pg_batch->exec_params("SELECT pg_advisory_xact_lock($1)", pg::kArticleWriterLock);
+  }
+  RetagOptions impatient;
+  impatient.busy_timeout = std::chrono::milliseconds{300};
+  auto refused = retag(after, impatient);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, Errc::database);
+  EXPECT_EQ(rows(), old_rows) << "a refused batch writes nothing";
+  EXPECT_EQ(store.outdated_tags({after.version, ""})->taxonomy, 4);
+
+  if (sqlite_writer) sqlite_writer->rows("COMMIT");
+  if (pg_batch) pg_batch->commit();
+  auto done = retag(after);
+  ASSERT_TRUE(done.has_value()) << done.error().describe();
+  EXPECT_EQ(done->articles, 4);
+}
+
+NEWSD_ON_BOTH_BACKENDS(RetagTest);
+
+/// What only a SQLite file has: a missing file, a schema from before tag versions.
+class RetagOnSqliteTest : public StoreTest {
+ protected:
+  Result<RetagReport> retag(const LoadedTaxonomy& t) {
+    return Store::retag(db_path_, {t.version, ""}, RetagOptions{}, rules_of(t));
+  }
+  std::size_t tag_rows() { return newsd::testing::Db(db_path_).rows("SELECT * FROM article_tags").size(); }
+};
+
+TEST_F(RetagOnSqliteTest, ArticlesStoredBeforeVersionsWereRecordedAreOutdatedAndRetagged) {
   {
     // The database as v7 (the step before tag versions) left it, with one article.
     sqlite3* raw = nullptr;
@@ -297,17 +345,11 @@ TEST_F(RetagTest, ArticlesStoredBeforeVersionsWereRecordedAreOutdatedAndRetagged
   ASSERT_TRUE(report.has_value()) << report.error().describe();
   EXPECT_EQ(report->articles, 1);
   EXPECT_EQ(store.outdated_tags({after.version, ""})->taxonomy, 0);
-  EXPECT_EQ(rows().size(), 2u) << "MA and drones";
+  EXPECT_EQ(tag_rows(), 2u) << "MA and drones";
 }
 
-TEST_F(RetagTest, RefusesBadOptionsAMissingDatabaseAndAnOldSchema) {
+TEST_F(RetagOnSqliteTest, RefusesAMissingDatabaseAndAnOldSchema) {
   const auto after = load("taxonomy_edited.toml");
-  RetagOptions none;
-  none.rules = false;
-  EXPECT_EQ(Store::retag(db_path_, {after.version, ""}, none, rules_of(after)).error().code, Errc::invalid_argument);
-  RetagOptions zero;
-  zero.batch = 0;
-  EXPECT_EQ(Store::retag(db_path_, {after.version, ""}, zero, rules_of(after)).error().code, Errc::invalid_argument);
   EXPECT_EQ(retag(after).error().code, Errc::not_found);
   {
     sqlite3* raw = nullptr;

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "newsd/store/store.hpp"
+#include "support/daemon_test_util.hpp"
 #include "support/pg_server.hpp"
 
 namespace newsd::store::testing {
@@ -139,6 +140,22 @@ class BackendTest : public StoreTest, public ::testing::WithParamInterface<Backe
       cfg.url = url_;
     }
     return cfg;
+  }
+
+  /// All rows of `sql` on the backend under test, read on a connection of
+  /// its own, every column as text (NULL as ""). Write SQL both dialects
+  /// read alike (CAST a real column to compare it as text).
+  std::vector<std::vector<std::string>> sql_rows(const std::string& sql) const {
+    if (GetParam() == Backend::sqlite) return newsd::testing::Db(db_path_).rows(sql);
+    pqxx::connection conn(url_);
+    pqxx::work tx(conn);
+    std::vector<std::vector<std::string>> out;
+    for (const auto& r : tx.exec(sql)) {
+      std::vector<std::string> row;
+      for (const auto& f : r) row.push_back(f.is_null() ? std::string() : f.as<std::string>());
+      out.push_back(std::move(row));
+    }
+    return out;
   }
 
   newsd::testing::PgServer* server_ = nullptr;

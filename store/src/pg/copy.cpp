@@ -1,5 +1,5 @@
-// `newsd migrate`: a SQLite archive copied into PostgreSQL row by row, ids
-// kept, so that article ids (the API's, the stream's) mean the same article
+// `newsd migrate`: a SQLite archive copied into PostgreSQL row by row (its
+// labels and tag versions included), ids kept, so that article ids (the API's, the stream's) mean the same article
 // on both sides and a rerun recognises what is already there.
 #include "../schema.hpp"
 #include "../sqlite.hpp"
@@ -103,8 +103,13 @@ Result<void> copy_tags(sqlite3* src, pqxx::connection& conn, CopyReport& report)
   return {};
 }
 
+// A nullable text column (a tag version: NULL = never recorded, kept NULL).
+std::optional<std::string> opt_text(const sql::Stmt& s, int col) {
+  return s.is_null(col) ? std::nullopt : std::optional<std::string>(pg::pg_text(s.text(col)));
+}
+
 struct ArticleStatements {
-  sql::Stmt articles, tags, sources, watches;
+  sql::Stmt articles, tags, sources, watches, labels;
 };
 
 // One batch of articles after id `after`, with their tags, sources and
@@ -126,13 +131,13 @@ Result<std::int64_t> copy_article_batch(ArticleStatements& s, pqxx::connection& 
     const std::string title = pg::pg_text(a.text(5)), text = pg::pg_text(a.text(10));
     report.articles += static_cast<std::int64_t>(
         tx.exec_params("INSERT INTO articles (id, feed_id, canonical_url, url, guid, title, byline, lang, section, "
-                       "image, text, published_at, fetched_at, content_hash, simhash, cluster_id, search) VALUES "
-                       "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::tsvector) "
-                       "ON CONFLICT DO NOTHING",
+                       "image, text, published_at, fetched_at, content_hash, simhash, cluster_id, search, "
+                       "taxonomy_version, model_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+                       "$13, $14, $15, $16, $17::tsvector, $18, $19) ON CONFLICT DO NOTHING",
                        last, a.int64(1), pg::pg_text(a.text(2)), pg::pg_text(a.text(3)), pg::pg_text(a.text(4)), title,
                        pg::pg_text(a.text(6)), pg::pg_text(a.text(7)), pg::pg_text(a.text(8)), pg::pg_text(a.text(9)),
                        text, a.opt_int64(11), a.int64(12), a.opt_int64(13), a.opt_int64(14), a.opt_int64(15),
-                       pg::search_vector(title, text))
+                       pg::search_vector(title, text), opt_text(a, 16), opt_text(a, 17))
             .affected_rows());
   }
   if (last == after) return last;
@@ -167,6 +172,17 @@ Result<std::int64_t> copy_article_batch(ArticleStatements& s, pqxx::connection& 
             .affected_rows());
   });
   if (!watches) return std::unexpected(watches.error());
+  s.labels.reset();
+  s.labels.bind(1, after).bind(2, last);
+  auto labels = s.labels.each_row([&] {
+    const auto& r = s.labels;
+    report.labels += static_cast<std::int64_t>(
+        tx.exec_params("INSERT INTO labels (article_id, tag, kind, set_by, set_at, removed) "
+                       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                       r.int64(0), pg::pg_text(r.text(1)), r.text(2), pg::pg_text(r.text(3)), r.int64(4), r.int64(5))
+            .affected_rows());
+  });
+  if (!labels) return std::unexpected(labels.error());
   tx.commit();
   return last;
 }
@@ -177,13 +193,16 @@ Result<void> copy_articles(sqlite3* src, pqxx::connection& conn, int batch_size,
   const std::pair<sql::Stmt*, const char*> statements[] = {
       {&s.articles,
        "SELECT id, feed_id, canonical_url, url, guid, title, byline, lang, section, image, text, published_at, "
-       "fetched_at, content_hash, simhash, cluster_id FROM articles WHERE id > ?1 ORDER BY id LIMIT ?2"},
+       "fetched_at, content_hash, simhash, cluster_id, taxonomy_version, model_version FROM articles "
+       "WHERE id > ?1 ORDER BY id LIMIT ?2"},
       {&s.tags,
        "SELECT article_id, tag_id, score, source FROM article_tags WHERE article_id > ?1 AND article_id <= ?2"},
       {&s.sources,
        "SELECT article_id, feed_id, canonical_url, url, guid, seen_at FROM article_sources "
        "WHERE article_id > ?1 AND article_id <= ?2"},
       {&s.watches, "SELECT article_id, watch FROM watch_matches WHERE article_id > ?1 AND article_id <= ?2"},
+      {&s.labels,
+       "SELECT article_id, tag, kind, set_by, set_at, removed FROM labels WHERE article_id > ?1 AND article_id <= ?2"},
   };
   for (auto& [stmt, text] : statements) {
     auto prepared = sql::Stmt::prepare(src, text);
@@ -235,7 +254,8 @@ Result<CopyReport> copy_sqlite_to_postgresql(const std::filesystem::path& from, 
                              {"articles", report.articles},
                              {"articles_seen", report.articles_seen},
                              {"sources", report.sources},
-                             {"watch_matches", report.watch_matches}});
+                             {"watch_matches", report.watch_matches},
+                             {"labels", report.labels}});
   return report;
 }
 

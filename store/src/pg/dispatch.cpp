@@ -1,4 +1,5 @@
 // Store's entry points that choose the backend from the config.
+#include "../retag_plan.hpp"
 #include "../store_impl.hpp"
 #include "pg_backend.hpp"
 
@@ -32,10 +33,31 @@ Result<bool> Store::request_reactivation(const config::StoreConfig& cfg, std::st
     return request_reactivation(cfg.path, url, now,
                                 std::chrono::duration_cast<std::chrono::milliseconds>(cfg.busy_timeout));
   }
-  // A writer connection: like the daemon's, it brings an older schema forward first.
+  // A writer connection: like the daemon's, it brings an older schema
+  // forward first (as do retag's and write_labels' below).
   auto backend = pg::Backend::connect(cfg.url, false);
   if (!backend) return std::unexpected(backend.error());
   return (*backend)->reactivate(url, now);
+}
+
+Result<RetagReport> Store::retag(const config::StoreConfig& cfg, const TagVersions& current,
+                                 const RetagOptions& options, const RetagTagger& tagger,
+                                 const RetagProgress& progress) {
+  if (cfg.backend == config::StoreBackend::sqlite) return retag(cfg.path, current, options, tagger, progress);
+  if (auto ok = retag::check(options); !ok) return std::unexpected(ok.error());
+  auto backend = pg::Backend::connect(cfg.url, false);
+  if (!backend) return std::unexpected(backend.error());
+  return (*backend)->retag(current, options, tagger, progress);
+}
+
+Result<LabelWrite> Store::write_labels(const config::StoreConfig& cfg, std::span<const LabelEdit> edits,
+                                       std::string_view set_by, TimePoint at) {
+  const auto busy_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.busy_timeout);
+  if (cfg.backend == config::StoreBackend::sqlite) return write_labels(cfg.path, edits, set_by, at, busy_timeout);
+  if (auto ok = check_label_edits(edits, set_by); !ok) return std::unexpected(ok.error());
+  auto backend = pg::Backend::connect(cfg.url, false);
+  if (!backend) return std::unexpected(backend.error());
+  return (*backend)->write_labels(edits, set_by, at, busy_timeout);
 }
 
 namespace {

@@ -77,6 +77,19 @@ class Backend {
   /// `[outbox] max_rows`: the writer keeps the outbox within it (pg_outbox.hpp).
   void set_outbox_max_rows(std::int64_t rows) { outbox_max_rows_ = rows; }
 
+  // Labels (pg/labels.cpp): Store::write_labels' contract, on this
+  // connection; the wait for a concurrent transaction is bounded by
+  // `busy_timeout` (lock_timeout) as SQLite's busy timeout bounds it.
+  Result<LabelWrite> write_labels(std::span<const LabelEdit> edits, std::string_view set_by, TimePoint at,
+                                  std::chrono::milliseconds busy_timeout);
+  Result<std::vector<LabelledArticle>> labelled_articles();
+  // Tag versions and retag (pg/retag.cpp): Store::retag's contract; each
+  // batch's transaction takes the article writers' lock, so it is
+  // serialised with write_articles as SQLite serialises the two writers.
+  Result<RetagReport> retag(const TagVersions& current, const RetagOptions& options, const RetagTagger& tagger,
+                            const RetagProgress& progress);
+  Result<OutdatedTags> outdated_tags(const TagVersions& current);
+
   /// The connection, for the writer's helpers and `newsd migrate`.
   pqxx::connection& connection() { return *conn_; }
   bool readonly() const { return readonly_; }
@@ -109,6 +122,18 @@ Result<int> stored_schema_version(pqxx::connection& conn);
 Result<std::optional<std::string>> outdated_tokenizer(pqxx::connection& conn);
 /// Recomputes every article's search column if another tokenizer built it.
 Result<bool> ensure_search_current(pqxx::connection& conn);
+
+/// Transaction-scoped advisory lock held by every transaction that writes
+/// articles or their rule/model tags (write_articles, retag batches).
+/// Several workers may write one database; dedup must see the articles
+/// another one committed a moment ago, which row locks cannot give (the row
+/// it would conflict with does not exist yet). Readers never wait on it.
+inline constexpr std::int64_t kArticleWriterLock = 0x6e657773'64000002;  // "newsd" + 2
+
+// Labels and tag versions (pg/labels.cpp, pg/retag.cpp).
+
+/// Every label row of one article, oldest first (for article()).
+std::vector<Label> article_labels(pqxx::transaction_base& tx, std::int64_t article_id);
 
 // Text (pg/text.cpp).
 

@@ -62,7 +62,7 @@ void add_page(SearchSql& s, const SearchQuery& q) {
 // Columns: id, title, url, feed url, feed name, lang, published_at,
 // fetched_at, then the snippet source (the text, or its first 160
 // characters without a query) and the score.
-SearchSql build_search(const SearchQuery& q, const std::string& tsquery) {
+SearchSql build_search(const SearchQuery& q, const TsQuery& tsquery) {
   SearchSql s;
   std::string& sql = s.text;
   const std::string columns =
@@ -79,9 +79,10 @@ SearchSql build_search(const SearchQuery& q, const std::string& tsquery) {
   // rows of that page only. The score is negated so that, as SQLite's
   // bm25, lower is better.
   const bool by_rank = q.sort == SortOrder::relevance;
-  const std::string query = s.param(tsquery) + "::tsquery";
+  const std::string query = s.param(tsquery.text) + "::tsquery";
   sql = "WITH page AS (SELECT a.id, ";
-  sql += by_rank ? std::string("-ts_rank_cd(") + kRankWeights + ", a.search, " + query + ") AS score "
+  sql += by_rank ? std::string("-ts_rank_cd(") + kRankWeights + ", a.search, " + s.param(tsquery.rank_text) +
+                       "::tsquery) AS score "
                  : std::string("0.0::float8 AS score, ") + kArticleDate + " AS date ";
   sql += "FROM articles a WHERE a.search @@ " + query + " ";
   add_filters(s, q);
@@ -137,7 +138,7 @@ Result<std::vector<SearchHit>> Backend::search(const SearchQuery& q) {
     tsquery = std::move(*built);
     if (tsquery.text.empty()) return std::vector<SearchHit>{};  // plain text without a word
   }
-  const SearchSql built = build_search(q, tsquery.text);
+  const SearchSql built = build_search(q, tsquery);
   std::vector<SearchHit> hits;
   try {
     pqxx::work tx(*conn_);
@@ -224,6 +225,10 @@ Result<std::optional<ArticleView>> Backend::article(std::int64_t id) {
       v.tags.push_back({t[0].as<std::string>(), t[1].as<std::string>(), t[2].as<double>(), t[3].as<std::string>()});
     }
     v.watches = watch_names(tx, id);
+    v.labels = article_labels(tx, id);
+    for (const auto& label : v.labels) {
+      if (!label.removed) v.tags.push_back({label.tag, label.kind, 1.0, "label"});
+    }
     for (const auto& s : tx.exec_params("SELECT s.feed_id, f.url, s.url, s.seen_at FROM article_sources s "
                                         "JOIN feeds f ON f.id = s.feed_id WHERE s.article_id = $1 "
                                         "ORDER BY s.seen_at, s.feed_id",

@@ -229,9 +229,69 @@ CREATE TABLE watch_matches (
 )sql";
 // ---- end v7 ----
 
+// ---- v8 (issue 15 item 1 parity): labels, tag versions and the views ----
+// SQLite's labels (its v11: a person's judgement, apart from article_tags,
+// a removal kept as a row), the taxonomy and model versions per article
+// (its v8: NULL = never recorded, outdated for any taxonomy), and the views
+// docs/schema.md documents for plain SQL (its v3, article_tags_v as its v11
+// left it): the same names, columns and values, dates as the same
+// 'YYYY-MM-DD' / 'YYYY-MM-DD HH:MM:SS' UTC text.
+constexpr const char* kSchemaV8Parity = R"sql(
+ALTER TABLE articles ADD COLUMN taxonomy_version text;
+ALTER TABLE articles ADD COLUMN model_version text;
+CREATE INDEX articles_by_tag_versions ON articles(taxonomy_version, model_version);
+
+CREATE TABLE labels (
+  article_id bigint NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  tag        text NOT NULL,
+  kind       text NOT NULL CHECK (kind IN ('topic', 'country', 'org', 'feed', 'model')),
+  set_by     text NOT NULL,
+  set_at     bigint NOT NULL,
+  removed    integer NOT NULL DEFAULT 0 CHECK (removed IN (0, 1)),
+  PRIMARY KEY (article_id, tag)
+);
+CREATE INDEX labels_by_tag ON labels(tag, article_id);
+
+CREATE VIEW article_tags_v AS
+  SELECT a.id AS article_id,
+         to_char(to_timestamp(coalesce(a.published_at, a.fetched_at)) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         a.lang, a.title, a.url, t.name AS tag, t.kind, at.score, at.source
+  FROM articles a
+  JOIN article_tags at ON at.article_id = a.id
+  JOIN tags t ON t.id = at.tag_id
+  UNION ALL
+  SELECT a.id, to_char(to_timestamp(coalesce(a.published_at, a.fetched_at)) AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+         a.lang, a.title, a.url, l.tag, l.kind, 1.0::float8, 'label'
+  FROM articles a
+  JOIN labels l ON l.article_id = a.id
+  WHERE l.removed = 0;
+
+CREATE VIEW feed_health AS
+  SELECT f.id, f.url, coalesce(nullif(f.name, ''), nullif(f.title, ''), f.url) AS name,
+         f.state, f.consecutive_errors, nullif(f.last_error, '') AS last_error,
+         to_char(to_timestamp(f.last_fetched_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS last_fetched,
+         to_char(to_timestamp(f.next_fetch_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS next_fetch,
+         (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS articles,
+         (SELECT to_char(to_timestamp(max(a.fetched_at)) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
+          FROM articles a WHERE a.feed_id = f.id) AS last_article
+  FROM feeds f;
+
+CREATE VIEW story_clusters AS
+  SELECT cluster_id, count(*) AS articles,
+         to_char(to_timestamp(min(coalesce(published_at, fetched_at))) AT TIME ZONE 'UTC',
+                 'YYYY-MM-DD HH24:MI:SS') AS first_seen,
+         to_char(to_timestamp(max(coalesce(published_at, fetched_at))) AT TIME ZONE 'UTC',
+                 'YYYY-MM-DD HH24:MI:SS') AS last_seen,
+         (SELECT title FROM articles h WHERE h.id = c.cluster_id) AS title
+  FROM articles c
+  WHERE cluster_id IS NOT NULL
+  GROUP BY cluster_id;
+)sql";
+// ---- end v8 ----
+
 using Step = const char*;
 constexpr Step kSteps[] = {kSchemaV1,          kSchemaV2Leases,      kSchemaV3Sources,  kSchemaV4WatchTags,
-                           kSchemaV5HostBudgets, kSchemaV6FeedSpecs, kSchemaV7Outbox};
+                           kSchemaV5HostBudgets, kSchemaV6FeedSpecs, kSchemaV7Outbox, kSchemaV8Parity};
 
 // Held for the transaction: migrations of one database run one at a time.
 constexpr std::int64_t kMigrationLock = 0x6e657773'64000001;  // "newsd" + 1

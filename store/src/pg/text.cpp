@@ -130,6 +130,16 @@ bool starts_sentence(std::string_view text, std::size_t begin) {
   return i != begin && i > 0 && (text[i - 1] == '.' || text[i - 1] == ':');
 }
 
+// Whether instance `in` of a NEAR side has an instance of the other side
+// near it in the same column, by FTS5's rule (query_parse.cpp, tsquery_near).
+bool near_kept(const Instance& in, const std::vector<Instance>& all, const QueryPhrase& phrase) {
+  return std::ranges::any_of(all, [&](const Instance& other) {
+    if (other.phrase != phrase.near_partner) return false;
+    const int offset = other.start - in.start;
+    return offset >= -(phrase.near_distance + other.size) && offset <= phrase.near_distance + in.size;
+  });
+}
+
 Column read_column(std::string_view text, const std::vector<QueryPhrase>& phrases) {
   Column c{text, {}, {}, {}, {}};
   for (auto& token : document_tokens(text)) {
@@ -152,6 +162,12 @@ Column read_column(std::string_view text, const std::vector<QueryPhrase>& phrase
       if (all) c.instances.push_back({static_cast<int>(k), p, size});
     }
   }
+  std::vector<Instance> kept;
+  for (const auto& in : c.instances) {
+    const auto& phrase = phrases[static_cast<std::size_t>(in.phrase)];
+    if (phrase.near_partner < 0 || near_kept(in, c.instances, phrase)) kept.push_back(in);
+  }
+  c.instances = std::move(kept);
   return c;
 }
 

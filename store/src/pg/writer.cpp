@@ -23,12 +23,6 @@
 namespace newsd::store::pg {
 namespace {
 
-// Held for each write transaction. Several workers may write one
-// database; dedup must see the articles another one committed a moment
-// ago, which row locks cannot give (the row it would conflict with does not
-// exist yet), so article writes are serialised. Readers never wait on it.
-constexpr std::int64_t kArticleWriterLock = 0x6e657773'64000002;  // "newsd" + 2
-
 struct Statement {
   const char* name;
   std::string sql;
@@ -87,15 +81,16 @@ constexpr const char* kAttachCtes =
 
 const Statement kAttach{"newsd_writer_attach", std::string("WITH ") + kAttachCtes};
 
-// A new article ($1..$6 as in kAttachCtes, $11..$21 its other columns) with
+// A new article ($1..$6 as in kAttachCtes, $11..$23 its other columns) with
 // its source and tags. The foreign keys of the source and tag rows are
 // checked at the end of the statement, when the article row exists.
 const Statement kInsert{
     "newsd_writer_insert",
     std::string("WITH article AS (INSERT INTO articles (id, feed_id, canonical_url, url, guid, fetched_at, title, "
-                "byline, lang, section, image, text, published_at, content_hash, simhash, cluster_id, search) "
+                "byline, lang, section, image, text, published_at, content_hash, simhash, cluster_id, search, "
+                "taxonomy_version, model_version) "
                 "VALUES ($1, $2, $3, $4, $5, $6, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
-                "$21::tsvector)), ") +
+                "$21::tsvector, $22, $23)), ") +
         kAttachCtes};
 
 void prepare_statements(pqxx::connection& conn) {
@@ -189,12 +184,18 @@ class BatchWriter {
     const std::int64_t id = next_id_++;
     const std::string title = pg_text(rec.title);
     const Tags tags = tags_of(rec);
+    // Tag versions not recorded (an empty taxonomy version) stay NULL, as in SQLite.
+    struct {
+      std::optional<std::string> taxonomy, model;
+    } versions;
+    if (!rec.tag_versions.taxonomy.empty()) versions = {rec.tag_versions.taxonomy, rec.tag_versions.model};
     tx_.exec_prepared(
         kInsert.name, id, rec.feed_id, canonical, pg_text(rec.url), pg_text(rec.guid), to_unix(rec.fetched_at),
         tags.ids, tags.scores, tags.sources, tags.watches, title, pg_text(rec.byline), pg_text(rec.lang), pg_text(rec.section),
         pg_text(rec.image), pg_text(rec.text), opt_unix(rec.published_at), print.content_hash,
         print.simhash ? std::optional<std::int64_t>(static_cast<std::int64_t>(*print.simhash)) : std::nullopt,
-        cluster.cluster_id != 0 ? cluster.cluster_id : id, search_vector(title, tokens));
+        cluster.cluster_id != 0 ? cluster.cluster_id : id, search_vector(title, tokens), versions.taxonomy,
+        versions.model);
     return UpsertOutcome::inserted;
   }
 

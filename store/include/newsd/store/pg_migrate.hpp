@@ -1,8 +1,8 @@
 #pragma once
 /// Moving a SQLite archive into PostgreSQL (`newsd migrate --from newsd.db
-/// --to postgresql://…`): feeds, tags, articles with their tags, sources and
-/// watch matches, keeping every id, the search index rebuilt from this
-/// build's tokenizer. The outbox and the sinks' cursors are not copied.
+/// --to postgresql://…`): feeds, tags, articles with their tags, sources,
+/// watch matches, labels and tag versions, keeping every id, the search index
+/// rebuilt from this build's tokenizer. The outbox and the sinks' cursors are not copied.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -15,6 +15,7 @@ namespace newsd::store {
 /// Rows written by one copy; rows the target already had are not counted.
 struct CopyReport {
   std::int64_t feeds = 0, tags = 0, articles = 0, article_tags = 0, sources = 0, watch_matches = 0;
+  std::int64_t labels = 0;         ///< label rows (set and removed)
   std::int64_t articles_seen = 0;  ///< source articles visited so far (copied or already there)
 };
 

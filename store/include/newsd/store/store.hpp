@@ -556,6 +556,16 @@ class Store {
                                    const RetagOptions& options, const RetagTagger& tagger,
                                    const RetagProgress& progress = {});
 
+  /// retag(cfg.path, …) on SQLite. On PostgreSQL the same, on a connection
+  /// of its own (which brings an older schema forward first, as the
+  /// daemon's would); each batch's transaction takes the article writers'
+  /// advisory lock, waiting up to `options.busy_timeout` for a daemon's
+  /// batch, so the two are serialised as on SQLite. Errc::connect when the
+  /// server cannot be reached.
+  static Result<RetagReport> retag(const config::StoreConfig& cfg, const TagVersions& current,
+                                   const RetagOptions& options, const RetagTagger& tagger,
+                                   const RetagProgress& progress = {});
+
   /// How many articles carry tags of another taxonomy or model than
   /// `current` (an empty `current.model` = no model: not counted).
   Result<OutdatedTags> outdated_tags(const TagVersions& current);
@@ -575,6 +585,13 @@ class Store {
   static Result<LabelWrite> write_labels(const std::filesystem::path& path, std::span<const LabelEdit> edits,
                                          std::string_view set_by, TimePoint at,
                                          std::chrono::milliseconds busy_timeout = std::chrono::seconds{5});
+
+  /// write_labels(cfg.path, …, cfg.busy_timeout) on SQLite; on PostgreSQL
+  /// the same contract in one transaction on a connection of its own, which
+  /// waits up to cfg.busy_timeout for a lock (lock_timeout). Errc::connect
+  /// when the server cannot be reached.
+  static Result<LabelWrite> write_labels(const config::StoreConfig& cfg, std::span<const LabelEdit> edits,
+                                         std::string_view set_by, TimePoint at);
 
   /// Every article with a label row (set or removed), by id, with its text
   /// and stored tags, read in one snapshot: the material of
