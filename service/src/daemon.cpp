@@ -43,7 +43,7 @@ void reload(ingest::Engine& engine, sink::SinkRunner* sinks, const std::filesyst
     log::error("config.reload_failed", {{"error", r.error().describe()}});
   } else {
     log::set_level(cfg->log.level);
-    if (auto s = sinks != nullptr ? sinks->reconfigure(*cfg) : Result<void>{}; !s) {
+    if (auto s = sinks->reconfigure(*cfg); !s) {
       log::error("sink.reload_failed", {{"error", s.error().describe()}});
     }
   }
@@ -78,7 +78,7 @@ class Ticker {
     }
     if (signals_.take_reload_request()) reload(engine, sinks_, config_path_, load_options_, systemd_);
     if (now >= next_status_) {
-      systemd_.status(status_line(engine.status(), sinks_ != nullptr ? sinks_->status() : sink::SinksStatus{}));
+      systemd_.status(status_line(engine.status(), sinks_->status()));
       next_status_ = now + kStatusEvery;
     }
     if (now >= next_prune_) {
@@ -90,7 +90,7 @@ class Ticker {
  private:
   const SystemdNotifier& systemd_;
   SignalWatcher& signals_;
-  sink::SinkRunner* sinks_;  // null on a PostgreSQL store (no outbox there yet)
+  sink::SinkRunner* sinks_;
   std::filesystem::path config_path_;
   config::LoadOptions load_options_;
   std::chrono::milliseconds stall_threshold_{kDefaultStallThreshold};
@@ -119,18 +119,14 @@ int run_daemon(const config::Config& initial, const std::filesystem::path& confi
   }
   ingest::Engine& engine = **started;
   // After Engine::start (which migrates the store) and before the first
-  // article: the writer appends for every sink registered here.
-  // The outbox the sinks drain is SQLite's only (config refuses [[sinks]]
-  // on PostgreSQL), and opening it would look for the SQLite file.
-  std::unique_ptr<sink::SinkRunner> sinks;
-  if (initial.store.backend == config::StoreBackend::sqlite) {
-    auto started_sinks = sink::SinkRunner::start(initial);
-    if (!started_sinks) {
-      log::error("daemon.start_failed", {{"error", started_sinks.error().describe()}});
-      return 1;
-    }
-    sinks = std::move(*started_sinks);
+  // article: the writer appends for every sink registered here (the
+  // outbox lives in the store, on either backend).
+  auto started_sinks = sink::SinkRunner::start(initial);
+  if (!started_sinks) {
+    log::error("daemon.start_failed", {{"error", started_sinks.error().describe()}});
+    return 1;
   }
+  std::unique_ptr<sink::SinkRunner> sinks = std::move(*started_sinks);
   systemd.ready();
   systemd.status("started");
   log::info("daemon.ready", {{"config", config_path.string()}, {"feeds", engine.config().feeds.size()}});
