@@ -290,8 +290,9 @@ CREATE VIEW story_clusters AS
 // ---- end v8 ----
 
 using Step = const char*;
-constexpr Step kSteps[] = {kSchemaV1,          kSchemaV2Leases,      kSchemaV3Sources,  kSchemaV4WatchTags,
-                           kSchemaV5HostBudgets, kSchemaV6FeedSpecs, kSchemaV7Outbox, kSchemaV8Parity};
+constexpr Step kSteps[] = {kSchemaV1,          kSchemaV2Leases,      kSchemaV3Sources,
+                           kSchemaV4WatchTags, kSchemaV5HostBudgets, kSchemaV6FeedSpecs,
+                           kSchemaV7Outbox,    kSchemaV8Parity};
 
 // Held for the transaction: migrations of one database run one at a time.
 constexpr std::int64_t kMigrationLock = 0x6e657773'64000001;  // "newsd" + 1

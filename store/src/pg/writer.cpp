@@ -191,8 +191,8 @@ class BatchWriter {
     if (!rec.tag_versions.taxonomy.empty()) versions = {rec.tag_versions.taxonomy, rec.tag_versions.model};
     tx_.exec_prepared(
         kInsert.name, id, rec.feed_id, canonical, pg_text(rec.url), pg_text(rec.guid), to_unix(rec.fetched_at),
-        tags.ids, tags.scores, tags.sources, tags.watches, title, pg_text(rec.byline), pg_text(rec.lang), pg_text(rec.section),
-        pg_text(rec.image), pg_text(rec.text), opt_unix(rec.published_at), print.content_hash,
+        tags.ids, tags.scores, tags.sources, tags.watches, title, pg_text(rec.byline), pg_text(rec.lang),
+        pg_text(rec.section), pg_text(rec.image), pg_text(rec.text), opt_unix(rec.published_at), print.content_hash,
         print.simhash ? std::optional<std::int64_t>(static_cast<std::int64_t>(*print.simhash)) : std::nullopt,
         cluster.cluster_id != 0 ? cluster.cluster_id : id, search_vector(title, tokens), versions.taxonomy,
         versions.model);
