@@ -194,7 +194,7 @@ def report(a, results):
     for w, rounds in results.items():
         med = lambda p, k: statistics.median(r[p][k] for r in rounds)  # noqa: E731
         startup_newsd, startup_pg = med('startup', 'newsd_cpu'), med('startup', 'pg_cpu')
-        polls = a.feeds * w  # each worker polls every feed until leases land
+        polls = a.feeds  # the workers lease each feed, so a pass polls it once in all
         # A poll that finds nothing new, net of startup; a fresh poll costs that plus its new articles.
         per_feed = {p: ((med(p, 'newsd_cpu') - startup_newsd) / polls, (med(p, 'pg_cpu') - startup_pg) / polls)
                     for p in ('unchanged', 'not-modified')}
