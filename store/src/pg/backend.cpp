@@ -78,12 +78,17 @@ namespace {
 // The stored article reachable from a URL as linked, as SQLite's
 // kArticleByLinkedUrl: by canonical URL (of an article or of a source), or
 // by the exact linked URL of a source.
-std::optional<std::int64_t> article_by_linked_url(pqxx::work& tx, std::string_view url) {
-  auto rows = tx.exec_params(
-      "SELECT id FROM articles WHERE canonical_url = $1 UNION ALL "
-      "SELECT article_id FROM article_sources WHERE canonical_url = $1 UNION ALL "
-      "SELECT article_id FROM article_sources WHERE url = $2 LIMIT 1",
-      pg_text(lookup_key(url)), pg_text(url));
+// Prepared: has_article runs it for every entry of every poll, serially on
+// the engine's coordinator (docs/scaling.md, "first bottleneck").
+constexpr const char* kArticleByLinkedUrlName = "newsd_article_by_linked_url";
+std::optional<std::int64_t> article_by_linked_url(pqxx::transaction_base& tx, std::string_view url) {
+  // libpqxx keeps the definition per connection (again after a reconnect);
+  // registering the same one again costs a map look-up.
+  tx.conn().prepare(kArticleByLinkedUrlName,
+                    "SELECT id FROM articles WHERE canonical_url = $1 UNION ALL "
+                    "SELECT article_id FROM article_sources WHERE canonical_url = $1 UNION ALL "
+                    "SELECT article_id FROM article_sources WHERE url = $2 LIMIT 1");
+  auto rows = tx.exec_prepared(kArticleByLinkedUrlName, pg_text(lookup_key(url)), pg_text(url));
   if (rows.empty()) return std::nullopt;
   return rows[0][0].as<std::int64_t>();
 }
@@ -217,7 +222,9 @@ Result<bool> Backend::reactivate(std::string_view url, TimePoint now) {
 
 Result<bool> Backend::has_article(std::string_view url) {
   try {
-    pqxx::work tx(*conn_);
+    // One statement that writes nothing: autocommit, so one round trip
+    // instead of BEGIN, the look-up and ROLLBACK.
+    pqxx::nontransaction tx(*conn_);
     return article_by_linked_url(tx, url).has_value();
   } catch (const std::exception& e) {
     return std::unexpected(database_error(e, "has_article"));
