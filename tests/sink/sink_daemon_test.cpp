@@ -46,6 +46,19 @@ Process run_cli(const std::vector<std::string>& args, const fs::path& dir, const
   return Process(argv, dir / name);
 }
 
+// `newsd sinks --json` run with `args`: one sink, "lines", which delivered
+// every id the JSON Lines file holds and has nothing left to send.
+json expect_lines_sink_delivered(const std::vector<std::string>& args, const fs::path& dir, std::size_t delivered) {
+  auto listing = run_cli(args, dir, "sinks");
+  EXPECT_EQ(exit_code(listing.wait(30s)), 0) << listing.stderr_text();
+  auto report = json::parse(listing.stdout_text());
+  EXPECT_EQ(report["sinks"].size(), 1u);
+  EXPECT_EQ(report["sinks"][0]["name"], "lines");
+  EXPECT_EQ(report["sinks"][0]["delivered"].get<std::size_t>(), delivered);
+  EXPECT_EQ(report["sinks"][0]["lag"], 0);
+  return report;
+}
+
 TEST(SinkDaemon, DeliversEveryStoredArticleAndReportsItsSinks) {
   TempDir dir("newsd-sinkd");
   StaticServer server(fs::path(NEWSD_SOURCE_DIR) / "samples");
@@ -67,13 +80,7 @@ TEST(SinkDaemon, DeliversEveryStoredArticleAndReportsItsSinks) {
   for (const auto& line : read_lines(out)) ids.insert(line["id"].get<std::int64_t>());
   EXPECT_EQ(static_cast<std::int64_t>(ids.size()), count(db, "SELECT count(*) FROM articles"));
 
-  auto listing = run_cli({"sinks", "--db", db.string(), "--json"}, dir.path(), "sinks");
-  ASSERT_EQ(exit_code(listing.wait(30s)), 0) << listing.stderr_text();
-  const auto report = json::parse(listing.stdout_text());
-  ASSERT_EQ(report["sinks"].size(), 1u);
-  EXPECT_EQ(report["sinks"][0]["name"], "lines");
-  EXPECT_EQ(report["sinks"][0]["delivered"].get<std::size_t>(), ids.size());
-  EXPECT_EQ(report["sinks"][0]["lag"], 0);
+  const auto report = expect_lines_sink_delivered({"sinks", "--db", db.string(), "--json"}, dir.path(), ids.size());
   EXPECT_EQ(report["outbox"]["dropped"], 0);
 
   // SIGHUP without the sink: it is forgotten, and the outbox stops filling.
@@ -162,13 +169,7 @@ TEST(SinkDaemon, OnPostgresqlEveryStoredArticleReachesTheSinkAndSinksReportsIt) 
   for (const auto& line : read_lines(out)) ids.insert(line["id"].get<std::int64_t>());
   EXPECT_EQ(static_cast<std::int64_t>(ids.size()), pg_count(url, "SELECT count(*) FROM articles"));
 
-  auto listing = run_cli({"sinks", "--config", config.string(), "--json"}, dir.path(), "sinks");
-  ASSERT_EQ(exit_code(listing.wait(30s)), 0) << listing.stderr_text();
-  const auto report = json::parse(listing.stdout_text());
-  ASSERT_EQ(report["sinks"].size(), 1u);
-  EXPECT_EQ(report["sinks"][0]["name"], "lines");
-  EXPECT_EQ(report["sinks"][0]["delivered"].get<std::size_t>(), ids.size());
-  EXPECT_EQ(report["sinks"][0]["lag"], 0);
+  expect_lines_sink_delivered({"sinks", "--config", config.string(), "--json"}, dir.path(), ids.size());
   server_pg->drop_database(database);
 }
 
