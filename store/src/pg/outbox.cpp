@@ -50,32 +50,19 @@ std::unexpected<Error> unknown_sink(std::string_view sink) {
 
 }  // namespace
 
-std::int64_t append_to_outbox(pqxx::work& tx, std::span<const ArticleRecord> batch,
-                              std::span<const UpsertOutcome> outcomes, std::int64_t max_rows) {
-  // The inserted articles are found again by canonical URL (unique, and
-  // the key the writer inserted them under), so the writer hands over its
-  // batch and outcomes rather than threading ids out of its statements.
-  std::vector<std::string> params;
-  std::string keys;
-  for (std::size_t i = 0; i < batch.size() && i < outcomes.size(); ++i) {
-    if (outcomes[i] != UpsertOutcome::inserted) continue;
-    params.push_back(pg_text(record_key(batch[i])));
-    keys += (keys.empty() ? "$" : ", $") + std::to_string(params.size() + 1);
-  }
-  if (params.empty()) return 0;
+std::int64_t append_to_outbox(pqxx::work& tx, const std::vector<std::int64_t>& inserted, std::int64_t max_rows) {
+  if (inserted.empty()) return 0;
   const auto sinks = tx.exec1("SELECT count(*), coalesce(min(cursor), 0) FROM sink_cursors");
   if (sinks[0].as<std::int64_t>() == 0) return 0;
   const std::int64_t min_cursor = sinks[1].as<std::int64_t>();
   // The article writer lock is held: no other transaction numbers rows
   // until this one commits, so seq has no gap and follows commit order.
   const std::int64_t last = tx.exec1(kLastSeq)[0].as<std::int64_t>();
-  params.insert(params.begin(), std::to_string(last));
   const auto appended = static_cast<std::int64_t>(
       tx.exec_params("INSERT INTO outbox (seq, article_id, stored_at) "
-                     "SELECT $1::bigint + row_number() OVER (ORDER BY id), id, fetched_at FROM articles "
-                     "WHERE canonical_url IN (" +
-                         keys + ")",
-                     pqxx::prepare::make_dynamic_params(params))
+                     "SELECT $1::bigint + n.ord, a.id, a.fetched_at FROM unnest($2::bigint[]) WITH ORDINALITY "
+                     "AS n(id, ord) JOIN articles a ON a.id = n.id",
+                     last, number_array(inserted))
           .affected_rows());
   const std::int64_t newest = last + appended;
   tx.exec_params(

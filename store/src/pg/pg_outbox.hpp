@@ -18,13 +18,12 @@ namespace newsd::store::pg {
 
 /// The writer's part, called once per write transaction after its articles
 /// were written, still under the article writer lock: while at least one
-/// sink is registered, appends a row per article `outcomes` marks
-/// `inserted` (in id order), numbered on from meta `outbox_last_seq`, then
+/// sink is registered, appends a row per article of `inserted` (the
+/// batch's new articles, in id order), numbered on from meta `outbox_last_seq`, then
 /// deletes the oldest rows beyond `max_rows`. Returns how many of the
 /// deleted rows some sink had not passed yet (added to meta
 /// `outbox_dropped`). Throws what libpqxx throws, as the writer does.
-std::int64_t append_to_outbox(pqxx::work& tx, std::span<const ArticleRecord> batch,
-                              std::span<const UpsertOutcome> outcomes, std::int64_t max_rows);
+std::int64_t append_to_outbox(pqxx::work& tx, const std::vector<std::int64_t>& inserted, std::int64_t max_rows);
 
 /// Logs `outbox.dropped` for what append_to_outbox dropped, once its
 /// transaction has committed; nothing when `dropped` is 0.

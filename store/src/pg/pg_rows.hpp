@@ -1,8 +1,11 @@
 #pragma once
 // Row helpers of the PostgreSQL backend: the SQLite store's time
 // conversions (store_impl.hpp) applied to libpqxx fields.
+#include <charconv>
 #include <optional>
 #include <pqxx/pqxx>
+#include <string>
+#include <vector>
 
 #include "../store_impl.hpp"
 
@@ -23,6 +26,21 @@ FeedState feed_from(const pqxx::row& r);
 
 inline std::optional<std::int64_t> opt_int64(const pqxx::field& f) {
   return f.is_null() ? std::nullopt : std::optional<std::int64_t>(f.as<std::int64_t>());
+}
+
+/// A PostgreSQL array literal of numbers (`{1,2.5}`), for `$n::bigint[]`
+/// or `$n::float8[]` parameters.
+template <typename Number>
+std::string number_array(const std::vector<Number>& items) {
+  std::string out = "{";
+  char buf[32];
+  for (const auto item : items) {
+    if (out.size() > 1) out += ',';
+    // Shortest form that reads back to the same value (a score is stored exactly).
+    const auto end = std::to_chars(buf, buf + sizeof buf, item).ptr;
+    out.append(buf, end);
+  }
+  return out + '}';
 }
 
 }  // namespace newsd::store::pg

@@ -10,7 +10,6 @@
 // candidates in one, and an article with its source and tags in one
 // statement. A new article costs three round trips, a re-sighting two (three when
 // only its content hash matches).
-#include <charconv>
 #include <set>
 
 #include "../dedup.hpp"
@@ -118,19 +117,6 @@ std::string text_array(const std::vector<std::string>& items) {
   return out + '}';
 }
 
-template <typename Number>
-std::string number_array(const std::vector<Number>& items) {
-  std::string out = "{";
-  char buf[32];
-  for (const auto item : items) {
-    if (out.size() > 1) out += ',';
-    // Shortest form that reads back to the same value (a score is stored exactly).
-    const auto end = std::to_chars(buf, buf + sizeof buf, item).ptr;
-    out.append(buf, end);
-  }
-  return out + '}';
-}
-
 std::optional<std::int64_t> first_id(const pqxx::result& rows) {
   if (rows.empty() || rows[0][0].is_null()) return std::nullopt;
   return rows[0][0].as<std::int64_t>();
@@ -166,6 +152,9 @@ class BatchWriter {
     }
   }
 
+  /// The articles write() inserted so far, in id order.
+  const std::vector<std::int64_t>& inserted() const { return inserted_; }
+
   UpsertOutcome write(const ArticleRecord& rec) {
     const std::string canonical = pg_text(record_key(rec));
     auto existing = first_id(tx_.exec_prepared(kByKey.name, canonical));
@@ -182,6 +171,7 @@ class BatchWriter {
     }
 
     const std::int64_t id = next_id_++;
+    inserted_.push_back(id);
     const std::string title = pg_text(rec.title);
     const Tags tags = tags_of(rec);
     // Tag versions not recorded (an empty taxonomy version) stay NULL, as in SQLite.
@@ -248,6 +238,7 @@ class BatchWriter {
   pqxx::work& tx_;
   std::map<TagKey, std::int64_t>& tag_ids_;
   std::int64_t next_id_;
+  std::vector<std::int64_t> inserted_;  // this batch's new articles, in id order
 };
 
 }  // namespace
@@ -268,7 +259,7 @@ Result<std::vector<UpsertOutcome>> Backend::write_articles(std::span<const Artic
       outcomes.push_back(writer.write(rec));
     }
     current = nullptr;
-    const std::int64_t outbox_dropped = append_to_outbox(tx, batch, outcomes, outbox_max_rows_);
+    const std::int64_t outbox_dropped = append_to_outbox(tx, writer.inserted(), outbox_max_rows_);
     tx.commit();
     log_outbox_dropped(outbox_dropped, outbox_max_rows_);
     return outcomes;
