@@ -100,25 +100,21 @@ void SharedFeeds::release_failed(std::int64_t feed_id, const Error& error) {
 
 std::vector<store::FeedState> SharedFeeds::claim_due(sys_seconds now, int limit) {
   if (!healthy() || limit <= 0) return {};
-  auto leased = claims_.lease_due_feeds(info_.id, now, cfg_.lease_ttl, limit);
+  return take_claimed(claims_.lease_due_feeds(info_.id, now, cfg_.lease_ttl, limit));
+}
+
+std::vector<store::FeedState> SharedFeeds::claim(std::span<const std::int64_t> ids, sys_seconds now) {
+  if (!healthy() || ids.empty()) return {};
+  return take_claimed(claims_.lease_feeds(info_.id, ids, now, cfg_.lease_ttl));
+}
+
+std::vector<store::FeedState> SharedFeeds::take_claimed(Result<std::vector<store::FeedState>> leased) {
   if (!leased) {
     log::warn("workers.claim_failed", {{"worker", info_.id}, {"error", leased.error().describe()}});
     return {};
   }
   std::lock_guard lock(mutex_);
   for (const auto& f : *leased) unreleased_.erase(f.id);  // leased again: a retried release must not end it
-  return std::move(*leased);
-}
-
-std::vector<store::FeedState> SharedFeeds::claim(std::span<const std::int64_t> ids, sys_seconds now) {
-  if (!healthy() || ids.empty()) return {};
-  auto leased = claims_.lease_feeds(info_.id, ids, now, cfg_.lease_ttl);
-  if (!leased) {
-    log::warn("workers.claim_failed", {{"worker", info_.id}, {"error", leased.error().describe()}});
-    return {};
-  }
-  std::lock_guard lock(mutex_);
-  for (const auto& f : *leased) unreleased_.erase(f.id);
   return std::move(*leased);
 }
 

@@ -81,6 +81,8 @@ class SharedFeeds {
   void heartbeat_loop();
   void retry_releases(store::Store& store);
   void release_failed(std::int64_t feed_id, const Error& error);
+  // What a claim returned: the feeds now held (none, logged, on an error).
+  std::vector<store::FeedState> take_claimed(Result<std::vector<store::FeedState>> leased);
 
   store::Store claims_;  // coordinator thread only
   store::Store beats_;   // heartbeat thread only
