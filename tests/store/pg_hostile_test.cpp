@@ -3,6 +3,7 @@
 // tsvector/tsquery syntax characters, a text far past tsvector's limits.
 #include <set>
 
+#include "newsd/store/query.hpp"
 #include "store_fixture.hpp"
 
 namespace newsd::store::testing {
@@ -51,6 +52,33 @@ TEST_P(HostileInputTest, AHugeTextIsStoredAndItsStartStaysSearchable) {
               ElementsAre(UpsertOutcome::inserted));
   EXPECT_THAT(ids(store, "beginning"), ElementsAre(1));
   EXPECT_THAT(ids(store, "word42"), ElementsAre(1));
+}
+
+// The widest NEAR a search box may send, as many times as the term limit
+// allows: PostgreSQL writes each as an OR over every offset in both orders
+// and both columns, so this is its largest tsquery. It answers, or it is
+// stopped by the time budget with the usual error; either way the next
+// query is answered.
+TEST_P(HostileInputTest, TheWidestNearsTheLimitsAllowAnswerOrStopWithinTheBudget) {
+  auto store = open_store();
+  const auto feed = add_feed(store, "https://a.example/feed");
+  std::string text = "alpha";
+  for (int i = 0; i < 60; ++i) text += " filler" + std::to_string(i);
+  text += " beta";
+  write(store, {article(feed, "https://a.example/1", "wide", text, "en")});
+  std::string query;
+  const int pairs = SearchLimits{}.max_terms / 3;  // word, distance, word
+  for (int i = 0; i + 1 < pairs; ++i) query += "w" + std::to_string(i) + " NEAR/100 v" + std::to_string(i) + " OR ";
+  query += "alpha NEAR/" + std::to_string(kMaxNearDistance) + " beta";
+  auto hits = store.search({.text = query});
+  if (hits) {
+    ASSERT_EQ(hits->size(), 1u);
+    EXPECT_EQ(hits->front().id, 1);
+  } else {
+    EXPECT_EQ(hits.error().code, Errc::invalid_argument) << hits.error().describe();
+    EXPECT_THAT(hits.error().message, ::testing::StartsWith("query too expensive: "));
+  }
+  EXPECT_THAT(ids(store, "alpha NEAR/0 filler0"), ElementsAre(1));
 }
 
 // The PostgreSQL writer sends a record's tags as array literals: no tag
