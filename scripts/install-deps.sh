@@ -24,7 +24,7 @@ packages=(
 )
 if [[ "${1:-}" == "--all" ]]; then
   packages+=(libbenchmark-dev python3-feedparser clang-19 libclang-rt-19-dev clang-format clang-tidy-19
-    nginx-light newsboat time fasttext)
+    nginx-light newsboat time fasttext libxml2-utils)
 fi
 
 missing=()
