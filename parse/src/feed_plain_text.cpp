@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "extract_text.hpp"
+#include "newsd/base/charset.hpp"
 #include "newsd/parse/feed.hpp"
 
 namespace newsd::parse {
@@ -83,10 +84,24 @@ void walk(xmlNode* root, TextBuilder& out) {
   }
 }
 
+// Text that an HTML parser would return as one text node: no markup, no
+// character references, valid UTF-8 (libxml2 reads invalid UTF-8 as Latin-1)
+// and no control characters (which it drops). Most RSS titles and many
+// summaries are such text; parsing them as documents was 5 % of a feeds-only
+// poll's CPU.
+bool is_plain(std::string_view s) {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '<' || c == '&' || c == 0x7F || (c < 0x20 && c != '\t' && c != '\n' && c != '\r')) return false;
+  }
+  return charset::is_valid_utf8(s);
+}
+
 }  // namespace
 
 std::string plain_text(const TextConstruct& text) {
   if (text.type == "text" || text.value.empty()) return text.value;
+  if (is_plain(text.value)) return text::collapse(text.value);
   // A fragment is parsed inside a body so libxml2 keeps leading text nodes.
   const std::string wrapped = "<html><body>" + text.value + "</body></html>";
   htmlDocPtr doc = htmlReadMemory(wrapped.data(), static_cast<int>(wrapped.size()), nullptr, "UTF-8",

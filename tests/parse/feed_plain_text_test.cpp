@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include "newsd/parse/feed.hpp"
 
 namespace newsd::parse {
@@ -28,6 +32,25 @@ TEST(PlainText, NoBreakSpacesCollapseLikeOtherWhitespace) {
 TEST(PlainText, BrokenMarkupStillGivesItsText) {
   EXPECT_EQ(plain_text({"<p>unclosed <b>bold", "html"}), "unclosed bold");
   EXPECT_EQ(plain_text({"", "html"}), "");
+}
+
+// Text without markup skips the HTML parser; what it returns must be what the
+// parser would have made of it, and text the shortcut must not take (control
+// characters, invalid UTF-8) still reaches the parser. An empty <b></b> sends the same text through
+// libxml2 without adding any text of its own.
+TEST(PlainText, TextWithoutMarkupReadsAsTheHtmlParserReadsIt) {
+  const std::vector<std::string> pieces = {"a", "Rabat", " ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u2028", "\u3000",
+                                           "\u200a", "\u0085", "المغرب", "é", "'", "\"", ">", ";", "\U0001F600",
+                                           // what the parser alone handles: control characters, bad UTF-8
+                                           "\x01", "\x7f", "\xe9", "\xd8"};
+  std::mt19937 rng(7);
+  for (int round = 0; round < 2000; ++round) {
+    std::string value;
+    const int n = static_cast<int>(rng() % 12);
+    for (int i = 0; i < n; ++i) value += pieces[rng() % pieces.size()];
+    const std::string through_parser = plain_text({value + "<b></b>", "html"});
+    EXPECT_EQ(plain_text({value, "html"}), through_parser) << "value: [" << value << "]";
+  }
 }
 
 }  // namespace
