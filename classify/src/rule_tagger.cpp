@@ -1,5 +1,6 @@
 // Leftmost-longest matching of compiled taxonomy terms over token streams.
 #include <algorithm>
+#include <span>
 
 #include "taxonomy_impl.hpp"
 
@@ -11,7 +12,7 @@ struct Scores {
   std::vector<char> vetoed;
 };
 
-bool matches_at(const CompiledTerm& term, const std::vector<Token>& tokens, std::size_t at) {
+bool matches_at(const CompiledTerm& term, std::span<const Token> tokens, std::size_t at) {
   if (at + term.words.size() > tokens.size()) return false;
   for (std::size_t j = 0; j < term.words.size(); ++j) {
     const Token& token = tokens[at + j];
@@ -20,7 +21,7 @@ bool matches_at(const CompiledTerm& term, const std::vector<Token>& tokens, std:
   return true;
 }
 
-void score_field(const Taxonomy& taxonomy, const TermIndex& index, const std::vector<Token>& tokens, double multiplier,
+void score_field(const Taxonomy& taxonomy, const TermIndex& index, std::span<const Token> tokens, double multiplier,
                  bool is_title, Scores& scores, std::vector<Evidence>* evidence) {
   std::vector<std::uint32_t> best;
   auto consider = [&](const std::vector<std::uint32_t>* candidates, std::size_t at, std::size_t& best_len) {
@@ -68,21 +69,41 @@ void score_field(const Taxonomy& taxonomy, const TermIndex& index, const std::ve
   }
 }
 
+// A field's tokens for `language`: the caller's when they were made with the
+// same stemmer, else made here.
+std::span<const Token> tokens_for(std::string_view text, const std::string& language, const TokenizedText* given,
+                                  std::vector<Token>& own) {
+  if (given != nullptr && same_stemmer(given->language, language)) return given->tokens;
+  own = tokenize(text, language);
+  return own;
+}
+
 }  // namespace
 
 RuleTagger::RuleTagger(std::shared_ptr<const Taxonomy> taxonomy) : taxonomy_(std::move(taxonomy)) {}
 RuleTagger::~RuleTagger() = default;
 
-std::vector<Tag> RuleTagger::tag(const Document& doc) const { return tag(doc, nullptr); }
+std::vector<Tag> RuleTagger::tag(const Document& doc) const { return tag_tokens(doc, nullptr, nullptr, nullptr); }
 
 std::vector<Tag> RuleTagger::tag(const Document& doc, std::vector<Evidence>* evidence) const {
+  return tag_tokens(doc, nullptr, nullptr, evidence);
+}
+
+std::vector<Tag> RuleTagger::tag(const Document& doc, const TokenizedText& title, const TokenizedText& body) const {
+  return tag_tokens(doc, &title, &body, nullptr);
+}
+
+std::vector<Tag> RuleTagger::tag_tokens(const Document& doc, const TokenizedText* title, const TokenizedText* body,
+                                        std::vector<Evidence>* evidence) const {
   const Taxonomy& taxonomy = *taxonomy_;
   std::string language = doc.language;
   if (language.empty()) language = detect_language(doc.title.empty() ? doc.body : doc.title + "\n" + doc.body);
   const TermIndex& index = taxonomy.index_for(language);
   Scores scores{std::vector<double>(taxonomy.tags.size(), 0.0), std::vector<char>(taxonomy.tags.size(), 0)};
-  score_field(taxonomy, index, tokenize(doc.title, language), taxonomy.title_weight, true, scores, evidence);
-  score_field(taxonomy, index, tokenize(doc.body, language), 1.0, false, scores, evidence);
+  std::vector<Token> own;
+  score_field(taxonomy, index, tokens_for(doc.title, language, title, own), taxonomy.title_weight, true, scores,
+              evidence);
+  score_field(taxonomy, index, tokens_for(doc.body, language, body, own), 1.0, false, scores, evidence);
 
   std::vector<Tag> tags;
   for (std::size_t i = 0; i < taxonomy.tags.size(); ++i) {

@@ -346,6 +346,10 @@ std::vector<Token> tokenize(std::string_view utf8, std::string_view language) {
   return tokens;
 }
 
+bool same_stemmer(std::string_view a, std::string_view b) noexcept {
+  return latin_stemmer_for(a) == latin_stemmer_for(b);
+}
+
 std::string stem_text(std::string_view utf8, std::string_view language) {
   std::string out;
   out.reserve(utf8.size());

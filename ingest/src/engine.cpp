@@ -20,6 +20,7 @@
 #include "newsd/ingest/worker_pool.hpp"
 #include "newsd/parse/extract.hpp"
 #include "newsd/parse/feed.hpp"
+#include "newsd/store/index_terms.hpp"
 
 namespace newsd::ingest {
 namespace {
@@ -921,14 +922,18 @@ bool Engine::Impl::store_article(const PageJob& job, const std::optional<parse::
                                  const std::string& page_url) {
   store::ArticleRecord record = build_record(job.feed_id, job.item, page, page_url, now_seconds());
   if (record.text.empty()) return false;
+  // One tokenization of title and text serves the tagger, the watches and
+  // the index terms the writer stores.
+  store::ArticleTokens tokens;
   {
     const StageTimer timer(Stage::classify);  // rules, model and watches: one article's tags
-    const auto tagging = current_tagging();   // one snapshot: the tags and their versions agree across a reload
-    record.tags = tagging->tag(record, *job.feed);
+    tokens = store::article_tokens(record.title, record.text);
+    const auto tagging = current_tagging();  // one snapshot: the tags and their versions agree across a reload
+    record.tags = tagging->tag(record, *job.feed, &tokens);
     record.tag_versions = tagging->versions();
-    tagging->add_watch_tags(record, *job.feed);
+    tagging->add_watch_tags(record, *job.feed, &tokens);
   }
-  writer->write(std::move(record));
+  writer->write(std::move(record), &tokens);
   return true;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "newsd/base/log.hpp"
+#include "newsd/store/index_terms.hpp"
 #include "newsd/watch/match_counts.hpp"
 
 namespace newsd::ingest {
@@ -56,9 +57,10 @@ Result<store::TagVersions> Tagging::current_versions(const config::ClassifyConfi
   return versions;
 }
 
-std::vector<classify::Tag> Tagging::tag(const store::ArticleRecord& article, const config::FeedConfig& feed) const {
+std::vector<classify::Tag> Tagging::tag(const store::ArticleRecord& article, const config::FeedConfig& feed,
+                                        const store::ArticleTokens* tokens) const {
   const classify::Document doc{article.title, article.text, article.lang};
-  std::vector<classify::Tag> tags = rules_.tag(doc);
+  std::vector<classify::Tag> tags = tokens ? rules_.tag(doc, tokens->title, tokens->text) : rules_.tag(doc);
   const auto add_new = [&](classify::Tag tag) {
     const bool present = std::ranges::any_of(tags, [&](const classify::Tag& t) { return t.name == tag.name; });
     if (!present) tags.push_back(std::move(tag));
@@ -70,9 +72,11 @@ std::vector<classify::Tag> Tagging::tag(const store::ArticleRecord& article, con
   return tags;
 }
 
-void Tagging::add_watch_tags(store::ArticleRecord& article, const config::FeedConfig& feed) const {
+void Tagging::add_watch_tags(store::ArticleRecord& article, const config::FeedConfig& feed,
+                             const store::ArticleTokens* tokens) const {
   if (watches_.empty()) return;
-  const watch::ArticleTerms terms(article.title, article.text);
+  const watch::ArticleTerms terms =
+      tokens ? watch::ArticleTerms(*tokens) : watch::ArticleTerms(article.title, article.text);
   for (const std::size_t i : watches_.match(terms, watch::facts_of(article, feed))) {
     const auto& w = watches_.watches()[i];
     const bool tagged = std::ranges::any_of(

@@ -11,6 +11,7 @@
 #include "fingerprint.hpp"
 #include "newsd/base/log.hpp"
 #include "newsd/parse/url.hpp"
+#include "newsd/store/index_terms.hpp"
 #include "outbox_sql.hpp"
 #include "pg/pg_backend.hpp"
 #include "prepared_record.hpp"
@@ -460,6 +461,10 @@ std::string record_key(const ArticleRecord& rec) {
 }
 
 std::shared_ptr<const PreparedRecord> prepare_record(const ArticleRecord& rec) {
+  return prepare_record(rec, article_tokens(rec.title, rec.text));
+}
+
+std::shared_ptr<const PreparedRecord> prepare_record(const ArticleRecord& rec, const ArticleTokens& tokens) {
   auto p = std::make_shared<PreparedRecord>();
   p->url = rec.url;
   p->canonical_url = rec.canonical_url;
@@ -467,10 +472,9 @@ std::shared_ptr<const PreparedRecord> prepare_record(const ArticleRecord& rec) {
   p->title = rec.title;
   p->text = rec.text;
   p->key = record_key(rec);
-  const auto text_tokens = document_tokens(rec.text);
-  p->print = fingerprint(text_tokens);
-  p->text_terms = column_terms(text_tokens);
-  p->title_terms = column_terms(document_tokens(rec.title));
+  p->print = fingerprint(tokens.text.tokens);
+  p->text_terms = column_terms(tokens.text.tokens);
+  p->title_terms = column_terms(tokens.title.tokens);
   return p;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "newsd/classify/text.hpp"
+#include "newsd/store/index_terms.hpp"
 
 namespace newsd::store {
 namespace {
@@ -181,28 +182,35 @@ std::vector<QueryWord> query_words(std::string_view input, bool prefix) {
   return words;
 }
 
-std::vector<classify::Token> document_tokens(std::string_view text) {
+classify::TokenizedText index_tokens(std::string_view text) {
   // CLD2 costs two to three times the tokenization itself on a whole
   // article; its opening paragraph decides as well.
-  std::string_view language;
-  std::string detected;
+  classify::TokenizedText out;
   if (text.size() >= kMinLanguageBytes) {
     std::size_t cut = std::min(text.size(), kLanguageSampleBytes);
     while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
       --cut;  // whole UTF-8 sequences only
     }
-    detected = classify::detect_language(text.substr(0, cut));
-    language = detected;
+    out.language = classify::detect_language(text.substr(0, cut));
   }
-  return classify::tokenize(text, language);
+  out.tokens = classify::tokenize(text, out.language);
+  return out;
 }
 
-std::vector<std::string> indexed_terms(std::string_view text) {
+std::vector<classify::Token> document_tokens(std::string_view text) { return index_tokens(text).tokens; }
+
+std::vector<std::string> indexed_terms(std::span<const classify::Token> tokens) {
   std::vector<std::string> out;
-  for (const auto& t : document_tokens(text)) {
+  for (const auto& t : tokens) {
     if (const std::string_view stem = index_stem(t); !stem.empty()) out.emplace_back(stem);
   }
   return out;
+}
+
+std::vector<std::string> indexed_terms(std::string_view text) { return indexed_terms(document_tokens(text)); }
+
+ArticleTokens article_tokens(std::string_view title, std::string_view text) {
+  return {index_tokens(title), index_tokens(text)};
 }
 
 std::vector<std::vector<std::string>> query_term_forms(std::string_view text, bool prefix) {

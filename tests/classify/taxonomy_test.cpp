@@ -132,6 +132,41 @@ TEST(RuleTagger, OrdersByScoreAndExplains) {
   EXPECT_TRUE(evidence[0].in_title);
 }
 
+// Tokens made once on an ingest worker serve the tagger when they were
+// stemmed as the document's language stems; otherwise it tokenizes again,
+// so the tags never depend on what was handed to it.
+TEST(RuleTagger, ReusesGivenTokensOnlyWhenTheyWereStemmedAlike) {
+  const auto taxonomy = load_basic();
+  ASSERT_TRUE(taxonomy);
+  const RuleTagger tagger(taxonomy);
+  const Document doc{"Talks", "Morocco and the United States signed a deal.", "en"};
+  const auto own = tagger.tag(doc);
+  ASSERT_TRUE(find(own, "MA"));
+  ASSERT_TRUE(find(own, "US"));
+
+  const TokenizedText title{tokenize(doc.title, "en"), "en"};
+  const TokenizedText body{tokenize(doc.body, "en"), "en"};
+  const auto shared = tagger.tag(doc, title, body);
+  ASSERT_EQ(shared.size(), own.size());
+  for (std::size_t i = 0; i < own.size(); ++i) {
+    EXPECT_EQ(shared[i].name, own[i].name);
+    EXPECT_DOUBLE_EQ(shared[i].score, own[i].score);
+  }
+
+  // Tokens of another text with the same stemmer ("und" stems as English
+  // does) are taken as they are: proof that they were not made again.
+  const TokenizedText other{tokenize("The United States only.", "und"), "und"};
+  const auto taken = tagger.tag(doc, title, other);
+  EXPECT_FALSE(find(taken, "MA"));
+  EXPECT_TRUE(find(taken, "US"));
+
+  // Stemmed as French: not what an English document needs, so ignored.
+  const TokenizedText french{tokenize("The United States only.", "fr"), "fr"};
+  const auto ignored = tagger.tag(doc, title, french);
+  EXPECT_TRUE(find(ignored, "MA"));
+  EXPECT_TRUE(find(ignored, "US"));
+}
+
 TEST(DefaultTaxonomy, HasEveryCountryAndTheTopics) {
   auto taxonomy = load_taxonomy(NEWSD_SOURCE_DIR "/config/taxonomy/default.toml");
   ASSERT_TRUE(taxonomy) << taxonomy.error().message;

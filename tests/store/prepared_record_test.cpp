@@ -8,6 +8,7 @@
 
 #include "integrity.hpp"
 #include "newsd/classify/text.hpp"
+#include "newsd/store/index_terms.hpp"
 #include "store_fixture.hpp"
 #include "tokenizer.hpp"
 
@@ -78,7 +79,13 @@ class PreparedRecordTest : public testing::StoreTest {
   }
 };
 
-TEST_F(PreparedRecordTest, StoresAndIndexesExactlyWhatAnUnpreparedRecordDoes) {
+// How the producer prepares a record: by itself, or from the tokens an
+// ingest worker already made of title and text for the tagger.
+enum class Preparation { own_tokens, shared_tokens };
+
+class PreparedRecordWays : public PreparedRecordTest, public ::testing::WithParamInterface<Preparation> {};
+
+TEST_P(PreparedRecordWays, StoresAndIndexesExactlyWhatAnUnpreparedRecordDoes) {
   const auto plain_path = dir_ / "plain.db";
   {
     config::StoreConfig cfg;
@@ -92,7 +99,10 @@ TEST_F(PreparedRecordTest, StoresAndIndexesExactlyWhatAnUnpreparedRecordDoes) {
   {
     Store store = open_store();
     auto batch = records(add_feed(store, "https://example.org/feed"));
-    for (auto& rec : batch) rec.prepared = prepare_record(rec);
+    for (auto& rec : batch) {
+      rec.prepared = GetParam() == Preparation::own_tokens ? prepare_record(rec)
+                                                           : prepare_record(rec, article_tokens(rec.title, rec.text));
+    }
     outcomes = write(store, batch);
   }
   ASSERT_EQ(outcomes.size(), records(1).size());
@@ -100,6 +110,28 @@ TEST_F(PreparedRecordTest, StoresAndIndexesExactlyWhatAnUnpreparedRecordDoes) {
   EXPECT_EQ(contents(db_path_), contents(plain_path));
   testing::expect_database_consistent(db_path_);
   testing::expect_database_consistent(plain_path);
+}
+
+INSTANTIATE_TEST_SUITE_P(Both, PreparedRecordWays,
+                         ::testing::Values(Preparation::own_tokens, Preparation::shared_tokens));
+
+// The tokens shared with the tagger and the watches are the index's: the
+// language they carry picks their stemmer, and their terms are
+// indexed_terms() of the text.
+TEST(IndexTokensTest, AreTheDocumentTokensWithTheLanguageThatStemmedThem) {
+  for (const char* name : {"prepared/arabic_story.txt", "prepared/french_story.txt", "prepared/english_story.txt"}) {
+    const std::string text = read_fixture(name);
+    const classify::TokenizedText made = index_tokens(text);
+    const auto expected = document_tokens(text);
+    ASSERT_EQ(made.tokens.size(), expected.size()) << name;
+    for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(made.tokens[i].stem, expected[i].stem) << name;
+    const auto again = classify::tokenize(text, made.language);
+    ASSERT_EQ(again.size(), expected.size()) << name;
+    for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(again[i].stem, expected[i].stem) << name;
+    EXPECT_EQ(indexed_terms(made.tokens), indexed_terms(text)) << name;
+  }
+  EXPECT_EQ(index_tokens(read_fixture("prepared/french_story.txt")).language, "fr");
+  EXPECT_EQ(index_tokens("Short headline").language, "");  // under 96 bytes: English stems, undetected
 }
 
 TEST_F(PreparedRecordTest, PreparedArticlesAreFoundByTheirWords) {

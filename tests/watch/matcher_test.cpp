@@ -109,5 +109,19 @@ TEST(WatchMatcher, EveryMatchingWatchIsReportedOnceInConfigOrder) {
   EXPECT_TRUE(set->match(ArticleTerms("", ""), {}).empty());
 }
 
+// The daemon builds an article's terms from the tokens it made for the
+// tagger and the index: the same terms, at the same positions, as from the
+// texts themselves.
+TEST(ArticleTerms, FromSharedTokensAreTheTermsOfTheTexts) {
+  const std::string title = "المغرب والجزائر: محادثات الحدود";
+  const std::string text =
+      "Les négociations entre le Maroc et l'Algérie reprendront à Genève, a annoncé le ministère des affaires "
+      "étrangères, qui évoque des discussions difficiles sur la frontière.";
+  const ArticleTerms from_texts(title, text);
+  const ArticleTerms from_tokens(store::article_tokens(title, text));
+  EXPECT_EQ(from_tokens.terms(), from_texts.terms());
+  EXPECT_FALSE(from_texts.terms().empty());
+}
+
 }  // namespace
 }  // namespace newsd::watch

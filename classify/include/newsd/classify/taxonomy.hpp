@@ -10,6 +10,7 @@
 
 #include "newsd/base/error.hpp"
 #include "newsd/classify/tags.hpp"
+#include "newsd/classify/text.hpp"
 
 namespace newsd::classify {
 
@@ -77,9 +78,18 @@ class RuleTagger {
   /// below threshold or were vetoed) to `evidence` when it is not null.
   std::vector<Tag> tag(const Document& doc, std::vector<Evidence>* evidence) const;
 
+  /// Same as tag(doc), reusing tokens the caller already made of the title
+  /// and the body: each is used when its language picks the stemmer the
+  /// document's language picks (same_stemmer), and that field is tokenized
+  /// again otherwise, so the tags never depend on what was passed.
+  std::vector<Tag> tag(const Document& doc, const TokenizedText& title, const TokenizedText& body) const;
+
   const Taxonomy& taxonomy() const noexcept { return *taxonomy_; }
 
  private:
+  std::vector<Tag> tag_tokens(const Document& doc, const TokenizedText* title, const TokenizedText* body,
+                              std::vector<Evidence>* evidence) const;
+
   std::shared_ptr<const Taxonomy> taxonomy_;
 };
 

@@ -36,6 +36,18 @@ struct Token {
 /// Invalid UTF-8 is tolerated (replaced by U+FFFD, which forms no token).
 std::vector<Token> tokenize(std::string_view utf8, std::string_view language = {});
 
+/// A text's tokens together with the language they were made for:
+/// `tokens` is tokenize(text, language). Lets one tokenization serve
+/// several readers of the same text.
+struct TokenizedText {
+  std::vector<Token> tokens;
+  std::string language;
+};
+
+/// True when tokenize(t, a) and tokenize(t, b) are equal for every text t:
+/// both languages pick the same stemmer for Latin-script words.
+bool same_stemmer(std::string_view a, std::string_view b) noexcept;
+
 /// The stems of `utf8` joined by single spaces: the form fed to the
 /// statistical model, both when training and when predicting.
 std::string stem_text(std::string_view utf8, std::string_view language = {});

@@ -76,8 +76,10 @@ class StoreWriter {
   StoreWriter& operator=(const StoreWriter&) = delete;
 
   /// Queue an article / a feed's fetch outcome / a sighting; blocks while
-  /// the queue is full.
-  void write(store::ArticleRecord article);
+  /// the queue is full. An article is prepared (store::prepare_record) on
+  /// the calling thread, from `tokens` when given (store::article_tokens()
+  /// of its title and text).
+  void write(store::ArticleRecord article, const store::ArticleTokens* tokens = nullptr);
   void write(store::FeedFetchResult result);
   void write(SourceSighting sighting);
 

@@ -24,8 +24,11 @@ class Tagging {
   static Result<std::shared_ptr<const Tagging>> load(const config::Config& cfg);
 
   /// Rule tags, then model tags (top `model_top_k` at `model_threshold` or
-  /// more), then `feed.tags`; a name is tagged once. Thread-safe.
-  std::vector<classify::Tag> tag(const store::ArticleRecord& article, const config::FeedConfig& feed) const;
+  /// more), then `feed.tags`; a name is tagged once. Thread-safe. With
+  /// `tokens` (store::article_tokens() of the article's title and text),
+  /// the rule tagger reuses them where they suit it.
+  std::vector<classify::Tag> tag(const store::ArticleRecord& article, const config::FeedConfig& feed,
+                                 const store::ArticleTokens* tokens = nullptr) const;
 
   /// The versions of the loaded taxonomy (classify::taxonomy_version) and
   /// model (classify::Model::version plus `model_top_k` and
@@ -43,8 +46,10 @@ class Tagging {
   /// `article.watches`. Each match is an event: logged (`watch.match`) and
   /// counted (watch::match_counts()). Sinks (issue #12) will take the event
   /// from here; the stored tag and `watch_matches` row are its durable
-  /// record. Thread-safe.
-  void add_watch_tags(store::ArticleRecord& article, const config::FeedConfig& feed) const;
+  /// record. Thread-safe. `tokens`, when given, are
+  /// store::article_tokens() of the article's title and text.
+  void add_watch_tags(store::ArticleRecord& article, const config::FeedConfig& feed,
+                      const store::ArticleTokens* tokens = nullptr) const;
 
  private:
   Tagging(std::shared_ptr<const classify::Taxonomy> taxonomy, std::optional<classify::Model> model,

@@ -139,6 +139,7 @@ struct TagVersions {
 /// writes it (its dedup key, its text's dedup fingerprint, the search-index
 /// terms of its title and text): opaque, built by prepare_record().
 struct PreparedRecord;
+struct ArticleTokens;
 
 struct ArticleRecord {
   std::int64_t feed_id = 0;
@@ -179,6 +180,11 @@ struct ArticleRecord {
 /// ArticleRecord::prepared. Throws like the text pipeline does, when ICU or
 /// Snowball cannot start.
 std::shared_ptr<const PreparedRecord> prepare_record(const ArticleRecord& rec);
+
+/// The same, from article_tokens(rec.title, rec.text) already made (the
+/// caller's contract: a record prepared from other tokens would be indexed
+/// by them).
+std::shared_ptr<const PreparedRecord> prepare_record(const ArticleRecord& rec, const ArticleTokens& tokens);
 
 /// What write_articles did with one record.
 enum class UpsertOutcome {

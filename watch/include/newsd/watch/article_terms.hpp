@@ -10,6 +10,7 @@
 
 #include "newsd/classify/tags.hpp"
 #include "newsd/config/config.hpp"
+#include "newsd/store/index_terms.hpp"
 #include "newsd/store/store.hpp"
 
 namespace newsd::watch {
@@ -26,6 +27,9 @@ class ArticleTerms {
   /// Tokenises both once.
   ArticleTerms(std::string_view title, std::string_view text);
 
+  /// From the title's and the text's store::index_tokens() already made.
+  explicit ArticleTerms(const store::ArticleTokens& tokens);
+
   /// Positions of `term`, ascending; null when absent.
   [[nodiscard]] const std::vector<std::uint32_t>* positions(std::string_view term) const;
   /// Calls `fn` with the positions of every term beginning with `prefix`.
@@ -35,6 +39,8 @@ class ArticleTerms {
   [[nodiscard]] const std::map<std::string, std::vector<std::uint32_t>, std::less<>>& terms() const { return terms_; }
 
  private:
+  void add_column(std::vector<std::string> terms, std::uint32_t& position);
+
   std::map<std::string, std::vector<std::uint32_t>, std::less<>> terms_;
 };
 
