@@ -220,7 +220,6 @@ struct Engine::Impl {
   // ---- configuration -----------------------------------------------------
   Result<std::vector<std::int64_t>> register_feeds(const config::Config& given,
                                                    std::vector<config::FeedConfig>& running);
-  Result<std::int64_t> register_feed(const config::FeedConfig& feed);
   std::int64_t adopt_feed(const config::FeedConfig& feed, store::FeedState state);
   void schedule_from_store(std::int64_t id);
 };
@@ -298,11 +297,15 @@ Result<std::vector<std::int64_t>> Engine::Impl::register_feeds(const config::Con
                                                                std::vector<config::FeedConfig>& running) {
   std::vector<std::int64_t> ids;
   if (cfg.store.backend != config::StoreBackend::postgresql) {  // the store open, not what a reload asks for
-    for (const auto& feed : given.feeds) {
-      auto id = register_feed(feed);
-      if (!id) return std::unexpected(id.error());
-      ids.push_back(*id);
-    }
+    std::vector<store::FeedState> states;
+    auto r = writer->run_exclusive([&](store::Store& s) -> Result<void> {
+      auto ensured = s.ensure_feeds(given.feeds);
+      if (!ensured) return std::unexpected(ensured.error());
+      states = std::move(*ensured);
+      return {};
+    });
+    if (!r) return std::unexpected(r.error());
+    for (std::size_t i = 0; i < states.size(); ++i) ids.push_back(adopt_feed(given.feeds[i], std::move(states[i])));
     running = given.feeds;
     return ids;
   }
@@ -318,18 +321,6 @@ Result<std::vector<std::int64_t>> Engine::Impl::register_feeds(const config::Con
   for (std::size_t i = 0; i < list.feeds.size(); ++i) ids.push_back(adopt_feed(list.feeds[i], list.states[i]));
   running = std::move(list.feeds);
   return ids;
-}
-
-Result<std::int64_t> Engine::Impl::register_feed(const config::FeedConfig& feed) {
-  store::FeedState state;
-  auto r = writer->run_exclusive([&](store::Store& s) -> Result<void> {
-    auto ensured = s.ensure_feed(feed.url, feed.name);
-    if (!ensured) return std::unexpected(ensured.error());
-    state = std::move(*ensured);
-    return {};
-  });
-  if (!r) return std::unexpected(r.error());
-  return adopt_feed(feed, std::move(state));
 }
 
 std::int64_t Engine::Impl::adopt_feed(const config::FeedConfig& feed, store::FeedState state) {

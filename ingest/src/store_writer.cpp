@@ -73,8 +73,7 @@ void StoreWriter::note_failure(std::int64_t feed_id, const std::string& error) {
 
 void StoreWriter::commit_articles(std::vector<store::ArticleRecord>& batch) {
   if (batch.empty()) {
-    for (auto& feed : waiting_feeds_) record_feed(feed);
-    waiting_feeds_.clear();
+    record_waiting_feeds();
     return;
   }
   const StageTimer timer(Stage::write);
@@ -98,12 +97,14 @@ void StoreWriter::commit_articles(std::vector<store::ArticleRecord>& batch) {
   batch.clear();
   // Only now, with their articles committed (or known failed): a feed's
   // state never runs ahead of its articles.
-  for (auto& feed : waiting_feeds_) record_feed(feed);
-  waiting_feeds_.clear();
+  record_waiting_feeds();
 }
 
-void StoreWriter::record_feed(store::FeedFetchResult& result) {
-  if (auto failed = unreported_.find(result.feed_id); failed != unreported_.end()) {
+void StoreWriter::record_waiting_feeds() {
+  if (waiting_feeds_.empty()) return;
+  for (auto& result : waiting_feeds_) {
+    auto failed = unreported_.find(result.feed_id);
+    if (failed == unreported_.end()) continue;
     // Fetched fine but not stored: the error is the store's, and the old
     // validators stay so the next poll brings the entries back.
     result.etag.reset();
@@ -114,15 +115,20 @@ void StoreWriter::record_feed(store::FeedFetchResult& result) {
     if (!result.error) result.error = "not stored: " + failed->second;
     unreported_.erase(failed);
   }
-  if (auto r = store_.record_fetch(result); !r) {
-    log::error("store.feed_state_failed", {{"feed_id", result.feed_id}, {"error", r.error().describe()}});
-    std::lock_guard lock(report_mutex_);
-    ++failures_.feed_states;
+  const auto recorded = store_.record_fetches(waiting_feeds_);
+  for (std::size_t i = 0; i < waiting_feeds_.size(); ++i) {
+    const std::int64_t feed_id = waiting_feeds_[i].feed_id;
+    if (!recorded[i]) {
+      log::error("store.feed_state_failed", {{"feed_id", feed_id}, {"error", recorded[i].error().describe()}});
+      std::lock_guard lock(report_mutex_);
+      ++failures_.feed_states;
+    }
+    // record_fetches commits before it returns, and this one thread owns
+    // the connection: whatever the hook does (end the feed's lease) comes
+    // strictly after the outcome is in the database.
+    if (after_outcome_) after_outcome_(store_, feed_id);
   }
-  // record_fetch commits its own transaction before it returns, and this
-  // one thread owns the connection: whatever the hook does (end the feed's
-  // lease) comes strictly after the outcome is in the database.
-  if (after_outcome_) after_outcome_(store_, result.feed_id);
+  waiting_feeds_.clear();
 }
 
 void StoreWriter::handle(Item& item, std::vector<store::ArticleRecord>& batch) {

@@ -2,6 +2,7 @@
 // clusters, retention and backup. Queries are in queries.cpp.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <map>
@@ -289,6 +290,28 @@ Result<FeedState> Store::ensure_feed(std::string_view url, std::string_view name
   return std::move(found->front());
 }
 
+Result<std::vector<FeedState>> Store::ensure_feeds(std::span<const config::FeedConfig> feeds) {
+  // One commit for a whole config: a commit each made the start of a
+  // 1,000-feed daemon wait a tenth of a second on its writer.
+  std::optional<sql::Transaction> tx;
+  if (!pg_) {
+    auto begun = sql::Transaction::begin(impl_->db.get());
+    if (!begun) return std::unexpected(begun.error());
+    tx.emplace(std::move(*begun));
+  }
+  std::vector<FeedState> states;
+  states.reserve(feeds.size());
+  for (const auto& feed : feeds) {
+    auto state = ensure_feed(feed.url, feed.name);
+    if (!state) return std::unexpected(state.error());
+    states.push_back(std::move(*state));
+  }
+  if (tx) {
+    if (auto ok = tx->commit(); !ok) return std::unexpected(ok.error());
+  }
+  return states;
+}
+
 namespace {
 
 // Only sitemap indexes have children, and their polls are few: the
@@ -385,6 +408,22 @@ Result<void> Store::record_fetch(const FeedFetchResult& r) {
   auto move = reuse(impl_->db.get(), impl_->move_feed, "UPDATE OR IGNORE feeds SET url = ?2 WHERE id = ?1");
   if (!move) return std::unexpected(move.error());
   return (*move)->bind(1, r.feed_id).bind(2, *r.moved_to).run();
+}
+
+std::vector<Result<void>> Store::record_fetches(std::span<const FeedFetchResult> results) {
+  if (!pg_ && results.size() > 1) {
+    // The writer records every feed whose articles a batch committed; one
+    // commit each was a tenth of its time on a first poll of 1,000 feeds.
+    if (auto tx = sql::Transaction::begin(impl_->db.get())) {
+      const bool all =
+          std::ranges::all_of(results, [&](const FeedFetchResult& r) { return record_fetch(r).has_value(); });
+      if (all && tx->commit()) return std::vector<Result<void>>(results.size());
+    }  // rolled back here, when not committed
+  }
+  std::vector<Result<void>> out;
+  out.reserve(results.size());
+  for (const auto& r : results) out.push_back(record_fetch(r));
+  return out;
 }
 
 Result<void> Store::mark_removed(std::int64_t feed_id, TimePoint at) {

@@ -113,7 +113,10 @@ class StoreWriter {
   void handle(Item& item, std::vector<store::ArticleRecord>& batch);
   /// Commits the batch, then writes the feed outcomes that waited for it.
   void commit_articles(std::vector<store::ArticleRecord>& batch);
-  void record_feed(store::FeedFetchResult& result);
+  /// Records the waiting feed outcomes (one transaction for all), those
+  /// whose articles failed without their validators, then runs each one's
+  /// after-outcome hook.
+  void record_waiting_feeds();
   void note_failure(std::int64_t feed_id, const std::string& error);
 
   store::Store store_;

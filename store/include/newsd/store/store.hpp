@@ -519,12 +519,20 @@ class Store {
   /// Inserts the feed if unknown (by url) and returns its state. A non-empty
   /// `name` replaces the stored one (the config is the source of truth).
   Result<FeedState> ensure_feed(std::string_view url, std::string_view name);
+  /// ensure_feed() of each feed's url and name, in order, in one
+  /// transaction: all or none.
+  Result<std::vector<FeedState>> ensure_feeds(std::span<const config::FeedConfig> feeds);
   /// All feeds, by id, with their article counts.
   Result<std::vector<FeedState>> feeds();
   /// Errc::not_found if `result.feed_id` is unknown; Errc::database if the
   /// write fails (full disk, I/O error, lock not granted within the busy
   /// timeout), with SQLite's message.
   Result<void> record_fetch(const FeedFetchResult& result);
+  /// record_fetch() of each result, one result each, in order. On SQLite
+  /// they share one transaction (one commit instead of one per feed); if
+  /// any fails, that transaction is rolled back and each is recorded on its
+  /// own, so one bad outcome never holds back the others.
+  std::vector<Result<void>> record_fetches(std::span<const FeedFetchResult> results);
   /// The sitemap index children of a feed as last read (record_fetch's
   /// children_read), by URL.
   Result<std::vector<SitemapChildRead>> sitemap_children(std::int64_t feed_id);
