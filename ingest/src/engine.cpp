@@ -148,6 +148,7 @@ struct Engine::Impl {
     int pages_pending = 0;
     int children_pending = 0;            // sitemap index children being fetched or read
     std::vector<parse::Entry> gathered;  // their recent entries, planned once the last one is read
+    bool planned = false;                // its new entries are known (plan_links ran)
   };
 
   config::Config cfg;
@@ -169,7 +170,9 @@ struct Engine::Impl {
   std::unordered_map<std::int64_t, Poll> polls;
   std::deque<Job> waiting_pages;
   std::size_t pages_in_flight = 0;
-  std::unordered_map<std::string, std::int64_t> fetching;           // canonical URL -> feed fetching it
+  std::size_t unplanned_polls = 0;                         // polls whose entries are not planned yet
+  double fresh_per_poll = 0;                               // moving average of the new entries a planned poll brings
+  std::unordered_map<std::string, std::int64_t> fetching;  // canonical URL -> feed fetching it
   std::unordered_multimap<std::string, SourceSighting> after_page;  // canonical URL -> sightings to record after
   std::set<std::int64_t> failing;
   SharedFeeds::Batch outgoing;  // requests made this turn, sent together by send_outgoing()
@@ -182,7 +185,9 @@ struct Engine::Impl {
   std::chrono::sys_days today{};
 
   // ---- coordinator -------------------------------------------------------
-  bool has_room() const;
+  std::size_t admissible() const;
+  bool has_room() const { return admissible() > 0; }
+  void forget_poll(std::unordered_map<std::int64_t, Poll>::iterator it);
   void admit(SysSeconds now);
   void claim_due(SysSeconds now);
   void claim_named(SysSeconds now);
@@ -412,8 +417,13 @@ SteadyClock::time_point Engine::Impl::wake_time(SteadyClock::time_point next_tic
   return deadline;
 }
 
-bool Engine::Impl::has_room() const {
-  return polls.size() < feed_slots(cfg) && pages_in_flight + waiting_pages.size() < page_slots(cfg);
+std::size_t Engine::Impl::admissible() const {
+  return admissible_feeds({.polls = polls.size(),
+                           .unplanned_polls = unplanned_polls,
+                           .pages = pages_in_flight + waiting_pages.size(),
+                           .feed_slots = feed_slots(cfg),
+                           .page_slots = page_slots(cfg),
+                           .fresh_per_poll = fresh_per_poll});
 }
 
 void Engine::Impl::admit(SysSeconds now) {
@@ -438,7 +448,7 @@ void Engine::Impl::admit(SysSeconds now) {
 void Engine::Impl::claim_due(SysSeconds now) {
   const auto steady = SteadyClock::now();
   if (!has_room() || steady < next_claim) return;
-  const std::size_t free = feed_slots(cfg) - polls.size();
+  const std::size_t free = admissible();
   auto leased = shared->claim_due(now, static_cast<int>(free));
   next_claim = steady + (leased.size() == free ? std::chrono::duration_cast<SteadyClock::duration>(kClaimSoon)
                                                : std::chrono::duration_cast<SteadyClock::duration>(kClaimEvery));
@@ -450,7 +460,7 @@ void Engine::Impl::claim_due(SysSeconds now) {
 void Engine::Impl::claim_named(SysSeconds now) {
   while (has_room()) {
     std::vector<std::int64_t> ids;
-    const std::size_t free = feed_slots(cfg) - polls.size();
+    const std::size_t free = admissible();
     while (ids.size() < free) {
       auto id = agenda.pop_due(now);
       if (!id) break;
@@ -489,7 +499,9 @@ void Engine::Impl::start_leased(store::FeedState state) {
 }
 
 void Engine::Impl::start_poll(std::int64_t id) {
-  auto& poll = polls[id];
+  auto [it, added] = polls.try_emplace(id);
+  if (added) ++unplanned_polls;
+  Poll& poll = it->second;
   poll.feed = feeds.at(id);
   send(feed_request(*poll.feed.cfg, poll.feed.state), [this, id](Result<fetch::Response> r) {
     if (r) stage_timings().record(Stage::fetch, r->elapsed);
@@ -714,6 +726,10 @@ void Engine::Impl::plan_links(std::int64_t id, Poll& poll, std::span<const parse
         return f != fetching.end() && f->second != id;
       },
       cfg.limits.pages_per_poll);
+  // Its entries are known now: admission counts them as pages from here on.
+  if (!poll.planned) --unplanned_polls;
+  poll.planned = true;
+  fresh_per_poll += 0.1 * (static_cast<double>(plan.fresh.size()) - fresh_per_poll);
   log::info("feed.parsed", {{"url", poll.feed.cfg->url},
                             {"type", poll.facts.source_type.value_or("")},
                             {"entries", entries.size()},
@@ -819,7 +835,15 @@ bool Engine::Impl::drop_if_removed(std::int64_t id) {
 // A poll that ends without an outcome written: on a shared store its lease
 // is given back here (an outcome's lease ends on the writer thread instead).
 void Engine::Impl::drop_poll(std::int64_t id) {
-  if (polls.erase(id) > 0 && shared) shared->release(id);
+  auto it = polls.find(id);
+  if (it == polls.end()) return;
+  forget_poll(it);
+  if (shared) shared->release(id);
+}
+
+void Engine::Impl::forget_poll(std::unordered_map<std::int64_t, Poll>::iterator it) {
+  if (!it->second.planned) --unplanned_polls;
+  polls.erase(it);
 }
 
 void Engine::Impl::finish_poll(std::int64_t id) {
@@ -847,7 +871,7 @@ void Engine::Impl::finish_poll(std::int64_t id) {
                             {"error_class", after.result.error_class},
                             {"complete", poll.facts.entries_complete}});
   remember(id, after);
-  polls.erase(it);
+  forget_poll(it);
   // On a shared store the outcome just queued is the schedule: the writer
   // commits it, then ends the lease (StoreWriter's after-outcome hook).
   if (!once && !shared && after.next) agenda.schedule(id, *after.next);

@@ -222,4 +222,16 @@ PublishRate stored_rate(const store::FeedState& state) {
   return rate;
 }
 
+std::size_t admissible_feeds(const PipelineLoad& load) {
+  if (load.polls >= load.feed_slots || load.pages >= load.page_slots) return 0;
+  const std::size_t free_slots = load.feed_slots - load.polls;
+  // Polls that bring (almost) nothing new, as most do once feeds are
+  // known: only the feed slots bound them.
+  if (load.fresh_per_poll < 1) return free_slots;
+  const double room = static_cast<double>(load.page_slots - load.pages) -
+                      static_cast<double>(load.unplanned_polls) * load.fresh_per_poll;
+  const auto fitting = room > 0 ? static_cast<std::size_t>(room / load.fresh_per_poll) : 0;
+  return std::min(free_slots, std::max<std::size_t>(fitting, load.unplanned_polls == 0 ? 1 : 0));
+}
+
 }  // namespace newsd::ingest

@@ -334,5 +334,51 @@ TEST(ExpectsFeed, OnlyAConfiguredFeedRefusesAnHtmlAnswer) {
   EXPECT_EQ(classify_feed_answer(page, false), FailureClass::none);
 }
 
+TEST(AdmissibleFeeds, TheFeedSlotsAndThePageCapBoundEverything) {
+  EXPECT_EQ(admissible_feeds({.polls = 128, .feed_slots = 128, .page_slots = 256}), 0u);
+  EXPECT_EQ(admissible_feeds({.polls = 3, .pages = 256, .feed_slots = 128, .page_slots = 256}), 0u);
+  // Polls that bring nothing new (feeds already known): only the slots count.
+  EXPECT_EQ(admissible_feeds({.polls = 28,
+                              .unplanned_polls = 28,
+                              .pages = 10,
+                              .feed_slots = 128,
+                              .page_slots = 256,
+                              .fresh_per_poll = 0.4}),
+            100u);
+}
+
+TEST(AdmissibleFeeds, FeedsStartAsTheEntriesTheyWillBringFitUnderThePageCap) {
+  // 20 new entries a poll: with 100 pages waiting and 5 feeds unparsed
+  // (100 entries on their way), 56 places are left: two feeds.
+  EXPECT_EQ(admissible_feeds({.polls = 40,
+                              .unplanned_polls = 5,
+                              .pages = 100,
+                              .feed_slots = 128,
+                              .page_slots = 256,
+                              .fresh_per_poll = 20}),
+            2u);
+  // The entries on their way already fill the cap: none until some are parsed.
+  EXPECT_EQ(admissible_feeds({.polls = 40,
+                              .unplanned_polls = 12,
+                              .pages = 20,
+                              .feed_slots = 128,
+                              .page_slots = 256,
+                              .fresh_per_poll = 20}),
+            0u);
+  // Never more than the free slots.
+  EXPECT_EQ(admissible_feeds({.polls = 127, .pages = 0, .feed_slots = 128, .page_slots = 256, .fresh_per_poll = 2}),
+            1u);
+}
+
+TEST(AdmissibleFeeds, OneFeedMayStartWhenNothingUnparsedIsInFlightHoweverLargeItIs) {
+  // Feeds of 500 new entries each, against a cap of 256: one at a time, never none.
+  EXPECT_EQ(admissible_feeds({.polls = 0, .pages = 0, .feed_slots = 128, .page_slots = 256, .fresh_per_poll = 500}),
+            1u);
+  EXPECT_EQ(
+      admissible_feeds(
+          {.polls = 1, .unplanned_polls = 1, .pages = 0, .feed_slots = 128, .page_slots = 256, .fresh_per_poll = 500}),
+      0u);
+}
+
 }  // namespace
 }  // namespace newsd::ingest

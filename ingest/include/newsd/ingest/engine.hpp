@@ -19,8 +19,10 @@
 ///
 /// Admission, not blocking: a feed starts only while fewer than
 /// `feed_slots()` feeds are in flight and fewer than `page_slots()` pages
-/// are in flight or waiting; the worker pool's backlog holds one task per
-/// admitted feed and page, so submitting never blocks the coordinator.
+/// are in flight or waiting, counting the entries the unparsed feeds are
+/// expected to bring (admissible_feeds(), engine_rules.hpp); the worker
+/// pool's backlog holds one task per admitted feed and page, so submitting
+/// never blocks the coordinator.
 #include <chrono>
 #include <functional>
 #include <memory>

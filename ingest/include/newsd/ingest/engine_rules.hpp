@@ -162,4 +162,23 @@ FeedAfterPoll feed_after_poll(std::int64_t feed_id, const FeedPolicy& policy, co
 /// The stored publishing rate of a feed.
 PublishRate stored_rate(const store::FeedState& state);
 
+/// What admission sees of the pipeline.
+struct PipelineLoad {
+  std::size_t polls = 0;            ///< feeds in flight
+  std::size_t unplanned_polls = 0;  ///< of which not yet parsed: their new entries are still unknown
+  std::size_t pages = 0;            ///< entries (pages) in flight or waiting
+  std::size_t feed_slots = 1, page_slots = 1;
+  double fresh_per_poll = 0;  ///< new entries a parsed poll has brought, on (moving) average
+};
+
+/// How many more feeds may start now. Never more than the free feed slots,
+/// and none while `page_slots` entries are in flight or waiting. Below
+/// that, the entries the unparsed polls will bring (counted at
+/// `fresh_per_poll` each) and those of the feeds started now must fit in
+/// what is left, so that feeds start a few at a time as entries drain
+/// rather than a burst of every free slot whenever the backlog dips under
+/// its cap. With nothing unparsed in flight one feed may always start,
+/// however many entries it is expected to bring.
+std::size_t admissible_feeds(const PipelineLoad& load);
+
 }  // namespace newsd::ingest
