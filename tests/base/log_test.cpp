@@ -14,6 +14,7 @@
 #include <string>
 
 #include "newsd/base/log_stderr.hpp"
+#include "support/files.hpp"
 
 namespace newsd::log {
 namespace {
@@ -83,12 +84,10 @@ std::string child_log_lines(Stream stream) {
   }
   int status = 0;
   ::waitpid(pid, &status, 0);
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
+  std::string text = newsd::testing::read_file(path);
   std::filesystem::remove(path);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  return text.str();
+  return text;
 }
 
 TEST(Log, UnderJournaldEachLineCarriesItsSyslogPriority) {

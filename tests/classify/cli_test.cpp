@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include "support/files.hpp"
+
 namespace {
 
 const std::string kData = NEWSD_TEST_DATA "/classify/";
@@ -82,12 +84,10 @@ TEST_F(CliTest, ClassifyWithModelAddsModelTags) {
 
 TEST_F(CliTest, LinesGivesOneOutputLinePerInputLine) {
   const std::string input = kData + "model/asnd-slice-heldout.tsv";
-  std::ifstream in(input);
-  std::stringstream all;
-  all << in.rdbuf();
+  const std::string all = newsd::testing::read_file(input);
   const CommandResult r = run("classify --model " + (dir_ / "m.bin").string() + " --lines " + input);
   ASSERT_EQ(r.status, 0);
-  EXPECT_EQ(count_lines(r.out), count_lines(all.str()));
+  EXPECT_EQ(count_lines(r.out), count_lines(all));
   EXPECT_EQ(r.out.find("\n\n"), std::string::npos);  // every line got a label
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "service/process.hpp"
+#include "support/files.hpp"
 
 namespace newsd::testing {
 
@@ -20,13 +21,6 @@ inline Ran run_newsd(const std::vector<std::string>& args, const std::filesystem
   Process p(argv, dir / tag);
   const int code = exit_code(p.wait(std::chrono::minutes{2}));
   return {code, p.stdout_text(), p.stderr_text()};
-}
-
-inline std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace newsd::testing

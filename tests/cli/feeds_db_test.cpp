@@ -86,7 +86,7 @@ class FeedsDb : public ::testing::Test {
 
 TEST_F(FeedsDb, AddAndRemoveEditTheDatabaseListAndNeverAFile) {
   const fs::path main = write_config(dir_.path());
-  const std::string before = slurp(main);
+  const std::string before = read_file(main);
   const std::string cfg = main.string();
 
   Ran add = newsd({"feeds", "add", "https://example.org/akhbar.xml", "--name", "أخبار", "--interval", "2h", "--tag",
@@ -135,7 +135,7 @@ TEST_F(FeedsDb, AddAndRemoveEditTheDatabaseListAndNeverAFile) {
   Ran health = newsd({"feeds", "--config", cfg});
   ASSERT_EQ(health.code, 0) << health.err;
   EXPECT_NE(health.out.find("removed"), std::string::npos) << health.out;
-  EXPECT_EQ(slurp(main), before);
+  EXPECT_EQ(read_file(main), before);
   EXPECT_FALSE(fs::exists(dir_.path() / "feeds.toml"));
 
   // Added again: back on the list.

@@ -44,7 +44,7 @@ class FeedsManage : public ::testing::Test {
 
 TEST_F(FeedsManage, AddAndRemoveEditTheFeedsFileAndNeverTheMainConfig) {
   const fs::path main = write_main_config(dir_.path(), true);
-  const std::string before = slurp(main);
+  const std::string before = read_file(main);
   const std::string cfg = main.string();
 
   Ran add = newsd({"feeds", "add", "https://example.org/akhbar.xml", "--name", "أخبار", "--interval", "2h", "--tag",
@@ -63,10 +63,10 @@ TEST_F(FeedsManage, AddAndRemoveEditTheFeedsFileAndNeverTheMainConfig) {
   EXPECT_EQ(feeds[0].tags, (std::vector<std::string>{"maghreb", "defense"}));
   EXPECT_EQ(feeds[0].site_url, "https://example.org/");
   EXPECT_EQ(feeds[1].url, "file://" + (dir_.path() / "local/feed.xml").string());
-  EXPECT_EQ(slurp(main), before);
+  EXPECT_EQ(read_file(main), before);
 
   // Refusals change nothing.
-  const std::string feeds_text = slurp(dir_.path() / "feeds.toml");
+  const std::string feeds_text = read_file(dir_.path() / "feeds.toml");
   Ran dup = newsd({"feeds", "add", "https://example.org/akhbar.xml", "--config", cfg});
   EXPECT_EQ(dup.code, 2);
   EXPECT_NE(dup.err.find("already a feed"), std::string::npos) << dup.err;
@@ -75,7 +75,7 @@ TEST_F(FeedsManage, AddAndRemoveEditTheFeedsFileAndNeverTheMainConfig) {
   EXPECT_NE(hostless.err.find("it has no host"), std::string::npos) << hostless.err;
   EXPECT_EQ(newsd({"feeds", "add", "https://example.org/b.xml", "--interval", "soon", "--config", cfg}).code, 2);
   EXPECT_EQ(newsd({"feeds", "add", "https://example.org/b.xml", "--interval", "5s", "--config", cfg}).code, 2);
-  EXPECT_EQ(slurp(dir_.path() / "feeds.toml"), feeds_text);
+  EXPECT_EQ(read_file(dir_.path() / "feeds.toml"), feeds_text);
 
   Ran remove = newsd({"feeds", "remove", "https://example.org/akhbar.xml", "--config", cfg});
   ASSERT_EQ(remove.code, 0) << remove.err;
@@ -85,16 +85,16 @@ TEST_F(FeedsManage, AddAndRemoveEditTheFeedsFileAndNeverTheMainConfig) {
   Ran unknown = newsd({"feeds", "remove", "https://example.org/akhbar.xml", "--config", cfg});
   EXPECT_EQ(unknown.code, 2);
   EXPECT_NE(unknown.err.find("is not a feed"), std::string::npos) << unknown.err;
-  EXPECT_EQ(slurp(main), before);
+  EXPECT_EQ(read_file(main), before);
 }
 
 TEST_F(FeedsManage, WithoutFeedsFileItSaysWhichLineToAdd) {
   const fs::path main = write_main_config(dir_.path(), false);
-  const std::string before = slurp(main);
+  const std::string before = read_file(main);
   Ran add = newsd({"feeds", "add", "https://example.org/a.xml", "--config", main.string()});
   EXPECT_EQ(add.code, 2);
   EXPECT_NE(add.err.find("feeds_file = \"feeds.toml\""), std::string::npos) << add.err;
-  EXPECT_EQ(slurp(main), before);
+  EXPECT_EQ(read_file(main), before);
   EXPECT_FALSE(fs::exists(dir_.path() / "feeds.toml"));
 }
 

@@ -11,10 +11,10 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kData = fs::path(NEWSD_TEST_DATA) / "cli/opml";
 
-using testing::slurp;
+using testing::read_file;
 
 TEST(Opml, ReadsFeedsWithFoldersAndCategoriesAsTags) {
-  auto doc = read(slurp(kData / "subscriptions.opml"));
+  auto doc = read(read_file(kData / "subscriptions.opml"));
   ASSERT_TRUE(doc) << doc.error().message;
   ASSERT_EQ(doc->feeds.size(), 4u);
   const Outline& hespress = doc->feeds[0];
@@ -53,7 +53,7 @@ TEST(Opml, WriteThenReadGivesTheSameFeeds) {
 }
 
 TEST(Opml, EntityBombIsRefusedUnexpanded) {
-  const std::string bytes = slurp(kData / "entity_bomb.opml");
+  const std::string bytes = read_file(kData / "entity_bomb.opml");
   auto doc = read(bytes);
   ASSERT_FALSE(doc);
   EXPECT_EQ(doc.error().code, Errc::parse);
@@ -61,13 +61,13 @@ TEST(Opml, EntityBombIsRefusedUnexpanded) {
 }
 
 TEST(Opml, ExternalDoctypeIsRefused) {
-  auto doc = read(slurp(kData / "doctype_external.opml"));
+  auto doc = read(read_file(kData / "doctype_external.opml"));
   ASSERT_FALSE(doc);
   EXPECT_NE(doc.error().message.find("DOCTYPE"), std::string::npos) << doc.error().message;
 }
 
 TEST(Opml, OtherXmlAndGarbageAreRefused) {
-  auto rss = read(slurp(kData / "not_opml.xml"));
+  auto rss = read(read_file(kData / "not_opml.xml"));
   ASSERT_FALSE(rss);
   EXPECT_NE(rss.error().message.find("root is not <opml>"), std::string::npos) << rss.error().message;
   EXPECT_FALSE(read(""));

@@ -35,7 +35,8 @@ inline fs::path write_config(const fs::path& dir, const StaticServer& server, in
 
 /// The analyst's edit: the probe tag appended to `dir/taxonomy.toml`.
 inline void edit_taxonomy(const fs::path& dir) {
-  std::ofstream(dir / "taxonomy.toml", std::ios::app) << slurp(fs::path(NEWSD_TEST_DATA) / "cli/retag/probe_tag.toml");
+  std::ofstream(dir / "taxonomy.toml", std::ios::app)
+      << read_file(fs::path(NEWSD_TEST_DATA) / "cli/retag/probe_tag.toml");
 }
 
 }  // namespace newsd::testing::retag

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "newsd/config/config.hpp"
+#include "support/files.hpp"
 
 namespace newsd::config {
 namespace {
@@ -17,12 +18,7 @@ using namespace std::chrono_literals;
 
 const fs::path kData = fs::path(NEWSD_TEST_DATA) / "config";
 
-std::string text_of(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string text_of(const fs::path& file) { return newsd::testing::read_file(file); }
 
 Result<FeedConfig> parse_fixture(const std::string& name) {
   const fs::path file = kData / "feed_spec" / name;

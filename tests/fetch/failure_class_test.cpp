@@ -7,15 +7,15 @@
 #include <sstream>
 #include <string>
 
+#include "support/files.hpp"
+
 namespace newsd::fetch {
 namespace {
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(NEWSD_TEST_DATA) + "/fetch/challenge/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  std::string text = newsd::testing::read_file(std::string(NEWSD_TEST_DATA) + "/fetch/challenge/" + name);
+  EXPECT_FALSE(text.empty()) << name;
+  return text;
 }
 
 constexpr std::string_view kHtml = "text/html; charset=UTF-8";

@@ -5,15 +5,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/files.hpp"
+
 namespace newsd::fetch {
 namespace {
 
 std::string robots_fixture(const std::string& name) {
-  std::ifstream in(std::string(NEWSD_TEST_DATA) + "/fetch/robots/" + name, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  EXPECT_FALSE(out.str().empty()) << name;
-  return out.str();
+  std::string text = newsd::testing::read_file(std::string(NEWSD_TEST_DATA) + "/fetch/robots/" + name);
+  EXPECT_FALSE(text.empty()) << name;
+  return text;
 }
 
 TEST(RobotsProductToken, TakesTheLeadingToken) {

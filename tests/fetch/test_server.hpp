@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "newsd/config/config.hpp"
+#include "support/files.hpp"
 
 namespace newsd::fetch::testing {
 
@@ -65,10 +66,7 @@ inline void interruptible_sleep(const std::atomic<bool>& stopping, std::chrono::
 
 /// The bytes of tests/data/fetch/<name> (empty if missing).
 inline std::string read_fixture(const std::string& name) {
-  std::ifstream in(std::string(NEWSD_TEST_DATA) + "/fetch/" + name, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return newsd::testing::read_file(std::string(NEWSD_TEST_DATA) + "/fetch/" + name);
 }
 
 /// Limits for tests: no politeness delay, no retries, no robots.txt, short

@@ -18,6 +18,7 @@
 #include "newsd/ingest/engine.hpp"
 #include "newsd/parse/dates.hpp"
 #include "support/daemon_test_util.hpp"
+#include "support/files.hpp"
 #include "support/gzip.hpp"
 #include "support/ingest_once.hpp"
 
@@ -27,10 +28,7 @@ namespace fs = std::filesystem;
 using newsd::testing::gzip;
 
 inline std::string read_source_fixture(const std::string& name) {
-  std::ifstream in(fs::path(NEWSD_TEST_DATA) / "ingest/sources" / name, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return newsd::testing::read_file(fs::path(NEWSD_TEST_DATA) / "ingest/sources" / name);
 }
 
 inline void replace_all(std::string& text, const std::string& from, const std::string& to) {

@@ -14,6 +14,7 @@
 #include "newsd/config/config.hpp"
 #include "newsd/config/config_keys.hpp"
 #include "packaging/shell.hpp"
+#include "support/files.hpp"
 
 namespace newsd::testing {
 namespace {
@@ -22,9 +23,7 @@ const std::string kBinary = NEWSD_BINARY;
 
 // The man page as a reader sees it: roff's `\-` is a hyphen, font escapes vanish.
 std::string man_text(const std::string& name) {
-  std::ifstream in(std::string(NEWSD_SOURCE_DIR) + "/docs/man/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
+  std::stringstream ss(newsd::testing::read_file(std::string(NEWSD_SOURCE_DIR) + "/docs/man/" + name));
   std::string text = std::regex_replace(ss.str(), std::regex(R"(\\-)"), "-");
   return std::regex_replace(text, std::regex(R"(\\f[BIRP])"), "");
 }

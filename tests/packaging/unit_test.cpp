@@ -10,6 +10,7 @@
 #include <string>
 
 #include "packaging/shell.hpp"
+#include "support/files.hpp"
 
 namespace newsd::testing {
 namespace {
@@ -31,9 +32,7 @@ TEST(Unit, SystemdRatesItsExposureAtMostOnePointFive) {
 TEST(Unit, ChecksTheConfigFirstAndDoesNotRestartOnAConfigError) {
   // systemd-analyze verify (tests/service) checks the syntax; these are the
   // directives the issue asks for, as written (no systemd runs here to try them).
-  std::ifstream in(kUnit);
-  std::stringstream text;
-  text << in.rdbuf();
+  std::stringstream text(newsd::testing::read_file(kUnit));
   const std::string unit = text.str();
   EXPECT_NE(unit.find("\nRestartPreventExitStatus=2\n"), std::string::npos);
   EXPECT_NE(unit.find("\nExecStartPre=/usr/bin/newsd check-config --config /etc/newsd/newsd.toml\n"),

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "newsd/parse/feed.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -21,12 +22,7 @@ using nlohmann::json;
 
 const fs::path kCorpus = fs::path(NEWSD_TEST_DATA) / "feeds";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using newsd::testing::read_file;
 
 std::vector<fs::path> corpus_inputs() {
   std::vector<fs::path> out;
@@ -86,12 +82,12 @@ TEST_P(FeedConformance, MatchesExpectedJson) {
   const fs::path input = GetParam();
   const fs::path expected_path = input.parent_path() / (input.stem().string() + ".expected.json");
   ASSERT_TRUE(fs::exists(expected_path)) << "missing " << expected_path;
-  const json expected_raw = json::parse(slurp(expected_path));
+  const json expected_raw = json::parse(read_file(expected_path));
   std::set<std::string> ignore;
   if (auto it = expected_raw.find("__ignore__"); it != expected_raw.end())
     for (const auto& p : *it) ignore.insert(p.get<std::string>());
 
-  const std::string produced = newsd::parse::to_json(newsd::parse::parse_feed(slurp(input)));
+  const std::string produced = newsd::parse::to_json(newsd::parse::parse_feed(read_file(input)));
   const json actual_raw = json::parse(produced, nullptr, false);
   ASSERT_FALSE(actual_raw.is_discarded()) << "to_json produced invalid JSON: " << produced;
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "support/daemon_test_util.hpp"
+#include "support/files.hpp"
 
 extern char** environ;
 
@@ -65,17 +66,10 @@ class Process {
     return status_;
   }
 
-  [[nodiscard]] std::string stdout_text() const { return slurp(out_); }
-  [[nodiscard]] std::string stderr_text() const { return slurp(err_); }
+  [[nodiscard]] std::string stdout_text() const { return read_file(out_); }
+  [[nodiscard]] std::string stderr_text() const { return read_file(err_); }
 
  private:
-  static std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-
   pid_t pid_ = -1;
   std::optional<int> status_;
   std::string out_;

@@ -11,6 +11,7 @@
 
 #include "process.hpp"
 #include "support/daemon_test_util.hpp"
+#include "support/files.hpp"
 #include "support/static_server.hpp"
 
 namespace newsd::testing {
@@ -160,10 +161,7 @@ TEST(Systemd, UnitFilePassesSystemdAnalyzeVerify) {
   if (std::system("command -v systemd-analyze >/dev/null 2>&1") != 0) GTEST_SKIP() << "systemd-analyze not installed";
   TempDir dir("newsd-unit");
   // verify checks that ExecStart exists: point it at the binary just built.
-  std::ifstream in(fs::path(NEWSD_SOURCE_DIR) / "systemd/newsd.service");
-  std::stringstream unit;
-  unit << in.rdbuf();
-  std::string text = unit.str();
+  std::string text = read_file(fs::path(NEWSD_SOURCE_DIR) / "systemd/newsd.service");
   const std::string from = "/usr/bin/newsd";  // ExecStartPre and ExecStart
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + kBinary.size()))
     text.replace(at, from.size(), kBinary);
@@ -171,11 +169,9 @@ TEST(Systemd, UnitFilePassesSystemdAnalyzeVerify) {
   const std::string cmd = "systemd-analyze verify " + (dir.path() / "newsd.service").string() + " > " +
                           (dir.path() / "verify.log").string() + " 2>&1";
   const int rc = std::system(cmd.c_str());
-  std::ifstream log(dir.path() / "verify.log");
-  std::stringstream out;
-  out << log.rdbuf();
-  EXPECT_EQ(rc, 0) << out.str();
-  EXPECT_EQ(out.str(), "");
+  const std::string out = read_file(dir.path() / "verify.log");
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(out, "");
 }
 
 }  // namespace

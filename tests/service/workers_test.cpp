@@ -12,6 +12,7 @@
 
 #include "fetch/test_server.hpp"
 #include "process.hpp"
+#include "support/files.hpp"
 #include "support/pg_server.hpp"
 
 namespace newsd::testing {
@@ -24,12 +25,7 @@ using Clock = std::chrono::steady_clock;
 const std::string kBinary = NEWSD_BINARY;
 const fs::path kData = fs::path(NEWSD_TEST_DATA) / "service/workers";
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using newsd::testing::read_file;
 
 // A word of letters only for the number `n` ("qba", "qbb", …): article
 // texts must differ in words, which digits alone might not make them.

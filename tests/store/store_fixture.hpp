@@ -15,6 +15,7 @@
 
 #include "newsd/store/store.hpp"
 #include "support/daemon_test_util.hpp"
+#include "support/files.hpp"
 #include "support/pg_server.hpp"
 
 namespace newsd::store::testing {
@@ -28,12 +29,7 @@ inline std::filesystem::path fixture_path(const std::string& name) {
   return std::filesystem::path(NEWSD_TEST_DATA) / "store" / name;
 }
 
-inline std::string read_fixture(const std::string& name) {
-  std::ifstream in(fixture_path(name));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+inline std::string read_fixture(const std::string& name) { return newsd::testing::read_file(fixture_path(name)); }
 
 inline classify::Tag tag(std::string name, classify::TagKind kind = classify::TagKind::topic, double score = 1.0,
                          classify::TagSource source = classify::TagSource::rule) {

@@ -33,7 +33,7 @@ const fs::path kData = fs::path(NEWSD_TEST_DATA) / "watch";
 // watches.toml (its [store] and [[watch]] entries) plus the feed and the
 // settings a test run needs, written beside the database.
 fs::path write_config(const fs::path& dir, const std::string& feed_url, std::string_view extra = {}) {
-  std::string toml = testing::slurp(kData / "watches.toml");
+  std::string toml = testing::read_file(kData / "watches.toml");
   toml += std::string(extra) + R"(
 [log]
 level = "warn"
@@ -179,7 +179,7 @@ TEST_F(WatchIngest, WatchTestFindsExactlyWhatIngestTagged) {
 
 TEST_F(WatchIngest, WatchTestShowsWhereAnEditedQueryPartsFromIngest) {
   // The same name with a wider query: item 4 now matches too, and watch test says ingest did not tag it.
-  std::string wider = testing::slurp(config_);
+  std::string wider = testing::read_file(config_);
   const std::string old_query =
       R"q(query = "(drones OR مسيرات OR طائرات) AND (Morocco OR Algeria OR المغرب OR الجزائر)")q";
   wider.replace(wider.find(old_query), old_query.size(), R"(query = "drones OR طائرات")");
