@@ -4,8 +4,9 @@
 //   Store::write_articles call per N new articles (store_corpus.hpp's
 //   synthetic Arabic/French/English articles, same seed for both backends),
 //   into a database created fresh for each repetition.
-//   BM_HasArticle/backend:B — Store::has_article, the look-up the engine
-//   makes for each entry of a parsed feed.
+//   BM_HasArticle/backend:B — Store::has_article, one URL a call, as the
+//   engine looked entries up before; BM_HasArticles/backend:B/feed:N —
+//   Store::has_articles, N URLs a call, as it looks up a feed's entries now.
 // Counters, per article stored or URL looked up: client_us (CPU of this process inside
 // write_articles), server_us (CPU the PostgreSQL server processes spent
 // meanwhile, read from /proc: the server runs on this machine) and total_us.
@@ -229,6 +230,46 @@ void BM_HasArticle(benchmark::State& state) {
   bench->report(state, asked);
 }
 BENCHMARK(BM_HasArticle)->ArgNames({"backend"})->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+// The same question as the engine asks it since: a whole feed's entries at
+// once (Store::has_articles, one statement), `feed` URLs a call; counters
+// per URL, the time per iteration per feed.
+void BM_HasArticles(benchmark::State& state) {
+  auto bench = Bench::open(state);
+  if (!bench) return;
+  const auto feed = static_cast<std::size_t>(state.range(1));
+  std::mt19937_64 rng(7);
+  std::int64_t serial = 0;
+  std::vector<ArticleRecord> batch;
+  std::vector<std::string> urls;
+  while (serial < 5000) {
+    newsd::bench::next_batch(batch, 500, serial, bench->feeds, rng);
+    if (auto ok = bench->store.write_articles(batch); !ok) {
+      state.SkipWithError(ok.error().describe().c_str());
+      return;
+    }
+    for (const auto& rec : batch) {
+      urls.push_back(rec.url);
+      urls.push_back(rec.url + "-not-stored");
+    }
+  }
+  std::shuffle(urls.begin(), urls.end(), rng);
+  std::int64_t asked = 0;
+  std::vector<std::string> one_feed(feed);
+  bench->start();
+  for (auto _ : state) {
+    for (auto& url : one_feed) url = urls[static_cast<std::size_t>(asked++) % urls.size()];
+    const double t0 = process_cpu_seconds();
+    auto stored = bench->store.has_articles(one_feed);
+    bench->client_cpu += process_cpu_seconds() - t0;
+    if (!stored) {
+      state.SkipWithError(stored.error().describe().c_str());
+      return;
+    }
+  }
+  bench->report(state, asked);
+}
+BENCHMARK(BM_HasArticles)->ArgNames({"backend", "feed"})->ArgsProduct({{0, 1}, {20}})->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -225,7 +225,7 @@ void Engine::Impl::plan_links(std::int64_t id, Poll& poll, std::span<const parse
     }
   }
   EntryPlan plan = plan_entries(
-      id, entries, [this](std::string_view url) { return reader->has_article(url); },
+      id, entries, [this](std::span<const std::string> urls) { return reader->has_articles(urls); },
       [this, id](const std::string& canonical) {
         auto f = fetching.find(canonical);
         return f != fetching.end() && f->second != id;

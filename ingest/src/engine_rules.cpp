@@ -22,8 +22,13 @@ std::optional<EntryAddress> entry_address(std::int64_t feed_id, const parse::Ent
 EntryPlan plan_entries(std::int64_t feed_id, std::span<const parse::Entry> entries, const StoredLookup& stored,
                        const InFlightLookup& in_flight, std::size_t pages_per_poll) {
   EntryPlan plan;
+  struct Candidate {
+    const parse::Entry* entry;
+    EntryAddress address;
+    std::string canonical;
+  };
+  std::vector<Candidate> candidates;
   std::set<std::string> seen;
-  std::size_t pages = 0;
   for (const auto& entry : entries) {
     auto address = entry_address(feed_id, entry);
     if (!address) {
@@ -36,22 +41,33 @@ EntryPlan plan_entries(std::int64_t feed_id, std::span<const parse::Entry> entri
       plan.waiting.push_back({address->url, entry.id.value_or(address->url), std::move(canonical)});
       continue;
     }
-    auto known = stored(address->url);
-    if (!known) {
-      plan.lookup_failed = true;
+    candidates.push_back({&entry, std::move(*address), std::move(canonical)});
+  }
+  if (candidates.empty()) return plan;
+  // One look-up for the whole feed: on PostgreSQL one round trip a poll
+  // instead of one an entry, on the coordinator's thread.
+  std::vector<std::string> urls;
+  urls.reserve(candidates.size());
+  for (const auto& c : candidates) urls.push_back(c.address.url);
+  const auto known = stored(urls);
+  if (!known || known->size() != candidates.size()) {
+    plan.lookup_failed = true;
+    return plan;
+  }
+  std::size_t pages = 0;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    Candidate& c = candidates[i];
+    if ((*known)[i]) {
+      plan.stored.push_back({c.address.url, c.entry->id.value_or(c.address.url), std::move(c.canonical)});
       continue;
     }
-    if (*known) {
-      plan.stored.push_back({address->url, entry.id.value_or(address->url), std::move(canonical)});
-      continue;
-    }
-    if (address->has_page && ++pages > pages_per_poll) {
+    if (c.address.has_page && ++pages > pages_per_poll) {
       // Left for the next poll: the validators stay, so the feed is read
       // again in full and the pages stored now are recognised.
       ++plan.deferred;
       continue;
     }
-    plan.fresh.push_back({entry, std::move(*address), std::move(canonical)});
+    plan.fresh.push_back({*c.entry, std::move(c.address), std::move(c.canonical)});
   }
   return plan;
 }

@@ -528,6 +528,21 @@ Result<bool> Store::has_article(std::string_view url) {
   return id->has_value();
 }
 
+Result<std::vector<bool>> Store::has_articles(std::span<const std::string> urls) {
+  if (pg_) return pg_->has_articles(urls);
+  std::vector<bool> out;
+  out.reserve(urls.size());
+  if (urls.empty()) return out;
+  auto snapshot = sql::ReadSnapshot::begin(impl_->db.get());
+  if (!snapshot) return std::unexpected(snapshot.error());
+  for (const auto& url : urls) {
+    auto id = article_by_linked_url(impl_->db.get(), impl_->article_by_linked_url, url);
+    if (!id) return std::unexpected(id.error());
+    out.push_back(id->has_value());
+  }
+  return out;
+}
+
 Result<bool> Store::add_source(std::int64_t feed_id, std::string_view url, std::string_view guid, TimePoint seen_at) {
   if (pg_) return pg_->add_source(feed_id, url, guid, seen_at);
   if (impl_->readonly) return fail(Errc::invalid_argument, "add_source on a read-only store");

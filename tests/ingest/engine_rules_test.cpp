@@ -29,7 +29,11 @@ parse::Entry text_only(const std::string& id, const std::string& text) {
 }
 
 StoredLookup stored_set(std::set<std::string> urls) {
-  return [urls = std::move(urls)](std::string_view url) -> Result<bool> { return urls.contains(std::string(url)); };
+  return [urls = std::move(urls)](std::span<const std::string> asked) -> Result<std::vector<bool>> {
+    std::vector<bool> out;
+    for (const auto& url : asked) out.push_back(urls.contains(url));
+    return out;
+  };
 }
 
 const InFlightLookup kNothingInFlight = [](const std::string&) { return false; };
@@ -68,15 +72,42 @@ TEST(PlanEntries, PagesOverTheCapAreDeferredButOwnTextIsNot) {
   EXPECT_EQ(plan.deferred, 2);
 }
 
-TEST(PlanEntries, AFailedLookUpSkipsTheEntryAndMarksThePollIncomplete) {
-  std::vector<parse::Entry> entries = {linked("https://a.example/1"), linked("https://a.example/2")};
-  const StoredLookup flaky = [](std::string_view url) -> Result<bool> {
-    if (url.ends_with("/1")) return fail(Errc::database, "busy");
-    return false;
+TEST(PlanEntries, AFeedsEntriesAreLookedUpTogetherOnceAndInOrder) {
+  std::vector<parse::Entry> entries = {linked("https://a.example/1"), linked("https://a.example/elsewhere"),
+                                       linked("https://a.example/2"), linked("https://a.example/1?utm_source=x"),
+                                       text_only("urn:uuid:3", "text")};
+  const InFlightLookup other_feed = [](const std::string& c) { return c == "https://a.example/elsewhere"; };
+  std::vector<std::vector<std::string>> calls;
+  const StoredLookup recording = [&](std::span<const std::string> urls) -> Result<std::vector<bool>> {
+    calls.emplace_back(urls.begin(), urls.end());
+    return std::vector<bool>{false, true, false};
   };
-  const EntryPlan plan = plan_entries(1, entries, flaky, kNothingInFlight, 10);
-  ASSERT_EQ(plan.fresh.size(), 1u);
-  EXPECT_EQ(plan.fresh[0].address.url, "https://a.example/2");
+  const EntryPlan plan = plan_entries(1, entries, recording, other_feed, 10);
+  ASSERT_EQ(calls.size(), 1u);  // one look-up for the feed, without the in-flight entry and the repeat
+  EXPECT_EQ(calls[0], (std::vector<std::string>{"https://a.example/1", "https://a.example/2",
+                                                store::entry_key(1, "urn:uuid:3")}));
+  ASSERT_EQ(plan.fresh.size(), 2u);
+  EXPECT_EQ(plan.fresh[0].address.url, "https://a.example/1");
+  EXPECT_EQ(plan.fresh[1].address.url, store::entry_key(1, "urn:uuid:3"));
+  ASSERT_EQ(plan.stored.size(), 1u);
+  EXPECT_EQ(plan.stored[0].url, "https://a.example/2");
+  EXPECT_EQ(plan.waiting.size(), 1u);
+
+  // Nothing left to look up: no call at all.
+  calls.clear();
+  const std::vector<parse::Entry> only_elsewhere = {linked("https://a.example/elsewhere")};
+  (void)plan_entries(1, only_elsewhere, recording, other_feed, 10);
+  EXPECT_TRUE(calls.empty());
+}
+
+TEST(PlanEntries, AFailedLookUpPlansNoneOfTheEntriesAndMarksThePollIncomplete) {
+  std::vector<parse::Entry> entries = {linked("https://a.example/1"), linked("https://a.example/2")};
+  const StoredLookup failing = [](std::span<const std::string>) -> Result<std::vector<bool>> {
+    return fail(Errc::database, "busy");
+  };
+  const EntryPlan plan = plan_entries(1, entries, failing, kNothingInFlight, 10);
+  EXPECT_TRUE(plan.fresh.empty());
+  EXPECT_TRUE(plan.stored.empty());
   EXPECT_TRUE(plan.lookup_failed);
 }
 

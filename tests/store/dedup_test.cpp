@@ -124,6 +124,45 @@ TEST_P(DedupTest, AnEntryIsKnownByItsFeedLinkEvenWhenRelCanonicalDiffers) {
   EXPECT_EQ(store.counts()->articles, 1);
 }
 
+// The engine asks for a whole feed's entries at once: the answers must be
+// has_article's, in order, whatever the URLs hold (on PostgreSQL they travel
+// as array literals: quotes, braces, commas and backslashes are data).
+TEST_P(DedupTest, HasArticlesAnswersEachUrlInOrderAsHasArticleDoes) {
+  auto store = open_store();
+  const auto feed_a = add_feed(store, "https://a.example/feed");
+  auto rec = article(feed_a, "https://m.wire.example/amp/42?utm_source=rss", "الخبر", kWireStory);
+  rec.canonical_url = "https://wire.example/story/42";
+  auto own = article(feed_a, "", "نص", "نص قصير للخبر بلا رابط");
+  own.guid = "urn:uuid:7";
+  own.entry_key = entry_key(feed_a, own.guid);
+  auto odd = article(feed_a, "https://odd.example/a\"b{c},d\\e?q=\"x\"", "odd", "نص آخر مختلف تماما عن غيره");
+  ASSERT_THAT(write(store, {rec, own, odd}),
+              ElementsAre(UpsertOutcome::inserted, UpsertOutcome::inserted, UpsertOutcome::inserted));
+
+  const std::vector<std::string> urls = {
+      "https://m.wire.example/amp/43",                 // unknown
+      "https://wire.example/story/42",                 // the article's canonical URL
+      "https://m.wire.example/amp/42?utm_source=rss",  // as the feed linked it
+      entry_key(feed_a, "urn:uuid:7"),                 // an entry without a link
+      "https://odd.example/a\"b{c},d\\e?q=\"x\"",      // syntax of an array literal, as data
+      "https://odd.example/a",                         // a prefix of it is another URL
+      "https://wire.example/story/42",                 // asked twice
+      "NULL",
+  };
+  auto known = store.has_articles(urls);
+  ASSERT_TRUE(known) << known.error().describe();
+  ASSERT_EQ(known->size(), urls.size());
+  for (std::size_t i = 0; i < urls.size(); ++i) {
+    auto one = store.has_article(urls[i]);
+    ASSERT_TRUE(one);
+    EXPECT_EQ((*known)[i], *one) << urls[i];
+  }
+  EXPECT_EQ(*known, (std::vector<bool>{false, true, true, true, true, false, true, false}));
+  auto none = store.has_articles({});
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_P(DedupTest, SameTextUnderAnotherUrlIsTheSameArticle) {
   auto store = open_store();
   const auto feed_a = add_feed(store, "https://a.example/feed");

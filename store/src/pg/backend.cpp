@@ -81,6 +81,7 @@ namespace {
 // Prepared: has_article runs it for every entry of every poll, serially on
 // the engine's coordinator (docs/scaling.md, "first bottleneck").
 constexpr const char* kArticleByLinkedUrlName = "newsd_article_by_linked_url";
+constexpr const char* kArticlesByLinkedUrlName = "newsd_articles_by_linked_url";
 std::optional<std::int64_t> article_by_linked_url(pqxx::transaction_base& tx, std::string_view url) {
   // libpqxx keeps the definition per connection (again after a reconnect);
   // registering the same one again costs a map look-up.
@@ -228,6 +229,37 @@ Result<bool> Backend::has_article(std::string_view url) {
     return article_by_linked_url(tx, url).has_value();
   } catch (const std::exception& e) {
     return std::unexpected(database_error(e, "has_article"));
+  }
+}
+
+Result<std::vector<bool>> Backend::has_articles(std::span<const std::string> urls) {
+  std::vector<bool> out(urls.size(), false);
+  if (urls.empty()) return out;
+  try {
+    // A whole feed's URLs in one statement, autocommit: one round trip a
+    // poll on the coordinator instead of one an entry. LATERAL with LIMIT 1
+    // keeps article_by_linked_url's three index probes per URL; written as
+    // EXISTS … OR EXISTS the planner hashed whole tables for each call
+    // (1.9 ms for 20 URLs over 5,000 articles, against 85 µs for one).
+    pqxx::nontransaction tx(*conn_);
+    tx.conn().prepare(kArticlesByLinkedUrlName,
+                      "SELECT u.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(canonical, url, n) "
+                      "CROSS JOIN LATERAL (SELECT 1 FROM articles WHERE canonical_url = u.canonical UNION ALL "
+                      "SELECT 1 FROM article_sources WHERE canonical_url = u.canonical UNION ALL "
+                      "SELECT 1 FROM article_sources WHERE url = u.url LIMIT 1) AS hit");
+    std::vector<std::string> keys, linked;
+    keys.reserve(urls.size());
+    linked.reserve(urls.size());
+    for (const auto& url : urls) {
+      keys.push_back(pg_text(lookup_key(url)));
+      linked.push_back(pg_text(url));
+    }
+    for (const auto& row : tx.exec_prepared(kArticlesByLinkedUrlName, text_array(keys), text_array(linked))) {
+      out[static_cast<std::size_t>(row[0].as<std::int64_t>() - 1)] = true;
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return std::unexpected(database_error(e, "has_articles"));
   }
 }
 

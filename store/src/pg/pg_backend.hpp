@@ -45,6 +45,7 @@ class Backend {
   Result<void> mark_removed(std::int64_t feed_id, TimePoint at);
   Result<bool> reactivate(std::string_view url, TimePoint now);
   Result<bool> has_article(std::string_view url);
+  Result<std::vector<bool>> has_articles(std::span<const std::string> urls);
   Result<bool> add_source(std::int64_t feed_id, std::string_view url, std::string_view guid, TimePoint seen_at);
   Result<std::vector<UpsertOutcome>> write_articles(std::span<const ArticleRecord> batch);
   /// QuerySyntax::fts is Errc::unsupported: raw FTS5 syntax has no tsquery form.

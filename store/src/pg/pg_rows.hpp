@@ -28,6 +28,22 @@ inline std::optional<std::int64_t> opt_int64(const pqxx::field& f) {
   return f.is_null() ? std::nullopt : std::optional<std::int64_t>(f.as<std::int64_t>());
 }
 
+/// A PostgreSQL array literal of texts, for `$n::text[]` parameters: every
+/// element quoted, so no text (NULL, braces, commas) is read as syntax.
+inline std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + '}';
+}
+
 /// A PostgreSQL array literal of numbers (`{1,2.5}`), for `$n::bigint[]`
 /// or `$n::float8[]` parameters.
 template <typename Number>

@@ -101,22 +101,6 @@ void prepare_statements(pqxx::connection& conn) {
   }
 }
 
-// PostgreSQL array literals, for the unnest() parameters: every element
-// quoted, so no text (NULL, braces, commas) is read as syntax.
-std::string text_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (const auto& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (const char c : item) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + '}';
-}
-
 std::optional<std::int64_t> first_id(const pqxx::result& rows) {
   if (rows.empty() || rows[0][0].is_null()) return std::nullopt;
   return rows[0][0].as<std::int64_t>();

@@ -49,8 +49,9 @@ struct EntryPlan {
   bool lookup_failed = false;    ///< a store look-up failed: the poll is not complete
 };
 
-/// Whether an article is stored under this URL (Store::has_article).
-using StoredLookup = std::function<Result<bool>(std::string_view url)>;
+/// Whether an article is stored under each of these URLs, in order, in one
+/// look-up (Store::has_articles).
+using StoredLookup = std::function<Result<std::vector<bool>>(std::span<const std::string> urls)>;
 /// Whether another feed's page with this canonical URL is being fetched now.
 using InFlightLookup = std::function<bool(const std::string& canonical)>;
 
@@ -58,8 +59,9 @@ using InFlightLookup = std::function<bool(const std::string& canonical)>;
 /// neither in flight for another feed nor stored (looked up by the linked
 /// URL), and not repeated earlier in the same feed. At most `pages_per_poll`
 /// new entries with a page are kept (entries with their own text are not
-/// capped: they cost no request); the rest are `deferred`. A failed look-up
-/// skips the entry and sets `lookup_failed`.
+/// capped: they cost no request); the rest are `deferred`. The entries left
+/// after the in-flight check are looked up together, in one call of
+/// `stored`; if it fails, none of them is planned and `lookup_failed` is set.
 EntryPlan plan_entries(std::int64_t feed_id, std::span<const parse::Entry> entries, const StoredLookup& stored,
                        const InFlightLookup& in_flight, std::size_t pages_per_poll);
 

@@ -617,6 +617,9 @@ class Store {
   /// exactly one a feed linked to a stored article (a source's `url`; the
   /// page's rel=canonical may differ from the link).
   Result<bool> has_article(std::string_view url);
+  /// has_article() of each URL, in order, in one look-up: one statement and
+  /// one round trip on PostgreSQL, one read snapshot on SQLite.
+  Result<std::vector<bool>> has_articles(std::span<const std::string> urls);
 
   /// Records that feed `feed_id` links the already stored article found at
   /// `url` (a link or an entry_key(), looked up as has_article does) as one of its sources. Returns
