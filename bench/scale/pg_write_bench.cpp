@@ -194,21 +194,18 @@ void BM_Write(benchmark::State& state) {
 }
 BENCHMARK(BM_Write)->ArgNames({"backend", "batch"})->ArgsProduct({{0, 1}, {64, 500}})->Unit(benchmark::kMillisecond);
 
-// The engine's "already stored?" question, asked once per entry of every
-// parsed feed (Store::has_article), over 5,000 stored articles: half the
-// URLs asked are stored, half are not.
-void BM_HasArticle(benchmark::State& state) {
-  auto bench = Bench::open(state);
-  if (!bench) return;
+// 5,000 articles stored; returns the URLs to ask about, shuffled: half of
+// them stored, half not. Empty (and the state skipped) if a write failed.
+std::vector<std::string> stored_and_unknown_urls(Bench& bench, benchmark::State& state) {
   std::mt19937_64 rng(7);
   std::int64_t serial = 0;
   std::vector<ArticleRecord> batch;
   std::vector<std::string> urls;
   while (serial < 5000) {
-    newsd::bench::next_batch(batch, 500, serial, bench->feeds, rng);
-    if (auto ok = bench->store.write_articles(batch); !ok) {
+    newsd::bench::next_batch(batch, 500, serial, bench.feeds, rng);
+    if (auto ok = bench.store.write_articles(batch); !ok) {
       state.SkipWithError(ok.error().describe().c_str());
-      return;
+      return {};
     }
     for (const auto& rec : batch) {
       urls.push_back(rec.url);
@@ -216,6 +213,17 @@ void BM_HasArticle(benchmark::State& state) {
     }
   }
   std::shuffle(urls.begin(), urls.end(), rng);
+  return urls;
+}
+
+// The engine's "already stored?" question, asked once per entry of every
+// parsed feed (Store::has_article), over 5,000 stored articles: half the
+// URLs asked are stored, half are not.
+void BM_HasArticle(benchmark::State& state) {
+  auto bench = Bench::open(state);
+  if (!bench) return;
+  const auto urls = stored_and_unknown_urls(*bench, state);
+  if (urls.empty()) return;
   std::int64_t asked = 0;
   bench->start();
   for (auto _ : state) {
@@ -238,22 +246,8 @@ void BM_HasArticles(benchmark::State& state) {
   auto bench = Bench::open(state);
   if (!bench) return;
   const auto feed = static_cast<std::size_t>(state.range(1));
-  std::mt19937_64 rng(7);
-  std::int64_t serial = 0;
-  std::vector<ArticleRecord> batch;
-  std::vector<std::string> urls;
-  while (serial < 5000) {
-    newsd::bench::next_batch(batch, 500, serial, bench->feeds, rng);
-    if (auto ok = bench->store.write_articles(batch); !ok) {
-      state.SkipWithError(ok.error().describe().c_str());
-      return;
-    }
-    for (const auto& rec : batch) {
-      urls.push_back(rec.url);
-      urls.push_back(rec.url + "-not-stored");
-    }
-  }
-  std::shuffle(urls.begin(), urls.end(), rng);
+  const auto urls = stored_and_unknown_urls(*bench, state);
+  if (urls.empty()) return;
   std::int64_t asked = 0;
   std::vector<std::string> one_feed(feed);
   bench->start();
