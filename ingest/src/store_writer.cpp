@@ -22,16 +22,13 @@ StoreWriter::~StoreWriter() {
 
 void StoreWriter::write(store::ArticleRecord article, const store::ArticleTokens* tokens) {
   // The caller (a worker) tokenizes and fingerprints the record, so the one
-  // writer thread, which bounds ingest, only writes rows. Only the SQLite
-  // writer reads it; the store's backend never changes, so reading it here
-  // races with nothing.
-  if (store_.backend() == config::StoreBackend::sqlite) {
-    try {
-      article.prepared = tokens ? store::prepare_record(article, *tokens) : store::prepare_record(article);
-    } catch (const std::exception& e) {
-      // The writer then works it out itself and reports the failure with the article.
-      log::debug("store.prepare_failed", {{"url", article.url}, {"error", e.what()}});
-    }
+  // writer thread, which bounds ingest, only writes rows (and on PostgreSQL
+  // holds the writers' lock for less time).
+  try {
+    article.prepared = tokens ? store::prepare_record(article, *tokens) : store::prepare_record(article);
+  } catch (const std::exception& e) {
+    // The writer then works it out itself and reports the failure with the article.
+    log::debug("store.prepare_failed", {{"url", article.url}, {"error", e.what()}});
   }
   queue_.push(std::move(article));
 }

@@ -3,6 +3,7 @@
 // not, and a preparation that no longer fits its record is not used.
 #include <gtest/gtest.h>
 
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,9 @@ std::vector<std::string> hostile_texts() {
   }
 }
 
-class PreparedRecordTest : public testing::StoreTest {
+// The records both backends' tests write, on either fixture.
+template <class Fixture>
+class PreparedRecords : public Fixture {
  protected:
   // The stories and the hostile texts, each under its own URL, titled with
   // a slice of the next one (titles are indexed too).
@@ -43,13 +46,17 @@ class PreparedRecordTest : public testing::StoreTest {
     std::vector<ArticleRecord> out;
     for (std::size_t i = 0; i < texts.size(); ++i) {
       const std::string& next = texts[(i + 1) % texts.size()];
-      out.push_back(article(feed_id, "https://example.org/story/" + std::to_string(i), next.substr(0, 90), texts[i]));
+      out.push_back(
+          this->article(feed_id, "https://example.org/story/" + std::to_string(i), next.substr(0, 90), texts[i]));
     }
     // The same story again under another URL: a content-hash duplicate.
-    out.push_back(article(feed_id, "https://mirror.example.net/copy", "copy", texts[0]));
+    out.push_back(this->article(feed_id, "https://mirror.example.net/copy", "copy", texts[0]));
     return out;
   }
+};
 
+class PreparedRecordTest : public PreparedRecords<testing::StoreTest> {
+ protected:
   // What a database holds for its articles, row by row, and its whole
   // full-text index, term by term with positions (fts5vocab 'instance'),
   // read on a connection that knows the newsd tokenizer (FTS5 needs it to
@@ -133,6 +140,48 @@ TEST(IndexTokensTest, AreTheDocumentTokensWithTheLanguageThatStemmedThem) {
   EXPECT_EQ(index_tokens(read_fixture("prepared/french_story.txt")).language, "fr");
   EXPECT_EQ(index_tokens("Short headline").language, "");  // under 96 bytes: English stems, undetected
 }
+
+// The PostgreSQL writer takes the preparation too (its key, fingerprint and
+// the terms it builds the tsvector from): rows and vectors are what it
+// makes of the same records unprepared, hostile texts included.
+class PgPreparedRecordTest : public PreparedRecords<testing::BackendTest> {};
+
+TEST_P(PgPreparedRecordTest, StoresAndIndexesExactlyWhatAnUnpreparedRecordDoes) {
+  const std::string query =
+      "SELECT id, canonical_url, content_hash, simhash, cluster_id, search::text FROM articles ORDER BY id";
+  const std::string plain_db = database_ + "_plain";
+  const std::string plain_url = server_->create_database(plain_db);
+  std::vector<std::vector<std::string>> plain_rows;
+  {
+    config::StoreConfig cfg = store_config();
+    cfg.url = plain_url;
+    auto plain = Store::open(cfg);
+    ASSERT_TRUE(plain.has_value()) << plain.error().describe();
+    write(*plain, records(add_feed(*plain, "https://example.org/feed")));
+    pqxx::connection conn(plain_url);
+    pqxx::work tx(conn);
+    for (const auto& r : tx.exec(query)) {
+      std::vector<std::string> row;
+      for (const auto& f : r) row.push_back(f.is_null() ? std::string() : f.as<std::string>());
+      plain_rows.push_back(std::move(row));
+    }
+  }
+  server_->drop_database(plain_db);
+  {
+    Store store = open_store();
+    auto batch = records(add_feed(store, "https://example.org/feed"));
+    for (auto& rec : batch) rec.prepared = prepare_record(rec, article_tokens(rec.title, rec.text));
+    const auto outcomes = write(store, batch);
+    ASSERT_EQ(outcomes.size(), batch.size());
+    EXPECT_EQ(outcomes.back(), UpsertOutcome::updated);  // the copy joined the story as a source
+  }
+  const auto rows = sql_rows(query);
+  EXPECT_GT(rows.size(), 5u);
+  EXPECT_EQ(rows, plain_rows);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, PgPreparedRecordTest, ::testing::Values(testing::Backend::postgresql),
+                         testing::backend_name);
 
 TEST_F(PreparedRecordTest, PreparedArticlesAreFoundByTheirWords) {
   Store store = open_store();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../query_parse.hpp"
+#include "../tokenizer.hpp"
 #include "newsd/classify/text.hpp"
 #include "newsd/store/store.hpp"
 
@@ -144,6 +145,8 @@ std::vector<Label> article_labels(pqxx::transaction_base& tx, std::int64_t artic
 std::string search_vector(std::string_view title, std::string_view text);
 /// The same, from the text's document_tokens() already computed (the writer has them for the fingerprint).
 std::string search_vector(std::string_view title, std::span<const classify::Token> text_tokens);
+/// The same, from the terms of title and text a producer prepared (PreparedRecord).
+std::string search_vector(const ColumnTerms& title, const ColumnTerms& text);
 /// `s` as PostgreSQL text accepts it: invalid UTF-8 and NUL (which a
 /// UTF8 database refuses, and SQLite stored as is) become U+FFFD.
 std::string pg_text(std::string_view s);

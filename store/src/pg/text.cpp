@@ -26,16 +26,30 @@ struct Positions {
   std::vector<int> title, body;
 };
 
-void add_tokens(std::map<std::string, Positions>& lexemes, std::span<const classify::Token> tokens, int& position,
-                bool title) {
+using Lexemes = std::map<std::string, Positions>;
+
+// One indexed term (a non-empty index stem) at the next position.
+void add_stem(Lexemes& lexemes, std::string_view stem, int& position, bool title) {
+  position = std::min(position + 1, kMaxPosition);
+  if (stem.size() > kMaxLexemeBytes) return;
+  auto& at = lexemes[std::string(stem)];
+  auto& list = title ? at.title : at.body;
+  if (at.title.size() + at.body.size() < kMaxPositions) list.push_back(position);
+}
+
+void add_tokens(Lexemes& lexemes, std::span<const classify::Token> tokens, int& position, bool title) {
   for (const auto& token : tokens) {
     const std::string_view stem = index_stem(token);
-    if (stem.empty()) continue;
-    position = std::min(position + 1, kMaxPosition);
-    if (stem.size() > kMaxLexemeBytes) continue;
-    auto& at = lexemes[std::string(stem)];
-    auto& list = title ? at.title : at.body;
-    if (at.title.size() + at.body.size() < kMaxPositions) list.push_back(position);
+    if (!stem.empty()) add_stem(lexemes, stem, position, title);
+  }
+}
+
+// ColumnTerms hold exactly the non-empty index stems of the tokens, in order.
+void add_terms(Lexemes& lexemes, const ColumnTerms& terms, int& position, bool title) {
+  std::uint32_t from = 0;
+  for (const auto& term : terms.terms) {
+    add_stem(lexemes, std::string_view(terms.stems).substr(from, term.stem_end - from), position, title);
+    from = term.stem_end;
   }
 }
 
@@ -48,18 +62,7 @@ void append_lexeme(std::string& out, std::string_view lexeme) {
   out += '\'';
 }
 
-}  // namespace
-
-std::string search_vector(std::string_view title, std::string_view text) {
-  return search_vector(title, document_tokens(text));
-}
-
-std::string search_vector(std::string_view title, std::span<const classify::Token> text_tokens) {
-  std::map<std::string, Positions> lexemes;
-  int position = 0;
-  add_tokens(lexemes, document_tokens(title), position, true);
-  ++position;  // the gap: `a <-> b` never pairs the title's last word with the body's first
-  add_tokens(lexemes, text_tokens, position, false);
+std::string vector_literal(const Lexemes& lexemes) {
   std::string out;
   for (const auto& [lexeme, at] : lexemes) {
     std::string entry;
@@ -78,6 +81,30 @@ std::string search_vector(std::string_view title, std::span<const classify::Toke
     out += entry;
   }
   return out;
+}
+
+}  // namespace
+
+std::string search_vector(std::string_view title, std::string_view text) {
+  return search_vector(title, document_tokens(text));
+}
+
+std::string search_vector(std::string_view title, std::span<const classify::Token> text_tokens) {
+  Lexemes lexemes;
+  int position = 0;
+  add_tokens(lexemes, document_tokens(title), position, true);
+  ++position;  // the gap: `a <-> b` never pairs the title's last word with the body's first
+  add_tokens(lexemes, text_tokens, position, false);
+  return vector_literal(lexemes);
+}
+
+std::string search_vector(const ColumnTerms& title, const ColumnTerms& text) {
+  Lexemes lexemes;
+  int position = 0;
+  add_terms(lexemes, title, position, true);
+  ++position;  // the same gap
+  add_terms(lexemes, text, position, false);
+  return vector_literal(lexemes);
 }
 
 std::string pg_text(std::string_view s) {

@@ -14,6 +14,7 @@
 
 #include "../dedup.hpp"
 #include "../fingerprint.hpp"
+#include "../prepared_record.hpp"
 #include "../tokenizer.hpp"
 #include "pg_backend.hpp"
 #include "pg_outbox.hpp"
@@ -140,14 +141,22 @@ class BatchWriter {
   const std::vector<std::int64_t>& inserted() const { return inserted_; }
 
   UpsertOutcome write(const ArticleRecord& rec) {
-    const std::string canonical = pg_text(record_key(rec));
+    // The producer's preparation, when it still fits the record: the key,
+    // the fingerprint and the terms were then worked out on a worker, not
+    // here under the writers' lock.
+    const PreparedRecord* prepared = rec.prepared && rec.prepared->matches(rec) ? rec.prepared.get() : nullptr;
+    const std::string canonical = pg_text(prepared ? prepared->key : record_key(rec));
     auto existing = first_id(tx_.exec_prepared(kByKey.name, canonical));
     std::vector<classify::Token> tokens;
     Fingerprint print;
     ClusterMatch cluster;
     if (!existing) {
-      tokens = document_tokens(rec.text);
-      print = fingerprint(tokens);
+      if (prepared) {
+        print = prepared->print;
+      } else {
+        tokens = document_tokens(rec.text);
+        print = fingerprint(tokens);
+      }
       existing = match_fingerprint(print, cluster);
     }
     if (existing) {
@@ -157,6 +166,12 @@ class BatchWriter {
     const std::int64_t id = next_id_++;
     inserted_.push_back(id);
     const std::string title = pg_text(rec.title);
+    // The title's terms were prepared from the title as given; the vector
+    // is of the title as stored, which differs only if it held bytes
+    // PostgreSQL refuses (pg_text).
+    const std::string vector = !prepared            ? search_vector(title, tokens)
+                               : title == rec.title ? search_vector(prepared->title_terms, prepared->text_terms)
+                                                    : search_vector(title, rec.text);
     const Tags tags = tags_of(rec);
     // Tag versions not recorded (an empty taxonomy version) stay NULL, as in SQLite.
     struct {
@@ -168,8 +183,7 @@ class BatchWriter {
         tags.ids, tags.scores, tags.sources, tags.watches, title, pg_text(rec.byline), pg_text(rec.lang),
         pg_text(rec.section), pg_text(rec.image), pg_text(rec.text), opt_unix(rec.published_at), print.content_hash,
         print.simhash ? std::optional<std::int64_t>(static_cast<std::int64_t>(*print.simhash)) : std::nullopt,
-        cluster.cluster_id != 0 ? cluster.cluster_id : id, search_vector(title, tokens), versions.taxonomy,
-        versions.model);
+        cluster.cluster_id != 0 ? cluster.cluster_id : id, vector, versions.taxonomy, versions.model);
     return UpsertOutcome::inserted;
   }
 

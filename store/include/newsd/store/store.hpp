@@ -167,11 +167,12 @@ struct ArticleRecord {
   /// one's tag is in `tags`. Written to `watch_matches` with the article.
   std::vector<std::string> watches;
   /// Optional: prepare_record(*this), worked out by the producer so that the
-  /// SQLite writer's one thread neither canonicalizes nor tokenizes. The
-  /// writer uses it only while url, canonical_url, entry_key, title and
-  /// text are byte for byte what it was prepared from (it compares them),
-  /// and works it out itself otherwise: what is stored, deduplicated and
-  /// indexed never depends on it. The PostgreSQL writer does not read it.
+  /// writer's one thread neither canonicalizes nor tokenizes (on PostgreSQL
+  /// it would do so under the writers' lock). The writer uses it only while
+  /// url, canonical_url, entry_key, title and text are byte for byte what
+  /// it was prepared from (it compares them), and works it out itself
+  /// otherwise: what is stored, deduplicated and indexed never depends on
+  /// it. PostgreSQL builds the article's tsvector from its terms.
   std::shared_ptr<const PreparedRecord> prepared;
 };
 
