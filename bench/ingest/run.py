@@ -159,7 +159,7 @@ def idle_rss(a, work):
         nginx.send_signal(signal.SIGQUIT)
         nginx.wait(timeout=10)
     print(f'newsd run, {a.idle_feeds} feeds: all polled once in {first_pass:.1f} s ({polled} feeds); '
-          f'idle RSS {rss:.0f} MB, peak {hwm:.0f} MB')
+          f'idle RSS {rss:.1f} MB, peak {hwm:.1f} MB')
 
 
 def main():
