@@ -195,15 +195,17 @@ Result<Store> Store::open(const std::filesystem::path& path, const config::Store
   // WAL lets readers run while the writer commits; synchronous=NORMAL in WAL
   // can lose the last commits on power loss but never corrupts the file, and
   // a killed process loses nothing that was committed.
-  // An 8 MiB page cache (SQLite's default is 2 MiB): it holds the upper
+  // A 4 MiB page cache (SQLite's default is 2 MiB): it holds the upper
   // levels of the indexes every insert probes (canonical URL, content hash,
   // sources), while the leaves come from the OS page cache at a pread each.
-  // Measured on the feeds-only benchmark (1,000 feeds x 20 entries, a 25 MB
-  // database): 32 MiB cost 73 MB peak RSS, 8 MiB 55 MB, 4 MiB 51 MB, at the
-  // same CPU time (3.1 s) for all three; see docs/performance.md.
+  // Measured against 8 MiB, binaries alternated (docs/performance.md): the
+  // same time on the feeds-only and full ingest passes and on the insert
+  // benchmark up to ~100k articles, and 4 MB less resident, which an idle
+  // daemon with 10,000 feeds needs to stay under its 64 MB (59.5 vs 64 MB).
+  // 32 MiB only cost memory (73 MB peak on feeds-only).
   if (auto ok = sql::exec(db->get(),
                           "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
-                          "PRAGMA cache_size = -8192;");
+                          "PRAGMA cache_size = -4096;");
       !ok) {
     return std::unexpected(ok.error());
   }
