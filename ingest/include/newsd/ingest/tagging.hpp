@@ -44,10 +44,11 @@ class Tagging {
   /// (filters read them): each matching watch's tag is appended to
   /// `article.tags` (kind and source watch, once per name) and its name to
   /// `article.watches`. Each match is an event: logged (`watch.match`) and
-  /// counted (watch::match_counts()). Sinks (issue #12) will take the event
-  /// from here; the stored tag and `watch_matches` row are its durable
-  /// record. Thread-safe. `tokens`, when given, are
-  /// store::article_tokens() of the article's title and text.
+  /// counted (watch::match_counts()); the stored tag and `watch_matches`
+  /// row are its durable record, and sinks deliver it with the article
+  /// (the `watches` of its JSON, read from `watch_matches`). Thread-safe.
+  /// `tokens`, when given, are store::article_tokens() of the article's
+  /// title and text.
   void add_watch_tags(store::ArticleRecord& article, const config::FeedConfig& feed,
                       const store::ArticleTokens* tokens = nullptr) const;
 
