@@ -141,46 +141,36 @@ Result<std::int64_t> copy_article_batch(ArticleStatements& s, pqxx::connection& 
             .affected_rows());
   }
   if (last == after) return last;
-  s.tags.reset();
-  s.tags.bind(1, after).bind(2, last);
-  auto tags = s.tags.each_row([&] {
-    report.article_tags += static_cast<std::int64_t>(
-        tx.exec_params("INSERT INTO article_tags (article_id, tag_id, score, source) VALUES ($1, $2, $3, $4) "
-                       "ON CONFLICT DO NOTHING",
-                       s.tags.int64(0), s.tags.int64(1), s.tags.real(2), s.tags.text(3))
-            .affected_rows());
+  // Each child table's rows of the articles just copied: `insert` writes
+  // one row and returns how many it added (0 when already there).
+  auto copy_children = [&](sql::Stmt& rows, std::int64_t& counter, auto insert) -> Result<void> {
+    rows.reset();
+    rows.bind(1, after).bind(2, last);
+    return rows.each_row([&] { counter += static_cast<std::int64_t>(insert(rows).affected_rows()); });
+  };
+  auto tags = copy_children(s.tags, report.article_tags, [&](const sql::Stmt& r) {
+    return tx.exec_params(
+        "INSERT INTO article_tags (article_id, tag_id, score, source) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        r.int64(0), r.int64(1), r.real(2), r.text(3));
   });
   if (!tags) return std::unexpected(tags.error());
-  s.sources.reset();
-  s.sources.bind(1, after).bind(2, last);
-  auto sources = s.sources.each_row([&] {
-    const auto& r = s.sources;
-    report.sources += static_cast<std::int64_t>(
-        tx.exec_params("INSERT INTO article_sources (article_id, feed_id, canonical_url, url, guid, seen_at) "
-                       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                       r.int64(0), r.int64(1), pg::pg_text(r.text(2)), pg::pg_text(r.text(3)), pg::pg_text(r.text(4)),
-                       r.int64(5))
-            .affected_rows());
+  auto sources = copy_children(s.sources, report.sources, [&](const sql::Stmt& r) {
+    return tx.exec_params(
+        "INSERT INTO article_sources (article_id, feed_id, canonical_url, url, guid, seen_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        r.int64(0), r.int64(1), pg::pg_text(r.text(2)), pg::pg_text(r.text(3)), pg::pg_text(r.text(4)), r.int64(5));
   });
   if (!sources) return std::unexpected(sources.error());
-  s.watches.reset();
-  s.watches.bind(1, after).bind(2, last);
-  auto watches = s.watches.each_row([&] {
-    report.watch_matches += static_cast<std::int64_t>(
-        tx.exec_params("INSERT INTO watch_matches (article_id, watch) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                       s.watches.int64(0), pg::pg_text(s.watches.text(1)))
-            .affected_rows());
+  auto watches = copy_children(s.watches, report.watch_matches, [&](const sql::Stmt& r) {
+    return tx.exec_params("INSERT INTO watch_matches (article_id, watch) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                          r.int64(0), pg::pg_text(r.text(1)));
   });
   if (!watches) return std::unexpected(watches.error());
-  s.labels.reset();
-  s.labels.bind(1, after).bind(2, last);
-  auto labels = s.labels.each_row([&] {
-    const auto& r = s.labels;
-    report.labels += static_cast<std::int64_t>(
-        tx.exec_params("INSERT INTO labels (article_id, tag, kind, set_by, set_at, removed) "
-                       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                       r.int64(0), pg::pg_text(r.text(1)), r.text(2), pg::pg_text(r.text(3)), r.int64(4), r.int64(5))
-            .affected_rows());
+  auto labels = copy_children(s.labels, report.labels, [&](const sql::Stmt& r) {
+    return tx.exec_params(
+        "INSERT INTO labels (article_id, tag, kind, set_by, set_at, removed) "
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        r.int64(0), pg::pg_text(r.text(1)), r.text(2), pg::pg_text(r.text(3)), r.int64(4), r.int64(5));
   });
   if (!labels) return std::unexpected(labels.error());
   tx.commit();
