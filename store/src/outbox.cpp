@@ -14,6 +14,11 @@
 #include "store_impl.hpp"
 
 namespace newsd::store {
+
+void log_outbox_dropped(std::int64_t dropped, std::int64_t max_rows) {
+  if (dropped > 0) log::warn("outbox.dropped", {{"rows", dropped}, {"max_rows", max_rows}});
+}
+
 namespace {
 
 Result<std::int64_t> scalar_of(sql::Stmt& stmt) {

@@ -15,6 +15,11 @@ namespace newsd::store {
 /// read in one read transaction. Works on read-only connections.
 Result<OutboxStatus> read_outbox_status(sqlite3* db);
 
+/// Logs `outbox.dropped` for the rows a writer's bound dropped (SQLite's
+/// enforce_bound, PostgreSQL's append_to_outbox), once its transaction has
+/// committed; nothing when `dropped` is 0.
+void log_outbox_dropped(std::int64_t dropped, std::int64_t max_rows);
+
 /// The writer's part, prepared once per writer connection: per batch it
 /// learns whether any sink is registered, appends a row per inserted
 /// article, and keeps the table within its bound.

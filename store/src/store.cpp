@@ -718,9 +718,7 @@ Result<std::vector<UpsertOutcome>> Store::write_articles(std::span<const Article
     impl_->writer->tag_ids.clear();
     return std::unexpected(ok.error());
   }
-  if (*dropped > 0) {
-    log::warn("outbox.dropped", {{"rows", *dropped}, {"max_rows", impl_->outbox_max_rows}});
-  }
+  log_outbox_dropped(*dropped, impl_->outbox_max_rows);
   return outcomes;
 }
 

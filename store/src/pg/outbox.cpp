@@ -85,10 +85,6 @@ std::int64_t append_to_outbox(pqxx::work& tx, const std::vector<std::int64_t>& i
   return dropped;
 }
 
-void log_outbox_dropped(std::int64_t dropped, std::int64_t max_rows) {
-  if (dropped > 0) log::warn("outbox.dropped", {{"rows", dropped}, {"max_rows", max_rows}});
-}
-
 Result<OutboxStatus> outbox_status(pqxx::connection& conn) {
   try {
     // One snapshot, so lag and rows describe the same moment.

@@ -25,10 +25,6 @@ namespace newsd::store::pg {
 /// `outbox_dropped`). Throws what libpqxx throws, as the writer does.
 std::int64_t append_to_outbox(pqxx::work& tx, const std::vector<std::int64_t>& inserted, std::int64_t max_rows);
 
-/// Logs `outbox.dropped` for what append_to_outbox dropped, once its
-/// transaction has committed; nothing when `dropped` is 0.
-void log_outbox_dropped(std::int64_t dropped, std::int64_t max_rows);
-
 /// The outbox, its dropped counter and every sink's progress, read in one
 /// snapshot. Works on a read-only connection.
 Result<OutboxStatus> outbox_status(pqxx::connection& conn);

@@ -14,6 +14,7 @@
 
 #include "../dedup.hpp"
 #include "../fingerprint.hpp"
+#include "../outbox_sql.hpp"
 #include "../prepared_record.hpp"
 #include "../tokenizer.hpp"
 #include "pg_backend.hpp"
