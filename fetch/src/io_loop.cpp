@@ -8,6 +8,7 @@
 
 #include "io_loop_impl.hpp"
 #include "newsd/base/log.hpp"
+#include "newsd/base/thread_name.hpp"
 
 namespace newsd::fetch {
 
@@ -68,6 +69,7 @@ void IoLoop::Impl::rebuild_settings() {
 }
 
 void IoLoop::Impl::run() {
+  name_this_thread("newsd-fetch");
   while (true) {
     Inbox in;
     {

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "newsd/base/log.hpp"
+#include "newsd/base/thread_name.hpp"
 
 namespace newsd::ingest {
 namespace {
@@ -57,6 +58,7 @@ SharedFeeds::~SharedFeeds() {
 }
 
 void SharedFeeds::heartbeat_loop() {
+  name_this_thread("newsd-lease");
   std::unique_lock lock(mutex_);
   for (;;) {
     if (wake_.wait_for(lock, cfg_.heartbeat, [this] { return stopping_; })) return;

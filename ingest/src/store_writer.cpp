@@ -3,6 +3,7 @@
 #include <future>
 
 #include "newsd/base/log.hpp"
+#include "newsd/base/thread_name.hpp"
 #include "newsd/ingest/stage_timings.hpp"
 #include "steady_ns.hpp"
 
@@ -152,6 +153,7 @@ void StoreWriter::handle(Item& item, std::vector<store::ArticleRecord>& batch) {
 }
 
 void StoreWriter::loop() {
+  name_this_thread("newsd-writer");
   std::vector<store::ArticleRecord> batch;
   batch.reserve(batch_size_);
   // Commit whenever the batch is full or the queue runs dry: batching only

@@ -1,6 +1,9 @@
 #include "newsd/ingest/worker_pool.hpp"
 
+#include <string>
+
 #include "newsd/base/log.hpp"
+#include "newsd/base/thread_name.hpp"
 #include "steady_ns.hpp"
 
 namespace newsd::ingest {
@@ -48,6 +51,7 @@ std::optional<std::chrono::steady_clock::time_point> WorkerPool::oldest_busy_sin
 }
 
 void WorkerPool::loop(std::size_t index) {
+  name_this_thread("newsd-worker-" + std::to_string(index));
   while (auto task = tasks_.pop()) {
     busy_since_[index] = steady_ns();
     try {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "newsd/base/log.hpp"
+#include "newsd/base/thread_name.hpp"
 #include "newsd/store/outbox.hpp"
 
 namespace newsd::sink {
@@ -138,6 +139,7 @@ struct Drain::Impl {
   }
 
   void run() {
+    name_this_thread("newsd-sink");
     std::int64_t at = 0;
     bool claimed = false;
     while (!stop_requested()) {

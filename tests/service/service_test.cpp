@@ -44,6 +44,14 @@ TEST(Service, StopsCleanlyOnSigtermAfterIngesting) {
   ASSERT_TRUE(daemon.started());
   const fs::path db = dir.path() / "newsd.db";
   ASSERT_TRUE(eventually([&] { return count(db, "SELECT count(*) FROM articles") >= 5; }, 60s)) << daemon.stderr_text();
+  // What `top -H` shows an operator: each of the daemon's own threads by its job.
+  std::set<std::string> names;
+  for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(daemon.pid()) + "/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name)) names.insert(name);
+  }
+  for (const char* job : {"newsd-writer", "newsd-worker-0", "newsd-fetch"}) EXPECT_TRUE(names.contains(job)) << job;
   daemon.signal(SIGTERM);
   EXPECT_EQ(exit_code(daemon.wait(30s)), 0) << daemon.stderr_text();
   Db check(db);
