@@ -10,7 +10,8 @@ usage: bench/ingest/run.py [--newsd build-rel/newsd] [--feeds 1000] [--pages 20]
 In one run, each twice (first pass, then the second pass that should be all
 304s): Debian's `newsboat -x reload` (feeds only), `newsd once` with
 fetch_articles = false (feeds only), `newsd once` (feeds and pages). Prints wall
-time, CPU time and peak RSS of each. Needs: nginx, newsboat
+time, CPU time and peak RSS of each, and for newsd's first passes the CPU time
+of each thread by name and the time it was runnable but not running. Needs: nginx, newsboat
 (scripts/install-deps.sh --all).
 
 Pages carry what boilerplate removal is for: navigation, a related list, a
@@ -106,13 +107,61 @@ http {{
     sys.exit('nginx did not start: ' + (work / 'nginx-error.log').read_text())
 
 
-def timed(cmd, env=None, cwd=None):
-    """Runs cmd under /usr/bin/time; returns (wall_s, cpu_s, peak_rss_MB, returncode, stdout)."""
-    out = subprocess.run(['/usr/bin/time', '-f', '%e %U %S %M', *cmd], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, env=env, cwd=cwd)
-    last = out.stderr.decode(errors='replace').strip().splitlines()[-1].split()
+def cpu_ticks():
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    fields = [int(x) for x in open('/proc/stat').readline().split()[1:8]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def sample_threads(pid, seen):
+    """Adds each thread's (name, on-CPU s, runnable-not-running s) to `seen`
+    (by tid; the last sample of a thread that ends is what it had used)."""
+    for task in Path(f'/proc/{pid}/task').glob('*'):
+        try:
+            name = (task / 'comm').read_text().strip()
+            on_cpu, waiting = (int(x) / 1e9 for x in (task / 'schedstat').read_text().split()[:2])
+        except (OSError, ValueError):
+            continue
+        seen[task.name] = (re.sub(r'-\d+$', '-*', name), on_cpu, waiting)
+
+
+def timed(cmd, env=None, cwd=None, threads=None):
+    """Runs cmd under /usr/bin/time; returns (wall_s, cpu_s, peak_rss_MB, returncode, stdout).
+    With a dict as `threads`, also fills it with CPU use by thread name
+    (name -> [threads, on-CPU s, runnable-not-running s], from
+    /proc/PID/task/*/schedstat) and the machine's busy share of all cores
+    over the run ('machine busy')."""
+    busy0, total0 = cpu_ticks()
+    # Files, not pipes: the output is read at the end, and a full pipe
+    # would stop the run while the loop below samples it.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(['/usr/bin/time', '-f', '%e %U %S %M', *cmd], stdout=out, stderr=err, env=env,
+                                cwd=cwd)
+        seen = {}
+        children = Path(f'/proc/{proc.pid}/task/{proc.pid}/children')
+        while proc.poll() is None:
+            if threads is not None:
+                try:
+                    for child in children.read_text().split():
+                        sample_threads(child, seen)
+                except OSError:
+                    pass
+            time.sleep(0.02)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    busy1, total1 = cpu_ticks()
+    if threads is not None:
+        for name, on_cpu, waiting in seen.values():
+            t = threads.setdefault(name, [0, 0.0, 0.0])
+            t[0] += 1
+            t[1] += on_cpu
+            t[2] += waiting
+        threads['machine busy'] = (busy1 - busy0) / max(total1 - total0, 1)
+    last = stderr.decode(errors='replace').strip().splitlines()[-1].split()
     wall, user, sys_, rss_kb = float(last[0]), float(last[1]), float(last[2]), int(last[3])
-    return wall, user + sys_, rss_kb / 1024, out.returncode, out.stdout.decode(errors='replace')
+    return wall, user + sys_, rss_kb / 1024, proc.returncode, stdout.decode(errors='replace')
 
 
 def newsd_config(work, port, n_feeds, fetch_articles, workers, name):
@@ -189,6 +238,7 @@ def main():
     port = free_port()
     nginx = start_nginx(work, port)
     rows = []
+    thread_use = {}
     try:
         # newsboat: feeds only, in a home of its own.
         home = work / 'newsboat-home'
@@ -202,7 +252,8 @@ def main():
         for mode, fetch_articles in (('newsd feeds-only', False), ('newsd full', True)):
             cfg = newsd_config(work, port, a.feeds, fetch_articles, a.workers, mode.split()[1])
             for p in (1, 2):
-                wall, cpu, rss, rc, out = timed([a.newsd, 'once', '--config', str(cfg)], cwd=work)
+                threads = thread_use.setdefault(mode, {}) if p == 1 else None
+                wall, cpu, rss, rc, out = timed([a.newsd, 'once', '--config', str(cfg)], cwd=work, threads=threads)
                 rows.append((mode, p, wall, cpu, rss, rc))
                 if rc != 0:
                     print(f'{mode} pass {p} exited {rc}', file=sys.stderr)
@@ -218,6 +269,16 @@ def main():
     nb = next(r for r in rows if r[0].startswith('newsboat') and r[1] == 1)
     fo = next(r for r in rows if r[0] == 'newsd feeds-only' and r[1] == 1)
     print(f'feeds-only speed vs newsboat (first pass): {nb[2] / max(fo[2], 1e-9):.1f}x')
+    # Whether a pass waits on one thread or on the cores: a thread that
+    # bounds it is on CPU nearly all the pass; threads that share too few
+    # cores each spend much of it runnable but not running (which also
+    # counts the delay between a wake-up and the thread running).
+    for mode, threads in thread_use.items():
+        busy = threads.pop('machine busy')
+        print(f'{mode} pass 1 by thread (machine busy {100 * busy:.0f}% of {os.cpu_count()} cores):')
+        for name, (n, on_cpu, waiting) in sorted(threads.items(), key=lambda kv: -kv[1][1]):
+            label = f'{name} x{n}' if n > 1 else name
+            print(f'  {label:<18} on CPU {on_cpu:5.2f} s   runnable, not running {waiting:5.2f} s')
     if not a.keep:
         shutil.rmtree(work)
 
