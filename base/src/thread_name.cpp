@@ -20,10 +20,4 @@ void name_this_thread(std::string_view name) noexcept {
   (void)pthread_setname_np(pthread_self(), buf.data());
 }
 
-std::string this_thread_name() {
-  std::array<char, kCommLen> buf{};
-  if (pthread_getname_np(pthread_self(), buf.data(), buf.size()) != 0) return {};
-  return buf.data();
-}
-
 }  // namespace newsd

@@ -1,7 +1,6 @@
 #pragma once
 /// Names for newsd's threads, so `top -H`, `ps -L`, perf and gdb tell the
 /// store writer from a worker or the fetch loop.
-#include <string>
 #include <string_view>
 
 namespace newsd {
@@ -9,8 +8,5 @@ namespace newsd {
 /// Names the calling thread. Linux keeps the first 15 bytes of `name`; a
 /// name the kernel refuses leaves the old one. Never throws.
 void name_this_thread(std::string_view name) noexcept;
-
-/// The calling thread's name ("" if it cannot be read).
-std::string this_thread_name();
 
 }  // namespace newsd
