@@ -207,8 +207,6 @@ std::vector<std::string> indexed_terms(std::span<const classify::Token> tokens) 
   return out;
 }
 
-std::vector<std::string> indexed_terms(std::string_view text) { return indexed_terms(document_tokens(text)); }
-
 ArticleTokens article_tokens(std::string_view title, std::string_view text) {
   return {index_tokens(title), index_tokens(text)};
 }

@@ -4,21 +4,15 @@
 
 namespace newsd::watch {
 
-ArticleTerms::ArticleTerms(std::string_view title, std::string_view text) {
-  std::uint32_t position = 0;
-  add_column(store::indexed_terms(title), position);
-  add_column(store::indexed_terms(text), position);
-}
+ArticleTerms::ArticleTerms(std::string_view title, std::string_view text)
+    : ArticleTerms(store::article_tokens(title, text)) {}
 
 ArticleTerms::ArticleTerms(const store::ArticleTokens& tokens) {
   std::uint32_t position = 0;
-  add_column(store::indexed_terms(tokens.title.tokens), position);
-  add_column(store::indexed_terms(tokens.text.tokens), position);
-}
-
-void ArticleTerms::add_column(std::vector<std::string> terms, std::uint32_t& position) {
-  for (auto& term : terms) terms_[std::move(term)].push_back(position++);
-  position += kColumnGap;
+  for (const auto* column : {&tokens.title, &tokens.text}) {
+    for (auto& term : store::indexed_terms(column->tokens)) terms_[std::move(term)].push_back(position++);
+    position += kColumnGap;
+  }
 }
 
 const std::vector<std::uint32_t>* ArticleTerms::positions(std::string_view term) const {

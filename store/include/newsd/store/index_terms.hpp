@@ -12,18 +12,15 @@
 
 namespace newsd::store {
 
-/// The terms the index holds for one column's text (an article's title, or
-/// its text), in position order: the index stems of document_tokens(),
-/// tokens without a stem left out as FTS5 leaves them out.
-std::vector<std::string> indexed_terms(std::string_view text);
-
 /// A column text's tokens as the index makes them (document_tokens()),
 /// with the language whose stemmer made them: the classify pipeline with
 /// the stemmer of the language detected in the text's first 256 bytes
 /// (English for texts under 96 bytes).
 classify::TokenizedText index_tokens(std::string_view text);
 
-/// indexed_terms() of a text whose index_tokens() are `tokens`.
+/// The terms the index holds for one column's text (an article's title, or
+/// its text) whose index_tokens() are `tokens`, in position order: their
+/// index stems, tokens without a stem left out as FTS5 leaves them out.
 std::vector<std::string> indexed_terms(std::span<const classify::Token> tokens);
 
 /// index_tokens() of an article's title and of its text. An ingest worker

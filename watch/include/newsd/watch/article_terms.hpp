@@ -39,8 +39,6 @@ class ArticleTerms {
   [[nodiscard]] const std::map<std::string, std::vector<std::uint32_t>, std::less<>>& terms() const { return terms_; }
 
  private:
-  void add_column(std::vector<std::string> terms, std::uint32_t& position);
-
   std::map<std::string, std::vector<std::uint32_t>, std::less<>> terms_;
 };
 
