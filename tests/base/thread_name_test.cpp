@@ -6,35 +6,27 @@
 
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace newsd {
 namespace {
 
-// What ps, top and perf read: the kernel's name for the calling thread.
-std::string kernel_name_of_this_thread() {
-  std::ifstream in("/proc/self/task/" + std::to_string(::syscall(SYS_gettid)) + "/comm");
-  std::string name;
-  std::getline(in, name);
-  return name;
-}
-
-TEST(ThreadName, TheKernelSeesTheName) {
+// What ps, top and perf show for a thread that called name_this_thread(name).
+std::string name_seen_by_the_kernel(std::string_view name) {
   std::string seen;
   std::thread([&] {
-    name_this_thread("newsd-writer");
-    seen = kernel_name_of_this_thread();
+    name_this_thread(name);
+    std::ifstream in("/proc/self/task/" + std::to_string(::syscall(SYS_gettid)) + "/comm");
+    std::getline(in, seen);
   }).join();
-  EXPECT_EQ(seen, "newsd-writer");
+  return seen;
 }
+
+TEST(ThreadName, TheKernelSeesTheName) { EXPECT_EQ(name_seen_by_the_kernel("newsd-writer"), "newsd-writer"); }
 
 TEST(ThreadName, ALongNameIsCutToFifteenBytesRatherThanRefused) {
-  std::string seen;
-  std::thread([&] {
-    name_this_thread("newsd-worker-1234567");
-    seen = kernel_name_of_this_thread();
-  }).join();
-  EXPECT_EQ(seen, "newsd-worker-12");
+  EXPECT_EQ(name_seen_by_the_kernel("newsd-worker-1234567"), "newsd-worker-12");
 }
 
 }  // namespace

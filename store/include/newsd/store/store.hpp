@@ -520,8 +520,10 @@ class Store {
   /// Inserts the feed if unknown (by url) and returns its state. A non-empty
   /// `name` replaces the stored one (the config is the source of truth).
   Result<FeedState> ensure_feed(std::string_view url, std::string_view name);
-  /// ensure_feed() of each feed's url and name, in order, in one
-  /// transaction: all or none.
+  /// ensure_feed() of each feed's url and name, in order. On SQLite in one
+  /// transaction, all or none; on PostgreSQL each commits on its own
+  /// (ensure_feed is idempotent: a retry after a failure part-way finishes
+  /// the list).
   Result<std::vector<FeedState>> ensure_feeds(std::span<const config::FeedConfig> feeds);
   /// All feeds, by id, with their article counts.
   Result<std::vector<FeedState>> feeds();
