@@ -4,6 +4,7 @@
 
 #include "engine_impl.hpp"
 #include "newsd/base/log.hpp"
+#include "newsd/base/memory.hpp"
 #include "newsd/ingest/feed_list.hpp"
 #include "newsd/ingest/stage_timings.hpp"
 
@@ -167,6 +168,7 @@ IngestReport Engine::run(const RunControl& control) {
   }
   const auto started = SteadyClock::now();
   auto next_tick = started;
+  IdleMemoryRelease idle_memory;
   for (;;) {
     const bool stopping = control.stop && control.stop();
     if (stopping && !d.abandoned && control.abandon && control.abandon()) {
@@ -177,7 +179,18 @@ IngestReport Engine::run(const RunControl& control) {
     if (!stopping) d.admit(now_seconds());
     d.send_outgoing();  // what admission and the last events asked for
     if (d.polls.empty() && (stopping || (control.once && d.agenda.size() == 0))) break;
-    for (auto& event : d.inbox.wait(d.wake_time(next_tick))) d.handle(event);
+    auto events = d.inbox.wait(d.wake_time(next_tick));
+    if (events.empty() && d.polls.empty()) {
+      // Between polls the ticks keep coming: once it has been quiet a while,
+      // the reader's page cache and the heap's free pages go back to the OS.
+      if (idle_memory.idle(SteadyClock::now())) {
+        d.reader->release_memory();
+        release_free_memory();
+      }
+    } else {
+      idle_memory.busy(SteadyClock::now());
+    }
+    for (auto& event : events) d.handle(event);
     if (SteadyClock::now() >= next_tick) {
       d.collect_writes();
       if (control.on_tick) control.on_tick(*this);

@@ -3,6 +3,7 @@
 #include <future>
 
 #include "newsd/base/log.hpp"
+#include "newsd/base/memory.hpp"
 #include "newsd/base/thread_name.hpp"
 #include "newsd/ingest/stage_timings.hpp"
 #include "steady_ns.hpp"
@@ -158,7 +159,12 @@ void StoreWriter::loop() {
   batch.reserve(batch_size_);
   // Commit whenever the batch is full or the queue runs dry: batching only
   // what is already waiting keeps latency low when ingest is slow.
-  while (auto item = queue_.pop()) {
+  // Idle between polls: the page cache and the heap go back to the OS.
+  const auto on_idle = [this] {
+    store_.release_memory();
+    release_free_memory();
+  };
+  while (auto item = queue_.pop_after_idle(kReleaseMemoryAfterIdle, on_idle)) {
     do {
       handle(*item, batch);
       last_progress_ns_ = steady_ns();

@@ -257,6 +257,11 @@ Result<void> Store::checkpoint(WalCheckpoint mode) {
   return {};
 }
 
+void Store::release_memory() noexcept {
+  if (pg_) return;
+  (void)sqlite3_db_release_memory(impl_->db.get());
+}
+
 Result<void> Store::checkpoint_when_due(std::chrono::steady_clock::time_point now) {
   if (pg_) return {};
   constexpr int kPassivePerTruncate = 10;

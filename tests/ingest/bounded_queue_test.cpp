@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <thread>
 
 namespace newsd::ingest {
@@ -40,6 +42,30 @@ TEST(BoundedQueue, CloseWakesBlockedConsumers) {
   std::thread consumer([&] { EXPECT_EQ(q.pop(), std::nullopt); });
   q.close();
   consumer.join();
+}
+
+TEST(BoundedQueue, AnIdleConsumerRunsItsIdleStepOnceAndWaitsOn) {
+  BoundedQueue<int> q(2);
+  std::atomic<int> idled{0};
+  std::optional<int> got;
+  std::thread consumer([&] { got = q.pop_after_idle(std::chrono::milliseconds(20), [&] { ++idled; }); });
+  // Nothing comes: the step runs once the 20 ms are over (bounded wait).
+  for (int i = 0; i < 1000 && idled == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(idled, 1);
+  ASSERT_TRUE(q.push(7));
+  consumer.join();
+  EXPECT_EQ(got, 7);
+  EXPECT_EQ(idled, 1);
+}
+
+TEST(BoundedQueue, AConsumerWithWorkNeverRunsItsIdleStep) {
+  BoundedQueue<int> q(2);
+  ASSERT_TRUE(q.push(1));
+  int idled = 0;
+  EXPECT_EQ(q.pop_after_idle(std::chrono::hours(1), [&] { ++idled; }), 1);
+  q.close();
+  EXPECT_EQ(q.pop_after_idle(std::chrono::hours(1), [&] { ++idled; }), std::nullopt);
+  EXPECT_EQ(idled, 0);
 }
 
 }  // namespace

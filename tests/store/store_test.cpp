@@ -252,6 +252,26 @@ TEST_P(StoreBackendTest, ReadOnlyStoreRefusesWrites) {
   EXPECT_EQ(ro->counts()->articles, 0);
 }
 
+// What an idle daemon does between polls (the writer and the reader each
+// on their own connection): the cache goes, nothing written does.
+TEST_P(StoreBackendTest, ReleasingTheCacheLosesNothingAndTheStoreGoesOn) {
+  auto store = open_store();
+  const auto feed = add_feed(store, "https://a.example/feed");
+  std::vector<ArticleRecord> batch;
+  for (int i = 0; i < 200; ++i) {
+    batch.push_back(article(feed, "https://a.example/" + std::to_string(i), "cached " + std::to_string(i),
+                            "story number " + std::to_string(i) + " about the harbour"));
+  }
+  write(store, std::move(batch));
+  store.release_memory();
+  EXPECT_EQ(store.counts()->articles, 200);
+  EXPECT_EQ(query_ids(store, {.text = "harbour", .limit = 500}).size(), 200u);
+  write(store, {article(feed, "https://a.example/after", "after", "written after the release")});
+  store.release_memory();
+  EXPECT_EQ(store.counts()->articles, 201);
+  EXPECT_THAT(ids(store, "release"), ::testing::ElementsAre(201));
+}
+
 NEWSD_ON_BOTH_BACKENDS(StoreBackendTest);
 
 TEST_F(StoreTest, ReadOnlyStoreRefusesWritesAndMissingFiles) {

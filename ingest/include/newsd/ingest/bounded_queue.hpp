@@ -2,6 +2,7 @@
 /// A blocking multi-producer/multi-consumer FIFO with a capacity: producers
 /// wait when it is full, which is how a slow stage (the store writer) slows
 /// the stages before it instead of letting memory grow.
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -30,6 +31,19 @@ class BoundedQueue {
     std::unique_lock lock(mutex_);
     not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
     return take(lock);
+  }
+
+  /// Like pop, but once nothing has come for `idle`, runs `on_idle` (with
+  /// the queue unlocked) and then waits on: a consumer thread gives back
+  /// memory when its stage goes quiet (release_free_memory()).
+  template <class OnIdle>
+  std::optional<T> pop_after_idle(std::chrono::steady_clock::duration idle, OnIdle&& on_idle) {
+    {
+      std::unique_lock lock(mutex_);
+      if (not_empty_.wait_for(lock, idle, [&] { return closed_ || !items_.empty(); })) return take(lock);
+    }
+    on_idle();
+    return pop();
   }
 
   /// Like pop, but returns nullopt immediately when the queue is empty.

@@ -694,6 +694,12 @@ class Store {
   Result<void> checkpoint_when_due(std::chrono::steady_clock::time_point now);
   static constexpr std::chrono::seconds kCheckpointPeriod{60};
 
+  /// Empties this connection's page cache (the pages no statement holds),
+  /// for a daemon gone idle between polls: the next read takes them from
+  /// the OS again. Nothing to do on PostgreSQL. Use it on the connection's
+  /// own thread, like every other call.
+  void release_memory() noexcept;
+
   /// Feed leases, for several processes sharing a PostgreSQL store (each is
   /// Errc::unsupported on SQLite, whose one writer process owns every feed).
   /// Leases up to `limit` feeds that are due at `now` (next_fetch_at unset
