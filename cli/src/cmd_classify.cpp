@@ -285,9 +285,7 @@ int run_eval(const std::string& model_path, const std::string& data_path) {
   return 0;
 }
 
-}  // namespace
-
-void add_classify_commands(CLI::App& app, CommandContext& ctx) {
+void add_classify_command(CLI::App& app, CommandContext& ctx) {
   auto classify_opts = std::make_shared<ClassifyOptions>();
   CLI::App* classify = app.add_subcommand("classify", "Tag a text or HTML file with the rule taxonomy (and a model)");
   classify->footer(
@@ -305,7 +303,9 @@ void add_classify_commands(CLI::App& app, CommandContext& ctx) {
   classify->add_flag("--lines", classify_opts->lines, "Classify each input line with the model");
   classify->add_flag("--explain", classify_opts->explain, "Also print every matched taxonomy term");
   classify->callback([classify_opts, &ctx] { ctx.exit_code = run_classify(*classify_opts); });
+}
 
+void add_train_command(CLI::App& app, CommandContext& ctx) {
   auto train_flags = std::make_shared<TrainFlags>();
   auto store_flags = std::make_shared<StoreTrainFlags>();
   CLI::App* train = app.add_subcommand(
@@ -364,7 +364,9 @@ void add_classify_commands(CLI::App& app, CommandContext& ctx) {
     }
     ctx.exit_code = run_train(*train_flags);
   });
+}
 
+void add_eval_command(CLI::App& app, CommandContext& ctx) {
   auto eval_model = std::make_shared<std::string>();
   auto eval_data = std::make_shared<std::string>();
   auto eval_db = std::make_shared<query::DbOptions>();
@@ -393,6 +395,14 @@ void add_classify_commands(CLI::App& app, CommandContext& ctx) {
     }
     ctx.exit_code = run_eval(*eval_model, *eval_data);
   });
+}
+
+}  // namespace
+
+void add_classify_commands(CLI::App& app, CommandContext& ctx) {
+  add_classify_command(app, ctx);
+  add_train_command(app, ctx);
+  add_eval_command(app, ctx);
 }
 
 }  // namespace newsd::cli
