@@ -116,31 +116,132 @@ std::size_t verbatim_end(std::string_view s, std::size_t pos, Doctype& doctype, 
 
 }  // namespace
 
-RepairedXml repair_xml(std::string_view s) {
+namespace {
+
+// One pass of repair_xml: the input, the output so far, the DOCTYPE's
+// entities once read, and what is left of the expansion budget.
+struct Repair {
+  std::string_view s;
   RepairedXml out;
-  out.xml.reserve(s.size() + s.size() / 16);
   Doctype doctype;
   // Internal entities are expanded one level only and within a budget, so
   // a "billion laughs" document cannot blow up memory.
   std::size_t expansion_budget = s.size() * 4 + (1 << 20);
-  auto note = [&](std::string_view problem) {
-    if (out.problem.empty()) out.problem = problem;
-  };
 
+  void note(std::string_view problem) {
+    if (out.problem.empty()) out.problem = problem;
+  }
+  void escaped_ampersand() { out.xml += "&amp;"; }
+};
+
+// At "&#" in r.s[i]: a numeric character reference kept, mapped (C1 controls
+// read as Windows-1252, as browsers do) or replaced. Returns where the scan
+// goes on.
+std::size_t repair_char_ref(Repair& r, std::size_t i) {
+  const std::string_view s = r.s;
+  std::size_t j = i + 2;
+  const bool hex = j < s.size() && (s[j] == 'x' || s[j] == 'X');
+  const bool upper_x = hex && s[j] == 'X';  // "&#X..." is HTML, not XML
+  if (hex) ++j;
+  char32_t value = 0;
+  const std::size_t digits_start = j;
+  bool overflow = false;
+  auto digit_value = [hex](char d) -> int {
+    if (d >= '0' && d <= '9') return d - '0';
+    if (hex && d >= 'a' && d <= 'f') return d - 'a' + 10;
+    if (hex && d >= 'A' && d <= 'F') return d - 'A' + 10;
+    return -1;
+  };
+  while (j < s.size() && digit_value(s[j]) >= 0) {
+    const int d = digit_value(s[j]);
+    if (value > 0x10FFFF)
+      overflow = true;
+    else
+      value = value * (hex ? 16 : 10) + static_cast<char32_t>(d);
+    ++j;
+  }
+  if (j == digits_start || j >= s.size() || s[j] != ';') {
+    r.note("malformed character reference");
+    r.escaped_ampersand();
+    return i + 1;
+  }
+  if (overflow || !is_xml_char(value)) {
+    if (value >= 0x80 && value <= 0x9F && kWindows1252C1[value - 0x80] != 0) {
+      append_char_ref(r.out.xml, kWindows1252C1[value - 0x80]);
+    } else if (value >= 0x80 && value <= 0x9F) {
+      append_char_ref(r.out.xml, value);
+    } else {
+      r.note("character reference to a character not allowed in XML");
+      append_char_ref(r.out.xml, 0xFFFD);
+    }
+  } else if (value >= 0x80 && value <= 0x9F) {
+    append_char_ref(r.out.xml, kWindows1252C1[value - 0x80] ? kWindows1252C1[value - 0x80] : value);
+  } else if (upper_x) {
+    r.note("malformed character reference (&#X)");
+    append_char_ref(r.out.xml, value);
+  } else {
+    r.out.xml.append(s.substr(i, j + 1 - i));
+  }
+  return j + 1;
+}
+
+// At "&name;" in r.s[i]: XML's own entities kept, the DOCTYPE's expanded
+// within the budget, HTML's written as character references. Returns where
+// the scan goes on, or nullopt when no complete reference starts there.
+std::optional<std::size_t> repair_named_ref(Repair& r, std::size_t i) {
+  const std::string_view s = r.s;
+  std::size_t j = i + 1;
+  if (j >= s.size() || !is_name_start(s[j])) return std::nullopt;
+  while (j < s.size() && is_name_char(s[j]) && j - i < 64) ++j;
+  if (j >= s.size() || s[j] != ';') return std::nullopt;
+  const std::string_view name = s.substr(i + 1, j - i - 1);
+  auto unknown = [&] {
+    r.escaped_ampersand();
+    r.out.xml.append(name);
+    r.out.xml += ';';
+  };
+  if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos") {
+    r.out.xml.append(s.substr(i, j + 1 - i));
+  } else if (auto declared = r.doctype.entities.find(name); declared != r.doctype.entities.end()) {
+    if (declared->second.size() <= r.expansion_budget) {
+      r.expansion_budget -= declared->second.size();
+      r.out.xml += declared->second;
+    } else {
+      r.note("entity expansion limit reached");
+      unknown();
+    }
+  } else if (const htmlEntityDesc* html =
+                 htmlEntityLookup(reinterpret_cast<const xmlChar*>(std::string(name).c_str()))) {
+    // The RSS 0.91 DTD declares HTML's Latin-1 entities (U+00A0..U+00FF) only.
+    const bool declared_latin1 = r.doctype.declares_html_entities && html->value >= 0xA0 && html->value <= 0xFF;
+    if (!declared_latin1) r.note("undefined entity &" + std::string(name) + ";");
+    append_char_ref(r.out.xml, html->value);
+  } else {
+    r.note("undefined entity &" + std::string(name) + ";");
+    unknown();
+  }
+  return j + 1;
+}
+
+}  // namespace
+
+RepairedXml repair_xml(std::string_view s) {
+  Repair r{s};
+  r.out.xml.reserve(s.size() + s.size() / 16);
   std::size_t copied = 0;
   std::size_t i = 0;
   while (i < s.size()) {
     const char c = s[i];
     if (c == '<') {
       bool truncated = false;
-      const auto end = verbatim_end(s, i, doctype, truncated);
-      if (truncated) note("document ends inside a comment, CDATA section or declaration");
+      const auto end = verbatim_end(s, i, r.doctype, truncated);
+      if (truncated) r.note("document ends inside a comment, CDATA section or declaration");
       i = end == std::string_view::npos ? i + 1 : end;
       continue;
     }
     if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-      out.xml.append(s.substr(copied, i - copied));
-      note("character not allowed in XML");
+      r.out.xml.append(s.substr(copied, i - copied));
+      r.note("character not allowed in XML");
       copied = ++i;
       continue;
     }
@@ -148,96 +249,20 @@ RepairedXml repair_xml(std::string_view s) {
       ++i;
       continue;
     }
-
-    out.xml.append(s.substr(copied, i - copied));
-    std::size_t j = i + 1;
-    if (j < s.size() && s[j] == '#') {
-      ++j;
-      const bool hex = j < s.size() && (s[j] == 'x' || s[j] == 'X');
-      const bool upper_x = hex && s[j] == 'X';  // "&#X..." is HTML, not XML
-      if (hex) ++j;
-      char32_t value = 0;
-      const std::size_t digits_start = j;
-      bool overflow = false;
-      auto digit_value = [hex](char d) -> int {
-        if (d >= '0' && d <= '9') return d - '0';
-        if (hex && d >= 'a' && d <= 'f') return d - 'a' + 10;
-        if (hex && d >= 'A' && d <= 'F') return d - 'A' + 10;
-        return -1;
-      };
-      while (j < s.size() && digit_value(s[j]) >= 0) {
-        const int d = digit_value(s[j]);
-        if (value > 0x10FFFF)
-          overflow = true;
-        else
-          value = value * (hex ? 16 : 10) + static_cast<char32_t>(d);
-        ++j;
-      }
-      if (j > digits_start && j < s.size() && s[j] == ';') {
-        if (overflow || !is_xml_char(value)) {
-          if (value >= 0x80 && value <= 0x9F && kWindows1252C1[value - 0x80] != 0) {
-            append_char_ref(out.xml, kWindows1252C1[value - 0x80]);
-          } else if (value >= 0x80 && value <= 0x9F) {
-            append_char_ref(out.xml, value);
-          } else {
-            note("character reference to a character not allowed in XML");
-            append_char_ref(out.xml, 0xFFFD);
-          }
-        } else if (value >= 0x80 && value <= 0x9F) {
-          append_char_ref(out.xml, kWindows1252C1[value - 0x80] ? kWindows1252C1[value - 0x80] : value);
-        } else if (upper_x) {
-          note("malformed character reference (&#X)");
-          append_char_ref(out.xml, value);
-        } else {
-          out.xml.append(s.substr(i, j + 1 - i));
-        }
-        copied = i = j + 1;
-        continue;
-      }
-      note("malformed character reference");
-      out.xml += "&amp;";
-      copied = i = i + 1;
-      continue;
+    r.out.xml.append(s.substr(copied, i - copied));
+    if (i + 1 < s.size() && s[i + 1] == '#') {
+      i = repair_char_ref(r, i);
+    } else if (auto next = repair_named_ref(r, i)) {
+      i = *next;
+    } else {
+      r.note("bare '&' not starting an entity reference");
+      r.escaped_ampersand();
+      ++i;
     }
-
-    if (j < s.size() && is_name_start(s[j])) {
-      while (j < s.size() && is_name_char(s[j]) && j - i < 64) ++j;
-      if (j < s.size() && s[j] == ';') {
-        const std::string_view name = s.substr(i + 1, j - i - 1);
-        if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos") {
-          out.xml.append(s.substr(i, j + 1 - i));
-        } else if (auto declared = doctype.entities.find(name); declared != doctype.entities.end()) {
-          if (declared->second.size() <= expansion_budget) {
-            expansion_budget -= declared->second.size();
-            out.xml += declared->second;
-          } else {
-            note("entity expansion limit reached");
-            out.xml += "&amp;";
-            out.xml.append(name);
-            out.xml += ';';
-          }
-        } else if (const htmlEntityDesc* html =
-                       htmlEntityLookup(reinterpret_cast<const xmlChar*>(std::string(name).c_str()))) {
-          // The RSS 0.91 DTD declares HTML's Latin-1 entities (U+00A0..U+00FF) only.
-          const bool declared_latin1 = doctype.declares_html_entities && html->value >= 0xA0 && html->value <= 0xFF;
-          if (!declared_latin1) note("undefined entity &" + std::string(name) + ";");
-          append_char_ref(out.xml, html->value);
-        } else {
-          note("undefined entity &" + std::string(name) + ";");
-          out.xml += "&amp;";
-          out.xml.append(name);
-          out.xml += ';';
-        }
-        copied = i = j + 1;
-        continue;
-      }
-    }
-    note("bare '&' not starting an entity reference");
-    out.xml += "&amp;";
-    copied = i = i + 1;
+    copied = i;
   }
-  out.xml.append(s.substr(copied));
-  return out;
+  r.out.xml.append(s.substr(copied));
+  return std::move(r.out);
 }
 
 std::optional<std::string> recover_xml(std::string_view utf8) {
