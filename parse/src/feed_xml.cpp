@@ -107,96 +107,105 @@ void read_atom_link(pugi::xml_node node, const Scope& scope, Target& t) {
   t.links->push_back(std::move(link));
 }
 
+// RSS 0.9x/2.0 and RSS 1.0 elements (the channel's, an item's).
+void read_rss_child(pugi::xml_node node, std::string_view local, const Scope& scope, Target& t) {
+  if (local == "title") {
+    if (!*t.title) *t.title = read_rss_text(node, scope, false);
+  } else if (local == "link") {
+    // An empty <link/> is no link: resolved, it would name the feed itself.
+    if (const std::string ref = text_of(node); !ref.empty())
+      t.links->push_back(Link{scope.resolve(ref), "alternate", "text/html", std::nullopt, std::nullopt});
+  } else if (local == "description") {
+    if (!*t.summary) *t.summary = read_rss_text(node, scope, true);
+  } else if (local == "pubDate") {
+    set_date(t.published, node);
+  } else if (local == "lastBuildDate") {
+    set_date(t.updated, node);
+  } else if (local == "guid") {
+    const std::string value = text_of(node);
+    if (!*t.id) *t.id = value;
+    const std::string permalink = ascii_lower(trim(node.attribute("isPermaLink").value()));
+    if (permalink != "false" && !value.empty() && !t.permalink_guid) t.permalink_guid = scope.resolve(value);
+  } else if (local == "author" || local == "managingEditor") {
+    add_person_string(*t.authors, text_of(node));
+  } else if (local == "category") {
+    add_category(*t.categories, Category{text_of(node), optional_attr(node, "domain"), std::nullopt});
+  } else if (local == "enclosure" && t.enclosures) {
+    const pugi::xml_attribute url = node.attribute("url");
+    if (!url || trim(url.value()).empty()) return;
+    Enclosure e{scope.resolve(url.value()), optional_attr(node, "type"), std::nullopt};
+    if (auto length = optional_attr(node, "length")) e.length = parse_length(*length);
+    t.enclosures->push_back(e);
+    t.links->push_back(Link{e.url, "enclosure", e.type, std::nullopt, e.length});
+  } else if (local == "language" && t.language) {
+    if (!*t.language) *t.language = text_of(node);
+  } else if (local == "fullitem" && t.content) {
+    t.content->push_back(read_rss_text(node, scope, true));
+  } else if (local == "ttl" && t.feed_info && !t.feed_info->ttl_minutes) {
+    t.feed_info->ttl_minutes = parse_count(text_of(node));
+  }
+}
+
+// The syndication module's update hints (sy:updatePeriod, sy:updateFrequency).
+void read_sy_child(pugi::xml_node node, std::string_view local, Target& t) {
+  if (!t.feed_info) return;
+  if (local == "updatePeriod" && !t.feed_info->update_period) {
+    t.feed_info->update_period = text_of(node);
+  } else if (local == "updateFrequency" && !t.feed_info->update_frequency) {
+    t.feed_info->update_frequency = parse_count(text_of(node));
+  }
+}
+
+// Atom 1.0 and 0.3 elements (a feed's, an entry's).
+void read_atom_child(pugi::xml_node node, std::string_view local, bool atom03, const Scope& scope, Target& t) {
+  if (local == "title") {
+    if (!*t.title) *t.title = read_atom_text(node, scope, atom03);
+  } else if (local == "subtitle" || local == "tagline" || local == "summary") {
+    if (!*t.summary && (local == "summary") == (t.content != nullptr)) *t.summary = read_atom_text(node, scope, atom03);
+  } else if (local == "content" && t.content) {
+    t.content->push_back(read_atom_text(node, scope, atom03));
+  } else if (local == "link") {
+    read_atom_link(node, scope, t);
+  } else if (local == "id") {
+    if (!*t.id) *t.id = text_of(node);
+  } else if (local == "published" || local == "issued") {
+    set_date(t.published, node);
+  } else if (local == "updated" || local == "modified") {
+    set_date(t.updated, node);
+  } else if (local == "author") {
+    Person p = read_atom_person(node, scope);
+    if (p.name || p.email || p.uri) t.authors->push_back(std::move(p));
+  } else if (local == "category") {
+    add_category(*t.categories, Category{std::string(trim(node.attribute("term").value())),
+                                         optional_attr(node, "scheme"), optional_attr(node, "label")});
+  }
+}
+
+// Dublin Core elements, in either kind of feed.
+void read_dc_child(pugi::xml_node node, std::string_view local, const Scope& scope, Target& t) {
+  if (local == "title") {
+    if (!*t.title) *t.title = read_rss_text(node, scope, false);
+  } else if (local == "creator" || local == "author") {
+    add_person_string(*t.authors, text_of(node));
+  } else if (local == "subject") {
+    add_category(*t.categories, Category{text_of(node), std::nullopt, std::nullopt});
+  } else if (local == "date") {
+    set_date(t.updated, node);
+  } else if (local == "language" && t.language) {
+    if (!*t.language) *t.language = text_of(node);
+  } else if (local == "description") {
+    if (!*t.summary) *t.summary = read_rss_text(node, scope, true);
+  }
+}
+
 void read_child(pugi::xml_node node, const Scope& scope, Target& t) {
   const auto [ns, local] = scope.qualify(node);
   switch (ns) {
-    case Ns::rss:
-      if (local == "title") {
-        if (!*t.title) *t.title = read_rss_text(node, scope, false);
-      } else if (local == "link") {
-        // An empty <link/> is no link: resolved, it would name the feed itself.
-        if (const std::string ref = text_of(node); !ref.empty())
-          t.links->push_back(Link{scope.resolve(ref), "alternate", "text/html", std::nullopt, std::nullopt});
-      } else if (local == "description") {
-        if (!*t.summary) *t.summary = read_rss_text(node, scope, true);
-      } else if (local == "pubDate") {
-        set_date(t.published, node);
-      } else if (local == "lastBuildDate") {
-        set_date(t.updated, node);
-      } else if (local == "guid") {
-        const std::string value = text_of(node);
-        if (!*t.id) *t.id = value;
-        const std::string permalink = ascii_lower(trim(node.attribute("isPermaLink").value()));
-        if (permalink != "false" && !value.empty() && !t.permalink_guid) t.permalink_guid = scope.resolve(value);
-      } else if (local == "author" || local == "managingEditor") {
-        add_person_string(*t.authors, text_of(node));
-      } else if (local == "category") {
-        add_category(*t.categories, Category{text_of(node), optional_attr(node, "domain"), std::nullopt});
-      } else if (local == "enclosure" && t.enclosures) {
-        const pugi::xml_attribute url = node.attribute("url");
-        if (!url || trim(url.value()).empty()) break;
-        Enclosure e{scope.resolve(url.value()), optional_attr(node, "type"), std::nullopt};
-        if (auto length = optional_attr(node, "length")) e.length = parse_length(*length);
-        t.enclosures->push_back(e);
-        t.links->push_back(Link{e.url, "enclosure", e.type, std::nullopt, e.length});
-      } else if (local == "language" && t.language) {
-        if (!*t.language) *t.language = text_of(node);
-      } else if (local == "fullitem" && t.content) {
-        t.content->push_back(read_rss_text(node, scope, true));
-      } else if (local == "ttl" && t.feed_info && !t.feed_info->ttl_minutes) {
-        t.feed_info->ttl_minutes = parse_count(text_of(node));
-      }
-      break;
-    case Ns::sy:
-      if (!t.feed_info) break;
-      if (local == "updatePeriod" && !t.feed_info->update_period) {
-        t.feed_info->update_period = text_of(node);
-      } else if (local == "updateFrequency" && !t.feed_info->update_frequency) {
-        t.feed_info->update_frequency = parse_count(text_of(node));
-      }
-      break;
+    case Ns::rss: read_rss_child(node, local, scope, t); break;
+    case Ns::sy: read_sy_child(node, local, t); break;
     case Ns::atom:
-    case Ns::atom03: {
-      const bool atom03 = ns == Ns::atom03;
-      if (local == "title") {
-        if (!*t.title) *t.title = read_atom_text(node, scope, atom03);
-      } else if (local == "subtitle" || local == "tagline" || local == "summary") {
-        if (!*t.summary && (local == "summary") == (t.content != nullptr))
-          *t.summary = read_atom_text(node, scope, atom03);
-      } else if (local == "content" && t.content) {
-        t.content->push_back(read_atom_text(node, scope, atom03));
-      } else if (local == "link") {
-        read_atom_link(node, scope, t);
-      } else if (local == "id") {
-        if (!*t.id) *t.id = text_of(node);
-      } else if (local == "published" || local == "issued") {
-        set_date(t.published, node);
-      } else if (local == "updated" || local == "modified") {
-        set_date(t.updated, node);
-      } else if (local == "author") {
-        Person p = read_atom_person(node, scope);
-        if (p.name || p.email || p.uri) t.authors->push_back(std::move(p));
-      } else if (local == "category") {
-        add_category(*t.categories, Category{std::string(trim(node.attribute("term").value())),
-                                             optional_attr(node, "scheme"), optional_attr(node, "label")});
-      }
-      break;
-    }
-    case Ns::dc:
-      if (local == "title") {
-        if (!*t.title) *t.title = read_rss_text(node, scope, false);
-      } else if (local == "creator" || local == "author") {
-        add_person_string(*t.authors, text_of(node));
-      } else if (local == "subject") {
-        add_category(*t.categories, Category{text_of(node), std::nullopt, std::nullopt});
-      } else if (local == "date") {
-        set_date(t.updated, node);
-      } else if (local == "language" && t.language) {
-        if (!*t.language) *t.language = text_of(node);
-      } else if (local == "description") {
-        if (!*t.summary) *t.summary = read_rss_text(node, scope, true);
-      }
-      break;
+    case Ns::atom03: read_atom_child(node, local, ns == Ns::atom03, scope, t); break;
+    case Ns::dc: read_dc_child(node, local, scope, t); break;
     case Ns::dcterms:
       if (local == "issued")
         set_date(t.published, node);
