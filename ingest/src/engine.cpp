@@ -168,7 +168,7 @@ IngestReport Engine::run(const RunControl& control) {
   }
   const auto started = SteadyClock::now();
   auto next_tick = started;
-  IdleMemoryRelease idle_memory;
+  IdleMemoryRelease idle_memory(started);
   for (;;) {
     const bool stopping = control.stop && control.stop();
     if (stopping && !d.abandoned && control.abandon && control.abandon()) {

@@ -15,8 +15,7 @@ using Clock = IdleMemoryRelease::Clock;
 
 TEST(IdleMemoryRelease, ReleasesOnceAfterASecondWithNothingToDo) {
   const Clock::time_point t0{std::chrono::hours(1)};
-  IdleMemoryRelease idle;
-  idle.busy(t0);
+  IdleMemoryRelease idle(t0);
   EXPECT_FALSE(idle.idle(t0 + std::chrono::milliseconds(999)));
   EXPECT_TRUE(idle.idle(t0 + kReleaseMemoryAfterIdle));
   // Released already: nothing more to give back until there was work again.
@@ -25,8 +24,7 @@ TEST(IdleMemoryRelease, ReleasesOnceAfterASecondWithNothingToDo) {
 
 TEST(IdleMemoryRelease, WorkStartsTheQuietPeriodAgain) {
   const Clock::time_point t0{std::chrono::hours(1)};
-  IdleMemoryRelease idle;
-  idle.busy(t0);
+  IdleMemoryRelease idle(t0);
   EXPECT_TRUE(idle.idle(t0 + std::chrono::seconds(2)));
   idle.busy(t0 + std::chrono::seconds(3));
   EXPECT_FALSE(idle.idle(t0 + std::chrono::milliseconds(3500)));

@@ -20,6 +20,8 @@ inline constexpr std::chrono::seconds kReleaseMemoryAfterIdle{1};
 class IdleMemoryRelease {
  public:
   using Clock = std::chrono::steady_clock;
+  /// A loop that starts at `start` counts as busy then.
+  explicit IdleMemoryRelease(Clock::time_point start) noexcept : busy_at_(start) {}
   /// The loop has (or had) work at `now`.
   void busy(Clock::time_point now) noexcept {
     busy_at_ = now;
@@ -34,7 +36,7 @@ class IdleMemoryRelease {
   }
 
  private:
-  Clock::time_point busy_at_{};
+  Clock::time_point busy_at_;
   bool released_ = false;
 };
 
