@@ -489,6 +489,130 @@ Meridiem meridiem_of(std::string_view t) {
   return Meridiem::none;
 }
 
+// The parts of an RFC 822-style date as its tokens come, in whatever order
+// the feed wrote them ("Mon, 30 Nov 2026 10:00 +0300", "2026. 11. 30.",
+// "30 نوفمبر 2026"). Each take_* is false when the token cannot be part of
+// a date, which makes the whole text no date.
+class LooseDate {
+ public:
+  bool take(const std::string& raw) {
+    std::string t = ascii_lower(raw);
+    if (t.size() > 2 && t.front() == '(' && t.back() == ')') t = t.substr(1, t.size() - 2);  // "(EST)"
+    if (t.empty()) return true;
+    if (t.find(':') != std::string::npos && is_digit(t[0]) && !have_time_) return take_time(t);
+    if (auto taken = take_number(t)) return *taken;
+    if (t[0] == '+' || t[0] == '-') {
+      if (offset_) return false;
+      offset_ = numeric_offset(t);
+      return offset_.has_value();
+    }
+    return take_word(t);
+  }
+
+  std::optional<sys_seconds> instant() {
+    if (!month_ || !day_ || !year_) return std::nullopt;
+    if (meridiem_ != Meridiem::none) {
+      if (!have_time_ || f_.hour > 12) return std::nullopt;
+      if (meridiem_ == Meridiem::pm && f_.hour < 12) f_.hour += 12;
+      if (meridiem_ == Meridiem::am && f_.hour == 12) f_.hour = 0;
+    }
+    if (year_digits_ <= 2) *year_ += *year_ < 90 ? 2000 : 1900;
+    f_.year = *year_;
+    f_.month = *month_;
+    f_.day = *day_;
+    f_.offset_minutes = offset_.value_or(0);
+    return to_instant(f_);
+  }
+
+ private:
+  bool take_time(const std::string& t) {
+    std::size_t pos = 0;
+    Fields time_fields;
+    if (!read_time(t, pos, time_fields)) return false;
+    f_.hour = time_fields.hour;
+    f_.minute = time_fields.minute;
+    f_.second = time_fields.second;
+    have_time_ = true;
+    if (pos < t.size()) {  // zone glued to the time: "10:00:00+0300", "10:00Z"
+      offset_ = zone_offset(std::string_view(t).substr(pos));
+      if (!offset_) return false;
+    }
+    return true;
+  }
+
+  // A number, a numeric date or a Korean date part; nullopt when `t` is
+  // none of these.
+  std::optional<bool> take_number(const std::string& t) {
+    if (all_digits(t)) {
+      if (t.size() >= 3) {
+        if (year_) return false;
+        year_ = std::stoi(t.substr(0, 5));
+        year_digits_ = t.size();
+      } else if (year_ && !month_ && !day_) {
+        month_ = std::stoi(t);  // year first: "2026. 11. 30." (Korean, Hungarian)
+      } else if (!day_) {
+        day_ = std::stoi(t);
+      } else if (!year_) {
+        year_ = std::stoi(t);
+        year_digits_ = t.size();
+      } else {
+        return false;
+      }
+      return true;
+    }
+    if (auto date = numeric_date(t)) {  // "2026-11-30", "2026/11/30"
+      if (year_ || month_ || day_) return false;
+      year_ = date->year;
+      year_digits_ = 4;
+      month_ = date->month;
+      day_ = date->day;
+      return true;
+    }
+    if (auto part = korean_date_part(t)) {  // "2026년", "11월", "30일"
+      std::optional<int>& slot = part->field == 'y' ? year_ : part->field == 'm' ? month_ : day_;
+      if (slot) return false;
+      slot = part->value;
+      if (part->field == 'y') year_digits_ = 4;
+      return true;
+    }
+    return std::nullopt;
+  }
+
+  // A meridiem, a day or month name, or a zone.
+  bool take_word(const std::string& t) {
+    const std::string folded = fold_word(t);
+    if (const Meridiem m = meridiem_of(folded); m != Meridiem::none) {
+      if (meridiem_ != Meridiem::none) return false;
+      meridiem_ = m;  // before the time in Korean ("오후 3:04"), after it in English
+      return true;
+    }
+    if (is_day_name(t) || is_day_name(folded)) return true;
+    if (!month_) {
+      if (auto m = month_number(t); m || (m = month_number(folded))) {
+        month_ = m;
+        return true;
+      }
+    }
+    if (auto z = zone_offset(t)) {
+      if (!offset_) offset_ = z;
+      return true;
+    }
+    // An unknown word after the time is an unknown zone name: UTC, as
+    // feedparser does. Anywhere else it means this is not a date.
+    if (have_time_ && !offset_ && is_alpha(t[0])) {
+      offset_ = 0;
+      return true;
+    }
+    return false;
+  }
+
+  Fields f_;
+  std::optional<int> month_, day_, year_, offset_;
+  std::size_t year_digits_ = 0;
+  bool have_time_ = false;
+  Meridiem meridiem_ = Meridiem::none;
+};
+
 }  // namespace
 
 std::optional<sys_seconds> parse_iso8601_date(std::string_view text) {
@@ -511,105 +635,11 @@ std::optional<sys_seconds> parse_iso8601_date(std::string_view text) {
 }
 
 std::optional<sys_seconds> parse_rfc822_date(std::string_view text) {
-  const std::vector<std::string> tokens = date_tokens(normalise(text));
-  Fields f;
-  std::optional<int> month, day, year, offset;
-  std::size_t year_digits = 0;
-  bool have_time = false;
-  Meridiem meridiem = Meridiem::none;
-  for (const auto& raw : tokens) {
-    std::string t = ascii_lower(raw);
-    if (t.size() > 2 && t.front() == '(' && t.back() == ')') t = t.substr(1, t.size() - 2);  // "(EST)"
-    if (t.empty()) continue;
-    if (t.find(':') != std::string::npos && is_digit(t[0]) && !have_time) {
-      std::size_t pos = 0;
-      Fields time_fields;
-      if (!read_time(t, pos, time_fields)) return std::nullopt;
-      f.hour = time_fields.hour;
-      f.minute = time_fields.minute;
-      f.second = time_fields.second;
-      have_time = true;
-      if (pos < t.size()) {  // zone glued to the time: "10:00:00+0300", "10:00Z"
-        offset = zone_offset(std::string_view(t).substr(pos));
-        if (!offset) return std::nullopt;
-      }
-      continue;
-    }
-    if (all_digits(t)) {
-      if (t.size() >= 3) {
-        if (year) return std::nullopt;
-        year = std::stoi(t.substr(0, 5));
-        year_digits = t.size();
-      } else if (year && !month && !day) {
-        month = std::stoi(t);  // year first: "2026. 11. 30." (Korean, Hungarian)
-      } else if (!day) {
-        day = std::stoi(t);
-      } else if (!year) {
-        year = std::stoi(t);
-        year_digits = t.size();
-      } else {
-        return std::nullopt;
-      }
-      continue;
-    }
-    if (auto date = numeric_date(t)) {  // "2026-11-30", "2026/11/30"
-      if (year || month || day) return std::nullopt;
-      year = date->year;
-      year_digits = 4;
-      month = date->month;
-      day = date->day;
-      continue;
-    }
-    if (auto part = korean_date_part(t)) {  // "2026년", "11월", "30일"
-      std::optional<int>& slot = part->field == 'y' ? year : part->field == 'm' ? month : day;
-      if (slot) return std::nullopt;
-      slot = part->value;
-      if (part->field == 'y') year_digits = 4;
-      continue;
-    }
-    if (t[0] == '+' || t[0] == '-') {
-      if (offset) return std::nullopt;
-      offset = numeric_offset(t);
-      if (!offset) return std::nullopt;
-      continue;
-    }
-    const std::string folded = fold_word(t);
-    if (const Meridiem m = meridiem_of(folded); m != Meridiem::none) {
-      if (meridiem != Meridiem::none) return std::nullopt;
-      meridiem = m;  // before the time in Korean ("오후 3:04"), after it in English
-      continue;
-    }
-    if (is_day_name(t) || is_day_name(folded)) continue;
-    if (!month) {
-      if (auto m = month_number(t); m || (m = month_number(folded))) {
-        month = m;
-        continue;
-      }
-    }
-    if (auto z = zone_offset(t)) {
-      if (!offset) offset = z;
-      continue;
-    }
-    // An unknown word after the time is an unknown zone name: UTC, as
-    // feedparser does. Anywhere else it means this is not a date.
-    if (have_time && !offset && is_alpha(t[0])) {
-      offset = 0;
-      continue;
-    }
-    return std::nullopt;
+  LooseDate date;
+  for (const auto& token : date_tokens(normalise(text))) {
+    if (!date.take(token)) return std::nullopt;
   }
-  if (!month || !day || !year) return std::nullopt;
-  if (meridiem != Meridiem::none) {
-    if (!have_time || f.hour > 12) return std::nullopt;
-    if (meridiem == Meridiem::pm && f.hour < 12) f.hour += 12;
-    if (meridiem == Meridiem::am && f.hour == 12) f.hour = 0;
-  }
-  if (year_digits <= 2) *year += *year < 90 ? 2000 : 1900;
-  f.year = *year;
-  f.month = *month;
-  f.day = *day;
-  f.offset_minutes = offset.value_or(0);
-  return to_instant(f);
+  return date.instant();
 }
 
 std::optional<sys_seconds> parse_date(std::string_view text) {
