@@ -90,23 +90,85 @@ int run_lines(const classify::Model& model, const std::string& text, int k, doub
   return 0;
 }
 
-int run_classify(const ClassifyOptions& o) {
+// [classify] from --config, then the command line's overrides; nullopt
+// (reported) when the config does not load.
+std::optional<config::ClassifyConfig> classify_settings(const ClassifyOptions& o) {
   config::ClassifyConfig settings;
   if (!o.config.empty()) {
     auto cfg = config::load_config(o.config);
     if (!cfg) {
       std::cerr << "newsd classify: " << cfg.error().message << '\n';
-      return 2;
+      return std::nullopt;
     }
     settings = cfg->classify;
   }
   if (!o.model.empty()) settings.model = o.model;
   if (o.top_k > 0) settings.model_top_k = o.top_k;
   if (o.threshold >= 0) settings.model_threshold = o.threshold;
+  return settings;
+}
 
+// The document in `input`: an HTML page goes through the article extractor;
+// in plain text the first line is the title when a blank line follows it.
+// nullopt (reported) when the page yields no article.
+std::optional<classify::Document> read_document(const std::string& input, const ClassifyOptions& o) {
+  classify::Document doc;
+  doc.language = o.language;
+  if (looks_like_html(input)) {
+    auto article = parse::extract_article(input, "file://" + o.file, config::ExtractConfig{});
+    if (!article) {
+      std::cerr << "newsd classify: " << article.error().describe() << '\n';
+      return std::nullopt;
+    }
+    doc.title = article->title.value_or("");
+    doc.body = article->text;
+    if (doc.language.empty() && article->language) doc.language = *article->language;
+  } else {
+    const auto split = input.find("\n\n");
+    const auto first_newline = input.find('\n');
+    if (split != std::string::npos && split == first_newline) {
+      doc.title = input.substr(0, split);
+      doc.body = input.substr(split + 2);
+    } else {
+      doc.body = input;
+    }
+  }
+  if (doc.language.empty()) doc.language = classify::detect_language(doc.title + "\n" + doc.body);
+  return doc;
+}
+
+void print_tags(const classify::Document& doc, const std::vector<Tag>& tags,
+                const std::vector<classify::Evidence>& evidence, const ClassifyOptions& o) {
+  if (o.json) {
+    nlohmann::json out{{"language", doc.language}, {"title", doc.title}, {"tags", nlohmann::json::array()}};
+    for (const auto& tag : tags) out["tags"].push_back(tag_json(tag));
+    if (o.explain) {
+      out["evidence"] = nlohmann::json::array();
+      for (const auto& e : evidence)
+        out["evidence"].push_back({{"tag", e.tag},
+                                   {"term", e.term},
+                                   {"title", e.in_title},
+                                   {"exclusion", e.exclusion},
+                                   {"weight", e.weight}});
+    }
+    std::cout << out.dump(2) << '\n';
+    return;
+  }
+  std::cout << "language\t" << doc.language << '\n';
+  for (const auto& tag : tags)
+    std::cout << classify::to_string(tag.kind) << '\t' << tag.name << '\t' << tag.score << '\t'
+              << classify::to_string(tag.source) << '\n';
+  for (const auto& e : evidence)
+    std::cout << "# " << e.tag << " <- " << e.term << (e.in_title ? " (title)" : "")
+              << (e.exclusion ? " (exclusion)" : "") << " +" << e.weight << '\n';
+}
+
+int run_classify(const ClassifyOptions& o) {
+  const auto settings = classify_settings(o);
+  if (!settings) return 2;
   std::optional<classify::Model> model;
-  if (settings.model) {
-    auto loaded = classify::Model::load(*settings.model);
+  if (settings->model) {
+    auto loaded = classify::Model::load(*settings->model);
     if (!loaded) {
       std::cerr << "newsd classify: " << loaded.error().describe() << '\n';
       return 1;
@@ -126,65 +188,21 @@ int run_classify(const ClassifyOptions& o) {
     return run_lines(*model, *input, o.top_k > 0 ? o.top_k : 1, o.threshold >= 0 ? o.threshold : 0.0);
   }
 
-  auto taxonomy = classify::load_taxonomy(o.taxonomy.empty() ? settings.taxonomy : fs::path(o.taxonomy));
+  auto taxonomy = classify::load_taxonomy(o.taxonomy.empty() ? settings->taxonomy : fs::path(o.taxonomy));
   if (!taxonomy) {
     std::cerr << "newsd classify: " << taxonomy.error().message << '\n';
     return 2;
   }
-  classify::Document doc;
-  doc.language = o.language;
-  if (looks_like_html(*input)) {
-    auto article = parse::extract_article(*input, "file://" + o.file, config::ExtractConfig{});
-    if (!article) {
-      std::cerr << "newsd classify: " << article.error().describe() << '\n';
-      return 2;
-    }
-    doc.title = article->title.value_or("");
-    doc.body = article->text;
-    if (doc.language.empty() && article->language) doc.language = *article->language;
-  } else {
-    // Plain text: the first line is the title when a blank line follows it.
-    const auto split = input->find("\n\n");
-    const auto first_newline = input->find('\n');
-    if (split != std::string::npos && split == first_newline) {
-      doc.title = input->substr(0, split);
-      doc.body = input->substr(split + 2);
-    } else {
-      doc.body = *input;
-    }
-  }
-  if (doc.language.empty()) doc.language = classify::detect_language(doc.title + "\n" + doc.body);
-
+  const auto doc = read_document(*input, o);
+  if (!doc) return 2;
   classify::RuleTagger tagger(*taxonomy);
   std::vector<classify::Evidence> evidence;
-  std::vector<Tag> tags = tagger.tag(doc, o.explain ? &evidence : nullptr);
+  std::vector<Tag> tags = tagger.tag(*doc, o.explain ? &evidence : nullptr);
   if (model) {
-    for (auto& tag : model->predict(doc, settings.model_top_k, settings.model_threshold))
+    for (auto& tag : model->predict(*doc, settings->model_top_k, settings->model_threshold))
       tags.push_back(std::move(tag));
   }
-
-  if (o.json) {
-    nlohmann::json out{{"language", doc.language}, {"title", doc.title}, {"tags", nlohmann::json::array()}};
-    for (const auto& tag : tags) out["tags"].push_back(tag_json(tag));
-    if (o.explain) {
-      out["evidence"] = nlohmann::json::array();
-      for (const auto& e : evidence)
-        out["evidence"].push_back({{"tag", e.tag},
-                                   {"term", e.term},
-                                   {"title", e.in_title},
-                                   {"exclusion", e.exclusion},
-                                   {"weight", e.weight}});
-    }
-    std::cout << out.dump(2) << '\n';
-  } else {
-    std::cout << "language\t" << doc.language << '\n';
-    for (const auto& tag : tags)
-      std::cout << classify::to_string(tag.kind) << '\t' << tag.name << '\t' << tag.score << '\t'
-                << classify::to_string(tag.source) << '\n';
-    for (const auto& e : evidence)
-      std::cout << "# " << e.tag << " <- " << e.term << (e.in_title ? " (title)" : "")
-                << (e.exclusion ? " (exclusion)" : "") << " +" << e.weight << '\n';
-  }
+  print_tags(*doc, tags, evidence, o);
   return 0;
 }
 
