@@ -5,9 +5,9 @@
 namespace newsd {
 
 void release_free_memory() noexcept {
-  // glibc keeps freed chunks in its arenas (one per thread that allocated
-  // at the same time as another), and only the top of the main heap goes
-  // back by itself: trimming every arena returns the free pages in them.
+  // glibc gives back by itself only the free top of its main heap; free
+  // pages between live blocks, and those of the other threads' arenas, stay
+  // resident until malloc_trim releases them (madvise) in every arena.
   (void)malloc_trim(0);
 }
 
