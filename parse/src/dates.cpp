@@ -509,19 +509,20 @@ class LooseDate {
     return take_word(t);
   }
 
-  std::optional<sys_seconds> instant() {
+  // The instant the tokens taken so far name, if they name one.
+  [[nodiscard]] std::optional<sys_seconds> instant() const {
     if (!month_ || !day_ || !year_) return std::nullopt;
+    Fields f = f_;
     if (meridiem_ != Meridiem::none) {
-      if (!have_time_ || f_.hour > 12) return std::nullopt;
-      if (meridiem_ == Meridiem::pm && f_.hour < 12) f_.hour += 12;
-      if (meridiem_ == Meridiem::am && f_.hour == 12) f_.hour = 0;
+      if (!have_time_ || f.hour > 12) return std::nullopt;
+      if (meridiem_ == Meridiem::pm && f.hour < 12) f.hour += 12;
+      if (meridiem_ == Meridiem::am && f.hour == 12) f.hour = 0;
     }
-    if (year_digits_ <= 2) *year_ += *year_ < 90 ? 2000 : 1900;
-    f_.year = *year_;
-    f_.month = *month_;
-    f_.day = *day_;
-    f_.offset_minutes = offset_.value_or(0);
-    return to_instant(f_);
+    f.year = year_digits_ <= 2 ? *year_ + (*year_ < 90 ? 2000 : 1900) : *year_;
+    f.month = *month_;
+    f.day = *day_;
+    f.offset_minutes = offset_.value_or(0);
+    return to_instant(f);
   }
 
  private:
