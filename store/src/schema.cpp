@@ -181,7 +181,7 @@ Result<void> migrate_v2(sqlite3* db) {
   auto select = sql::Stmt::prepare(db, "SELECT id, text FROM articles ORDER BY id");
   auto update = sql::Stmt::prepare(
       db, "UPDATE articles SET simhash = ?2, cluster_id = ?3, content_hash = coalesce(content_hash, ?4) WHERE id = ?1");
-  auto candidates = sql::Stmt::prepare(db, kClusterCandidatesSql);
+  auto candidates = ClusterLookup::prepare(db);
   if (!select || !update || !candidates) {
     return std::unexpected(!select ? select.error() : !update ? update.error() : candidates.error());
   }
@@ -193,7 +193,7 @@ Result<void> migrate_v2(sqlite3* db) {
     const auto print = fingerprint(select->text(1));
     std::int64_t cluster = id;
     if (print.simhash) {
-      auto match = find_cluster(*candidates, *print.simhash, id);
+      auto match = candidates->find(*print.simhash, id);
       if (!match) return std::unexpected(match.error());
       if (match->cluster_id != 0) cluster = match->cluster_id;
       update->bind(2, static_cast<std::int64_t>(*print.simhash));

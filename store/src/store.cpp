@@ -30,7 +30,7 @@ struct ArticleWriter {
   sql::Stmt article_by_canonical{};
   sql::Stmt source_by_canonical{};
   sql::Stmt article_by_hash{};
-  sql::Stmt cluster_candidates{};
+  ClusterLookup clusters;
   sql::Stmt insert_article{};
   sql::Stmt insert_fts{};
   sql::Stmt next_article_id{};
@@ -49,11 +49,13 @@ struct ArticleWriter {
     auto outbox = OutboxAppender::prepare(db);
     if (!outbox) return std::unexpected(outbox.error());
     w->outbox = std::move(*outbox);
+    auto clusters = ClusterLookup::prepare(db);
+    if (!clusters) return std::unexpected(clusters.error());
+    w->clusters = std::move(*clusters);
     const std::pair<sql::Stmt*, const char*> statements[] = {
         {&w->article_by_canonical, "SELECT id FROM articles WHERE canonical_url = ?1"},
         {&w->source_by_canonical, "SELECT article_id FROM article_sources WHERE canonical_url = ?1 LIMIT 1"},
         {&w->article_by_hash, "SELECT id FROM articles WHERE content_hash = ?1 ORDER BY id LIMIT 1"},
-        {&w->cluster_candidates, kClusterCandidatesSql},
         {&w->insert_article,
          "INSERT INTO articles (feed_id, canonical_url, url, guid, title, byline, lang, section, image, text, "
          "published_at, fetched_at, content_hash, simhash, cluster_id, id, taxonomy_version, model_version) "
@@ -647,7 +649,7 @@ Result<UpsertOutcome> write_one(WriteContext& ctx, const ArticleRecord& rec) {
 
   ClusterMatch cluster;
   if (print.simhash) {
-    auto match = find_cluster(w.cluster_candidates, *print.simhash, 0);
+    auto match = w.clusters.find(*print.simhash, 0);
     if (!match) return std::unexpected(match.error());
     cluster = *match;
   }

@@ -52,7 +52,7 @@ const Statement kByKey{"newsd_writer_by_key",
 
 // The first article with this content hash ($1; `same` = true), then the
 // cluster candidates sharing a simhash band ($2..$5), most recent first and
-// bounded as in SQLite (kClusterCandidatesSql), so a degenerate band cannot
+// bounded as in SQLite (kMaxClusterCandidates), so a degenerate band cannot
 // make one insert slow. A NULL hash or band matches nothing.
 const Statement kByFingerprint{"newsd_writer_by_fingerprint",
                                "SELECT true AS same, id, 0::bigint, 0::bigint FROM "
