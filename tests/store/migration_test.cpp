@@ -190,6 +190,95 @@ TEST_F(MigrationTest, FromVersion7TagsKeepTheirRowsAndWatchesCanBeStored) {
   EXPECT_NE(schema->text(0).find("REFERENCES \"tags\"(id)"), std::string::npos) << schema->text(0);
 }
 
+// v13: the enumerations in CHECK constraints are chains of equalities,
+// which SQLite checks without building a temporary table per row, and they
+// still refuse what they refused.
+void expect_checks_are_equalities(const std::filesystem::path& path, bool article_tags_rewritten = true) {
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  sql::DbPtr db(raw);
+  ASSERT_TRUE(register_tokenizer(raw).has_value());
+  auto tables = sql::Stmt::prepare(raw,
+                                   "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name IN "
+                                   "('feeds', 'tags', 'article_tags', 'labels')");
+  ASSERT_TRUE(tables.has_value());
+  int seen = 0;
+  ASSERT_TRUE(tables
+                  ->each_row([&] {
+                    ++seen;
+                    const std::string name = tables->text(0);
+                    if (name == "article_tags" && !article_tags_rewritten) return;
+                    EXPECT_THAT(tables->text(1), ::testing::Not(::testing::HasSubstr("IN ('"))) << name;
+                  })
+                  .has_value());
+  EXPECT_EQ(seen, 4);
+  auto plan = sql::Stmt::prepare(raw,
+                                 "EXPLAIN INSERT OR IGNORE INTO article_tags (article_id, tag_id, score, source) "
+                                 "VALUES (?1, ?2, ?3, ?4)");
+  ASSERT_TRUE(plan.has_value());
+  bool ephemeral = false;
+  ASSERT_TRUE(plan->each_row([&] { ephemeral = ephemeral || plan->text(1) == "OpenEphemeral"; }).has_value());
+  EXPECT_EQ(ephemeral, !article_tags_rewritten);
+
+  ASSERT_TRUE(sql::exec(raw,
+                        "INSERT INTO feeds (id, url) VALUES (90, 'https://check.example/rss');"
+                        "INSERT INTO articles (id, feed_id, canonical_url, url, fetched_at) "
+                        "VALUES (90, 90, 'https://check.example/1', 'https://check.example/1', 0);"
+                        "INSERT INTO tags (id, name, kind) VALUES (90, 'check', 'watch');"
+                        "INSERT INTO article_tags (article_id, tag_id, source) VALUES (90, 90, 'watch');"
+                        "INSERT INTO labels (article_id, tag, kind, set_by, set_at) "
+                        "VALUES (90, 'check', 'model', 'me', 0);"
+                        "UPDATE feeds SET state = 'gone' WHERE id = 90")
+                  .has_value());
+  for (const char* refused :
+       {"UPDATE feeds SET state = 'removed' WHERE id = 90", "INSERT INTO tags (name, kind) VALUES ('x', 'label')",
+        "INSERT INTO article_tags (article_id, tag_id, source) VALUES (90, 90, 'label')",
+        "INSERT INTO labels (article_id, tag, kind, set_by, set_at) VALUES (90, 'y', 'watch', 'me', 0)"}) {
+    auto done = sql::exec(raw, refused);
+    ASSERT_FALSE(done.has_value()) << refused;
+    EXPECT_THAT(done.error().message, ::testing::HasSubstr("CHECK constraint failed")) << refused;
+  }
+  auto integrity = sql::Stmt::prepare(raw, "PRAGMA integrity_check");
+  ASSERT_TRUE(integrity.has_value() && integrity->step().value_or(false));
+  EXPECT_EQ(integrity->text(0), "ok");
+}
+
+TEST_F(MigrationTest, ANewFileChecksItsEnumerationsWithoutTemporaryTables) {
+  { auto store = open_store(); }
+  expect_checks_are_equalities(db_path_);
+}
+
+TEST_F(MigrationTest, FromVersion12TheEnumerationChecksBecomeEqualities) {
+  make_database_at(12);
+  {
+    auto store = open_store();
+    expect_current_with_data(store);
+  }
+  expect_checks_are_equalities(db_path_);
+}
+
+// A table whose text was edited by hand keeps its constraint (as correct,
+// only slower); the others are rewritten and the database opens.
+TEST_F(MigrationTest, FromVersion12AHandEditedCheckIsKept) {
+  make_database_at(12);
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
+    sql::DbPtr db(raw);
+    ASSERT_TRUE(sql::exec(raw,
+                          "PRAGMA writable_schema = ON;"
+                          "UPDATE sqlite_schema SET sql = replace(sql, 'IN (''rule'', ', 'IN (''rule'',') "
+                          "WHERE name = 'article_tags';"
+                          "PRAGMA writable_schema = OFF;")
+                    .has_value());
+  }
+  {
+    auto store = open_store();
+    expect_current_with_data(store);
+  }
+  expect_checks_are_equalities(db_path_, /*article_tags_rewritten=*/false);
+}
+
 TEST_F(MigrationTest, ReadOnlyOpenRefusesAnOldSchemaInsteadOfMigrating) {
   make_database_at(1);
   auto ro = Store::open_readonly(db_path_);

@@ -34,7 +34,7 @@ class Backend;
 using TimePoint = std::chrono::sys_seconds;
 
 /// Schema version written to `PRAGMA user_version` by this build.
-inline constexpr int kSchemaVersion = 12;
+inline constexpr int kSchemaVersion = 13;
 
 /// Two simhashes at most this many bits apart are the same story (one cluster).
 inline constexpr int kNearDuplicateBits = 3;
