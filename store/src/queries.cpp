@@ -18,10 +18,12 @@ Result<std::vector<FeedState>> load_feeds(sqlite3* db, std::string_view url, boo
       "interval_reason, error_class, error_since, mean_gap_s, gaps, last_new_entry_at, source_type, links_found, "
       "links_hash, ";
   query += with_counts ? "(SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id)" : "0";
-  query += " FROM feeds WHERE ?1 = '' OR url = ?1 ORDER BY id";
+  // Two texts, not `?1 = '' OR url = ?1`: the OR kept SQLite from the url
+  // index, so each look-up of one feed scanned them all.
+  query += url.empty() ? " FROM feeds ORDER BY id" : " FROM feeds WHERE url = ?1";
   auto stmt = sql::Stmt::prepare(db, query);
   if (!stmt) return std::unexpected(stmt.error());
-  stmt->bind(1, url);
+  if (!url.empty()) stmt->bind(1, url);
   std::vector<FeedState> feeds;
   auto rows = stmt->each_row([&] {
     FeedState f;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <system_error>
+#include <unordered_map>
 
 #include "dedup.hpp"
 #include "fingerprint.hpp"
@@ -284,15 +285,24 @@ Result<void> Store::checkpoint_when_due(std::chrono::steady_clock::time_point no
   return done;
 }
 
+namespace {
+
+// Adds the feed, or brings back one that was removed, keeping its state.
+Result<void> upsert_feed(sqlite3* db, sql::Stmt& upsert, std::string_view url, std::string_view name) {
+  auto stmt = reuse(db, upsert,
+                    "INSERT INTO feeds (url, name) VALUES (?1, ?2) ON CONFLICT (url) DO UPDATE SET "
+                    "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE feeds.name END, "
+                    "removed_at = NULL");
+  if (!stmt) return std::unexpected(stmt.error());
+  return (*stmt)->bind(1, url).bind(2, name).run();
+}
+
+}  // namespace
+
 Result<FeedState> Store::ensure_feed(std::string_view url, std::string_view name) {
   if (pg_) return pg_->ensure_feed(url, name);
   sqlite3* db = impl_->db.get();
-  auto upsert = reuse(db, impl_->ensure_feed,
-                      "INSERT INTO feeds (url, name) VALUES (?1, ?2) ON CONFLICT (url) DO UPDATE SET "
-                      "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE feeds.name END, "
-                      "removed_at = NULL");
-  if (!upsert) return std::unexpected(upsert.error());
-  if (auto ok = (*upsert)->bind(1, url).bind(2, name).run(); !ok) return std::unexpected(ok.error());
+  if (auto ok = upsert_feed(db, impl_->ensure_feed, url, name); !ok) return std::unexpected(ok.error());
   auto found = load_feeds(db, url, false);
   if (!found) return std::unexpected(found.error());
   if (found->empty()) return fail(Errc::internal, "feed vanished after insert: " + std::string(url));
@@ -300,23 +310,34 @@ Result<FeedState> Store::ensure_feed(std::string_view url, std::string_view name
 }
 
 Result<std::vector<FeedState>> Store::ensure_feeds(std::span<const config::FeedConfig> feeds) {
-  // One commit for a whole config: a commit each made the start of a
-  // 1,000-feed daemon wait a tenth of a second on its writer.
-  std::optional<sql::Transaction> tx;
-  if (!pg_) {
-    auto begun = sql::Transaction::begin(impl_->db.get());
-    if (!begun) return std::unexpected(begun.error());
-    tx.emplace(std::move(*begun));
-  }
   std::vector<FeedState> states;
   states.reserve(feeds.size());
-  for (const auto& feed : feeds) {
-    auto state = ensure_feed(feed.url, feed.name);
-    if (!state) return std::unexpected(state.error());
-    states.push_back(std::move(*state));
+  if (pg_) {
+    for (const auto& feed : feeds) {
+      auto state = pg_->ensure_feed(feed.url, feed.name);
+      if (!state) return std::unexpected(state.error());
+      states.push_back(std::move(*state));
+    }
+    return states;
   }
-  if (tx) {
-    if (auto ok = tx->commit(); !ok) return std::unexpected(ok.error());
+  // One commit for a whole config (a commit each made the start of a
+  // 1,000-feed daemon wait a tenth of a second on its writer), and one read
+  // of the table afterwards rather than one per feed.
+  sqlite3* db = impl_->db.get();
+  auto tx = sql::Transaction::begin(db);
+  if (!tx) return std::unexpected(tx.error());
+  for (const auto& feed : feeds) {
+    if (auto ok = upsert_feed(db, impl_->ensure_feed, feed.url, feed.name); !ok) return std::unexpected(ok.error());
+  }
+  auto stored = load_feeds(db, {}, false);
+  if (!stored) return std::unexpected(stored.error());
+  if (auto ok = tx->commit(); !ok) return std::unexpected(ok.error());
+  std::unordered_map<std::string_view, FeedState*> by_url;
+  for (auto& state : *stored) by_url.emplace(state.url, &state);
+  for (const auto& feed : feeds) {
+    const auto it = by_url.find(feed.url);
+    if (it == by_url.end()) return fail(Errc::internal, "feed vanished after insert: " + feed.url);
+    states.push_back(*it->second);
   }
   return states;
 }
