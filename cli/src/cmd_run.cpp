@@ -95,23 +95,19 @@ int run_once(const config::Config& cfg, bool json, bool progress) {
     std::cerr << "newsd: " << engine.error().describe() << '\n';
     return engine.error().code == Errc::locked ? 2 : 1;  // another newsd writes this database
   }
-  auto plans = (*engine)->plans();
-  if (!plans) {
-    std::cerr << "newsd: " << plans.error().describe() << '\n';
-    return 1;
-  }
+  const auto plans = (*engine)->plans();
   const auto grace = cfg.daemon.shutdown_grace;
   ingest::RunControl control;
   control.once = true;
   control.stop = [&] { return signals.stop_requested(); };
   control.abandon = [&] { return signals.stop_requested() && SteadyClock::now() >= signals.stop_time() + grace; };
-  ProgressLine line(plans->size());
+  ProgressLine line(plans.size());
   if (progress) control.on_tick = [&line](Engine& e) { line.draw(e.status()); };
   auto report = (*engine)->run(control);
   line.clear();
   (*engine)->prune_expired();
-  print_summary(report, *plans, json);
-  const bool all_failed = report.feeds_failed > 0 && report.feeds_failed == static_cast<int>(plans->size());
+  print_summary(report, plans, json);
+  const bool all_failed = report.feeds_failed > 0 && report.feeds_failed == static_cast<int>(plans.size());
   // A write that failed is never reported as success: the entries come back
   // next time, but this run did not do its job.
   return all_failed || report.writes_failed > 0 ? 1 : 0;

@@ -111,8 +111,9 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  /// Configured feeds with their stored state (order of the config file).
-  Result<std::vector<FeedPlan>> plans();
+  /// Configured feeds with their state as read from the store at start
+  /// (order of the config file; `FeedState::articles` is not counted).
+  std::vector<FeedPlan> plans() const;
 
   /// The coordinator loop (see the top of this header and RunControl).
   IngestReport run(const RunControl& control);
