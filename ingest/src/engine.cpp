@@ -350,6 +350,8 @@ void Engine::Impl::handle(Event& e) {
 }
 
 void Engine::Impl::collect_writes() {
+  const auto through = writer->committed_through();
+  std::erase_if(committing, [through](const auto& entry) { return entry.second <= through; });
   const auto written = writer->take_written();
   const auto day = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   if (day != today) {

@@ -67,6 +67,7 @@ struct PageDone {
   bool without_text = false;  ///< nothing to store: neither the page nor the entry had text
   bool failed = false;        ///< the page could not be fetched
   bool for_good = false;      ///< ... and fetching it again cannot help
+  std::uint64_t ticket = 0;   ///< its article's ticket from the writer (StoreWriter::write), 0 if none
 };
 using Event = std::variant<FeedFetched, FeedParsed, ChildFetched, ChildParsed, PageFetched, PageDone>;
 
@@ -129,6 +130,10 @@ struct Engine::Impl {
   std::size_t unplanned_polls = 0;                         // polls whose entries are not planned yet
   double fresh_per_poll = 0;                               // moving average of the new entries a planned poll brings
   std::unordered_map<std::string, std::int64_t> fetching;  // canonical URL -> feed fetching it
+  // Canonical URL -> the writer's ticket of its article, handed to the writer
+  // and perhaps not committed yet: the reader may not see it, so a feed
+  // planning it meanwhile must not take it for new (and fetch it again).
+  std::unordered_map<std::string, std::uint64_t> committing;
   std::unordered_multimap<std::string, SourceSighting> after_page;  // canonical URL -> sightings to record after
   std::set<std::int64_t> failing;
   SharedFeeds::Batch outgoing;  // requests made this turn, sent together by send_outgoing()
@@ -164,6 +169,7 @@ struct Engine::Impl {
   void pump_pages();
   void on_page_fetched(PageFetched& e);
   void on_page_done(const PageDone& e);
+  bool awaiting_commit(const std::string& canonical);
   void fail_poll(std::int64_t id, Poll& poll, std::string error, FailureClass failure);
   void finish_poll(std::int64_t id);
   bool drop_if_removed(std::int64_t id);
@@ -172,8 +178,10 @@ struct Engine::Impl {
   void collect_writes();
   SteadyClock::time_point wake_time(SteadyClock::time_point next_tick) const;
   // ---- workers -----------------------------------------------------------
-  bool store_article(const PageJob& job, const std::optional<parse::ExtractedArticle>& page,
-                     const std::string& page_url);
+  // The ticket of the article handed to the writer; nullopt when there was
+  // no text to store.
+  std::optional<std::uint64_t> store_article(const PageJob& job, const std::optional<parse::ExtractedArticle>& page,
+                                             const std::string& page_url);
   std::shared_ptr<const Tagging> current_tagging() const {
     std::lock_guard lock(tagging_mutex);
     return tagging;

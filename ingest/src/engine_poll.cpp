@@ -228,7 +228,7 @@ void Engine::Impl::plan_links(std::int64_t id, Poll& poll, std::span<const parse
       id, entries, [this](std::span<const std::string> urls) { return reader->has_articles(urls); },
       [this, id](const std::string& canonical) {
         auto f = fetching.find(canonical);
-        return f != fetching.end() && f->second != id;
+        return (f != fetching.end() && f->second != id) || awaiting_commit(canonical);
       },
       cfg.limits.pages_per_poll);
   // Its entries are known now: admission counts them as pages from here on.
@@ -250,7 +250,14 @@ void Engine::Impl::plan_links(std::int64_t id, Poll& poll, std::span<const parse
 
 void Engine::Impl::queue_entries(std::int64_t id, Poll& poll, EntryPlan& plan, SysSeconds now) {
   for (auto& s : plan.stored) writer->write(SourceSighting{id, s.url, s.guid, now});
-  for (auto& s : plan.waiting) after_page.emplace(s.canonical, SourceSighting{id, s.url, s.guid, now});
+  for (auto& s : plan.waiting) {
+    SourceSighting sighting{id, s.url, s.guid, now};
+    if (committing.contains(s.canonical)) {
+      writer->write(std::move(sighting));  // behind its article in the writer's queue
+    } else {
+      after_page.emplace(s.canonical, std::move(sighting));  // written when the page is done
+    }
+  }
   report->entries_without_text += plan.without_address;
   report->pages_deferred += plan.deferred;
   if (plan.deferred > 0 || plan.lookup_failed) poll.facts.entries_complete = false;
@@ -281,8 +288,8 @@ void Engine::Impl::pump_pages() {
     } else {
       // Classification is worker work, with or without a page to extract.
       pool->submit([this, job] {
-        const bool stored = store_article(*job, std::nullopt, job->item.address.url);
-        inbox.push(PageDone{job, !stored, false, false});
+        const auto ticket = store_article(*job, std::nullopt, job->item.address.url);
+        inbox.push(PageDone{job, !ticket, false, false, ticket.value_or(0)});
       });
     }
   }
@@ -297,8 +304,8 @@ void Engine::Impl::on_page_fetched(PageFetched& e) {
   }
   ++report->pages_fetched;
   pool->submit([this, job = e.job, extract = cfg.extract, limits = cfg.limits, response = std::move(*e.result)] {
-    const bool stored = store_article(*job, extract_page(response, extract, limits), effective_url(response));
-    inbox.push(PageDone{job, !stored, false, false});
+    const auto ticket = store_article(*job, extract_page(response, extract, limits), effective_url(response));
+    inbox.push(PageDone{job, !ticket, false, false, ticket.value_or(0)});
   });
 }
 
@@ -306,6 +313,7 @@ void Engine::Impl::on_page_done(const PageDone& e) {
   --pages_in_flight;
   const std::string& canonical = e.job->item.canonical;
   fetching.erase(canonical);
+  if (e.ticket != 0) committing[canonical] = e.ticket;
   // The article (if any) went to the writer before this event was pushed,
   // and the writer keeps order: the other feeds' sightings now find it.
   auto [first, last] = after_page.equal_range(canonical);
@@ -318,6 +326,16 @@ void Engine::Impl::on_page_done(const PageDone& e) {
     if (--poll->second.pages_pending == 0) finish_poll(e.job->feed_id);
   }
   pump_pages();
+}
+
+// True while the article of `canonical` may not be committed yet; forgets
+// it once the writer has gone past its ticket.
+bool Engine::Impl::awaiting_commit(const std::string& canonical) {
+  const auto it = committing.find(canonical);
+  if (it == committing.end()) return false;
+  if (it->second > writer->committed_through()) return true;
+  committing.erase(it);
+  return false;
 }
 
 void Engine::Impl::fail_poll(std::int64_t id, Poll& poll, std::string error, FailureClass failure) {
@@ -406,10 +424,11 @@ void Engine::Impl::remember(std::int64_t id, const FeedAfterPoll& after) {
 
 // ---- worker side --------------------------------------------------------------
 
-bool Engine::Impl::store_article(const PageJob& job, const std::optional<parse::ExtractedArticle>& page,
-                                 const std::string& page_url) {
+std::optional<std::uint64_t> Engine::Impl::store_article(const PageJob& job,
+                                                         const std::optional<parse::ExtractedArticle>& page,
+                                                         const std::string& page_url) {
   store::ArticleRecord record = build_record(job.feed_id, job.item, page, page_url, now_seconds());
-  if (record.text.empty()) return false;
+  if (record.text.empty()) return std::nullopt;
   // One tokenization of title and text serves the tagger, the watches and
   // the index terms the writer stores.
   store::ArticleTokens tokens;
@@ -421,8 +440,7 @@ bool Engine::Impl::store_article(const PageJob& job, const std::optional<parse::
     record.tag_versions = tagging->versions();
     tagging->add_watch_tags(record, *job.feed, &tokens);
   }
-  writer->write(std::move(record), &tokens);
-  return true;
+  return writer->write(std::move(record), &tokens);
 }
 
 }  // namespace newsd::ingest

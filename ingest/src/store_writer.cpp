@@ -22,7 +22,7 @@ StoreWriter::~StoreWriter() {
   thread_.join();
 }
 
-void StoreWriter::write(store::ArticleRecord article, const store::ArticleTokens* tokens) {
+std::uint64_t StoreWriter::write(store::ArticleRecord article, const store::ArticleTokens* tokens) {
   // The caller (a worker) tokenizes and fingerprints the record, so the one
   // writer thread, which bounds ingest, only writes rows (and on PostgreSQL
   // holds the writers' lock for less time).
@@ -32,7 +32,8 @@ void StoreWriter::write(store::ArticleRecord article, const store::ArticleTokens
     // The writer then works it out itself and reports the failure with the article.
     log::debug("store.prepare_failed", {{"url", article.url}, {"error", e.what()}});
   }
-  queue_.push(std::move(article));
+  // Its position in the queue: the writer counts the items it takes.
+  return queue_.push_counted(std::move(article)).value_or(0);
 }
 
 void StoreWriter::write(store::FeedFetchResult result) { queue_.push(std::move(result)); }
@@ -71,10 +72,15 @@ void StoreWriter::note_failure(std::int64_t feed_id, const std::string& error) {
 }
 
 void StoreWriter::commit_articles(std::vector<store::ArticleRecord>& batch) {
-  if (batch.empty()) {
-    record_waiting_feeds();
-    return;
-  }
+  if (!batch.empty()) write_batch(batch);
+  // Every article taken so far is committed now (or known failed), and
+  // only now may its feed's state be written: a feed's state never runs
+  // ahead of its articles.
+  committed_through_ = popped_;
+  record_waiting_feeds();
+}
+
+void StoreWriter::write_batch(std::vector<store::ArticleRecord>& batch) {
   const StageTimer timer(Stage::write);
   auto outcomes = store_.write_articles(batch);
   if (!outcomes) {
@@ -94,9 +100,6 @@ void StoreWriter::commit_articles(std::vector<store::ArticleRecord>& batch) {
     log::debug("store.batch_committed", {{"articles", batch.size()}});
   }
   batch.clear();
-  // Only now, with their articles committed (or known failed): a feed's
-  // state never runs ahead of its articles.
-  record_waiting_feeds();
 }
 
 void StoreWriter::record_waiting_feeds() {
@@ -166,6 +169,7 @@ void StoreWriter::loop() {
   };
   while (auto item = queue_.pop_after_idle(kReleaseMemoryAfterIdle, on_idle)) {
     do {
+      ++popped_;
       handle(*item, batch);
       last_progress_ns_ = steady_ns();
       item = queue_.try_pop();

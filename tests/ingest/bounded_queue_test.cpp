@@ -21,6 +21,16 @@ TEST(BoundedQueue, DeliversInOrderAndDrainsAfterClose) {
   EXPECT_EQ(q.pop(), std::nullopt);
 }
 
+TEST(BoundedQueue, PushCountedNumbersItemsInQueueOrder) {
+  BoundedQueue<int> q(4);
+  EXPECT_EQ(q.push_counted(10), 1u);
+  EXPECT_TRUE(q.push(11));  // counted too
+  EXPECT_EQ(q.pop(), 10);
+  EXPECT_EQ(q.push_counted(12), 3u);
+  q.close();
+  EXPECT_EQ(q.push_counted(13), std::nullopt);
+}
+
 TEST(BoundedQueue, ProducerBlocksWhileFull) {
   BoundedQueue<int> q(1);
   ASSERT_TRUE(q.push(1));

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -17,13 +18,18 @@ class BoundedQueue {
   explicit BoundedQueue(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 
   /// Blocks while full. Returns false (and drops `item`) once the queue is closed.
-  bool push(T item) {
+  bool push(T item) { return push_counted(std::move(item)).has_value(); }
+
+  /// Like push, and returns the item's position in the stream of all items
+  /// ever pushed (1 for the first): a single consumer that counts what it
+  /// pops knows when it has reached it.
+  std::optional<std::uint64_t> push_counted(T item) {
     std::unique_lock lock(mutex_);
     not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
-    if (closed_) return false;
+    if (closed_) return std::nullopt;
     items_.push_back(std::move(item));
     not_empty_.notify_one();
-    return true;
+    return ++pushed_;
   }
 
   /// Blocks until an item is available; nullopt once closed and drained.
@@ -79,6 +85,7 @@ class BoundedQueue {
   std::condition_variable not_empty_;
   std::condition_variable not_full_;
   std::deque<T> items_;
+  std::uint64_t pushed_ = 0;
   bool closed_ = false;
 };
 

@@ -78,8 +78,9 @@ class StoreWriter {
   /// Queue an article / a feed's fetch outcome / a sighting; blocks while
   /// the queue is full. An article is prepared (store::prepare_record) on
   /// the calling thread, from `tokens` when given (store::article_tokens()
-  /// of its title and text).
-  void write(store::ArticleRecord article, const store::ArticleTokens* tokens = nullptr);
+  /// of its title and text). Returns the article's ticket (see
+  /// committed_through(); 0 once the writer is shut down).
+  std::uint64_t write(store::ArticleRecord article, const store::ArticleTokens* tokens = nullptr);
   void write(store::FeedFetchResult result);
   void write(SourceSighting sighting);
 
@@ -96,6 +97,11 @@ class StoreWriter {
   /// is queued so far, and waits for it (pruning, maintenance).
   Result<void> run_exclusive(const std::function<Result<void>(store::Store&)>& fn);
 
+  /// Every article whose ticket is at most this is committed, or failed and
+  /// rolled back: from then on another connection reads what was stored
+  /// (the engine's reader looking up a feed's entries). Thread-safe.
+  [[nodiscard]] std::uint64_t committed_through() const { return committed_through_.load(); }
+
   /// Items queued and not yet handled; thread-safe.
   [[nodiscard]] std::size_t queued() const { return queue_.size(); }
   /// When the writer last finished an item (or started), for the watchdog:
@@ -111,8 +117,11 @@ class StoreWriter {
 
   void loop();
   void handle(Item& item, std::vector<store::ArticleRecord>& batch);
-  /// Commits the batch, then writes the feed outcomes that waited for it.
+  /// Commits the batch, moves committed_through() past it, then writes the
+  /// feed outcomes that waited for it.
   void commit_articles(std::vector<store::ArticleRecord>& batch);
+  /// The batch's transaction; a failure is reported, not returned.
+  void write_batch(std::vector<store::ArticleRecord>& batch);
   /// Records the waiting feed outcomes (one transaction for all), those
   /// whose articles failed without their validators, then runs each one's
   /// after-outcome hook.
@@ -128,6 +137,8 @@ class StoreWriter {
   WriteFailures failures_;
   std::map<std::int64_t, std::string> unreported_;     // writer thread only: feed -> failure since its last outcome
   std::vector<store::FeedFetchResult> waiting_feeds_;  // writer thread only: outcomes behind the open batch
+  std::uint64_t popped_ = 0;  // writer thread only: items taken from the queue, the tickets' count
+  std::atomic<std::uint64_t> committed_through_{0};
   std::atomic<std::int64_t> last_progress_ns_;
   std::thread thread_;
 };
