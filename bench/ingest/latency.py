@@ -91,6 +91,7 @@ def main():
     ap.add_argument('--every', type=int, default=60, help='seconds between entries, and the configured interval')
     ap.add_argument('--keep', help='keep the work dir here')
     a = ap.parse_args()
+    a.newsd = str(Path(a.newsd).resolve())  # the daemon runs in the work dir
 
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix='newsd-bench-latency-'))
     work.mkdir(parents=True, exist_ok=True)
