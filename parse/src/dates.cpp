@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "newsd/base/ascii.hpp"
+#include "normalizers.hpp"
 
 // Date shapes are a grammar of a few tokens, not a job for a library: no
 // packaged C++ library parses RFC 822 leniently (libstdc++ 12 has no
@@ -288,9 +289,10 @@ bool is_day_name(std::string_view lowered) {
 // only lower-cased.
 std::string fold_word(std::string_view word) {
   if (std::ranges::all_of(word, [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return ascii_lower(word);
+  const icu::Normalizer2* nfd = nfd_normalizer();
+  const icu::Normalizer2* nfc = nfc_normalizer();
+  if (nfd == nullptr || nfc == nullptr) return std::string(word);
   UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
-  if (U_FAILURE(status)) return std::string(word);
   const icu::UnicodeString decomposed = nfd->normalize(
       icu::UnicodeString::fromUTF8(icu::StringPiece(word.data(), static_cast<int32_t>(word.size()))), status);
   if (U_FAILURE(status)) return std::string(word);
@@ -301,8 +303,6 @@ std::string fold_word(std::string_view word) {
     i += U16_LENGTH(c);
   }
   // Recompose what NFD split but is no mark (Hangul syllables: "오후").
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  if (U_FAILURE(status)) return std::string(word);
   const icu::UnicodeString composed = nfc->normalize(bare.foldCase(), status);
   if (U_FAILURE(status)) return std::string(word);
   std::string out;

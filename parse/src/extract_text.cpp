@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "newsd/base/ascii.hpp"
+#include "normalizers.hpp"
 
 namespace newsd::parse::text {
 namespace {
@@ -74,9 +75,9 @@ std::string collapse(std::string_view in) {
 
 std::string nfc(std::string s) {
   if (std::ranges::all_of(s, [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return s;
+  const icu::Normalizer2* norm = nfc_normalizer();
+  if (norm == nullptr) return s;
   UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* norm = icu::Normalizer2::getNFCInstance(status);
-  if (U_FAILURE(status)) return s;
   if (norm->isNormalizedUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())), status) && U_SUCCESS(status))
     return s;
   status = U_ZERO_ERROR;
