@@ -41,8 +41,8 @@ long resident_kb() {
 // What an ingest leaves behind: many small blocks freed around the few
 // that stay (feed states, caches), which glibc cannot give back by itself.
 TEST(ReleaseFreeMemory, GivesBackTheFreePagesBetweenLiveBlocks) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "AddressSanitizer's allocator replaces glibc's: nothing of glibc's heap to trim";
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "the sanitizer's allocator replaces glibc's: nothing of glibc's heap to trim";
 #endif
   constexpr std::size_t kBlocks = 16384, kBlock = 4000;  // 64 MB, under the mmap threshold
   std::vector<char*> blocks(kBlocks);

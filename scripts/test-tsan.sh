@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the daemon and the tests of its threaded modules with ThreadSanitizer
+# and runs those tests (ctest label "threads"): the engine's I/O thread,
+# workers, coordinator and store writer, the service's signals and watchdog,
+# the sinks' drain threads, and the real daemons those tests start. A report
+# from any of these processes fails the run, even when the test passed.
+#   scripts/test-tsan.sh [ctest arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEWSD_TSAN=ON -DNEWSD_TESTS=ON >/dev/null
+# The executables of the tests labelled "threads" (tests/*/CMakeLists.txt), and the daemon they start.
+targets=(newsd base_tests fetch_tests ingest_tests ingest_sources_tests service_tests http_tests http_process_tests
+  workers_tests sink_tests sink_process_tests store_tests watch_ingest_tests)
+cmake --build build-tsan -j"$(nproc)" --target "${targets[@]}"
+
+reports=$(mktemp -d)
+trap 'rm -rf "$reports"' EXIT
+# Reports go to files, one per process: a daemon's stderr is often read by its test, or lost with a SIGKILL.
+export TSAN_OPTIONS="suppressions=$PWD/tests/tsan.supp second_deadlock_stack=1 log_path=$reports/tsan"
+# GCC 12's ThreadSanitizer expects the address layout of a kernel with at most
+# 28 bits of mmap randomization and aborts at start on some newer kernels:
+# without randomization (where the sandbox permits it) it starts on any.
+norandom=()
+if setarch "$(uname -m)" -R true 2>/dev/null; then norandom=(setarch "$(uname -m)" -R); fi
+status=0
+"${norandom[@]}" ctest --test-dir build-tsan --output-on-failure -j"$(nproc)" -L threads "$@" || status=$?
+if compgen -G "$reports/tsan.*" >/dev/null; then
+  cat "$reports"/tsan.*
+  echo "test-tsan: ThreadSanitizer reported in $(find "$reports" -name 'tsan.*' | wc -l) process(es)" >&2
+  status=1
+fi
+exit "$status"
