@@ -69,12 +69,13 @@ class HttpTest : public ::testing::Test {
   }
 
   /// Starts the server (after SetUp wrote the archive); `token` non-empty = required.
-  void start(const std::string& token = {}, const IngestBoard* board = nullptr) {
+  /// Starts the server; with `with_board`, it reads ingest snapshots from board_.
+  void start(const std::string& token = {}, bool with_board = false) {
     HttpOptions options;
     options.http.listen = "127.0.0.1:0";
     options.http.token = token;
     options.db = db_;
-    options.ingest = board;
+    options.ingest = with_board ? &board_ : nullptr;
     options.stream_poll = std::chrono::milliseconds{100};
     auto server = HttpServer::start(options);
     ASSERT_TRUE(server) << server.error().describe();
@@ -104,6 +105,8 @@ class HttpTest : public ::testing::Test {
   std::optional<store::Store> writer_;
   std::vector<std::int64_t> feed_ids_;
   std::vector<std::string> feed_urls_;
+  // Declared before the server: its threads read the board until it is destroyed.
+  IngestBoard board_;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<httplib::Client> client_;
 };

@@ -71,8 +71,7 @@ TEST_F(HttpMetricsTest, OutboxLagPerSinkIsExposed) {
 }
 
 TEST_F(HttpMetricsTest, IngestSnapshotAndStageHistogramsAreExposed) {
-  IngestBoard board;
-  start({}, &board);
+  start({}, /*with_board=*/true);
   EXPECT_EQ(get("/healthz")->status, 503) << "nothing published yet";
   IngestSnapshot s;
   s.status.feeds_due = 4;
@@ -85,7 +84,7 @@ TEST_F(HttpMetricsTest, IngestSnapshotAndStageHistogramsAreExposed) {
   s.fetch.failed = 1;
   s.fetch.body_bytes = 123456;
   s.taken = std::chrono::steady_clock::now();
-  board.publish(s);
+  board_.publish(s);
   const auto before = ingest::stage_timings().snapshot(ingest::Stage::classify);
   ingest::stage_timings().record(ingest::Stage::classify, 3ms);  // le 0.005
   ingest::stage_timings().record(ingest::Stage::classify, 20s);  // above the last bucket
@@ -113,13 +112,13 @@ TEST_F(HttpMetricsTest, IngestSnapshotAndStageHistogramsAreExposed) {
   EXPECT_EQ(get("/healthz")->status, 200);
 
   s.stalled_stage = "writer";
-  board.publish(s);
+  board_.publish(s);
   auto stalled = get("/healthz");
   EXPECT_EQ(stalled->status, 503);
   EXPECT_EQ(stalled->body, "stalled: writer\n");
   s.stalled_stage.reset();
   s.taken = std::chrono::steady_clock::now() - 31s;
-  board.publish(s);
+  board_.publish(s);
   EXPECT_EQ(get("/healthz")->status, 503) << "a coordinator that stopped ticking is not healthy";
 }
 
