@@ -169,7 +169,7 @@ struct Engine::Impl {
   void pump_pages();
   void on_page_fetched(PageFetched& e);
   void on_page_done(const PageDone& e);
-  bool awaiting_commit(const std::string& canonical);
+  bool awaiting_commit(const std::string& canonical) const;
   void fail_poll(std::int64_t id, Poll& poll, std::string error, FailureClass failure);
   void finish_poll(std::int64_t id);
   bool drop_if_removed(std::int64_t id);

@@ -251,11 +251,13 @@ void Engine::Impl::plan_links(std::int64_t id, Poll& poll, std::span<const parse
 void Engine::Impl::queue_entries(std::int64_t id, Poll& poll, EntryPlan& plan, SysSeconds now) {
   for (auto& s : plan.stored) writer->write(SourceSighting{id, s.url, s.guid, now});
   for (auto& s : plan.waiting) {
+    // Waiting means another feed fetches the page, or its article is handed
+    // to the writer and perhaps not committed (awaiting_commit).
     SourceSighting sighting{id, s.url, s.guid, now};
-    if (committing.contains(s.canonical)) {
-      writer->write(std::move(sighting));  // behind its article in the writer's queue
-    } else {
+    if (fetching.contains(s.canonical)) {
       after_page.emplace(s.canonical, std::move(sighting));  // written when the page is done
+    } else {
+      writer->write(std::move(sighting));  // behind its article in the writer's queue
     }
   }
   report->entries_without_text += plan.without_address;
@@ -328,14 +330,11 @@ void Engine::Impl::on_page_done(const PageDone& e) {
   pump_pages();
 }
 
-// True while the article of `canonical` may not be committed yet; forgets
-// it once the writer has gone past its ticket.
-bool Engine::Impl::awaiting_commit(const std::string& canonical) {
+// True while the article of `canonical` may not be committed yet. Entries
+// the writer has gone past are pruned by collect_writes().
+bool Engine::Impl::awaiting_commit(const std::string& canonical) const {
   const auto it = committing.find(canonical);
-  if (it == committing.end()) return false;
-  if (it->second > writer->committed_through()) return true;
-  committing.erase(it);
-  return false;
+  return it != committing.end() && it->second > writer->committed_through();
 }
 
 void Engine::Impl::fail_poll(std::int64_t id, Poll& poll, std::string error, FailureClass failure) {
