@@ -1,6 +1,7 @@
 #include "schema.hpp"
 
 #include <string>
+#include <string_view>
 
 #include "dedup.hpp"
 #include "fingerprint.hpp"
@@ -452,18 +453,24 @@ constexpr InListCheck kInListChecks[] = {
     {"labels", "kind", {"topic", "country", "org", "feed", "model"}},
 };
 
-std::string in_list_text(const InListCheck& check) {
-  std::string out = std::string("CHECK (") + check.column + " IN (";
-  for (const char* v : check.values) out += std::string(out.ends_with("(") ? "" : ", ") + "'" + v + "'";
-  return out + "))";
+// The check's values quoted and joined by `separator`, each after `prefix`.
+std::string joined_values(const InListCheck& check, std::string_view prefix, std::string_view separator) {
+  std::string out;
+  for (const char* v : check.values) {
+    if (!out.empty()) out += separator;
+    out.append(prefix).append("'").append(v).append("'");
+  }
+  return out;
 }
 
+// CHECK (kind IN ('topic', 'country'))
+std::string in_list_text(const InListCheck& check) {
+  return std::string("CHECK (") + check.column + " IN (" + joined_values(check, "", ", ") + "))";
+}
+
+// CHECK (kind = 'topic' OR kind = 'country')
 std::string equalities_text(const InListCheck& check) {
-  std::string out = "CHECK (";
-  for (const char* v : check.values) {
-    out += std::string(out.ends_with("(") ? "" : " OR ") + check.column + " = '" + v + "'";
-  }
-  return out + ")";
+  return "CHECK (" + joined_values(check, std::string(check.column) + " = ", " OR ") + ")";
 }
 
 Result<void> migrate_in_list_checks(sqlite3* db) {
