@@ -68,8 +68,8 @@ class HttpTest : public ::testing::Test {
     return r;
   }
 
-  /// Starts the server (after SetUp wrote the archive); `token` non-empty = required.
-  /// Starts the server; with `with_board`, it reads ingest snapshots from board_.
+  /// Starts the server (after SetUp wrote the archive); `token` non-empty =
+  /// required; with `with_board`, it reads ingest snapshots from board_.
   void start(const std::string& token = {}, bool with_board = false) {
     HttpOptions options;
     options.http.listen = "127.0.0.1:0";
